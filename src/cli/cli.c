@@ -1,0 +1,211 @@
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sysroot.h"
+#include "target.h"
+#include "util.h"
+
+/* Long-only options; OPT_HELP and OPT_VERSION are also seen by main() (0x104, 0x105). */
+enum { OPT_FORMAT = 0x100, OPT_KERNEL, OPT_ROOT, OPT_QUIET, OPT_HELP, OPT_VERSION };
+
+const struct option cli_global_options[] = {
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"kernel", required_argument, NULL, OPT_KERNEL},
+        {"root", required_argument, NULL, OPT_ROOT},
+        {"quiet", no_argument, NULL, OPT_QUIET},
+        {"help", no_argument, NULL, OPT_HELP},
+        {"version", no_argument, NULL, OPT_VERSION},
+        {0},
+};
+
+static const char global_help[] =
+        "      --format text|json|github  output format (text is coloured only on a terminal)\n"
+        "      --kernel VERSION           validate for this kernel instead of the target's\n"
+        "      --root DIR                 system root for /proc/sys and configuration\n"
+        "  -q, --quiet                    print only problems\n"
+        "  -h, --help                     show this help\n";
+
+int cli_global_option(struct cli *c, int opt, const char *arg)
+{
+        struct kver v;
+        switch (opt) {
+        case OPT_FORMAT:
+                if (strcmp(arg, "text") == 0)
+                        c->format = FMT_TEXT;
+                else if (strcmp(arg, "json") == 0)
+                        c->format = FMT_JSON;
+                else if (strcmp(arg, "github") == 0)
+                        c->format = FMT_GITHUB;
+                else
+                        return cli_usage_error(c, "unknown format '%s' (text, json or github)", arg);
+                return 0;
+        case OPT_KERNEL:
+                if (kver_parse(arg, &v) < 0)
+                        return cli_usage_error(c, "--kernel: '%s' is not a kernel version such as 4.12 or 6.1.0", arg);
+                c->kernel = arg;
+                return 0;
+        case OPT_ROOT:
+                c->root = arg;
+                return 0;
+        case 'q':
+        case OPT_QUIET:
+                c->quiet = true;
+                return 0;
+        default:
+                return 1;
+        }
+}
+
+void cli_usage(struct cli *c, const struct command *cmd, FILE *f)
+{
+        (void)c;
+        fprintf(f, "usage: twtune %s %s\n\n%s\n\noptions:\n%s%s", cmd->name, cmd->usage, cmd->summary,
+                cmd->help ? cmd->help : "", global_help);
+}
+
+int cli_parse(struct cli *c, const struct command *cmd, int argc, char **argv, const struct option *own,
+              int (*on_opt)(struct cli *c, int opt, const char *arg, void *ud), void *ud, int *ret_optind)
+{
+        struct option opts[32];
+        size_t n = 0;
+        for (const struct option *o = own; o && o->name; o++)
+                opts[n++] = *o;
+        for (const struct option *o = cli_global_options; o->name; o++)
+                opts[n++] = *o;
+        opts[n] = (struct option){0};
+
+        optind = 0; /* full reinitialisation: main already ran getopt */
+        opterr = 0;
+        for (;;) {
+                int opt = getopt_long(argc, argv, "qh", opts, NULL);
+                if (opt == -1)
+                        break;
+                if (opt == 'h' || opt == OPT_HELP) {
+                        cli_usage(c, cmd, c->out);
+                        return EXIT_OK;
+                }
+                if (opt == '?' || opt == ':') {
+                        if (optopt)
+                                return cli_usage_error(c, "unknown option '-%c'", optopt);
+                        return cli_usage_error(c, "unknown or incomplete option '%s'", argv[optind - 1]);
+                }
+                int r = cli_global_option(c, opt, optarg);
+                if (r == 1)
+                        r = on_opt ? on_opt(c, opt, optarg, ud) : cli_usage_error(c, "unexpected option");
+                if (r != 0)
+                        return r;
+        }
+        *ret_optind = optind;
+        return -1;
+}
+
+int cli_usage_error(struct cli *c, const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        fprintf(c->err, "twtune%s%s: ", c->cmd ? " " : "", c->cmd ? c->cmd : "");
+        vfprintf(c->err, fmt, ap);
+        fprintf(c->err, "\nTry 'twtune %s%s--help'.\n", c->cmd ? c->cmd : "", c->cmd ? " " : "");
+        va_end(ap);
+        return EXIT_USAGE;
+}
+
+int cli_error(struct cli *c, int code, const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        fprintf(c->err, "twtune%s%s: ", c->cmd ? " " : "", c->cmd ? c->cmd : "");
+        vfprintf(c->err, fmt, ap);
+        fputc('\n', c->err);
+        va_end(ap);
+        return code;
+}
+
+int cli_kernel(struct cli *c, struct target *t, struct kver *ret, bool *ret_known)
+{
+        *ret_known = false;
+        if (c->kernel) {
+                if (kver_parse(c->kernel, ret) < 0)
+                        return -EINVAL;
+                *ret_known = true;
+                return 0;
+        }
+        if (t && target_kernel(t, ret) == 0)
+                *ret_known = true;
+        return 0;
+}
+
+int cli_load_profile(struct cli *c, const char *path, struct profile **ret, struct findings *f)
+{
+        /* Search path for "extends: [name]": $TWTUNE_PROFILE_PATH, <root>/etc/twtune/profiles,
+         * then the installed profiles. */
+        const char *dirs[16];
+        size_t n = 0;
+        char *envcopy = NULL, *etc = NULL;
+        const char *env = getenv("TWTUNE_PROFILE_PATH");
+        if (env && *env && (envcopy = strdup(env))) {
+                char *save = NULL;
+                for (char *d = strtok_r(envcopy, ":", &save); d && n < 13; d = strtok_r(NULL, ":", &save))
+                        dirs[n++] = d;
+        }
+        etc = str_printf("%s/etc/twtune/profiles", c->root && strcmp(c->root, "/") ? c->root : "");
+        if (etc)
+                dirs[n++] = etc;
+        dirs[n++] = TWTUNE_DATADIR;
+        struct profile_opts o = {.search_path = dirs, .n_search_path = n};
+        int r = profile_load(path, &o, ret, f);
+        free(envcopy);
+        free(etc);
+        return r;
+}
+
+int cli_profile_exit(int r)
+{
+        switch (r) {
+        case 0:
+                return EXIT_OK;
+        case -EINVAL:
+        case -ENOENT:
+        case -ENOTDIR:
+        case -EISDIR:
+        case -EFBIG:
+        case -ELOOP:
+                return EXIT_INVALID;
+        default:
+                return EXIT_ENV;
+        }
+}
+
+int cli_open_target(struct cli *c, const char *against, struct sysroot **ret_sr, struct target **ret_t)
+{
+        struct sysroot *sr = NULL;
+        struct target *t = NULL;
+        int r;
+        if (against) {
+                unsigned bad_line = 0;
+                r = target_new_snapshot(against, &t, &bad_line);
+                if (r == -EINVAL)
+                        return cli_error(c, EXIT_USAGE, "%s:%u: expected 'key = value' (a sysctl -a snapshot)", against, bad_line);
+                if (r == -EFBIG)
+                        return cli_error(c, EXIT_USAGE, "%s: snapshot larger than 16 MiB", against);
+                if (r < 0)
+                        return cli_error(c, EXIT_ENV, "cannot read snapshot %s: %s", against, strerror(-r));
+        } else {
+                r = sysroot_new(c->root, &sr);
+                if (r < 0)
+                        return cli_error(c, EXIT_ENV, "cannot use root %s: %s", c->root ? c->root : "/", strerror(-r));
+                r = target_new_live(sr, &t);
+                if (r < 0) {
+                        sysroot_free(sr);
+                        return cli_error(c, EXIT_ENV, "%s", strerror(-r));
+                }
+        }
+        *ret_sr = sr;
+        *ret_t = t;
+        return 0;
+}

@@ -1,0 +1,82 @@
+/* The command layer: option parsing, output and exit codes. Only this layer prints or exits. */
+#ifndef TWTUNE_CLI_H
+#define TWTUNE_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "diff.h"
+#include "finding.h"
+#include "kver.h"
+#include "profile.h"
+
+/* Documented in README.md and twtune(1). */
+enum {
+        EXIT_OK = 0,
+        EXIT_DRIFT = 1,
+        EXIT_USAGE = 2,
+        EXIT_INVALID = 3,
+        EXIT_APPLY_ROLLED_BACK = 4,
+        EXIT_ENV = 5,
+        EXIT_ROLLBACK_FAILED = 6,
+};
+
+enum out_format { FMT_TEXT, FMT_JSON, FMT_GITHUB };
+
+struct cli {
+        const char *cmd;
+        enum out_format format;
+        bool quiet;
+        bool color;
+        const char *root;   /* --root */
+        const char *kernel; /* --kernel */
+        FILE *out, *err;
+};
+
+struct command {
+        const char *name;
+        int (*run)(struct cli *c, int argc, char **argv);
+        const char *summary;
+        const char *usage; /* options and arguments, after "twtune NAME " */
+        const char *help;  /* the command's own options, one a line */
+};
+
+const struct command *command_find(const char *name);
+
+/* Parses the command's options: its own (handled by on_opt, which returns 0 or an exit code)
+ * plus the global ones, which may come after the command too. Returns 0 and the index of the
+ * first operand, or an exit code (EXIT_OK after --help). */
+int cli_parse(struct cli *c, const struct command *cmd, int argc, char **argv, const struct option *own,
+              int (*on_opt)(struct cli *c, int opt, const char *arg, void *ud), void *ud, int *ret_optind);
+/* Handles one global option; returns 1 if it was not one, 0 if handled, or an exit code. */
+int cli_global_option(struct cli *c, int opt, const char *arg);
+extern const struct option cli_global_options[];
+
+void cli_usage(struct cli *c, const struct command *cmd, FILE *f);
+int cli_usage_error(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int cli_error(struct cli *c, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* The kernel to validate for: --kernel, else the target's, else unknown. */
+int cli_kernel(struct cli *c, struct target *t, struct kver *ret, bool *ret_known);
+/* Loads a profile with the standard search path; findings are added to f. */
+int cli_load_profile(struct cli *c, const char *path, struct profile **ret, struct findings *f);
+/* Exit code for a failed load or a profile with error findings. */
+int cli_profile_exit(int r);
+
+/* Output */
+void out_findings_text(struct cli *c, const struct findings *f, FILE *to);
+void out_findings_github(struct cli *c, const struct findings *f);
+void out_findings_json(struct cli *c, const struct findings *f); /* a "findings": [...] member */
+void json_str(FILE *f, const char *s);                          /* a quoted string, or null */
+const char *color(struct cli *c, const char *what);             /* "" when colour is off */
+
+
+
+struct sysroot;
+struct target;
+
+/* Opens the target: the snapshot FILE when against is set, else the live tree below --root.
+ * Returns 0 or an exit code after printing the error. */
+int cli_open_target(struct cli *c, const char *against, struct sysroot **ret_sr, struct target **ret_t);
+#endif

@@ -1,0 +1,179 @@
+/* twtune diff: compare a profile with the live system or a snapshot. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "sysroot.h"
+#include "target.h"
+#include "util.h"
+
+struct args {
+        const char *against;
+        bool exit_code;
+};
+
+static int on_opt(struct cli *c, int opt, const char *arg, void *ud)
+{
+        struct args *a = ud;
+        if (opt == 'a')
+                a->against = arg;
+        else if (opt == 'e')
+                a->exit_code = true;
+        else
+                return cli_usage_error(c, "unexpected option");
+        return 0;
+}
+
+static char *desired_text(const struct setting *s)
+{
+        if (s->mode == SET_EXACT)
+                return strdup(s->value);
+        return str_printf("%s%s", s->mode == SET_AT_LEAST ? ">=" : "<=", s->value);
+}
+
+static void print_json(struct cli *c, const struct profile *p, const struct validate_opts *vo, const struct diff *d,
+                       const struct findings *f)
+{
+        char kb[32];
+        fputs("{\"format\": 1, \"profile\": ", c->out);
+        json_str(c->out, p->name);
+        fputs(", \"path\": ", c->out);
+        json_str(c->out, p->path);
+        fputs(", \"kernel\": ", c->out);
+        json_str(c->out, vo->kernel_known ? kver_format(vo->kernel, kb, sizeof(kb)) : NULL);
+        fputs(", \"target\": ", c->out);
+        json_str(c->out, target_is_snapshot(vo->target) ? "snapshot" : "live");
+        fputs(",\n  \"settings\": [", c->out);
+        for (size_t i = 0; i < d->n; i++) {
+                const struct diff_row *row = &d->rows[i];
+                const struct setting *s = row->setting;
+                fputs(i ? ",\n    {\"key\": " : "\n    {\"key\": ", c->out);
+                json_str(c->out, s->key);
+                fputs(", \"current\": ", c->out);
+                json_str(c->out, row->current);
+                fputs(", \"desired\": ", c->out);
+                json_str(c->out, s->value);
+                fputs(", \"mode\": ", c->out);
+                json_str(c->out, setting_mode_name(s->mode));
+                fputs(", \"status\": ", c->out);
+                json_str(c->out, diff_status_name(row->status));
+                fputs(", \"reason\": ", c->out);
+                json_str(c->out, row->reason);
+                fprintf(c->out, ", \"source\": ");
+                char *src = str_printf("%s:%u", s->loc.file, s->loc.line);
+                json_str(c->out, src);
+                free(src);
+                fputc('}', c->out);
+        }
+        fputs(d->n ? "\n  ],\n  " : "],\n  ", c->out);
+        out_findings_json(c, f);
+        fprintf(c->out, ",\n  \"summary\": {\"ok\": %zu, \"change\": %zu, \"skip\": %zu, \"error\": %zu}}\n",
+                d->count[DIFF_OK], d->count[DIFF_CHANGE], d->count[DIFF_SKIP], d->count[DIFF_ERROR]);
+}
+
+static void print_text(struct cli *c, const struct diff *d, const struct findings *f)
+{
+        size_t wk = 3, wc = 7, wd = 7;
+        char **want = calloc(d->n + 1, sizeof(*want));
+        if (!want)
+                return;
+        for (size_t i = 0; i < d->n; i++) {
+                want[i] = desired_text(d->rows[i].setting);
+                size_t lk = strlen(d->rows[i].setting->key), lc = d->rows[i].current ? strlen(d->rows[i].current) : 1;
+                size_t ld = want[i] ? strlen(want[i]) : 0;
+                wk = lk > wk ? lk : wk;
+                wc = lc > wc ? lc : wc;
+                wd = ld > wd ? ld : wd;
+        }
+        if (!c->quiet)
+                fprintf(c->out, "%s%-*s  %-*s  %-*s  %s%s\n", color(c, "bold"), (int)wk, "KEY", (int)wc, "CURRENT", (int)wd,
+                        "DESIRED", "STATUS", color(c, "reset"));
+        for (size_t i = 0; i < d->n; i++) {
+                const struct diff_row *row = &d->rows[i];
+                if (c->quiet && (row->status == DIFF_OK || row->status == DIFF_SKIP))
+                        continue;
+                const char *st = diff_status_name(row->status);
+                fprintf(c->out, "%-*s  %-*s  %-*s  %s%s%s", (int)wk, row->setting->key, (int)wc,
+                        row->current ? row->current : "-", (int)wd, want[i] ? want[i] : "?",
+                        color(c, st), st, color(c, "reset"));
+                if (row->reason)
+                        fprintf(c->out, " (%s)", row->reason);
+                fputc('\n', c->out);
+        }
+        for (size_t i = 0; i < d->n; i++)
+                free(want[i]);
+        free(want);
+        if (f->n && !c->quiet)
+                fputc('\n', c->out);
+        out_findings_text(c, f, c->out);
+        if (!c->quiet)
+                fprintf(c->out, "%zu ok, %zu to change, %zu skipped, %zu error%s\n", d->count[DIFF_OK], d->count[DIFF_CHANGE],
+                        d->count[DIFF_SKIP], d->count[DIFF_ERROR], d->count[DIFF_ERROR] == 1 ? "" : "s");
+}
+
+int cmd_diff(struct cli *c, int argc, char **argv);
+int cmd_diff(struct cli *c, int argc, char **argv)
+{
+        static const struct option opts[] = {
+                {"against", required_argument, NULL, 'a'},
+                {"exit-code", no_argument, NULL, 'e'},
+                {0},
+        };
+        struct args a = {0};
+        int first;
+        int r = cli_parse(c, command_find("diff"), argc, argv, opts, on_opt, &a, &first);
+        if (r >= 0)
+                return r;
+        if (argc - first != 1)
+                return cli_usage_error(c, argc == first ? "no profile given" : "diff takes one profile");
+
+        struct sysroot *sr = NULL;
+        struct target *t = NULL;
+        r = cli_open_target(c, a.against, &sr, &t);
+        if (r)
+                return r;
+        struct validate_opts vo = {.target = t};
+        cli_kernel(c, t, &vo.kernel, &vo.kernel_known);
+
+        struct findings f = {0};
+        struct profile *p = NULL;
+        struct diff *d = NULL;
+        int exit_code;
+        r = cli_load_profile(c, argv[first], &p, &f);
+        if (r == 0)
+                r = validate_profile(p, &vo, &f);
+        if (r == 0)
+                r = diff_compute(p, &vo, &f, &d);
+        findings_sort(&f);
+        if (r < 0) {
+                exit_code = r == -ENOMEM ? EXIT_ENV : cli_profile_exit(r);
+                if (c->format == FMT_GITHUB)
+                        out_findings_github(c, &f);
+                else if (c->format == FMT_JSON) {
+                        fputs("{\"format\": 1, \"profile\": null, \"settings\": [],\n  ", c->out);
+                        out_findings_json(c, &f);
+                        fputs("}\n", c->out);
+                } else
+                        out_findings_text(c, &f, c->err);
+        } else {
+                if (c->format == FMT_JSON)
+                        print_json(c, p, &vo, d, &f);
+                else if (c->format == FMT_GITHUB)
+                        out_findings_github(c, &f);
+                else
+                        print_text(c, d, &f);
+                if (findings_count(&f, SEV_ERROR))
+                        exit_code = EXIT_INVALID;
+                else if (a.exit_code && (d->count[DIFF_CHANGE] || d->count[DIFF_ERROR]))
+                        exit_code = EXIT_DRIFT;
+                else
+                        exit_code = EXIT_OK;
+        }
+        diff_free(d);
+        profile_free(p);
+        findings_release(&f);
+        target_free(t);
+        sysroot_free(sr);
+        return exit_code;
+}

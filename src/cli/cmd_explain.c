@@ -1,0 +1,198 @@
+/* twtune explain: what the knowledge base knows about a key. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "kb.h"
+#include "key.h"
+#include "sysroot.h"
+#include "target.h"
+#include "util.h"
+
+static size_t edit_distance(const char *a, const char *b)
+{
+        size_t lb = strlen(b), prev[KEY_MAX_LEN + 2], cur[KEY_MAX_LEN + 2];
+        if (strlen(a) > KEY_MAX_LEN || lb > KEY_MAX_LEN)
+                return (size_t)-1;
+        for (size_t j = 0; j <= lb; j++)
+                prev[j] = j;
+        for (size_t i = 1; a[i - 1]; i++) {
+                cur[0] = i;
+                for (size_t j = 1; j <= lb; j++) {
+                        size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+                        size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+                        cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+                }
+                memcpy(prev, cur, (lb + 1) * sizeof(size_t));
+        }
+        return prev[lb];
+}
+
+/* The closest known key, for "did you mean"; matches on the last component count too. */
+static const char *suggest(const char *key)
+{
+        size_t n, best = 4;
+        const struct kb_entry *e = kb_entries(&n);
+        const char *found = NULL;
+        const char *last = strrchr(key, '.');
+        last = last ? last + 1 : key;
+        for (size_t i = 0; i < n; i++) {
+                const char *elast = strrchr(e[i].key, '.') + 1;
+                size_t d = edit_distance(key, e[i].key), dl = edit_distance(last, elast);
+                if (dl < d)
+                        d = dl;
+                if (d < best) {
+                        best = d;
+                        found = e[i].key;
+                }
+        }
+        return found;
+}
+
+static const char *ver(struct kver v, char *buf)
+{
+        return kver_is_set(v) ? kver_format(v, buf, 32) : NULL;
+}
+
+static char *range_text(const struct kb_entry *e)
+{
+        if (e->type == KB_STRING || e->read_only)
+                return NULL;
+        if (e->type == KB_PORTLIST)
+                return strdup("ports 0..65535, as \"a,b-c\"");
+        return str_printf("%s%lld..%lld%s%s", e->nvalues > 1 ? "each " : "", e->min, e->max,
+                          e->kernel_enforced ? " (the kernel rejects other values)" : "; twtune rejects other values: ",
+                          e->kernel_enforced ? "" : e->range_note ? e->range_note : "they make no sense");
+}
+
+static void print_text(struct cli *c, const struct kb_entry *e, const char *current, int cur_err)
+{
+        char b1[32], b2[32], b3[32];
+        char *range = range_text(e);
+        fprintf(c->out, "%s%s%s\n  %s\n\n", color(c, "bold"), e->key, color(c, "reset"), e->meaning);
+        fprintf(c->out, "  %-11s %s%s%s\n", "type", kb_type_name(e->type), e->nvalues > 1 ? " of " : "",
+                e->nvalues > 1 ? (e->nvalues == 2 ? "2 integers" : "3 integers") : "");
+        if (e->unit)
+                fprintf(c->out, "  %-11s %s\n", "unit", e->unit);
+        if (range)
+                fprintf(c->out, "  %-11s %s\n", "range", range);
+        if (e->values)
+                fprintf(c->out, "  %-11s %s\n", "values", e->values);
+        fprintf(c->out, "  %-11s %s\n", "default", e->defval);
+        fprintf(c->out, "  %-11s since %s%s", "kernel", ver(e->introduced, b1) ? b1 : "(unknown)",
+                e->verified & KBV_INTRODUCED ? "" : " (unconfirmed)");
+        if (ver(e->removed, b2))
+                fprintf(c->out, "; removed in %s", b2);
+        if (ver(e->top_value_since, b3))
+                fprintf(c->out, "; value %lld since %s%s", e->max, b3, e->verified & KBV_TOP_VALUE ? "" : " (unconfirmed)");
+        fputc('\n', c->out);
+        if (e->scope == KB_NETNS)
+                fprintf(c->out, "  %-11s per network namespace%s%s%s\n", "namespace", ver(e->netns_since, b1) ? " since " : "",
+                        ver(e->netns_since, b1) ? b1 : "", e->verified & KBV_NETNS ? "" : " (version unconfirmed)");
+        else
+                fprintf(c->out, "  %-11s global: one value for the whole host, not settable from a container\n", "namespace");
+        if (e->read_only)
+                fprintf(c->out, "  %-11s read-only\n", "access");
+        if (e->k8s)
+                fprintf(c->out, "  %-11s %s\n", "kubernetes", e->k8s);
+        if (e->hazard)
+                fprintf(c->out, "  %-11s %s\n", "hazard", e->hazard);
+        fprintf(c->out, "  %-11s %s\n", "source", e->source);
+        if (current)
+                fprintf(c->out, "  %-11s %s\n", "current", current);
+        else
+                fprintf(c->out, "  %-11s (%s)\n", "current", cur_err == -ENOENT ? "absent on this system" : strerror(-cur_err));
+        free(range);
+}
+
+static void print_json(struct cli *c, const struct kb_entry *e, const char *current)
+{
+        char b[32];
+        FILE *o = c->out;
+        char *range = range_text(e);
+        fputs("{\"format\": 1, \"key\": ", o);
+        json_str(o, e->key);
+        fputs(", \"type\": ", o);
+        json_str(o, kb_type_name(e->type));
+        fprintf(o, ", \"values\": %u", e->nvalues);
+        if (e->type != KB_STRING && !e->read_only)
+                fprintf(o, ", \"min\": %lld, \"max\": %lld, \"kernel_enforced\": %s", e->min, e->max,
+                        e->kernel_enforced ? "true" : "false");
+        fputs(", \"range\": ", o);
+        json_str(o, range);
+        fputs(", \"unit\": ", o);
+        json_str(o, e->unit);
+        fputs(", \"default\": ", o);
+        json_str(o, e->defval);
+        fputs(", \"value_meanings\": ", o);
+        json_str(o, e->values);
+        fputs(", \"introduced\": ", o);
+        json_str(o, ver(e->introduced, b));
+        fputs(", \"removed\": ", o);
+        json_str(o, ver(e->removed, b));
+        fputs(", \"scope\": ", o);
+        json_str(o, e->scope == KB_NETNS ? "netns" : "global");
+        fputs(", \"netns_since\": ", o);
+        json_str(o, ver(e->netns_since, b));
+        fprintf(o, ", \"read_only\": %s", e->read_only ? "true" : "false");
+        fputs(", \"verified\": {", o);
+        fprintf(o, "\"introduced\": %s, \"removed\": %s, \"netns\": %s}", e->verified & KBV_INTRODUCED ? "true" : "false",
+                e->verified & KBV_REMOVED ? "true" : "false", e->verified & KBV_NETNS ? "true" : "false");
+        fputs(", \"kubernetes\": ", o);
+        json_str(o, e->k8s);
+        fputs(", \"meaning\": ", o);
+        json_str(o, e->meaning);
+        fputs(", \"hazard\": ", o);
+        json_str(o, e->hazard);
+        fputs(", \"source\": ", o);
+        json_str(o, e->source);
+        fputs(", \"current\": ", o);
+        json_str(o, current);
+        fputs("}\n", o);
+        free(range);
+}
+
+int cmd_explain(struct cli *c, int argc, char **argv);
+int cmd_explain(struct cli *c, int argc, char **argv)
+{
+        int first;
+        int r = cli_parse(c, command_find("explain"), argc, argv, NULL, NULL, NULL, &first);
+        if (r >= 0)
+                return r;
+        if (argc - first != 1)
+                return cli_usage_error(c, argc == first ? "no key given" : "explain takes one key");
+        char *key;
+        const char *why;
+        r = key_normalize(argv[first], &key, &why);
+        if (r < 0)
+                return cli_usage_error(c, "bad key '%s': %s", argv[first], r == -EINVAL ? why : strerror(-r));
+        const struct kb_entry *e = kb_lookup(key);
+        if (!e) {
+                const char *s = suggest(key);
+                r = cli_error(c, EXIT_USAGE, "%s is not in the knowledge base%s%s%s (see 'twtune keys')", key,
+                              s ? "; did you mean " : "", s ? s : "", s ? "?" : "");
+                free(key);
+                return r;
+        }
+        free(key);
+
+        /* The current value is a convenience: failing to read it is not an error. */
+        struct sysroot *sr = NULL;
+        char *current = NULL;
+        int cur_err = -ENOENT;
+        if (sysroot_new(c->root, &sr) == 0)
+                cur_err = sysroot_read_sysctl(sr, e->key, &current);
+        sysroot_free(sr);
+        if (current) {
+                for (char *p = current; *p; p++)
+                        if (*p == '\t')
+                                *p = ' ';
+        }
+        if (c->format == FMT_JSON)
+                print_json(c, e, current);
+        else
+                print_text(c, e, current, cur_err);
+        free(current);
+        return EXIT_OK;
+}

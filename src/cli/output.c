@@ -1,0 +1,130 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+const char *color(struct cli *c, const char *what)
+{
+        if (!c->color)
+                return "";
+        if (strcmp(what, "error") == 0)
+                return "\033[1;31m";
+        if (strcmp(what, "warning") == 0)
+                return "\033[1;33m";
+        if (strcmp(what, "info") == 0)
+                return "\033[1;36m";
+        if (strcmp(what, "ok") == 0)
+                return "\033[32m";
+        if (strcmp(what, "change") == 0)
+                return "\033[1;33m";
+        if (strcmp(what, "skip") == 0)
+                return "\033[2m";
+        if (strcmp(what, "bold") == 0)
+                return "\033[1m";
+        return "\033[0m"; /* "reset" */
+}
+
+void out_findings_text(struct cli *c, const struct findings *f, FILE *to)
+{
+        for (size_t i = 0; i < f->n; i++) {
+                const struct finding *x = &f->v[i];
+                if (c->quiet && x->severity != SEV_ERROR)
+                        continue;
+                if (x->file && x->line)
+                        fprintf(to, "%s:%u:%u: ", x->file, x->line, x->column);
+                else if (x->file)
+                        fprintf(to, "%s: ", x->file);
+                const char *sev = severity_name(x->severity);
+                fprintf(to, "%s%s%s: %s [%s]\n", color(c, sev), sev, color(c, "reset"), x->message, x->code);
+        }
+}
+
+/* GitHub workflow commands: data escapes %, CR, LF; properties also ':' and ','. */
+static void gh_escape(FILE *f, const char *s, bool property)
+{
+        for (; *s; s++) {
+                if (*s == '%')
+                        fputs("%25", f);
+                else if (*s == '\r')
+                        fputs("%0D", f);
+                else if (*s == '\n')
+                        fputs("%0A", f);
+                else if (property && *s == ':')
+                        fputs("%3A", f);
+                else if (property && *s == ',')
+                        fputs("%2C", f);
+                else
+                        fputc(*s, f);
+        }
+}
+
+void out_findings_github(struct cli *c, const struct findings *f)
+{
+        for (size_t i = 0; i < f->n; i++) {
+                const struct finding *x = &f->v[i];
+                if (c->quiet && x->severity != SEV_ERROR)
+                        continue;
+                fprintf(c->out, "::%s ", x->severity == SEV_ERROR ? "error" : x->severity == SEV_WARNING ? "warning" : "notice");
+                if (x->file) {
+                        fputs("file=", c->out);
+                        gh_escape(c->out, x->file, true);
+                        if (x->line)
+                                fprintf(c->out, ",line=%u,col=%u", x->line, x->column);
+                        fputc(',', c->out);
+                }
+                fputs("title=twtune ", c->out);
+                gh_escape(c->out, x->code, true);
+                fputs("::", c->out);
+                gh_escape(c->out, x->message, false);
+                fputc('\n', c->out);
+        }
+}
+
+void json_str(FILE *f, const char *s)
+{
+        if (!s) {
+                fputs("null", f);
+                return;
+        }
+        fputc('"', f);
+        for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+                switch (*p) {
+                case '"': fputs("\\\"", f); break;
+                case '\\': fputs("\\\\", f); break;
+                case '\n': fputs("\\n", f); break;
+                case '\r': fputs("\\r", f); break;
+                case '\t': fputs("\\t", f); break;
+                default:
+                        if (*p < 0x20)
+                                fprintf(f, "\\u%04x", *p);
+                        else
+                                fputc(*p, f);
+                }
+        }
+        fputc('"', f);
+}
+
+void out_findings_json(struct cli *c, const struct findings *f)
+{
+        fputs("\"findings\": [", c->out);
+        for (size_t i = 0; i < f->n; i++) {
+                const struct finding *x = &f->v[i];
+                fputs(i ? ",\n    {" : "\n    {", c->out);
+                fputs("\"severity\": ", c->out);
+                json_str(c->out, severity_name(x->severity));
+                fputs(", \"code\": ", c->out);
+                json_str(c->out, x->code);
+                fputs(", \"key\": ", c->out);
+                json_str(c->out, x->key);
+                fputs(", \"file\": ", c->out);
+                json_str(c->out, x->file);
+                if (x->line)
+                        fprintf(c->out, ", \"line\": %u, \"column\": %u", x->line, x->column);
+                else
+                        fputs(", \"line\": null, \"column\": null", c->out);
+                fputs(", \"message\": ", c->out);
+                json_str(c->out, x->message);
+                fputc('}', c->out);
+        }
+        fputs(f->n ? "\n  ]" : "]", c->out);
+}

@@ -1,0 +1,95 @@
+/* twtune: declarative sysctl tuning. This file holds main() and the command table; each
+ * command lives in cmd_NAME.c over the core library. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+int cmd_check(struct cli *c, int argc, char **argv);
+int cmd_diff(struct cli *c, int argc, char **argv);
+int cmd_explain(struct cli *c, int argc, char **argv);
+int cmd_keys(struct cli *c, int argc, char **argv);
+
+/* Sorted by name; tests/cli/usage.sh checks that every command answers --help. */
+static const struct command commands[] = {
+        {"check", cmd_check, "Validate profiles against the kernel knowledge base.", "[--against FILE | --live] PROFILE...",
+         "      --against FILE             also check against a 'sysctl -a' snapshot (unknown keys, cross-key checks)\n"
+         "      --live                     also check against the live /proc/sys\n"},
+        {"diff", cmd_diff, "Show what applying PROFILE would change.", "[--against FILE] [--exit-code] PROFILE",
+         "      --against FILE             compare with a 'sysctl -a' snapshot instead of the live system\n"
+         "      --exit-code                exit 1 when anything would change\n"},
+        {"explain", cmd_explain, "Show what twtune knows about a sysctl key.", "KEY", NULL},
+        {"keys", cmd_keys, "List the keys of the knowledge base.", "", NULL},
+};
+
+const struct command *command_find(const char *name)
+{
+        for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+                if (strcmp(commands[i].name, name) == 0)
+                        return &commands[i];
+        return NULL;
+}
+
+static void usage(FILE *f)
+{
+        fputs("usage: twtune [--root DIR] [--kernel VERSION] [--format text|json|github] [--quiet] COMMAND [ARGS]\n\n"
+              "Declarative sysctl tuning for TIME_WAIT and connection-heavy hosts.\n\ncommands:\n",
+              f);
+        for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+                fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+        fputs("\n'twtune COMMAND --help' describes a command. Exit codes: 0 ok, 1 drift, 2 usage, 3 invalid profile,\n"
+              "5 environment error. See twtune(1).\n",
+              f);
+}
+
+int main(int argc, char **argv)
+{
+        struct cli c = {.out = stdout, .err = stderr};
+        const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+        c.color = isatty(STDOUT_FILENO) && !(nc && *nc) && !(term && strcmp(term, "dumb") == 0);
+
+        opterr = 0;
+        for (;;) {
+                int opt = getopt_long(argc, argv, "+qhV", cli_global_options, NULL);
+                if (opt == -1)
+                        break;
+                if (opt == 'h' || opt == 0x104) {
+                        usage(stdout);
+                        return EXIT_OK;
+                }
+                if (opt == 'V' || opt == 0x105) {
+                        printf("twtune %s\n", TWTUNE_VERSION);
+                        return EXIT_OK;
+                }
+                if (opt == '?' || opt == ':')
+                        return cli_usage_error(&c, "unknown or incomplete option '%s'", argv[optind - 1]);
+                int r = cli_global_option(&c, opt, optarg);
+                if (r)
+                        return r;
+        }
+        if (optind >= argc) {
+                usage(stderr);
+                return EXIT_USAGE;
+        }
+        const char *name = argv[optind];
+        if (strcmp(name, "help") == 0) {
+                const struct command *cmd = optind + 1 < argc ? command_find(argv[optind + 1]) : NULL;
+                if (optind + 1 < argc && !cmd)
+                        return cli_usage_error(&c, "no command '%s'", argv[optind + 1]);
+                if (cmd)
+                        cli_usage(&c, cmd, stdout);
+                else
+                        usage(stdout);
+                return EXIT_OK;
+        }
+        const struct command *cmd = command_find(name);
+        if (!cmd)
+                return cli_usage_error(&c, "no command '%s'", name);
+        c.cmd = cmd->name;
+        int r = cmd->run(&c, argc - optind, argv + optind);
+        if (fflush(stdout) != 0 || ferror(stdout))
+                return cli_error(&c, EXIT_ENV, "error writing output");
+        return r;
+}

@@ -1,0 +1,108 @@
+#include "diff.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "target.h"
+#include "util.h"
+#include "value.h"
+
+static int compare(const struct setting *s, const char *current, enum diff_status *ret, char **ret_reason)
+{
+        if (s->mode == SET_EXACT) {
+                *ret = value_equal(current, s->value) ? DIFF_OK : DIFF_CHANGE;
+                return 0;
+        }
+        long long cur, want;
+        if (parse_kernel_int(current, &cur) < 0 || parse_kernel_int(s->value, &want) < 0) {
+                *ret = DIFF_ERROR;
+                *ret_reason = str_printf("current value '%s' is not an integer", current);
+                return *ret_reason ? 0 : -ENOMEM;
+        }
+        bool ok = s->mode == SET_AT_LEAST ? cur >= want : cur <= want;
+        *ret = ok ? DIFF_OK : DIFF_CHANGE;
+        return 0;
+}
+
+int diff_compute(const struct profile *p, const struct validate_opts *o, struct findings *f, struct diff **ret)
+{
+        struct diff *d = calloc(1, sizeof(*d));
+        if (!d)
+                return -ENOMEM;
+        d->rows = calloc(p->n_settings ? p->n_settings : 1, sizeof(*d->rows));
+        if (!d->rows) {
+                free(d);
+                return -ENOMEM;
+        }
+        int r = 0;
+        for (size_t i = 0; i < p->n_settings && r == 0; i++) {
+                const struct setting *s = &p->settings[i];
+                struct diff_row *row = &d->rows[d->n++];
+                row->setting = s;
+                if (!setting_active(s, o)) {
+                        row->status = DIFF_SKIP;
+                        row->reason = str_printf("condition false: %s", s->when_text);
+                        r = row->reason ? 0 : -ENOMEM;
+                        continue;
+                }
+                char *cur = NULL;
+                int q = target_get(o->target, s->key, &cur);
+                if (q == -ENOMEM) {
+                        r = q;
+                        break;
+                }
+                if (q == 0) {
+                        row->current = value_normalize(cur);
+                        free(cur);
+                        if (!row->current) {
+                                r = -ENOMEM;
+                                break;
+                        }
+                }
+                if (q < 0 && s->optional) {
+                        row->status = DIFF_SKIP;
+                        row->reason = str_printf("%s on the target (optional)", q == -ENOENT ? "absent" : strerror(-q));
+                } else if (q < 0) {
+                        row->status = DIFF_ERROR;
+                        row->reason = strdup(q == -ENOENT ? "absent on the target" : strerror(-q));
+                        if (!findings_has_error_for(f, s->key))
+                                findings_add(f, SEV_ERROR, q == -ENOENT ? "key-absent" : "read-error", s->key, &s->loc,
+                                             "%s: %s", s->key, q == -ENOENT ? "no such key on the target" : strerror(-q));
+                } else if (findings_has_error_for(f, s->key)) {
+                        row->status = DIFF_ERROR;
+                        row->reason = strdup("invalid setting (see findings)");
+                } else {
+                        r = compare(s, row->current, &row->status, &row->reason);
+                        continue;
+                }
+                if (!row->reason)
+                        r = -ENOMEM;
+        }
+        if (r < 0 || f->oom) {
+                diff_free(d);
+                return r < 0 ? r : -ENOMEM;
+        }
+        for (size_t i = 0; i < d->n; i++)
+                d->count[d->rows[i].status]++;
+        *ret = d;
+        return 0;
+}
+
+void diff_free(struct diff *d)
+{
+        if (!d)
+                return;
+        for (size_t i = 0; i < d->n; i++) {
+                free(d->rows[i].current);
+                free(d->rows[i].reason);
+        }
+        free(d->rows);
+        free(d);
+}
+
+const char *diff_status_name(enum diff_status s)
+{
+        static const char *const names[] = {"ok", "change", "skip", "error"};
+        return s < _DIFF_STATUS_MAX ? names[s] : "?";
+}

@@ -1,0 +1,58 @@
+/* The kernel knowledge base: what twtune knows about each sysctl it covers.
+ * The table is sorted by key and keys are unique (checked by tests/unit/test_kb.c). */
+#ifndef TWTUNE_KB_H
+#define TWTUNE_KB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "kver.h"
+
+enum kb_type {
+        KB_INT,      /* one integer */
+        KB_BOOL,     /* 0 or 1 */
+        KB_ENUM,     /* small integer with documented meanings */
+        KB_VECTOR,   /* nvalues integers (ip_local_port_range, tcp_rmem) */
+        KB_PORTLIST, /* "1,2-4"; empty allowed */
+        KB_STRING,
+};
+
+enum kb_scope { KB_GLOBAL, KB_NETNS };
+
+/* Which version facts were confirmed at a primary source (kernel commit or source).
+ * Findings that rest on an unconfirmed fact are warnings, never errors. */
+enum {
+        KBV_INTRODUCED = 1 << 0,
+        KBV_REMOVED = 1 << 1,
+        KBV_NETNS = 1 << 2,
+        KBV_TOP_VALUE = 1 << 3,
+};
+
+struct kb_entry {
+        const char *key;
+        enum kb_type type;
+        unsigned nvalues;      /* tokens a value has; 0 for port lists and strings */
+        long long min, max;    /* per element; twtune rejects values outside */
+        bool kernel_enforced;  /* the kernel itself returns EINVAL outside [min, max] */
+        const char *range_note; /* why twtune enforces what the kernel does not */
+        const char *unit;      /* "s", "ms", "" */
+        const char *defval;
+        const char *values;    /* meaning of each value, for enums */
+        struct kver introduced;
+        struct kver removed;   /* KVER_NONE if still present */
+        enum kb_scope scope;
+        struct kver netns_since; /* for KB_NETNS: when it became per-namespace; NONE if unknown */
+        struct kver top_value_since; /* the highest value (max) exists only since this version */
+        unsigned verified;     /* KBV_* */
+        bool read_only;
+        const char *k8s;       /* Kubernetes safe-sysctl status, or NULL */
+        const char *meaning;
+        const char *hazard;    /* NULL if none */
+        const char *source;
+};
+
+const struct kb_entry *kb_lookup(const char *key);
+const struct kb_entry *kb_entries(size_t *ret_n);
+const char *kb_type_name(enum kb_type t);
+
+#endif

@@ -1,0 +1,62 @@
+#include "key.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int fail(const char **ret_why, const char *why)
+{
+        if (ret_why)
+                *ret_why = why;
+        return -EINVAL;
+}
+
+int key_normalize(const char *in, char **ret, const char **ret_why)
+{
+        size_t n = strlen(in);
+        if (n == 0)
+                return fail(ret_why, "empty key");
+        if (n > KEY_MAX_LEN)
+                return fail(ret_why, "key longer than 255 characters");
+        if (in[0] == '/')
+                return fail(ret_why, "absolute path; write the key relative to /proc/sys");
+        for (size_t i = 0; i < n; i++) {
+                unsigned char c = (unsigned char)in[i];
+                if (c <= ' ' || c >= 0x7f)
+                        return fail(ret_why, "whitespace, control or non-ASCII character in key");
+                if (c == '=')
+                        return fail(ret_why, "'=' in key");
+        }
+
+        char *k = strdup(in);
+        if (!k)
+                return -ENOMEM;
+        size_t sep = strcspn(k, "./");
+        if (k[sep] == '/')
+                for (char *p = k; *p; p++)
+                        *p = *p == '/' ? '.' : *p == '.' ? '/' : *p;
+
+        /* Components in dotted form; "/" and "//" would become "." and ".." in the path. */
+        for (char *c = k;;) {
+                size_t len = strcspn(c, ".");
+                if (len == 0 || (len == 1 && c[0] == '/') || (len == 2 && c[0] == '/' && c[1] == '/')) {
+                        free(k);
+                        return fail(ret_why, len == 0 ? "empty component in key" : "'.' or '..' component in key");
+                }
+                if (!c[len])
+                        break;
+                c += len + 1;
+        }
+        *ret = k;
+        return 0;
+}
+
+char *key_to_path(const char *key)
+{
+        char *p = strdup(key);
+        if (!p)
+                return NULL;
+        for (char *c = p; *c; c++)
+                *c = *c == '.' ? '/' : *c == '/' ? '.' : *c;
+        return p;
+}

@@ -1,0 +1,659 @@
+#include "profile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "key.h"
+#include "util.h"
+#include "value.h"
+#include "yaml_tree.h"
+
+struct ctx {
+        const struct profile_opts *opts;
+        struct findings *f;
+        struct profile *p;
+        char *chain[PROFILE_MAX_EXTENDS_DEPTH + 1]; /* real paths of the files being loaded */
+        size_t depth;
+        char **merged; /* real paths already merged: a shared ancestor is merged once */
+        size_t n_merged;
+        int io_error;
+};
+
+static void err_at(struct ctx *c, const char *file, const struct ynode *n, const char *code, const char *key,
+                   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static void err_at(struct ctx *c, const char *file, const struct ynode *n, const char *code, const char *key,
+                   const char *fmt, ...)
+{
+        struct srcloc loc = {file, n ? n->line : 0, n ? n->column : 0};
+        va_list ap;
+        va_start(ap, fmt);
+        char *msg = str_vprintf(fmt, ap);
+        va_end(ap);
+        if (!msg) {
+                c->f->oom = true;
+                return;
+        }
+        findings_add(c->f, SEV_ERROR, code, key, &loc, "%s", msg);
+        free(msg);
+}
+
+/* Keeps a file name alive for as long as the profile, for srclocs. */
+static const char *own_file(struct ctx *c, const char *path)
+{
+        for (size_t i = 0; i < c->p->n_files; i++)
+                if (strcmp(c->p->files[i], path) == 0)
+                        return c->p->files[i];
+        char **v = realloc(c->p->files, (c->p->n_files + 1) * sizeof(*v));
+        if (!v)
+                return NULL;
+        c->p->files = v;
+        v[c->p->n_files] = strdup(path);
+        return v[c->p->n_files] ? v[c->p->n_files++] : NULL;
+}
+
+static const struct ynode *map_get(const struct ynode *map, const char *name)
+{
+        for (size_t i = 0; i + 1 < map->n; i += 2)
+                if (map->items[i]->kind == YN_SCALAR && strcmp(map->items[i]->scalar, name) == 0)
+                        return map->items[i + 1];
+        return NULL;
+}
+
+static bool is_yaml_bool(const struct ynode *n, bool *ret)
+{
+        static const char *const yes[] = {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"};
+        static const char *const no[] = {"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"};
+        if (n->kind != YN_SCALAR || n->quoted)
+                return false;
+        for (size_t i = 0; i < ELEMENTSOF(yes); i++) {
+                if (strcmp(n->scalar, yes[i]) == 0) {
+                        *ret = true;
+                        return true;
+                }
+                if (strcmp(n->scalar, no[i]) == 0) {
+                        *ret = false;
+                        return true;
+                }
+        }
+        return false;
+}
+
+/* Turns a scalar or a list of scalars into a value string; NULL after reporting an error. */
+static char *parse_value(struct ctx *c, const char *file, const char *key, const struct ynode *n)
+{
+        struct strbuf sb = {0};
+        if (n->kind == YN_MAP) {
+                err_at(c, file, n, "bad-type", key, "%s: expected a value, a list of values or a mapping with 'value'", key);
+                return NULL;
+        }
+        const struct ynode *const *items = n->kind == YN_SEQ ? (const struct ynode *const *)n->items : &n;
+        size_t count = n->kind == YN_SEQ ? n->n : 1;
+        for (size_t i = 0; i < count; i++) {
+                const struct ynode *it = items[i];
+                bool b;
+                if (it->kind != YN_SCALAR) {
+                        err_at(c, file, it, "bad-type", key, "%s: list items must be plain values, not nested lists or mappings", key);
+                        goto fail;
+                }
+                if (ynode_is_null(it)) {
+                        err_at(c, file, it, "bad-value", key, "%s: no value given (YAML null); write \"\" for an empty value", key);
+                        goto fail;
+                }
+                if (is_yaml_bool(it, &b)) {
+                        struct srcloc loc = {file, it->line, it->column};
+                        findings_add(c->f, SEV_ERROR, "bad-value", key, &loc,
+                                     "%s: '%s' is a YAML boolean; sysctls take numbers: write %d", key, it->scalar, b);
+                        goto fail;
+                }
+                for (const char *s = it->scalar; *s; s++) {
+                        if (*s == '\n' || *s == '\r') {
+                                err_at(c, file, it, "bad-value", key, "%s: value contains a line break", key);
+                                goto fail;
+                        }
+                        if (*s == '=') {
+                                err_at(c, file, it, "bad-value", key, "%s: value contains '='", key);
+                                goto fail;
+                        }
+                        if ((unsigned char)*s < ' ' && *s != '\t') {
+                                err_at(c, file, it, "bad-value", key, "%s: value contains a control character", key);
+                                goto fail;
+                        }
+                }
+                char *norm = value_normalize(it->scalar);
+                if (!norm) {
+                        c->f->oom = true;
+                        goto fail;
+                }
+                if (sb.len && *norm)
+                        sb_append(&sb, " ");
+                sb_append(&sb, norm);
+                free(norm);
+        }
+        char *s = sb_steal(&sb);
+        if (!s)
+                c->f->oom = true;
+        return s;
+fail:
+        sb_release(&sb);
+        return NULL;
+}
+
+static bool parse_setting(struct ctx *c, const char *file, const char *key, const struct ynode *v, struct setting *s)
+{
+        *s = (struct setting){.mode = SET_EXACT};
+        if (v->kind != YN_MAP) {
+                s->value = parse_value(c, file, key, v);
+                return s->value != NULL;
+        }
+        static const char *const fields[] = {"value", "at_least", "at_most", "when", "optional", "note"};
+        const struct ynode *val = NULL;
+        bool ok = true;
+        for (size_t i = 0; i + 1 < v->n; i += 2) {
+                const struct ynode *fk = v->items[i], *fv = v->items[i + 1];
+                size_t j;
+                if (fk->kind != YN_SCALAR) {
+                        err_at(c, file, fk, "bad-type", key, "%s: setting fields are names such as 'value'", key);
+                        ok = false;
+                        continue;
+                }
+                for (j = 0; j < ELEMENTSOF(fields); j++)
+                        if (strcmp(fk->scalar, fields[j]) == 0)
+                                break;
+                if (j == ELEMENTSOF(fields)) {
+                        struct srcloc loc = {file, fk->line, fk->column};
+                        findings_add(c->f, SEV_ERROR, "unknown-field", key, &loc,
+                                     "%s: unknown field '%s' (expected value, at_least, at_most, when, optional, note)",
+                                     key, fk->scalar);
+                        ok = false;
+                        continue;
+                }
+                for (size_t k = 0; k < i; k += 2)
+                        if (v->items[k]->kind == YN_SCALAR && strcmp(v->items[k]->scalar, fk->scalar) == 0) {
+                                err_at(c, file, fk, "duplicate-key", key, "field '%s' given twice", fk->scalar);
+                                ok = false;
+                        }
+                if (j <= 2) {
+                        if (val) {
+                                err_at(c, file, fk, "bad-setting", key,
+                                       "%s: give exactly one of 'value', 'at_least' and 'at_most'", key);
+                                ok = false;
+                                continue;
+                        }
+                        val = fv;
+                        s->mode = j == 0 ? SET_EXACT : j == 1 ? SET_AT_LEAST : SET_AT_MOST;
+                } else if (j == 3) {
+                        const char *why = NULL;
+                        if (fv->kind != YN_SCALAR || ynode_is_null(fv)) {
+                                err_at(c, file, fv, "bad-condition", key, "%s: 'when' takes a condition such as \"kernel < 4.12\"", key);
+                                ok = false;
+                        } else if (kcond_parse(fv->scalar, &s->when, &why) < 0) {
+                                struct srcloc loc = {file, fv->line, fv->column};
+                                findings_add(c->f, SEV_ERROR, "bad-condition", key, &loc, "%s: bad condition \"%s\": %s",
+                                             key, fv->scalar, why);
+                                ok = false;
+                        } else {
+                                s->has_when = true;
+                                free(s->when_text);
+                                s->when_text = strdup(fv->scalar);
+                        }
+                } else if (j == 4) {
+                        if (!is_yaml_bool(fv, &s->optional)) {
+                                err_at(c, file, fv, "bad-type", key, "%s: 'optional' takes true or false", key);
+                                ok = false;
+                        }
+                } else {
+                        if (fv->kind != YN_SCALAR) {
+                                err_at(c, file, fv, "bad-type", key, "%s: 'note' takes text", key);
+                                ok = false;
+                        } else {
+                                free(s->note);
+                                s->note = strdup(fv->scalar);
+                        }
+                }
+        }
+        if (!val) {
+                if (ok)
+                        err_at(c, file, v, "bad-setting", key, "%s: give one of 'value', 'at_least' or 'at_most'", key);
+                return false;
+        }
+        s->value = parse_value(c, file, key, val);
+        if (!s->value)
+                return false;
+        if (s->mode != SET_EXACT) {
+                long long x;
+                if (strchr(s->value, ' ') || parse_kernel_int(s->value, &x) < 0) {
+                        err_at(c, file, val, "bad-type", key, "%s: 'at_least' and 'at_most' take a single integer", key);
+                        return false;
+                }
+        }
+        return ok;
+}
+
+static void setting_release(struct setting *s)
+{
+        free(s->key);
+        free(s->value);
+        free(s->when_text);
+        free(s->note);
+}
+
+/* Merges s into the profile, replacing an inherited value for the same key. Takes ownership. */
+static int merge_setting(struct profile *p, struct setting *s)
+{
+        for (size_t i = 0; i < p->n_settings; i++)
+                if (strcmp(p->settings[i].key, s->key) == 0) {
+                        setting_release(&p->settings[i]);
+                        p->settings[i] = *s;
+                        return 0;
+                }
+        struct setting *v = realloc(p->settings, (p->n_settings + 1) * sizeof(*v));
+        if (!v)
+                return -ENOMEM;
+        p->settings = v;
+        v[p->n_settings++] = *s;
+        return 0;
+}
+
+static int load_file(struct ctx *c, const char *path, const char *buf, size_t len, const struct srcloc *from);
+
+static char *dir_of(const char *path)
+{
+        const char *slash = strrchr(path, '/');
+        if (!slash)
+                return strdup(".");
+        if (slash == path)
+                return strdup("/");
+        return strndup(path, (size_t)(slash - path));
+}
+
+/* Finds the file an extends entry names; NULL if none (reported by the caller). */
+static char *resolve_extends(struct ctx *c, const char *from_file, const char *name)
+{
+        bool is_path = strchr(name, '/') || str_has_suffix(name, ".yaml") || str_has_suffix(name, ".yml");
+        char *dir = from_file ? dir_of(from_file) : NULL;
+        char *cand = NULL;
+        if (is_path) {
+                if (name[0] == '/' || !dir)
+                        cand = strdup(name);
+                else
+                        cand = str_printf("%s/%s", dir, name);
+                free(dir);
+                return cand;
+        }
+        if (dir) {
+                cand = str_printf("%s/%s.yaml", dir, name);
+                free(dir);
+                if (!cand || access(cand, F_OK) == 0)
+                        return cand;
+                free(cand);
+        }
+        for (size_t i = 0; c->opts && i < c->opts->n_search_path; i++) {
+                cand = str_printf("%s/%s.yaml", c->opts->search_path[i], name);
+                if (!cand || access(cand, F_OK) == 0)
+                        return cand;
+                free(cand);
+        }
+        return NULL;
+}
+
+static void handle_extends(struct ctx *c, const char *file, const struct ynode *ext)
+{
+        const struct ynode *const *items = ext->kind == YN_SEQ ? (const struct ynode *const *)ext->items : &ext;
+        size_t count = ext->kind == YN_SEQ ? ext->n : 1;
+        if (ext->kind == YN_MAP || ynode_is_null(ext)) {
+                err_at(c, file, ext, "bad-type", NULL, "'extends' takes a profile name or a list of them");
+                return;
+        }
+        for (size_t i = 0; i < count; i++) {
+                const struct ynode *it = items[i];
+                if (it->kind != YN_SCALAR || !*it->scalar) {
+                        err_at(c, file, it, "bad-type", NULL, "'extends' entries are profile names or paths");
+                        continue;
+                }
+                char *path = resolve_extends(c, file, it->scalar);
+                if (!path) {
+                        err_at(c, file, it, "extends-not-found", NULL,
+                               "profile '%s' not found beside this file or in the profile search path", it->scalar);
+                        continue;
+                }
+                struct srcloc from = {file, it->line, it->column};
+                load_file(c, path, NULL, 0, &from);
+                free(path);
+        }
+}
+
+static void handle_sysctl(struct ctx *c, const char *file, const struct ynode *map, struct setting **ret, size_t *ret_n)
+{
+        if (map->kind != YN_MAP) {
+                if (!ynode_is_null(map))
+                        err_at(c, file, map, "bad-type", NULL, "'sysctl' must be a mapping of keys to values, not %s",
+                               ynode_kind_name(map));
+                return;
+        }
+        struct setting *v = calloc(map->n / 2 + 1, sizeof(*v));
+        if (!v) {
+                c->f->oom = true;
+                return;
+        }
+        size_t n = 0;
+        for (size_t i = 0; i + 1 < map->n; i += 2) {
+                const struct ynode *k = map->items[i], *val = map->items[i + 1];
+                const char *why = NULL;
+                char *key = NULL;
+                if (k->kind != YN_SCALAR) {
+                        err_at(c, file, k, "bad-key", NULL, "sysctl keys must be plain names, not %s", ynode_kind_name(k));
+                        continue;
+                }
+                int r = key_normalize(k->scalar, &key, &why);
+                if (r < 0) {
+                        struct srcloc loc = {file, k->line, k->column};
+                        if (r == -ENOMEM)
+                                c->f->oom = true;
+                        else
+                                findings_add(c->f, SEV_ERROR, "bad-key", NULL, &loc, "bad key '%s': %s", k->scalar, why);
+                        continue;
+                }
+                bool dup = false;
+                for (size_t j = 0; j < n; j++)
+                        if (strcmp(v[j].key, key) == 0) {
+                                struct srcloc loc = {file, k->line, k->column};
+                                findings_add(c->f, SEV_ERROR, "duplicate-key", key, &loc, "%s is already set at line %u",
+                                             key, v[j].loc.line);
+                                dup = true;
+                        }
+                struct setting s;
+                if (dup || !parse_setting(c, file, key, val, &s)) {
+                        if (!dup)
+                                setting_release(&s);
+                        free(key);
+                        continue;
+                }
+                s.key = key;
+                s.loc = (struct srcloc){file, k->line, k->column};
+                v[n++] = s;
+        }
+        *ret = v;
+        *ret_n = n;
+}
+
+static int load_file(struct ctx *c, const char *path, const char *buf, size_t len, const struct srcloc *from)
+{
+        const char *file = own_file(c, path);
+        if (!file) {
+                c->f->oom = true;
+                return -ENOMEM;
+        }
+        char *real = NULL;
+        if (!buf) {
+                real = realpath(path, NULL);
+                if (!real) {
+                        int r = -errno;
+                        if (from)
+                                findings_add(c->f, SEV_ERROR, "extends-not-found", NULL, from, "cannot read '%s': %s", path,
+                                             strerror(-r));
+                        else {
+                                struct srcloc loc = {file, 0, 0};
+                                findings_add(c->f, SEV_ERROR, "file-error", NULL, &loc, "cannot read profile: %s", strerror(-r));
+                                if (r != -ENOENT && r != -ENOTDIR)
+                                        c->io_error = r;
+                        }
+                        return r;
+                }
+                for (size_t i = 0; i < c->depth; i++)
+                        if (strcmp(c->chain[i], real) == 0) {
+                                struct strbuf sb = {0};
+                                for (size_t j = i; j < c->depth; j++)
+                                        sb_appendf(&sb, "%s -> ", c->chain[j]);
+                                sb_append(&sb, real);
+                                char *cycle = sb_steal(&sb);
+                                findings_add(c->f, SEV_ERROR, "extends-cycle", NULL, from, "extends cycle: %s",
+                                             cycle ? cycle : real);
+                                free(cycle);
+                                free(real);
+                                return -ELOOP;
+                        }
+                for (size_t i = 0; i < c->n_merged; i++)
+                        if (strcmp(c->merged[i], real) == 0) {
+                                free(real);
+                                return 0; /* a shared ancestor, already merged */
+                        }
+                if (c->depth > PROFILE_MAX_EXTENDS_DEPTH) {
+                        findings_add(c->f, SEV_ERROR, "extends-too-deep", NULL, from,
+                                     "extends chain deeper than %d profiles", PROFILE_MAX_EXTENDS_DEPTH);
+                        free(real);
+                        return -ELOOP;
+                }
+        }
+
+        struct srcloc floc = {file, 0, 0};
+        char *text = NULL;
+        if (!buf) {
+                int r = read_file_at(AT_FDCWD, path, PROFILE_MAX_BYTES, &text, &len);
+                if (r < 0) {
+                        const char *msg = r == -EFBIG ? "file larger than the 1 MiB limit" : strerror(-r);
+                        findings_add(c->f, SEV_ERROR, r == -EFBIG ? "file-too-large" : "file-error", NULL, &floc,
+                                     "cannot read profile: %s", msg);
+                        if (r != -EFBIG && r != -EISDIR && r != -EINVAL)
+                                c->io_error = r;
+                        free(real);
+                        return r;
+                }
+                buf = text;
+        } else if (len > PROFILE_MAX_BYTES) {
+                findings_add(c->f, SEV_ERROR, "file-too-large", NULL, &floc, "profile larger than the 1 MiB limit");
+                return -EFBIG;
+        }
+
+        struct ynode *root = NULL;
+        struct yerror yerr = {0};
+        int r = ytree_parse(buf, len, &root, &yerr);
+        free(text);
+        if (r < 0) {
+                if (r == -ENOMEM)
+                        c->f->oom = true;
+                else {
+                        struct srcloc loc = {file, yerr.line, yerr.column};
+                        findings_add(c->f, SEV_ERROR, "yaml-syntax", NULL, &loc, "%s", yerr.message);
+                }
+                free(real);
+                return r;
+        }
+        if (!root || ynode_is_null(root)) {
+                findings_add(c->f, SEV_ERROR, "empty-profile", NULL, &floc, "profile is empty");
+                ynode_free(root);
+                free(real);
+                return -EINVAL;
+        }
+        if (root->kind != YN_MAP) {
+                err_at(c, file, root, "bad-type", NULL, "a profile is a mapping (name, extends, kernel, sysctl), not %s",
+                       ynode_kind_name(root));
+                ynode_free(root);
+                free(real);
+                return -EINVAL;
+        }
+
+        static const char *const fields[] = {"name", "description", "extends", "kernel", "sysctl"};
+        for (size_t i = 0; i + 1 < root->n; i += 2) {
+                const struct ynode *k = root->items[i];
+                size_t j = 0;
+                if (k->kind == YN_SCALAR)
+                        for (j = 0; j < ELEMENTSOF(fields); j++)
+                                if (strcmp(k->scalar, fields[j]) == 0)
+                                        break;
+                if (k->kind != YN_SCALAR || j == ELEMENTSOF(fields)) {
+                        err_at(c, file, k, "unknown-field", NULL,
+                               "unknown top-level field '%s' (expected name, description, extends, kernel, sysctl)",
+                               k->kind == YN_SCALAR ? k->scalar : "?");
+                        continue;
+                }
+                for (size_t m = 0; m < i; m += 2)
+                        if (root->items[m]->kind == YN_SCALAR && strcmp(root->items[m]->scalar, k->scalar) == 0)
+                                err_at(c, file, k, "duplicate-key", NULL, "top-level field '%s' given twice", k->scalar);
+        }
+
+        bool top = c->depth == 0;
+        const struct ynode *n;
+        if ((n = map_get(root, "name")) && top) {
+                if (n->kind != YN_SCALAR || ynode_is_null(n))
+                        err_at(c, file, n, "bad-type", NULL, "'name' takes text");
+                else if (!(c->p->name = strdup(n->scalar)))
+                        c->f->oom = true;
+        }
+        if ((n = map_get(root, "description")) && top) {
+                if (n->kind != YN_SCALAR)
+                        err_at(c, file, n, "bad-type", NULL, "'description' takes text");
+                else if (!(c->p->description = strdup(n->scalar)))
+                        c->f->oom = true;
+        }
+        if ((n = map_get(root, "kernel"))) {
+                struct kernel_req req = {.loc = {file, n->line, n->column}};
+                const char *why = NULL;
+                if (n->kind != YN_SCALAR || ynode_is_null(n))
+                        err_at(c, file, n, "bad-condition", NULL, "'kernel' takes a requirement such as \">= 4.12\"");
+                else if (kcond_parse(n->scalar, &req.cond, &why) < 0) {
+                        findings_add(c->f, SEV_ERROR, "bad-condition", NULL, &req.loc, "bad kernel requirement \"%s\": %s",
+                                     n->scalar, why);
+                } else {
+                        req.text = strdup(n->scalar);
+                        struct kernel_req *v = req.text ? realloc(c->p->reqs, (c->p->n_reqs + 1) * sizeof(*v)) : NULL;
+                        if (!v) {
+                                free(req.text);
+                                c->f->oom = true;
+                        } else {
+                                c->p->reqs = v;
+                                v[c->p->n_reqs++] = req;
+                        }
+                }
+        }
+
+        /* Parents first, so this file's values win. */
+        if (real) {
+                c->chain[c->depth++] = real;
+                if ((n = map_get(root, "extends")))
+                        handle_extends(c, file, n);
+                c->depth--;
+        } else if ((n = map_get(root, "extends")))
+                handle_extends(c, NULL, n);
+
+        struct setting *own = NULL;
+        size_t n_own = 0;
+        if ((n = map_get(root, "sysctl")))
+                handle_sysctl(c, file, n, &own, &n_own);
+        for (size_t i = 0; i < n_own; i++)
+                if (merge_setting(c->p, &own[i]) < 0) {
+                        setting_release(&own[i]);
+                        c->f->oom = true;
+                }
+        free(own);
+        ynode_free(root);
+
+        if (real) {
+                char **v = realloc(c->merged, (c->n_merged + 1) * sizeof(*v));
+                if (!v) {
+                        free(real);
+                        c->f->oom = true;
+                        return -ENOMEM;
+                }
+                c->merged = v;
+                v[c->n_merged++] = real;
+        }
+        return 0;
+}
+
+static char *basename_noext(const char *path)
+{
+        const char *b = strrchr(path, '/');
+        b = b ? b + 1 : path;
+        size_t n = strlen(b);
+        if (str_has_suffix(b, ".yaml"))
+                n -= 5;
+        else if (str_has_suffix(b, ".yml"))
+                n -= 4;
+        return strndup(b, n);
+}
+
+static int load(const char *path, const char *buf, size_t len, const struct profile_opts *opts, struct profile **ret,
+                struct findings *f)
+{
+        size_t errors_before = findings_count(f, SEV_ERROR);
+        struct ctx c = {.opts = opts, .f = f};
+        c.p = calloc(1, sizeof(*c.p));
+        if (!c.p || !(c.p->path = strdup(path))) {
+                free(c.p);
+                return -ENOMEM;
+        }
+        int r = load_file(&c, path, buf, len, NULL);
+        for (size_t i = 0; i < c.n_merged; i++)
+                free(c.merged[i]);
+        free(c.merged);
+
+        if (!c.p->name && !(c.p->name = basename_noext(path)))
+                f->oom = true;
+        if (r == 0 && c.p->n_settings == 0 && findings_count(f, SEV_ERROR) == errors_before) {
+                struct srcloc loc = {c.p->files ? c.p->files[0] : path, 0, 0};
+                findings_add(f, SEV_WARNING, "no-settings", NULL, &loc, "profile sets no sysctl");
+        }
+        if (f->oom)
+                r = -ENOMEM;
+        else if (c.io_error)
+                r = c.io_error;
+        else if (findings_count(f, SEV_ERROR) > errors_before)
+                r = -EINVAL;
+        else
+                r = 0;
+        if (r < 0) {
+                profile_free(c.p);
+                return r;
+        }
+        *ret = c.p;
+        return 0;
+}
+
+int profile_load(const char *path, const struct profile_opts *opts, struct profile **ret, struct findings *f)
+{
+        return load(path, NULL, 0, opts, ret, f);
+}
+
+int profile_parse_buffer(const char *buf, size_t len, const char *filename, const struct profile_opts *opts,
+                         struct profile **ret, struct findings *f)
+{
+        return load(filename, buf, len, opts, ret, f);
+}
+
+void profile_free(struct profile *p)
+{
+        if (!p)
+                return;
+        for (size_t i = 0; i < p->n_settings; i++)
+                setting_release(&p->settings[i]);
+        free(p->settings);
+        for (size_t i = 0; i < p->n_reqs; i++)
+                free(p->reqs[i].text);
+        free(p->reqs);
+        for (size_t i = 0; i < p->n_files; i++)
+                free(p->files[i]);
+        free(p->files);
+        free(p->name);
+        free(p->description);
+        free(p->path);
+        free(p);
+}
+
+const struct setting *profile_find(const struct profile *p, const char *key)
+{
+        for (size_t i = 0; i < p->n_settings; i++)
+                if (strcmp(p->settings[i].key, key) == 0)
+                        return &p->settings[i];
+        return NULL;
+}
+
+const char *setting_mode_name(enum setting_mode m)
+{
+        return m == SET_AT_LEAST ? "at_least" : m == SET_AT_MOST ? "at_most" : "value";
+}

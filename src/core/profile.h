@@ -1,0 +1,69 @@
+/* Profiles: YAML files that declare sysctl settings, with inheritance (extends) and per-key
+ * conditions. The format is documented in packaging/man/twtune-profile.5. */
+#ifndef TWTUNE_PROFILE_H
+#define TWTUNE_PROFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "finding.h"
+#include "kver.h"
+
+#define PROFILE_MAX_BYTES (1024u * 1024)
+#define PROFILE_MAX_EXTENDS_DEPTH 8
+
+enum setting_mode {
+        SET_EXACT,
+        SET_AT_LEAST, /* only raise: a current value at or above is fine */
+        SET_AT_MOST,  /* only lower */
+};
+
+struct setting {
+        char *key;   /* normalised */
+        char *value; /* tokens joined by single spaces; "" for an explicitly empty value */
+        enum setting_mode mode;
+        bool optional; /* an absent key is skipped, not an error */
+        bool has_when;
+        struct kcond when;
+        char *when_text;
+        char *note;
+        struct srcloc loc; /* loc.file is owned by the profile */
+};
+
+struct kernel_req {
+        struct kcond cond;
+        char *text;
+        struct srcloc loc;
+};
+
+struct profile {
+        char *name;
+        char *description;
+        char *path;             /* the file the profile was loaded from */
+        struct setting *settings; /* merged, in order of first appearance; child values win */
+        size_t n_settings;
+        struct kernel_req *reqs; /* the kernel requirements of the profile and its ancestors */
+        size_t n_reqs;
+        char **files;           /* every file read, parents included */
+        size_t n_files;
+};
+
+struct profile_opts {
+        /* Directories searched for "extends: [name]" after the including file's directory. */
+        const char *const *search_path;
+        size_t n_search_path;
+};
+
+/* Loads and merges a profile. Problems go to f as findings with file, line and column.
+ * Returns 0 (there may be warnings), -EINVAL when any error finding was added (*ret unset), or
+ * another negative errno when the file could not be read (also reported as a finding). */
+int profile_load(const char *path, const struct profile_opts *opts, struct profile **ret, struct findings *f);
+/* The same for text in memory; extends are resolved against the search path only. */
+int profile_parse_buffer(const char *buf, size_t len, const char *filename, const struct profile_opts *opts,
+                         struct profile **ret, struct findings *f);
+void profile_free(struct profile *p);
+
+const struct setting *profile_find(const struct profile *p, const char *key);
+const char *setting_mode_name(enum setting_mode m);
+
+#endif

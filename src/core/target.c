@@ -1,0 +1,175 @@
+#include "target.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "key.h"
+#include "sysroot.h"
+#include "util.h"
+
+struct kv {
+        char *key, *value;
+        size_t order; /* line order, so a repeated key keeps its last value */
+};
+
+struct target {
+        struct sysroot *sr; /* live */
+        struct kv *kv;      /* snapshot, sorted by key */
+        size_t n;
+};
+
+int target_new_live(struct sysroot *sr, struct target **ret)
+{
+        struct target *t = calloc(1, sizeof(*t));
+        if (!t)
+                return -ENOMEM;
+        t->sr = sr;
+        *ret = t;
+        return 0;
+}
+
+static int cmp_kv(const void *a, const void *b)
+{
+        const struct kv *x = a, *y = b;
+        int r = strcmp(x->key, y->key);
+        return r ? r : x->order < y->order ? -1 : x->order > y->order;
+}
+
+static void trim(char **s, char *end)
+{
+        while (**s == ' ' || **s == '\t')
+                (*s)++;
+        while (end > *s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+                *--end = '\0';
+}
+
+int target_new_snapshot(const char *path, struct target **ret, unsigned *ret_bad_line)
+{
+        char *text;
+        int r = read_file_at(AT_FDCWD, path, SNAPSHOT_MAX_BYTES, &text, NULL);
+        if (r < 0)
+                return r;
+        struct target *t = calloc(1, sizeof(*t));
+        if (!t) {
+                free(text);
+                return -ENOMEM;
+        }
+        size_t cap = 0;
+        unsigned lineno = 0;
+        for (char *line = text, *next; line; line = next) {
+                lineno++;
+                next = strchr(line, '\n');
+                if (next)
+                        *next++ = '\0';
+                char *s = line;
+                trim(&s, s + strlen(s));
+                if (*s == '\0' || *s == '#' || *s == ';')
+                        continue;
+                char *eq = strchr(s, '=');
+                if (!eq)
+                        goto bad;
+                *eq = '\0';
+                char *k = s, *v = eq + 1;
+                trim(&k, eq);
+                trim(&v, v + strlen(v));
+                char *nk;
+                if (key_normalize(k, &nk, NULL) < 0)
+                        goto bad;
+                if (t->n == cap) {
+                        cap = cap ? cap * 2 : 256;
+                        struct kv *p = realloc(t->kv, cap * sizeof(*p));
+                        if (!p) {
+                                free(nk);
+                                r = -ENOMEM;
+                                goto fail;
+                        }
+                        t->kv = p;
+                }
+                t->kv[t->n].key = nk;
+                t->kv[t->n].value = strdup(v);
+                t->kv[t->n].order = t->n;
+                if (!t->kv[t->n++].value) {
+                        r = -ENOMEM;
+                        goto fail;
+                }
+        }
+        free(text);
+        if (t->n)
+                qsort(t->kv, t->n, sizeof(*t->kv), cmp_kv);
+        /* Keep the last of each run of equal keys. */
+        size_t w = 0;
+        for (size_t i = 0; i < t->n; i++) {
+                if (i + 1 < t->n && strcmp(t->kv[i].key, t->kv[i + 1].key) == 0) {
+                        free(t->kv[i].key);
+                        free(t->kv[i].value);
+                        continue;
+                }
+                t->kv[w++] = t->kv[i];
+        }
+        t->n = w;
+        *ret = t;
+        return 0;
+bad:
+        if (ret_bad_line)
+                *ret_bad_line = lineno;
+        r = -EINVAL;
+fail:
+        free(text);
+        target_free(t);
+        return r;
+}
+
+void target_free(struct target *t)
+{
+        if (!t)
+                return;
+        for (size_t i = 0; i < t->n; i++) {
+                free(t->kv[i].key);
+                free(t->kv[i].value);
+        }
+        free(t->kv);
+        free(t);
+}
+
+bool target_is_snapshot(const struct target *t)
+{
+        return t->sr == NULL;
+}
+
+int target_get(struct target *t, const char *key, char **ret_value)
+{
+        if (t->sr)
+                return sysroot_read_sysctl(t->sr, key, ret_value);
+        size_t lo = 0, hi = t->n;
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                int c = strcmp(key, t->kv[mid].key);
+                if (c == 0) {
+                        char *v = strdup(t->kv[mid].value);
+                        if (!v)
+                                return -ENOMEM;
+                        *ret_value = v;
+                        return 0;
+                }
+                if (c < 0)
+                        hi = mid;
+                else
+                        lo = mid + 1;
+        }
+        return -ENOENT;
+}
+
+int target_kernel(struct target *t, struct kver *ret)
+{
+        if (t->sr)
+                return sysroot_kernel(t->sr, ret);
+        char *s;
+        int r = target_get(t, "kernel.osrelease", &s);
+        if (r < 0)
+                return r;
+        r = kver_parse(s, ret);
+        free(s);
+        return r;
+}

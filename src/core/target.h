@@ -1,0 +1,27 @@
+/* What a profile is compared against: the live /proc/sys below a system root, or a snapshot
+ * (`sysctl -a` output, "key = value" lines) taken on another host. */
+#ifndef TWTUNE_TARGET_H
+#define TWTUNE_TARGET_H
+
+#include <stdbool.h>
+
+#include "kver.h"
+
+struct sysroot;
+struct target;
+
+#define SNAPSHOT_MAX_BYTES (16u * 1024 * 1024)
+
+/* Borrows sr, which must outlive the target. */
+int target_new_live(struct sysroot *sr, struct target **ret);
+/* Parses a snapshot file. On a malformed line returns -EINVAL and its number in *ret_bad_line. */
+int target_new_snapshot(const char *path, struct target **ret, unsigned *ret_bad_line);
+void target_free(struct target *t);
+
+bool target_is_snapshot(const struct target *t);
+/* The value of a normalised key; -ENOENT if the target has no such key. */
+int target_get(struct target *t, const char *key, char **ret_value);
+/* The target's kernel, from kernel.osrelease; -ENOENT if a snapshot lacks it. */
+int target_kernel(struct target *t, struct kver *ret);
+
+#endif

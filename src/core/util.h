@@ -1,0 +1,42 @@
+/* Small helpers shared by the core: string building and bounded file reads.
+ * Every function that allocates returns NULL or -ENOMEM on failure and never exits. */
+#ifndef TWTUNE_UTIL_H
+#define TWTUNE_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A growable NUL-terminated buffer. A failed append marks it broken; sb_steal then returns NULL. */
+struct strbuf {
+        char *buf;
+        size_t len, cap;
+        bool oom;
+};
+
+void sb_append(struct strbuf *sb, const char *s);
+void sb_appendn(struct strbuf *sb, const char *s, size_t n);
+void sb_appendf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Returns the string (caller frees) or NULL after an allocation failure; the buffer is reset. */
+char *sb_steal(struct strbuf *sb);
+void sb_release(struct strbuf *sb);
+
+char *str_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *str_vprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+bool str_has_suffix(const char *s, const char *suffix);
+
+/* Reads a whole file below dirfd (AT_FDCWD for a plain path), refusing files over max bytes
+ * (-EFBIG) and non-regular files (-EISDIR for directories, -EINVAL otherwise).
+ * On success *ret is NUL-terminated and *ret_len (if given) excludes the NUL. */
+int read_file_at(int dirfd, const char *path, size_t max, char **ret, size_t *ret_len);
+
+/* The same for an open descriptor (left open). */
+int read_fd(int fd, size_t max, char **ret, size_t *ret_len);
+
+/* Parses an integer the way the kernel's proc handlers do (base 0: 0x.. hex, 0.. octal),
+ * the whole string, with an optional leading '-'. -ERANGE on overflow, -EINVAL otherwise. */
+int parse_kernel_int(const char *s, long long *ret);
+
+#endif

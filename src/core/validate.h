@@ -1,0 +1,26 @@
+/* Validation of a merged profile against the knowledge base, a kernel version and, when given,
+ * a target (whose values decide cross-key checks such as tcp_tw_reuse vs tcp_timestamps). */
+#ifndef TWTUNE_VALIDATE_H
+#define TWTUNE_VALIDATE_H
+
+#include <stdbool.h>
+
+#include "finding.h"
+#include "kver.h"
+#include "profile.h"
+
+struct target;
+
+struct validate_opts {
+        struct kver kernel;  /* the kernel validated for */
+        bool kernel_known;   /* false: version checks are skipped (an info finding says so) */
+        struct target *target; /* NULL: nothing is read; unknown keys are warnings */
+};
+
+/* Adds findings; returns 0, or -ENOMEM. Reads only the keys it needs from the target. */
+int validate_profile(const struct profile *p, const struct validate_opts *o, struct findings *f);
+
+/* Whether a setting's condition holds (settings without 'when' always do). */
+bool setting_active(const struct setting *s, const struct validate_opts *o);
+
+#endif

@@ -1,0 +1,90 @@
+#include "value.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static const char BLANKS[] = " \t\n\r\v\f";
+
+char *value_normalize(const char *s)
+{
+        struct strbuf sb = {0};
+        for (const char *p = s + strspn(s, BLANKS); *p;) {
+                size_t n = strcspn(p, BLANKS);
+                if (sb.len)
+                        sb_append(&sb, " ");
+                sb_appendn(&sb, p, n);
+                p += n;
+                p += strspn(p, BLANKS);
+        }
+        return sb_steal(&sb);
+}
+
+int value_split(const char *s, char ***ret, size_t *ret_n)
+{
+        size_t n = 0;
+        for (const char *p = s + strspn(s, BLANKS); *p; p += strspn(p, BLANKS)) {
+                p += strcspn(p, BLANKS);
+                n++;
+        }
+        char **v = calloc(n + 1, sizeof(*v));
+        if (!v)
+                return -ENOMEM;
+        size_t i = 0;
+        for (const char *p = s + strspn(s, BLANKS); *p; p += strspn(p, BLANKS)) {
+                size_t len = strcspn(p, BLANKS);
+                v[i] = strndup(p, len);
+                if (!v[i]) {
+                        value_tokens_free(v);
+                        return -ENOMEM;
+                }
+                i++;
+                p += len;
+        }
+        *ret = v;
+        if (ret_n)
+                *ret_n = n;
+        return 0;
+}
+
+void value_tokens_free(char **tokens)
+{
+        if (!tokens)
+                return;
+        for (char **t = tokens; *t; t++)
+                free(*t);
+        free(tokens);
+}
+
+static bool token_equal(const char *a, size_t alen, const char *b, size_t blen)
+{
+        if (alen == blen && memcmp(a, b, alen) == 0)
+                return true;
+        char x[32], y[32];
+        if (alen >= sizeof(x) || blen >= sizeof(y))
+                return false;
+        memcpy(x, a, alen);
+        x[alen] = '\0';
+        memcpy(y, b, blen);
+        y[blen] = '\0';
+        long long u, v;
+        return parse_kernel_int(x, &u) == 0 && parse_kernel_int(y, &v) == 0 && u == v;
+}
+
+bool value_equal(const char *a, const char *b)
+{
+        a += strspn(a, BLANKS);
+        b += strspn(b, BLANKS);
+        while (*a && *b) {
+                size_t la = strcspn(a, BLANKS), lb = strcspn(b, BLANKS);
+                if (!token_equal(a, la, b, lb))
+                        return false;
+                a += la;
+                a += strspn(a, BLANKS);
+                b += lb;
+                b += strspn(b, BLANKS);
+        }
+        return *a == '\0' && *b == '\0';
+}

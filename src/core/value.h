@@ -1,0 +1,19 @@
+/* Sysctl values as whitespace-separated tokens. The kernel prints vectors with tabs and accepts
+ * any blanks, so "1024 65535" and "1024\t65535" are the same value; numbers compare by value
+ * (the kernel parses base 0, so "0x10" reads back as "16"). */
+#ifndef TWTUNE_VALUE_H
+#define TWTUNE_VALUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Collapses runs of blanks to one space and trims both ends. NULL on allocation failure. */
+char *value_normalize(const char *s);
+
+/* Splits into tokens; *ret is a NULL-terminated array to free with value_tokens_free. */
+int value_split(const char *s, char ***ret, size_t *ret_n);
+void value_tokens_free(char **tokens);
+
+bool value_equal(const char *a, const char *b);
+
+#endif
