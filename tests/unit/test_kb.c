@@ -1,0 +1,98 @@
+/* The knowledge base table: its stated invariants and its coverage of the reference keys. */
+#include <limits.h>
+
+#include "kb.h"
+#include "testutil.h"
+
+START_TEST(sorted_and_unique)
+{
+        size_t n;
+        const struct kb_entry *e = kb_entries(&n);
+        ck_assert_uint_ge(n, 25);
+        for (size_t i = 1; i < n; i++)
+                ck_assert_msg(strcmp(e[i - 1].key, e[i].key) < 0, "table not strictly sorted at %s / %s", e[i - 1].key,
+                              e[i].key);
+}
+END_TEST
+
+START_TEST(entries_are_complete)
+{
+        size_t n;
+        const struct kb_entry *e = kb_entries(&n);
+        for (size_t i = 0; i < n; i++) {
+                const struct kb_entry *x = &e[i];
+                ck_assert_msg(x->meaning && *x->meaning, "%s: no meaning", x->key);
+                ck_assert_msg(x->source && *x->source, "%s: no source", x->key);
+                ck_assert_msg(x->defval && *x->defval, "%s: no default", x->key);
+                ck_assert_msg(kver_is_set(x->introduced), "%s: no introduction version", x->key);
+                ck_assert_msg(x->min <= x->max, "%s: min > max", x->key);
+                if (kver_is_set(x->removed))
+                        ck_assert_msg(kver_cmp(x->introduced, x->removed) < 0, "%s: removed before introduced", x->key);
+                if (x->scope == KB_GLOBAL)
+                        ck_assert_msg(!kver_is_set(x->netns_since), "%s: global with a netns version", x->key);
+                if (x->type == KB_BOOL)
+                        ck_assert_msg(x->min == 0 && x->max == 1, "%s: bool range", x->key);
+                if (x->type == KB_VECTOR)
+                        ck_assert_msg(x->nvalues >= 2, "%s: vector of fewer than 2", x->key);
+                else if (x->type == KB_PORTLIST || x->type == KB_STRING)
+                        ck_assert_msg(x->nvalues == 0, "%s: list/string with a count", x->key);
+                else
+                        ck_assert_msg(x->nvalues == 1, "%s: scalar count", x->key);
+                if (!x->kernel_enforced && x->type != KB_STRING && !x->read_only && x->type != KB_PORTLIST)
+                        ck_assert_msg(x->range_note != NULL, "%s: twtune-only range without a reason", x->key);
+                if (kver_is_set(x->top_value_since))
+                        ck_assert_msg(kver_cmp(x->introduced, x->top_value_since) < 0, "%s: top value predates key", x->key);
+        }
+}
+END_TEST
+
+START_TEST(covers_reference_keys)
+{
+        /* The keys of shared/reference/kernel-sysctl-facts.md. */
+        static const char *const keys[] = {
+                "net.ipv4.tcp_tw_reuse", "net.ipv4.tcp_tw_reuse_delay", "net.ipv4.tcp_tw_recycle",
+                "net.ipv4.tcp_timestamps", "net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_max_tw_buckets",
+                "net.ipv4.ip_local_port_range", "net.ipv4.ip_local_reserved_ports", "net.ipv4.ip_unprivileged_port_start",
+                "net.ipv4.tcp_syncookies", "net.ipv4.tcp_max_syn_backlog", "net.core.somaxconn",
+                "net.core.netdev_max_backlog", "net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_keepalive_intvl",
+                "net.ipv4.tcp_keepalive_probes", "net.ipv4.tcp_rfc1337", "net.ipv4.tcp_synack_retries",
+                "net.ipv4.tcp_syn_retries", "net.ipv4.tcp_orphan_retries", "net.ipv4.tcp_max_orphans",
+                "net.ipv4.tcp_slow_start_after_idle", "net.ipv4.tcp_congestion_control", "net.ipv4.tcp_ehash_entries",
+                "net.ipv4.tcp_child_ehash_entries",
+        };
+        for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+                ck_assert_msg(kb_lookup(keys[i]) != NULL, "missing %s", keys[i]);
+        ck_assert_ptr_null(kb_lookup("net.ipv4.tcp_nonexistent"));
+        ck_assert_ptr_null(kb_lookup(""));
+}
+END_TEST
+
+START_TEST(key_facts)
+{
+        const struct kb_entry *e = kb_lookup("net.ipv4.tcp_tw_recycle");
+        ck_assert_int_eq(kver_cmp(e->removed, KVER(4, 12)), 0);
+        ck_assert(e->verified & KBV_REMOVED);
+        e = kb_lookup("net.ipv4.tcp_max_tw_buckets");
+        ck_assert(!e->kernel_enforced); /* the kernel accepts -5; twtune must not */
+        ck_assert_int_eq(e->min, 0);
+        e = kb_lookup("net.core.netdev_max_backlog");
+        ck_assert_int_eq(e->scope, KB_GLOBAL);
+        e = kb_lookup("net.ipv4.ip_local_port_range");
+        ck_assert_uint_eq(e->nvalues, 2);
+        ck_assert_int_eq(e->max, 65535);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+        Suite *s = suite_create("kb");
+        TCase *tc = tcase_create("table");
+        tcase_add_test(tc, sorted_and_unique);
+        tcase_add_test(tc, entries_are_complete);
+        tcase_add_test(tc, covers_reference_keys);
+        tcase_add_test(tc, key_facts);
+        suite_add_tcase(s, tc);
+        return s;
+}
+
+TEST_MAIN(suite)

@@ -1,0 +1,263 @@
+/* Validation against the knowledge base: each finding code, on recorded targets. */
+#include <errno.h>
+
+#include "profile.h"
+#include "target.h"
+#include "testutil.h"
+#include "validate.h"
+
+struct run {
+        struct findings f;
+        struct profile *p;
+        struct target *t;
+        char *dir;
+};
+
+/* Validates text for a kernel, against a snapshot when one is given. */
+static void run(struct run *x, const char *text, struct kver kernel, const char *snapshot)
+{
+        memset(x, 0, sizeof(*x));
+        ck_assert_int_eq(profile_parse_buffer(text, strlen(text), "p.yaml", NULL, &x->p, &x->f), 0);
+        if (snapshot) {
+                x->dir = make_tmpdir();
+                write_file(x->dir, "snap", snapshot);
+                char *path;
+                ck_assert_int_ge(asprintf(&path, "%s/snap", x->dir), 0);
+                ck_assert_int_eq(target_new_snapshot(path, &x->t, NULL), 0);
+                free(path);
+        }
+        struct validate_opts o = {.kernel = kernel, .kernel_known = kver_is_set(kernel), .target = x->t};
+        ck_assert_int_eq(validate_profile(x->p, &o, &x->f), 0);
+}
+
+static void done(struct run *x)
+{
+        findings_release(&x->f);
+        profile_free(x->p);
+        target_free(x->t);
+        if (x->dir) {
+                rm_rf(x->dir);
+                free(x->dir);
+        }
+}
+
+static void expect(struct run *x, const char *code, enum severity sev, const char *key)
+{
+        const struct finding *f = find_code(&x->f, code);
+        ck_assert_msg(f, "no %s finding", code);
+        ck_assert_msg(f->severity == sev, "%s is %s", code, severity_name(f->severity));
+        if (key)
+                ck_assert_str_eq(f->key, key);
+        ck_assert_str_eq(f->file, "p.yaml");
+        ck_assert_uint_gt(f->line, 0);
+}
+
+static const char seed[] = "sysctl:\n"
+                           "  net.ipv4.tcp_syncookies: 1\n"
+                           "  net.ipv4.tcp_tw_reuse: 1\n"
+                           "  net.ipv4.tcp_tw_recycle: 1\n"
+                           "  net.ipv4.tcp_fin_timeout: 60\n"
+                           "  net.ipv4.tcp_keepalive_time: 1200\n"
+                           "  net.ipv4.ip_local_port_range: 1024 65000\n"
+                           "  net.ipv4.tcp_max_syn_backlog: 8192\n"
+                           "  net.ipv4.tcp_max_tw_buckets: 5000\n";
+
+START_TEST(seed_on_current_kernel)
+{
+        struct run x;
+        run(&x, seed, KVER(6, 18), NULL);
+        expect(&x, "removed-in-kernel", SEV_ERROR, "net.ipv4.tcp_tw_recycle");
+        ck_assert(strstr(find_code(&x.f, "removed-in-kernel")->message, "NAT"));
+        expect(&x, "port-range-parity", SEV_WARNING, "net.ipv4.ip_local_port_range");
+        expect(&x, "fin-timeout-is-not-time-wait", SEV_INFO, "net.ipv4.tcp_fin_timeout");
+        expect(&x, "tw-buckets-too-low", SEV_WARNING, "net.ipv4.tcp_max_tw_buckets");
+        ck_assert_uint_eq(findings_count(&x.f, SEV_ERROR), 1);
+        ck_assert_ptr_null(find_code(&x.f, "port-range-below-unprivileged")); /* 1024 is allowed */
+        done(&x);
+}
+END_TEST
+
+START_TEST(seed_on_old_kernel)
+{
+        struct run x;
+        run(&x, seed, KVER(4, 9), NULL);
+        ck_assert_ptr_null(find_code(&x.f, "removed-in-kernel"));
+        expect(&x, "tw-recycle-nat", SEV_WARNING, "net.ipv4.tcp_tw_recycle");
+        ck_assert_uint_eq(findings_count(&x.f, SEV_ERROR), 0);
+        done(&x);
+}
+END_TEST
+
+START_TEST(versions)
+{
+        struct run x;
+        run(&x, "sysctl:\n  net.ipv4.tcp_tw_reuse_delay: 500\n  net.ipv4.ip_unprivileged_port_start: 1024\n", KVER(4, 9),
+            NULL);
+        expect(&x, "not-yet-in-kernel", SEV_WARNING, "net.ipv4.tcp_tw_reuse_delay"); /* 6.14 is inferred */
+        ck_assert_uint_eq(count_code(&x.f, "not-yet-in-kernel"), 2);
+        /* ip_unprivileged_port_start (4.11) is confirmed at its commit: an error. */
+        ck_assert_uint_eq(findings_count(&x.f, SEV_ERROR), 1);
+        done(&x);
+
+        run(&x, "sysctl:\n  net.ipv4.tcp_timestamps: 2\n  net.ipv4.tcp_syncookies: 2\n", KVER(4, 9), NULL);
+        expect(&x, "value-not-in-kernel", SEV_ERROR, "net.ipv4.tcp_timestamps");
+        ck_assert_uint_eq(count_code(&x.f, "value-not-in-kernel"), 1); /* syncookies=2 exists since 3.12 */
+        done(&x);
+
+        /* A condition that is false skips the version checks. */
+        run(&x, "sysctl:\n  net.ipv4.tcp_tw_recycle: {value: 0, when: \"kernel < 4.12\"}\n", KVER(6, 1), NULL);
+        ck_assert_uint_eq(x.f.n, 0);
+        done(&x);
+        /* An optional removed key is a warning. */
+        run(&x, "sysctl:\n  net.ipv4.tcp_tw_recycle: {value: 0, optional: true}\n", KVER(6, 1), NULL);
+        expect(&x, "removed-in-kernel", SEV_WARNING, NULL);
+        done(&x);
+        /* The profile's own kernel requirement. */
+        run(&x, "kernel: \">= 5.4\"\nsysctl:\n  net.core.somaxconn: 4096\n", KVER(4, 19), NULL);
+        expect(&x, "kernel-requirement", SEV_ERROR, NULL);
+        ck_assert_uint_eq(find_code(&x.f, "kernel-requirement")->line, 1);
+        done(&x);
+        /* Unknown kernel: one note, no version findings. */
+        run(&x, seed, KVER_NONE, NULL);
+        ck_assert_int_eq(find_code(&x.f, "kernel-unknown")->severity, SEV_INFO);
+        ck_assert_ptr_null(find_code(&x.f, "removed-in-kernel"));
+        done(&x);
+}
+END_TEST
+
+START_TEST(types_and_ranges)
+{
+        struct run x;
+        run(&x,
+            "sysctl:\n"
+            "  net.ipv4.tcp_tw_reuse: 3\n"
+            "  net.ipv4.tcp_max_tw_buckets: -5\n"
+            "  net.ipv4.tcp_fin_timeout: thirty\n"
+            "  net.core.somaxconn: 99999999999999999999\n"
+            "  net.ipv4.tcp_rmem: 4096 131072\n"
+            "  net.ipv4.tcp_syncookies: 1 1\n"
+            "  net.ipv4.tcp_congestion_control: bbr cubic\n"
+            "  net.ipv4.ip_local_reserved_ports: 8080,9000-8000\n"
+            "  net.ipv4.tcp_ehash_entries: 1024\n"
+            "  net.ipv4.ip_local_port_range: {at_least: 1024}\n"
+            "  net.ipv4.tcp_keepalive_probes: 010\n",
+            KVER(6, 18), NULL);
+        const struct finding *f;
+        ck_assert_uint_eq(count_code(&x.f, "out-of-range"), 4);
+        ck_assert_uint_eq(count_code(&x.f, "bad-type"), 4);
+        for (size_t i = 0; i < x.f.n; i++) {
+                f = &x.f.v[i];
+                if (strcmp(f->key, "net.ipv4.tcp_tw_reuse") == 0)
+                        ck_assert(strstr(f->message, "kernel rejects"));
+                if (strcmp(f->key, "net.ipv4.tcp_max_tw_buckets") == 0)
+                        ck_assert(strstr(f->message, "accepts a negative"));
+                if (strcmp(f->key, "net.core.somaxconn") == 0)
+                        ck_assert(strstr(f->message, "64 bits"));
+        }
+        expect(&x, "read-only", SEV_ERROR, "net.ipv4.tcp_ehash_entries");
+        expect(&x, "bad-mode", SEV_ERROR, "net.ipv4.ip_local_port_range");
+        expect(&x, "octal-number", SEV_WARNING, "net.ipv4.tcp_keepalive_probes");
+        done(&x);
+}
+END_TEST
+
+START_TEST(port_range)
+{
+        struct run x;
+        run(&x, "sysctl:\n  net.ipv4.ip_local_port_range: [2000, 1000]\n", KVER(6, 1), NULL);
+        expect(&x, "port-range-order", SEV_ERROR, NULL);
+        done(&x);
+        run(&x, "sysctl:\n  net.ipv4.ip_local_port_range: [1000, 2001]\n", KVER(6, 1), NULL);
+        expect(&x, "port-range-below-unprivileged", SEV_ERROR, NULL);
+        ck_assert_ptr_null(find_code(&x.f, "port-range-parity"));
+        done(&x);
+        /* The profile lowers ip_unprivileged_port_start itself: fine. */
+        run(&x, "sysctl:\n  net.ipv4.ip_unprivileged_port_start: 1000\n  net.ipv4.ip_local_port_range: [1000, 2001]\n",
+            KVER(6, 1), NULL);
+        ck_assert_uint_eq(findings_count(&x.f, SEV_ERROR), 0);
+        done(&x);
+        /* The target has it lowered. */
+        run(&x, "sysctl:\n  net.ipv4.ip_local_port_range: [1000, 2001]\n", KVER(6, 1),
+            "net.ipv4.ip_unprivileged_port_start = 500\n");
+        ck_assert_uint_eq(findings_count(&x.f, SEV_ERROR), 0);
+        done(&x);
+        /* Before 4.11 there is no such restriction. */
+        run(&x, "sysctl:\n  net.ipv4.ip_local_port_range: [1000, 2001]\n", KVER(4, 9), NULL);
+        ck_assert_uint_eq(findings_count(&x.f, SEV_ERROR), 0);
+        done(&x);
+        /* Raising ip_unprivileged_port_start above the target's port range. */
+        run(&x, "sysctl:\n  net.ipv4.ip_unprivileged_port_start: 40000\n", KVER(6, 1),
+            "net.ipv4.ip_local_port_range = 32768\t60999\n");
+        expect(&x, "port-range-below-unprivileged", SEV_ERROR, "net.ipv4.ip_unprivileged_port_start");
+        done(&x);
+}
+END_TEST
+
+START_TEST(cross_key)
+{
+        struct run x;
+        run(&x, "sysctl:\n  net.ipv4.tcp_tw_reuse: 1\n  net.ipv4.tcp_timestamps: 0\n", KVER(6, 1), NULL);
+        expect(&x, "reuse-needs-timestamps", SEV_WARNING, "net.ipv4.tcp_tw_reuse");
+        done(&x);
+        run(&x, "sysctl:\n  net.ipv4.tcp_tw_reuse: 1\n", KVER(6, 1), "net.ipv4.tcp_timestamps = 0\n");
+        expect(&x, "reuse-needs-timestamps", SEV_WARNING, NULL);
+        done(&x);
+        run(&x, "sysctl:\n  net.ipv4.tcp_tw_reuse: 1\n", KVER(6, 1), "net.ipv4.tcp_timestamps = 1\n");
+        ck_assert_ptr_null(find_code(&x.f, "reuse-needs-timestamps"));
+        done(&x);
+        run(&x, "sysctl:\n  net.ipv4.tcp_tw_reuse: 0\n  net.ipv4.tcp_timestamps: 0\n", KVER(6, 1), NULL);
+        ck_assert_ptr_null(find_code(&x.f, "reuse-needs-timestamps"));
+        done(&x);
+        /* tw buckets: lowering the target's value warns; raising it does not. */
+        run(&x, "sysctl:\n  net.ipv4.tcp_max_tw_buckets: 100000\n", KVER(6, 1), "net.ipv4.tcp_max_tw_buckets = 131072\n");
+        expect(&x, "tw-buckets-too-low", SEV_WARNING, NULL);
+        done(&x);
+        run(&x, "sysctl:\n  net.ipv4.tcp_max_tw_buckets: 200000\n", KVER(6, 1), "net.ipv4.tcp_max_tw_buckets = 131072\n");
+        ck_assert_ptr_null(find_code(&x.f, "tw-buckets-too-low"));
+        done(&x);
+        /* somaxconn raised with at_least counts as raised. */
+        run(&x, "sysctl:\n  net.ipv4.tcp_max_syn_backlog: 8192\n  net.core.somaxconn: {at_least: 8192}\n", KVER(6, 1),
+            "net.core.somaxconn = 4096\n");
+        ck_assert_ptr_null(find_code(&x.f, "syn-backlog-capped"));
+        done(&x);
+        run(&x, "sysctl:\n  net.ipv4.tcp_max_syn_backlog: 8192\n", KVER(6, 1), "net.core.somaxconn = 4096\n");
+        expect(&x, "syn-backlog-capped", SEV_INFO, NULL);
+        done(&x);
+}
+END_TEST
+
+START_TEST(unknown_keys)
+{
+        struct run x;
+        run(&x, "sysctl:\n  net.netfilter.nf_conntrack_max: 262144\n", KVER(6, 1), NULL);
+        expect(&x, "unknown-key", SEV_WARNING, NULL);
+        done(&x);
+        run(&x, "sysctl:\n  net.netfilter.nf_conntrack_max: 262144\n", KVER(6, 1), "net.netfilter.nf_conntrack_max = 65536\n");
+        expect(&x, "unknown-key", SEV_WARNING, NULL);
+        done(&x);
+        run(&x, "sysctl:\n  net.netfilter.nf_conntrack_max: 262144\n", KVER(6, 1), "kernel.osrelease = 6.1.0\n");
+        expect(&x, "unknown-key", SEV_ERROR, NULL);
+        done(&x);
+        run(&x, "sysctl:\n  net.netfilter.nf_conntrack_max: {value: 262144, optional: true}\n", KVER(6, 1),
+            "kernel.osrelease = 6.1.0\n");
+        expect(&x, "unknown-key", SEV_INFO, NULL);
+        done(&x);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+        Suite *s = suite_create("validate");
+        TCase *tc = tcase_create("validate");
+        tcase_add_test(tc, seed_on_current_kernel);
+        tcase_add_test(tc, seed_on_old_kernel);
+        tcase_add_test(tc, versions);
+        tcase_add_test(tc, types_and_ranges);
+        tcase_add_test(tc, port_range);
+        tcase_add_test(tc, cross_key);
+        tcase_add_test(tc, unknown_keys);
+        suite_add_tcase(s, tc);
+        return s;
+}
+
+TEST_MAIN(suite)
