@@ -603,12 +603,6 @@ static int load(const char *path, const char *buf, size_t len, const struct prof
                 r = -ENOMEM;
         else if (c.io_error)
                 r = c.io_error;
-        else if (r == -ENOENT || r == -ENOTDIR || r == -EISDIR || r == -EFBIG)
-                ; /* the profile file itself could not be read */
-        else if (findings_count(f, SEV_ERROR) > errors_before)
-                r = -EINVAL;
-        else
-                r = 0;
         if (r < 0) {
                 profile_free(c.p);
                 return r;

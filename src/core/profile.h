@@ -55,8 +55,11 @@ struct profile_opts {
 };
 
 /* Loads and merges a profile. Problems go to f as findings with file, line and column.
- * Returns 0 (there may be warnings), -EINVAL when any error finding was added (*ret unset), or
- * another negative errno when the file could not be read (also reported as a finding). */
+ * Returns 0 when a profile could be built: settings that failed to parse are left out and
+ * reported, and the rest can still be validated, so one run reports every problem. A caller
+ * must treat any error finding as "invalid" before acting on the profile. Returns -EINVAL when
+ * nothing usable could be read (YAML syntax, not a mapping, empty), or another negative errno
+ * when the file could not be read; both are also reported as findings, and *ret is unset. */
 int profile_load(const char *path, const struct profile_opts *opts, struct profile **ret, struct findings *f);
 /* The same for text in memory; extends are resolved against the search path only. */
 int profile_parse_buffer(const char *buf, size_t len, const char *filename, const struct profile_opts *opts,

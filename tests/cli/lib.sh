@@ -1,0 +1,55 @@
+# Shared by the CLI tests: a private temporary directory, a fake system root, assertions.
+# Each test script sources this, runs its checks and ends with `finish`.
+set -u
+: "${TWTUNE:?set TWTUNE to the twtune binary}"
+: "${SRCDIR:?set SRCDIR to the source tree}"
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/twtune-cli.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+cd "$TMP" || exit 1
+PASS=0
+FAIL=0
+
+ok() { PASS=$((PASS + 1)); echo "ok - $1"; }
+not_ok() { FAIL=$((FAIL + 1)); echo "not ok - $1"; [ -f out ] && sed 's/^/#   out: /' out | head -20; [ -f err ] && sed 's/^/#   err: /' err | head -20; }
+
+# run CMD...: runs twtune with stdout in ./out, stderr in ./err, exit code in $RC.
+run() { "$TWTUNE" "$@" >out 2>err; RC=$?; }
+
+expect_rc() { # expect_rc N description
+        if [ "$RC" -eq "$1" ]; then ok "$2 (exit $1)"; else not_ok "$2: exit $RC, expected $1"; fi
+}
+expect_out() { # expect_out FIXED-STRING description  (stdout)
+        if grep -qF -- "$1" out; then ok "$2"; else not_ok "$2: stdout lacks '$1'"; fi
+}
+expect_err() {
+        if grep -qF -- "$1" err; then ok "$2"; else not_ok "$2: stderr lacks '$1'"; fi
+}
+expect_no_out() {
+        if grep -qF -- "$1" out; then not_ok "$2: stdout has '$1'"; else ok "$2"; fi
+}
+expect_json() { # expect_json JQ-EXPR description: the expression must be true on ./out
+        if jq -e "$1" out >/dev/null 2>&1; then ok "$2"; else not_ok "$2: jq '$1' is not true"; fi
+}
+
+# mkroot DIR [KERNEL]: a fake system root with the values of a stock 6.x kernel.
+mkroot() {
+        r=$1
+        mkdir -p "$r/proc/sys/kernel" "$r/proc/sys/net/ipv4" "$r/proc/sys/net/core"
+        echo "${2:-6.1.0-18-amd64}" >"$r/proc/sys/kernel/osrelease"
+        for kv in tcp_tw_reuse=2 tcp_timestamps=1 tcp_fin_timeout=60 tcp_max_tw_buckets=131072 \
+                ip_unprivileged_port_start=1024 tcp_syncookies=1 tcp_max_syn_backlog=2048 tcp_keepalive_time=7200 \
+                tcp_keepalive_intvl=75 tcp_keepalive_probes=9 tcp_rfc1337=0 tcp_tw_reuse_delay=1000; do
+                echo "${kv#*=}" >"$r/proc/sys/net/ipv4/${kv%%=*}"
+        done
+        printf '32768\t60999\n' >"$r/proc/sys/net/ipv4/ip_local_port_range"
+        echo >"$r/proc/sys/net/ipv4/ip_local_reserved_ports"
+        echo 4096 >"$r/proc/sys/net/core/somaxconn"
+}
+
+# A digest of every file under a directory, to show that a command changed nothing.
+tree_digest() { (cd "$1" && find . -type f -exec md5sum {} + | sort | md5sum); }
+
+finish() {
+        echo "$PASS passed, $FAIL failed"
+        [ "$FAIL" -eq 0 ]
+}
