@@ -12,8 +12,9 @@ FAIL=0
 ok() { PASS=$((PASS + 1)); echo "ok - $1"; }
 not_ok() { FAIL=$((FAIL + 1)); echo "not ok - $1"; [ -f out ] && sed 's/^/#   out: /' out | head -20; [ -f err ] && sed 's/^/#   err: /' err | head -20; }
 
-# run CMD...: runs twtune with stdout in ./out, stderr in ./err, exit code in $RC.
-run() { "$TWTUNE" "$@" >out 2>err; RC=$?; }
+# run ARGS...: runs twtune with stdout in ./out, stderr in ./err, exit code in $RC.
+# TWTUNE_WRAPPER (e.g. "valgrind --error-exitcode=99 ...") runs it under a checker.
+run() { ${TWTUNE_WRAPPER:-} "$TWTUNE" "$@" >out 2>err; RC=$?; }
 
 expect_rc() { # expect_rc N description
         if [ "$RC" -eq "$1" ]; then ok "$2 (exit $1)"; else not_ok "$2: exit $RC, expected $1"; fi
