@@ -69,6 +69,7 @@ void out_findings_text(struct cli *c, const struct findings *f, FILE *to);
 void out_findings_github(struct cli *c, const struct findings *f);
 void out_findings_json(struct cli *c, const struct findings *f); /* a "findings": [...] member */
 void json_str(FILE *f, const char *s);                          /* a quoted string, or null */
+void json_member(FILE *f, const char *name, const char *value);  /* , "name": "value" (or null) */
 const char *color(struct cli *c, const char *what);             /* "" when colour is off */
 
 

@@ -36,33 +36,24 @@ static void print_json(struct cli *c, const struct profile *p, const struct vali
                        const struct findings *f)
 {
         char kb[32];
-        fputs("{\"format\": 1, \"profile\": ", c->out);
-        json_str(c->out, p->name);
-        fputs(", \"path\": ", c->out);
-        json_str(c->out, p->path);
-        fputs(", \"kernel\": ", c->out);
-        json_str(c->out, vo->kernel_known ? kver_format(vo->kernel, kb, sizeof(kb)) : NULL);
-        fputs(", \"target\": ", c->out);
-        json_str(c->out, target_is_snapshot(vo->target) ? "snapshot" : "live");
+        fputs("{\"format\": 1", c->out);
+        json_member(c->out, "profile", p->name);
+        json_member(c->out, "path", p->path);
+        json_member(c->out, "kernel", vo->kernel_known ? kver_format(vo->kernel, kb, sizeof(kb)) : NULL);
+        json_member(c->out, "target", target_is_snapshot(vo->target) ? "snapshot" : "live");
         fputs(",\n  \"settings\": [", c->out);
         for (size_t i = 0; i < d->n; i++) {
                 const struct diff_row *row = &d->rows[i];
                 const struct setting *s = row->setting;
                 fputs(i ? ",\n    {\"key\": " : "\n    {\"key\": ", c->out);
                 json_str(c->out, s->key);
-                fputs(", \"current\": ", c->out);
-                json_str(c->out, row->current);
-                fputs(", \"desired\": ", c->out);
-                json_str(c->out, s->value);
-                fputs(", \"mode\": ", c->out);
-                json_str(c->out, setting_mode_name(s->mode));
-                fputs(", \"status\": ", c->out);
-                json_str(c->out, diff_status_name(row->status));
-                fputs(", \"reason\": ", c->out);
-                json_str(c->out, row->reason);
-                fprintf(c->out, ", \"source\": ");
+                json_member(c->out, "current", row->current);
+                json_member(c->out, "desired", s->value);
+                json_member(c->out, "mode", setting_mode_name(s->mode));
+                json_member(c->out, "status", diff_status_name(row->status));
+                json_member(c->out, "reason", row->reason);
                 char *src = str_printf("%s:%u", s->loc.file, s->loc.line);
-                json_str(c->out, src);
+                json_member(c->out, "source", src);
                 free(src);
                 fputc('}', c->out);
         }
@@ -72,6 +63,7 @@ static void print_json(struct cli *c, const struct profile *p, const struct vali
                 d->count[DIFF_OK], d->count[DIFF_CHANGE], d->count[DIFF_SKIP], d->count[DIFF_ERROR]);
 }
 
+/* Text table; findings follow as text, or as GitHub workflow commands with --format github. */
 static void print_text(struct cli *c, const struct diff *d, const struct findings *f)
 {
         size_t wk = 3, wc = 7, wd = 7;
@@ -106,7 +98,10 @@ static void print_text(struct cli *c, const struct diff *d, const struct finding
         free(want);
         if (f->n && !c->quiet)
                 fputc('\n', c->out);
-        out_findings_text(c, f, c->out);
+        if (c->format == FMT_GITHUB)
+                out_findings_github(c, f);
+        else
+                out_findings_text(c, f, c->out);
         if (!c->quiet)
                 fprintf(c->out, "%zu ok, %zu to change, %zu skipped, %zu error%s\n", d->count[DIFF_OK], d->count[DIFF_CHANGE],
                         d->count[DIFF_SKIP], d->count[DIFF_ERROR], d->count[DIFF_ERROR] == 1 ? "" : "s");
@@ -159,8 +154,6 @@ int cmd_diff(struct cli *c, int argc, char **argv)
         } else {
                 if (c->format == FMT_JSON)
                         print_json(c, p, &vo, d, &f);
-                else if (c->format == FMT_GITHUB)
-                        out_findings_github(c, &f);
                 else
                         print_text(c, d, &f);
                 if (findings_count(&f, SEV_ERROR))

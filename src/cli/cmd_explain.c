@@ -50,6 +50,20 @@ static const char *suggest(const char *key)
         return found;
 }
 
+/* "tcp_tw_reuse" for net.ipv4.tcp_tw_reuse, when exactly one key ends so. */
+static const struct kb_entry *lookup_last_component(const char *name)
+{
+        size_t n;
+        const struct kb_entry *e = kb_entries(&n), *found = NULL;
+        for (size_t i = 0; i < n; i++)
+                if (strcmp(strrchr(e[i].key, '.') + 1, name) == 0) {
+                        if (found)
+                                return NULL;
+                        found = &e[i];
+                }
+        return found;
+}
+
 static const char *ver(struct kver v, char *buf)
 {
         return kver_is_set(v) ? kver_format(v, buf, 32) : NULL;
@@ -111,44 +125,30 @@ static void print_json(struct cli *c, const struct kb_entry *e, const char *curr
         char b[32];
         FILE *o = c->out;
         char *range = range_text(e);
-        fputs("{\"format\": 1, \"key\": ", o);
-        json_str(o, e->key);
-        fputs(", \"type\": ", o);
-        json_str(o, kb_type_name(e->type));
+        fputs("{\"format\": 1", o);
+        json_member(o, "key", e->key);
+        json_member(o, "type", kb_type_name(e->type));
         fprintf(o, ", \"values\": %u", e->nvalues);
         if (e->type != KB_STRING && !e->read_only)
                 fprintf(o, ", \"min\": %lld, \"max\": %lld, \"kernel_enforced\": %s", e->min, e->max,
                         e->kernel_enforced ? "true" : "false");
-        fputs(", \"range\": ", o);
-        json_str(o, range);
-        fputs(", \"unit\": ", o);
-        json_str(o, e->unit);
-        fputs(", \"default\": ", o);
-        json_str(o, e->defval);
-        fputs(", \"value_meanings\": ", o);
-        json_str(o, e->values);
-        fputs(", \"introduced\": ", o);
-        json_str(o, ver(e->introduced, b));
-        fputs(", \"removed\": ", o);
-        json_str(o, ver(e->removed, b));
-        fputs(", \"scope\": ", o);
-        json_str(o, e->scope == KB_NETNS ? "netns" : "global");
-        fputs(", \"netns_since\": ", o);
-        json_str(o, ver(e->netns_since, b));
+        json_member(o, "range", range);
+        json_member(o, "unit", e->unit);
+        json_member(o, "default", e->defval);
+        json_member(o, "value_meanings", e->values);
+        json_member(o, "introduced", ver(e->introduced, b));
+        json_member(o, "removed", ver(e->removed, b));
+        json_member(o, "scope", e->scope == KB_NETNS ? "netns" : "global");
+        json_member(o, "netns_since", ver(e->netns_since, b));
         fprintf(o, ", \"read_only\": %s", e->read_only ? "true" : "false");
-        fputs(", \"verified\": {", o);
-        fprintf(o, "\"introduced\": %s, \"removed\": %s, \"netns\": %s}", e->verified & KBV_INTRODUCED ? "true" : "false",
-                e->verified & KBV_REMOVED ? "true" : "false", e->verified & KBV_NETNS ? "true" : "false");
-        fputs(", \"kubernetes\": ", o);
-        json_str(o, e->k8s);
-        fputs(", \"meaning\": ", o);
-        json_str(o, e->meaning);
-        fputs(", \"hazard\": ", o);
-        json_str(o, e->hazard);
-        fputs(", \"source\": ", o);
-        json_str(o, e->source);
-        fputs(", \"current\": ", o);
-        json_str(o, current);
+        fprintf(o, ", \"verified\": {\"introduced\": %s, \"removed\": %s, \"netns\": %s, \"top_value\": %s}",
+                e->verified & KBV_INTRODUCED ? "true" : "false", e->verified & KBV_REMOVED ? "true" : "false",
+                e->verified & KBV_NETNS ? "true" : "false", e->verified & KBV_TOP_VALUE ? "true" : "false");
+        json_member(o, "kubernetes", e->k8s);
+        json_member(o, "meaning", e->meaning);
+        json_member(o, "hazard", e->hazard);
+        json_member(o, "source", e->source);
+        json_member(o, "current", current);
         fputs("}\n", o);
         free(range);
 }
@@ -168,6 +168,8 @@ int cmd_explain(struct cli *c, int argc, char **argv)
         if (r < 0)
                 return cli_usage_error(c, "bad key '%s': %s", argv[first], r == -EINVAL ? why : strerror(-r));
         const struct kb_entry *e = kb_lookup(key);
+        if (!e && !strchr(key, '.'))
+                e = lookup_last_component(key);
         if (!e) {
                 const char *s = suggest(key);
                 r = cli_error(c, EXIT_USAGE, "%s is not in the knowledge base%s%s%s (see 'twtune keys')", key,

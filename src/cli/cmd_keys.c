@@ -18,10 +18,8 @@ int cmd_keys(struct cli *c, int argc, char **argv)
                 for (size_t i = 0; i < n; i++) {
                         fputs(i ? ",\n  {\"key\": " : "\n  {\"key\": ", c->out);
                         json_str(c->out, e[i].key);
-                        fputs(", \"type\": ", c->out);
-                        json_str(c->out, kb_type_name(e[i].type));
-                        fputs(", \"scope\": ", c->out);
-                        json_str(c->out, e[i].scope == KB_NETNS ? "netns" : "global");
+                        json_member(c->out, "type", kb_type_name(e[i].type));
+                        json_member(c->out, "scope", e[i].scope == KB_NETNS ? "netns" : "global");
                         fputc('}', c->out);
                 }
                 fputs("\n]}\n", c->out);

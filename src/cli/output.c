@@ -104,6 +104,12 @@ void json_str(FILE *f, const char *s)
         fputc('"', f);
 }
 
+void json_member(FILE *f, const char *name, const char *value)
+{
+        fprintf(f, ", \"%s\": ", name);
+        json_str(f, value);
+}
+
 void out_findings_json(struct cli *c, const struct findings *f)
 {
         fputs("\"findings\": [", c->out);
@@ -112,18 +118,14 @@ void out_findings_json(struct cli *c, const struct findings *f)
                 fputs(i ? ",\n    {" : "\n    {", c->out);
                 fputs("\"severity\": ", c->out);
                 json_str(c->out, severity_name(x->severity));
-                fputs(", \"code\": ", c->out);
-                json_str(c->out, x->code);
-                fputs(", \"key\": ", c->out);
-                json_str(c->out, x->key);
-                fputs(", \"file\": ", c->out);
-                json_str(c->out, x->file);
+                json_member(c->out, "code", x->code);
+                json_member(c->out, "key", x->key);
+                json_member(c->out, "file", x->file);
                 if (x->line)
                         fprintf(c->out, ", \"line\": %u, \"column\": %u", x->line, x->column);
                 else
                         fputs(", \"line\": null, \"column\": null", c->out);
-                fputs(", \"message\": ", c->out);
-                json_str(c->out, x->message);
+                json_member(c->out, "message", x->message);
                 fputc('}', c->out);
         }
         fputs(f->n ? "\n  ]" : "]", c->out);

@@ -128,14 +128,3 @@ int sysroot_read_sysctl(struct sysroot *sr, const char *key, char **ret_value)
         *ret_value = v;
         return 0;
 }
-
-int sysroot_kernel(struct sysroot *sr, struct kver *ret)
-{
-        char *s;
-        int r = sysroot_read_sysctl(sr, "kernel.osrelease", &s);
-        if (r < 0)
-                return r;
-        r = kver_parse(s, ret);
-        free(s);
-        return r;
-}

@@ -3,8 +3,6 @@
 #ifndef TWTUNE_SYSROOT_H
 #define TWTUNE_SYSROOT_H
 
-#include "kver.h"
-
 struct sysroot;
 
 /* root NULL or "/" means the running system. The directory must exist (-ENOENT, -ENOTDIR). */
@@ -15,8 +13,5 @@ const char *sysroot_path(const struct sysroot *sr);
 /* Reads a sysctl by normalised key, without the trailing newline. Never follows symlinks and
  * never leaves <root>/proc/sys. -ENOENT when the key does not exist, -EISDIR for a directory. */
 int sysroot_read_sysctl(struct sysroot *sr, const char *key, char **ret_value);
-
-/* The kernel release (kernel.osrelease), parsed. */
-int sysroot_kernel(struct sysroot *sr, struct kver *ret);
 
 #endif

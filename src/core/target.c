@@ -163,8 +163,6 @@ int target_get(struct target *t, const char *key, char **ret_value)
 
 int target_kernel(struct target *t, struct kver *ret)
 {
-        if (t->sr)
-                return sysroot_kernel(t->sr, ret);
         char *s;
         int r = target_get(t, "kernel.osrelease", &s);
         if (r < 0)

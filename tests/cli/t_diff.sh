@@ -69,6 +69,8 @@ expect_out "change" "quiet keeps changes"
 
 run --root root --format github diff "$P/examples/seed-sysctl-conf.yaml"; expect_rc 3 "github diff"
 expect_out "::error file=$P/examples/seed-sysctl-conf.yaml,line=10,col=3" "github annotation from diff"
+expect_out "to change" "github format keeps the table for the log"
+expect_no_out ": error:" "no plain-text findings in github format"
 
 # Colour: on a terminal, unless NO_COLOR is set.
 if command -v script >/dev/null 2>&1; then

@@ -2,6 +2,7 @@
 #include <errno.h>
 
 #include "sysroot.h"
+#include "target.h"
 #include "testutil.h"
 
 START_TEST(reads_below_root)
@@ -22,9 +23,14 @@ START_TEST(reads_below_root)
         free(v);
         ck_assert_int_eq(sysroot_read_sysctl(sr, "net.ipv4.tcp_tw_recycle", &v), -ENOENT);
         ck_assert_int_eq(sysroot_read_sysctl(sr, "net.ipv4", &v), -EISDIR);
+        /* A live target takes its kernel from the root's kernel.osrelease. */
+        struct target *t;
         struct kver k;
-        ck_assert_int_eq(sysroot_kernel(sr, &k), 0);
+        ck_assert_int_eq(target_new_live(sr, &t), 0);
+        ck_assert_int_eq(target_kernel(t, &k), 0);
         ck_assert_int_eq(kver_cmp(k, KVER(5, 10)), 0);
+        ck_assert(!target_is_snapshot(t));
+        target_free(t);
         sysroot_free(sr);
         rm_rf(d);
         free(d);
