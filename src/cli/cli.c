@@ -10,8 +10,6 @@
 #include "target.h"
 #include "util.h"
 
-/* Long-only options; OPT_HELP and OPT_VERSION are also seen by main() (0x104, 0x105). */
-enum { OPT_FORMAT = 0x100, OPT_KERNEL, OPT_ROOT, OPT_QUIET, OPT_HELP, OPT_VERSION };
 
 const struct option cli_global_options[] = {
         {"format", required_argument, NULL, OPT_FORMAT},

@@ -24,6 +24,9 @@ enum {
 
 enum out_format { FMT_TEXT, FMT_JSON, FMT_GITHUB };
 
+/* Values of the long-only global options in cli_global_options. */
+enum { OPT_FORMAT = 0x100, OPT_KERNEL, OPT_ROOT, OPT_QUIET, OPT_HELP, OPT_VERSION };
+
 struct cli {
         const char *cmd;
         enum out_format format;
@@ -45,8 +48,9 @@ struct command {
 const struct command *command_find(const char *name);
 
 /* Parses the command's options: its own (handled by on_opt, which returns 0 or an exit code)
- * plus the global ones, which may come after the command too. Returns 0 and the index of the
- * first operand, or an exit code (EXIT_OK after --help). */
+ * plus the global ones, which may come after the command too. Returns -1 with *ret_optind set
+ * to the first operand when the command should run, or an exit code to return at once
+ * (EXIT_OK after --help). */
 int cli_parse(struct cli *c, const struct command *cmd, int argc, char **argv, const struct option *own,
               int (*on_opt)(struct cli *c, int opt, const char *arg, void *ud), void *ud, int *ret_optind);
 /* Handles one global option; returns 1 if it was not one, 0 if handled, or an exit code. */

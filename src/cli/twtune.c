@@ -55,11 +55,11 @@ int main(int argc, char **argv)
                 int opt = getopt_long(argc, argv, "+qhV", cli_global_options, NULL);
                 if (opt == -1)
                         break;
-                if (opt == 'h' || opt == 0x104) {
+                if (opt == 'h' || opt == OPT_HELP) {
                         usage(stdout);
                         return EXIT_OK;
                 }
-                if (opt == 'V' || opt == 0x105) {
+                if (opt == 'V' || opt == OPT_VERSION) {
                         printf("twtune %s\n", TWTUNE_VERSION);
                         return EXIT_OK;
                 }
