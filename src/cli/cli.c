@@ -1,12 +1,16 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "state.h"
 #include "sysroot.h"
+#include "txn.h"
 #include "target.h"
 #include "util.h"
 
@@ -205,5 +209,135 @@ int cli_open_target(struct cli *c, const char *against, struct sysroot **ret_sr,
         }
         *ret_sr = sr;
         *ret_t = t;
+        return 0;
+}
+
+int cli_enter_netns(struct cli *c, const char *netns)
+{
+        if (!netns)
+                return 0;
+        char *path = strchr(netns, '/') ? strdup(netns) : str_printf("/run/netns/%s", netns);
+        if (!path)
+                return cli_error(c, EXIT_ENV, "%s", strerror(ENOMEM));
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        int r = fd < 0 ? -errno : 0;
+        if (r == 0 && setns(fd, CLONE_NEWNET) < 0)
+                r = -errno;
+        if (fd >= 0)
+                close(fd);
+        if (r < 0) {
+                r = cli_error(c, EXIT_ENV, "cannot enter network namespace %s: %s", path, strerror(-r));
+                free(path);
+                return r;
+        }
+        free(path);
+        return 0;
+}
+
+int cli_parse_wait(struct cli *c, const char *arg, unsigned long *ret_ms)
+{
+        char *end;
+        errno = 0;
+        double s = strtod(arg, &end);
+        if (errno || *end || end == arg || s < 0 || s > 86400)
+                return cli_usage_error(c, "--wait takes seconds from 0 to 86400, not '%s'", arg);
+        *ret_ms = (unsigned long)(s * 1000);
+        return 0;
+}
+
+/* Prints what txn_recover or a failed transaction left, and picks the exit code. */
+static int report_failure(struct cli *c, const struct txn_failure *f, enum txn_result res)
+{
+        if (f->key || f->detail)
+                fprintf(c->err, "twtune %s: %s%s%s%s%s\n", c->cmd, f->key ? f->key : "", f->key ? ": " : "",
+                        f->error ? strerror(-f->error) : "", f->detail ? (f->error ? " (" : "") : "",
+                        f->detail ? f->detail : "");
+        if (res == TXN_RESTORE_FAILED) {
+                fprintf(c->err, "twtune %s: ROLLBACK FAILED; left changed:", c->cmd);
+                for (size_t i = 0; i < f->n_left; i++)
+                        fprintf(c->err, " %s", f->left_changed[i]);
+                if (f->file_left_changed)
+                        fprintf(c->err, " %s", TXN_FILE_NAME);
+                fprintf(c->err, "\ntwtune %s: the journal is kept; fix the cause and run 'twtune recover'\n", c->cmd);
+                return EXIT_ROLLBACK_FAILED;
+        }
+        return EXIT_APPLY_ROLLED_BACK;
+}
+
+int cli_lock_state(struct cli *c, struct sysroot *sr, unsigned long wait_ms, struct state **ret)
+{
+        struct state *st = NULL;
+        char *dir = sysroot_dir_path(sr, SYSROOT_STATE, NULL);
+        int r = state_open(sr, true, &st);
+        if (r < 0) {
+                r = cli_error(c, EXIT_ENV, "cannot open state directory %s: %s", dir ? dir : "", strerror(-r));
+                free(dir);
+                return r;
+        }
+        pid_t holder = 0;
+        r = state_lock(st, wait_ms, &holder);
+        if (r < 0) {
+                if (r == -EWOULDBLOCK)
+                        r = cli_error(c, EXIT_ENV, "%s/lock is held by process %ld; give --wait SECONDS to wait for it",
+                                      dir ? dir : "", (long)holder);
+                else
+                        r = cli_error(c, EXIT_ENV, "cannot lock %s: %s", dir ? dir : "", strerror(-r));
+                free(dir);
+                state_free(st);
+                return r;
+        }
+        struct txn_failure f;
+        enum txn_result res;
+        r = txn_recover(st, sr, &f, &res);
+        if (r < 0) {
+                r = cli_error(c, EXIT_ENV, "%s/journal: %s; nothing was changed. Inspect it, and remove it only once the "
+                              "live values and /etc/sysctl.d are known to be right", dir ? dir : "",
+                              r == -EBADMSG ? "damaged (bad format or checksum)" : strerror(-r));
+        } else if (res == TXN_ROLLED_BACK) {
+                fprintf(c->err, "twtune %s: undid a transaction interrupted earlier (restored from %s/journal)\n", c->cmd,
+                        dir ? dir : "");
+        } else if (res == TXN_RESTORE_FAILED) {
+                r = report_failure(c, &f, res);
+        }
+        txn_failure_release(&f);
+        free(dir);
+        if (r != 0) {
+                state_free(st);
+                return r;
+        }
+        *ret = st;
+        return 0;
+}
+
+int cli_txn_exit(struct cli *c, const struct txn_failure *f, int res)
+{
+        return report_failure(c, f, (enum txn_result)res);
+}
+
+int cli_prepare(struct cli *c, const char *path, const struct validate_opts *vo, struct profile **ret_p,
+                struct findings *f, struct diff **ret_d)
+{
+        struct profile *p = NULL;
+        struct diff *d = NULL;
+        int r = cli_load_profile(c, path, &p, f);
+        if (r == 0)
+                r = validate_profile(p, vo, f);
+        if (r == 0)
+                r = diff_compute(p, vo, f, &d);
+        findings_sort(f);
+        if (r < 0) {
+                profile_free(p);
+                if (c->format == FMT_GITHUB)
+                        out_findings_github(c, f);
+                else if (c->format == FMT_JSON) {
+                        fputs("{\"format\": 1, \"profile\": null, \"settings\": [],\n  ", c->out);
+                        out_findings_json(c, f);
+                        fputs("}\n", c->out);
+                } else
+                        out_findings_text(c, f, c->err);
+                return r == -ENOMEM ? EXIT_ENV : cli_profile_exit(r);
+        }
+        *ret_p = p;
+        *ret_d = d;
         return 0;
 }

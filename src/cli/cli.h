@@ -65,6 +65,10 @@ int cli_error(struct cli *c, int code, const char *fmt, ...) __attribute__((form
 int cli_kernel(struct cli *c, struct target *t, struct kver *ret, bool *ret_known);
 /* Loads a profile with the standard search path; findings are added to f. */
 int cli_load_profile(struct cli *c, const char *path, struct profile **ret, struct findings *f);
+/* Loads, validates and diffs a profile against vo->target. Returns 0 (findings may hold errors)
+ * or an exit code after printing the findings. */
+int cli_prepare(struct cli *c, const char *path, const struct validate_opts *vo, struct profile **ret_p,
+                struct findings *f, struct diff **ret_d);
 /* Exit code for a failed load or a profile with error findings. */
 int cli_profile_exit(int r);
 
@@ -84,4 +88,21 @@ struct target;
 /* Opens the target: the snapshot FILE when against is set, else the live tree below --root.
  * Returns 0 or an exit code after printing the error. */
 int cli_open_target(struct cli *c, const char *against, struct sysroot **ret_sr, struct target **ret_t);
+struct state;
+
+/* Moves this process into a network namespace: a name under /run/netns or a path such as
+ * /proc/PID/ns/net. Call before opening anything below /proc/sys. Returns 0 or an exit code. */
+int cli_enter_netns(struct cli *c, const char *netns);
+
+/* Opens the state directory (creating it), takes the lock waiting up to wait_ms, and finishes
+ * or undoes a transaction a crash left behind. Returns 0 or an exit code after printing why. */
+int cli_lock_state(struct cli *c, struct sysroot *sr, unsigned long wait_ms, struct state **ret);
+
+/* Prints a failed transaction (its cause, and any keys left changed) and returns 4 or 6. */
+struct txn_failure;
+int cli_txn_exit(struct cli *c, const struct txn_failure *f, int res);
+
+/* Parses --wait SECONDS into milliseconds. */
+int cli_parse_wait(struct cli *c, const char *arg, unsigned long *ret_ms);
+
 #endif

@@ -10,6 +10,7 @@
 
 struct args {
         const char *against;
+        const char *netns;
         bool exit_code;
 };
 
@@ -20,6 +21,8 @@ static int on_opt(struct cli *c, int opt, const char *arg, void *ud)
                 a->against = arg;
         else if (opt == 'e')
                 a->exit_code = true;
+        else if (opt == 'n')
+                a->netns = arg;
         else
                 return cli_usage_error(c, "unexpected option");
         return 0;
@@ -113,6 +116,7 @@ int cmd_diff(struct cli *c, int argc, char **argv)
         static const struct option opts[] = {
                 {"against", required_argument, NULL, 'a'},
                 {"exit-code", no_argument, NULL, 'e'},
+                {"netns", required_argument, NULL, 'n'},
                 {0},
         };
         struct args a = {0};
@@ -123,35 +127,23 @@ int cmd_diff(struct cli *c, int argc, char **argv)
         if (argc - first != 1)
                 return cli_usage_error(c, argc == first ? "no profile given" : "diff takes one profile");
 
+        if (a.netns && a.against)
+                return cli_usage_error(c, "--netns and --against exclude each other");
+        if ((r = cli_enter_netns(c, a.netns)))
+                return r;
         struct sysroot *sr = NULL;
         struct target *t = NULL;
         r = cli_open_target(c, a.against, &sr, &t);
         if (r)
                 return r;
-        struct validate_opts vo = {.target = t};
+        struct validate_opts vo = {.target = t, .netns = a.netns != NULL};
         cli_kernel(c, t, &vo.kernel, &vo.kernel_known);
 
         struct findings f = {0};
         struct profile *p = NULL;
         struct diff *d = NULL;
-        int exit_code;
-        r = cli_load_profile(c, argv[first], &p, &f);
-        if (r == 0)
-                r = validate_profile(p, &vo, &f);
-        if (r == 0)
-                r = diff_compute(p, &vo, &f, &d);
-        findings_sort(&f);
-        if (r < 0) {
-                exit_code = r == -ENOMEM ? EXIT_ENV : cli_profile_exit(r);
-                if (c->format == FMT_GITHUB)
-                        out_findings_github(c, &f);
-                else if (c->format == FMT_JSON) {
-                        fputs("{\"format\": 1, \"profile\": null, \"settings\": [],\n  ", c->out);
-                        out_findings_json(c, &f);
-                        fputs("}\n", c->out);
-                } else
-                        out_findings_text(c, &f, c->err);
-        } else {
+        int exit_code = cli_prepare(c, argv[first], &vo, &p, &f, &d);
+        if (exit_code == 0) {
                 if (c->format == FMT_JSON)
                         print_json(c, p, &vo, d, &f);
                 else
@@ -160,8 +152,6 @@ int cmd_diff(struct cli *c, int argc, char **argv)
                         exit_code = EXIT_INVALID;
                 else if (a.exit_code && (d->count[DIFF_CHANGE] || d->count[DIFF_ERROR]))
                         exit_code = EXIT_DRIFT;
-                else
-                        exit_code = EXIT_OK;
         }
         diff_free(d);
         profile_free(p);

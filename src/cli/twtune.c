@@ -7,21 +7,44 @@
 
 #include "cli.h"
 
+int cmd_apply(struct cli *c, int argc, char **argv);
 int cmd_check(struct cli *c, int argc, char **argv);
 int cmd_diff(struct cli *c, int argc, char **argv);
 int cmd_explain(struct cli *c, int argc, char **argv);
+int cmd_history(struct cli *c, int argc, char **argv);
 int cmd_keys(struct cli *c, int argc, char **argv);
+int cmd_recover(struct cli *c, int argc, char **argv);
+int cmd_rollback(struct cli *c, int argc, char **argv);
+int cmd_verify(struct cli *c, int argc, char **argv);
 
 /* Sorted by name; tests/cli/usage.sh checks that every command answers --help. */
 static const struct command commands[] = {
+        {"apply", cmd_apply, "Apply PROFILE live and persist it, all or nothing.",
+         "[--dry-run] [--no-persist] [--wait SECONDS] [--netns NAME|PATH] PROFILE",
+         "      --dry-run                  show what would change; take no lock, write nothing\n"
+         "      --no-persist               change live values only; leave /etc/sysctl.d alone\n"
+         "      --wait SECONDS             wait this long for another twtune to finish (default 0)\n"
+         "      --netns NAME|PATH          apply inside a network namespace (/run/netns/NAME or a path)\n"},
         {"check", cmd_check, "Validate profiles against the kernel knowledge base.", "[--against FILE | --live] PROFILE...",
          "      --against FILE             also check against a 'sysctl -a' snapshot (unknown keys, cross-key checks)\n"
          "      --live                     also check against the live /proc/sys\n"},
-        {"diff", cmd_diff, "Show what applying PROFILE would change.", "[--against FILE] [--exit-code] PROFILE",
+        {"diff", cmd_diff, "Show what applying PROFILE would change.", "[--against FILE | --netns NAME|PATH] [--exit-code] PROFILE",
          "      --against FILE             compare with a 'sysctl -a' snapshot instead of the live system\n"
+         "      --netns NAME|PATH          compare inside a network namespace\n"
          "      --exit-code                exit 1 when anything would change\n"},
         {"explain", cmd_explain, "Show what twtune knows about a sysctl key.", "KEY", NULL},
+        {"history", cmd_history, "List the generations applied, oldest first.", "", NULL},
         {"keys", cmd_keys, "List the keys of the knowledge base.", "", NULL},
+        {"recover", cmd_recover, "Finish or undo a transaction a crash interrupted.", "[--wait SECONDS]",
+         "      --wait SECONDS             wait this long for another twtune to finish\n"},
+        {"rollback", cmd_rollback, "Restore the live values and persisted file of an earlier generation.",
+         "[--to N] [--wait SECONDS]",
+         "      --to N                     the generation to go back to (default: the one before the newest; 0: before\n"
+         "                                 twtune's first apply)\n"
+         "      --wait SECONDS             wait this long for another twtune to finish\n"},
+        {"verify", cmd_verify, "Check that live values and the persisted file match the last generation or PROFILE.",
+         "[--netns NAME|PATH] [PROFILE]",
+         "      --netns NAME|PATH          verify inside a network namespace\n"},
 };
 
 const struct command *command_find(const char *name)
@@ -40,7 +63,7 @@ static void usage(FILE *f)
         for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
                 fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
         fputs("\n'twtune COMMAND --help' describes a command. Exit codes: 0 ok, 1 drift, 2 usage, 3 invalid profile,\n"
-              "5 environment error. See twtune(1).\n",
+              "4 apply failed and rolled back, 5 environment error, 6 rollback incomplete. See twtune(1).\n",
               f);
 }
 

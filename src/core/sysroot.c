@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "atomic.h"
 #include "key.h"
 #include "util.h"
 
@@ -18,6 +19,11 @@
 struct sysroot {
         char *root;
         int proc_sys_fd; /* -1 until first use */
+};
+
+static const char *const dir_paths[] = {
+        [SYSROOT_SYSCTL_D] = "etc/sysctl.d",
+        [SYSROOT_STATE] = "var/lib/twtune",
 };
 
 int sysroot_new(const char *root, struct sysroot **ret)
@@ -74,10 +80,10 @@ static int proc_sys_fd(struct sysroot *sr)
 
 /* Opens path below dirfd without following any symlink or leaving the directory; openat2 does
  * that in the kernel, and where it is missing every component is checked by hand. */
-static int open_beneath(int dirfd, const char *path)
+static int open_beneath(int dirfd, const char *path, int mode)
 {
         struct open_how how = {
-                .flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
+                .flags = (unsigned)mode | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
                 .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
         };
         long fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
@@ -95,7 +101,7 @@ static int open_beneath(int dirfd, const char *path)
         char *save = NULL;
         for (char *c = strtok_r(copy, "/", &save); c && cur >= 0; c = strtok_r(NULL, "/", &save)) {
                 bool last = save == NULL || *save == '\0';
-                int flags = O_CLOEXEC | O_NOFOLLOW | (last ? O_RDONLY | O_NONBLOCK | O_NOCTTY : O_PATH | O_DIRECTORY);
+                int flags = O_CLOEXEC | O_NOFOLLOW | (last ? mode | O_NONBLOCK | O_NOCTTY : O_PATH | O_DIRECTORY);
                 int next = openat(cur, c, flags);
                 int saved = errno;
                 close(cur);
@@ -113,7 +119,7 @@ int sysroot_read_sysctl(struct sysroot *sr, const char *key, char **ret_value)
         char *path = key_to_path(key);
         if (!path)
                 return -ENOMEM;
-        int fd = open_beneath(dfd, path);
+        int fd = open_beneath(dfd, path, O_RDONLY);
         free(path);
         if (fd < 0)
                 return fd;
@@ -127,4 +133,49 @@ int sysroot_read_sysctl(struct sysroot *sr, const char *key, char **ret_value)
                 v[--len] = '\0';
         *ret_value = v;
         return 0;
+}
+
+int sysroot_write_sysctl(struct sysroot *sr, const char *key, const char *value)
+{
+        int dfd = proc_sys_fd(sr);
+        if (dfd < 0)
+                return dfd;
+        char *path = key_to_path(key);
+        char *line = str_printf("%s\n", value);
+        if (!path || !line) {
+                free(path);
+                free(line);
+                return -ENOMEM;
+        }
+        /* O_TRUNC is a no-op on /proc/sys and keeps a fake tree's files exact. */
+        int fd = open_beneath(dfd, path, O_WRONLY | O_TRUNC);
+        free(path);
+        int r = fd;
+        if (fd >= 0) {
+                /* One write at offset 0: with kernel.sysctl_writes_strict a write at a later offset
+                 * is ignored, and a vector must arrive whole. */
+                size_t len = strlen(line);
+                ssize_t n = pwrite(fd, line, len, 0);
+                r = n < 0 ? -errno : (size_t)n != len ? -EIO : 0;
+                if (close(fd) < 0 && r == 0)
+                        r = -errno;
+        }
+        free(line);
+        return r;
+}
+
+int sysroot_open_dir(struct sysroot *sr, enum sysroot_dir which, bool create)
+{
+        int root = open(sr->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (root < 0)
+                return -errno;
+        int fd = open_dir_at(root, dir_paths[which], create, which == SYSROOT_STATE ? 0700 : 0755);
+        close(root);
+        return fd;
+}
+
+char *sysroot_dir_path(const struct sysroot *sr, enum sysroot_dir which, const char *name)
+{
+        const char *root = strcmp(sr->root, "/") == 0 ? "" : sr->root;
+        return name ? str_printf("%s/%s/%s", root, dir_paths[which], name) : str_printf("%s/%s", root, dir_paths[which]);
 }

@@ -3,6 +3,8 @@
 #ifndef TWTUNE_SYSROOT_H
 #define TWTUNE_SYSROOT_H
 
+#include <stdbool.h>
+
 struct sysroot;
 
 /* root NULL or "/" means the running system. The directory must exist (-ENOENT, -ENOTDIR). */
@@ -13,5 +15,20 @@ const char *sysroot_path(const struct sysroot *sr);
 /* Reads a sysctl by normalised key, without the trailing newline. Never follows symlinks and
  * never leaves <root>/proc/sys. -ENOENT when the key does not exist, -EISDIR for a directory. */
 int sysroot_read_sysctl(struct sysroot *sr, const char *key, char **ret_value);
+
+/* Writes a value (plus a newline) in one write() at offset 0, never following symlinks.
+ * Returns the kernel's error, e.g. -EINVAL for a value it rejects. */
+int sysroot_write_sysctl(struct sysroot *sr, const char *key, const char *value);
+
+enum sysroot_dir {
+        SYSROOT_SYSCTL_D, /* <root>/etc/sysctl.d, where the profile is persisted */
+        SYSROOT_STATE,    /* <root>/var/lib/twtune: lock, journal, generations (0700) */
+};
+
+/* Opens one of the directories, creating it (and its parents) when create is set. No
+ * component may be a symlink (-ENOTDIR). Returns the fd or a negative errno. */
+int sysroot_open_dir(struct sysroot *sr, enum sysroot_dir which, bool create);
+/* The path of the directory or of a file in it, for messages. */
+char *sysroot_dir_path(const struct sysroot *sr, enum sysroot_dir which, const char *name);
 
 #endif

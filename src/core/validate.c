@@ -261,6 +261,12 @@ static void validate_setting(const struct profile *p, const struct validate_opts
         if (!e) {
                 if (!active)
                         return;
+                if (o->netns) {
+                        findings_add(f, SEV_ERROR, "not-per-netns", s->key, &s->loc,
+                                     "%s is not in the knowledge base, so twtune cannot tell whether it is per network "
+                                     "namespace; refusing it with --netns", s->key);
+                        return;
+                }
                 char *v = NULL;
                 int r = o->target ? target_get(o->target, s->key, &v) : -ENODATA;
                 free(v);
@@ -281,6 +287,9 @@ static void validate_setting(const struct profile *p, const struct validate_opts
                 return;
         }
 
+        if (o->netns && active && e->scope != KB_NETNS)
+                findings_add(f, SEV_ERROR, "not-per-netns", s->key, &s->loc,
+                             "%s is global, not per network namespace: it cannot be set from inside --netns", s->key);
         bool well_formed = check_value(e, s, f);
         if (e->read_only)
                 findings_add(f, SEV_ERROR, "read-only", s->key, &s->loc, "%s is read-only", s->key);

@@ -15,6 +15,7 @@ struct validate_opts {
         struct kver kernel;  /* the kernel validated for */
         bool kernel_known;   /* false: version checks are skipped (an info finding says so) */
         struct target *target; /* NULL: nothing is read; unknown keys are warnings */
+        bool netns;          /* operating in another network namespace: only per-netns keys */
 };
 
 /* Adds findings; returns 0, or -ENOMEM. Reads only the keys it needs from the target. */

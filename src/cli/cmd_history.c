@@ -1,0 +1,80 @@
+/* twtune history: the generations applied, newest last. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "state.h"
+#include "sysroot.h"
+
+int cmd_history(struct cli *c, int argc, char **argv);
+int cmd_history(struct cli *c, int argc, char **argv)
+{
+        int first;
+        int r = cli_parse(c, command_find("history"), argc, argv, NULL, NULL, NULL, &first);
+        if (r >= 0)
+                return r;
+        if (first < argc)
+                return cli_usage_error(c, "history takes no arguments");
+        struct sysroot *sr = NULL;
+        struct state *st = NULL;
+        unsigned long *ids = NULL;
+        size_t n = 0;
+        if ((r = sysroot_new(c->root, &sr)) < 0)
+                return cli_error(c, EXIT_ENV, "cannot use root %s: %s", c->root ? c->root : "/", strerror(-r));
+        r = state_open(sr, false, &st);
+        if (r == 0)
+                r = state_generations(st, &ids, &n);
+        else if (r == -ENOENT)
+                r = 0; /* nothing applied yet */
+        if (r < 0) {
+                sysroot_free(sr);
+                return cli_error(c, EXIT_ENV, "cannot read the state directory: %s", strerror(-r));
+        }
+        int exit_code = EXIT_OK;
+        if (c->format == FMT_JSON)
+                fputs("{\"format\": 1, \"generations\": [", c->out);
+        else if (!c->quiet && n)
+                fprintf(c->out, "%-4s  %-20s  %-12s  %-7s  %s\n", "GEN", "TIME (UTC)", "SHA256", "CHANGED", "PROFILE");
+        for (size_t i = 0; i < n; i++) {
+                struct record *g;
+                if ((r = state_generation_read(st, ids[i], &g)) < 0) {
+                        exit_code = cli_error(c, EXIT_ENV, "generation %lu: %s", ids[i],
+                                              r == -EBADMSG ? "damaged record" : strerror(-r));
+                        continue;
+                }
+                char when[32];
+                time_t tt = (time_t)g->time;
+                struct tm tm;
+                strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&tt, &tm));
+                size_t changed = 0;
+                for (size_t k = 0; k < g->n_keys; k++)
+                        changed += g->keys[k].written;
+                if (c->format == FMT_JSON) {
+                        fprintf(c->out, "%s\n  {\"generation\": %lu", i ? "," : "", g->generation);
+                        json_member(c->out, "time", when);
+                        json_member(c->out, "profile", g->profile);
+                        json_member(c->out, "hash", g->hash);
+                        fprintf(c->out, ", \"persisted\": %s, \"changed\": [", g->persist ? "true" : "false");
+                        for (size_t k = 0, m = 0; k < g->n_keys; k++)
+                                if (g->keys[k].written) {
+                                        fputs(m++ ? ", " : "", c->out);
+                                        json_str(c->out, g->keys[k].key);
+                                }
+                        fputs("]}", c->out);
+                } else {
+                        fprintf(c->out, "%-4lu  %-20s  %-12.12s  %-7zu  %s\n", g->generation, when, g->hash ? g->hash : "-",
+                                changed, g->profile);
+                }
+                record_free(g);
+        }
+        if (c->format == FMT_JSON)
+                fputs(n ? "\n]}\n" : "]}\n", c->out);
+        else if (!n && !c->quiet)
+                fputs("no generations: nothing has been applied\n", c->out);
+        free(ids);
+        state_free(st);
+        sysroot_free(sr);
+        return exit_code;
+}

@@ -1,0 +1,207 @@
+/* twtune verify: do the live values and the persisted file still match the last applied
+ * generation (or a named profile)? Read-only; exit 1 on drift. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "atomic.h"
+#include "cli.h"
+#include "state.h"
+#include "sysroot.h"
+#include "target.h"
+#include "txn.h"
+#include "util.h"
+#include "value.h"
+
+struct check {
+        const char *key;
+        const char *expected;
+        char *live; /* NULL: absent or unreadable */
+        bool drift;
+};
+
+static int on_opt(struct cli *c, int opt, const char *arg, void *ud)
+{
+        if (opt != 'n')
+                return cli_usage_error(c, "unexpected option");
+        *(const char **)ud = arg;
+        return 0;
+}
+
+/* "ok", "modified", "missing" or "unexpected" for the persisted file. */
+static const char *file_status(struct sysroot *sr, bool want_present, const char *want, size_t want_len, bool body_only)
+{
+        int dfd = sysroot_open_dir(sr, SYSROOT_SYSCTL_D, false);
+        char *cur = NULL;
+        size_t len = 0;
+        int r = dfd >= 0 ? read_nofollow_at(dfd, TXN_FILE_NAME, PROFILE_MAX_BYTES * 2, &cur, &len) : dfd;
+        if (dfd >= 0)
+                close(dfd);
+        const char *st;
+        if (r < 0)
+                st = want_present ? "missing" : r == -ENOENT ? "ok" : "modified";
+        else if (!want_present)
+                st = "unexpected";
+        else if (body_only)
+                st = strcmp(txn_file_body(cur), want) == 0 ? "ok" : "modified";
+        else
+                st = len == want_len && memcmp(cur, want, len) == 0 ? "ok" : "modified";
+        free(cur);
+        return st;
+}
+
+int cmd_verify(struct cli *c, int argc, char **argv);
+int cmd_verify(struct cli *c, int argc, char **argv)
+{
+        static const struct option opts[] = {
+                {"netns", required_argument, NULL, 'n'},
+                {0},
+        };
+        const char *netns = NULL;
+        int first;
+        int r = cli_parse(c, command_find("verify"), argc, argv, opts, on_opt, &netns, &first);
+        if (r >= 0)
+                return r;
+        if (argc - first > 1)
+                return cli_usage_error(c, "verify takes at most one profile");
+        if ((r = cli_enter_netns(c, netns)))
+                return r;
+
+        struct sysroot *sr = NULL;
+        struct target *t = NULL;
+        struct state *st = NULL;
+        struct record *g = NULL, *j = NULL;
+        struct profile *p = NULL;
+        struct diff *d = NULL;
+        struct txn *x = NULL;
+        struct findings f = {0};
+        struct check *checks = NULL;
+        size_t n = 0;
+        const char *fstat_ = NULL;
+        char *fpath = NULL;
+        int exit_code = 0;
+        if ((exit_code = cli_open_target(c, NULL, &sr, &t)))
+                return exit_code;
+        fpath = sysroot_dir_path(sr, SYSROOT_SYSCTL_D, TXN_FILE_NAME);
+
+        r = state_open(sr, false, &st);
+        if (r < 0 && r != -ENOENT) {
+                exit_code = cli_error(c, EXIT_ENV, "cannot open the state directory: %s", strerror(-r));
+                goto out;
+        }
+        bool pending = st && state_journal_read(st, &j) != -ENOENT;
+        if (argc > first) {
+                struct validate_opts vo = {.target = t, .netns = netns != NULL};
+                cli_kernel(c, t, &vo.kernel, &vo.kernel_known);
+                if ((exit_code = cli_prepare(c, argv[first], &vo, &p, &f, &d)))
+                        goto out;
+                if (findings_count(&f, SEV_ERROR)) {
+                        out_findings_text(c, &f, c->err);
+                        exit_code = EXIT_INVALID;
+                        goto out;
+                }
+                if ((r = txn_from_profile(p, &vo, sr, true, &x)) < 0) {
+                        exit_code = cli_error(c, EXIT_ENV, "cannot read the current values: %s", strerror(-r));
+                        goto out;
+                }
+                checks = calloc(x->n + 1, sizeof(*checks));
+                for (size_t i = 0; checks && i < x->n; i++) {
+                        checks[n] = (struct check){x->items[i].key, x->items[i].after, strdup(x->items[i].before), x->items[i].write};
+                        n++;
+                }
+                fstat_ = file_status(sr, true, x->body, strlen(x->body), true);
+        } else if (st) {
+                unsigned long *ids = NULL;
+                size_t ng = 0;
+                r = state_generations(st, &ids, &ng);
+                if (r == 0 && ng)
+                        r = state_generation_read(st, ids[ng - 1], &g);
+                free(ids);
+                if (r < 0) {
+                        exit_code = cli_error(c, EXIT_ENV, "cannot read the last generation: %s",
+                                              r == -EBADMSG ? "damaged record" : strerror(-r));
+                        goto out;
+                }
+                checks = calloc((g ? g->n_keys : 0) + 1, sizeof(*checks));
+                for (size_t i = 0; checks && g && i < g->n_keys; i++) {
+                        char *live = NULL;
+                        if (sysroot_read_sysctl(sr, g->keys[i].key, &live) == 0) {
+                                char *norm = value_normalize(live);
+                                free(live);
+                                live = norm;
+                        }
+                        checks[n++] = (struct check){g->keys[i].key, g->keys[i].after, live,
+                                                     !live || !value_equal(live, g->keys[i].after)};
+                }
+                if (g && g->persist)
+                        fstat_ = file_status(sr, g->file_present, g->file, g->file_len, false);
+        }
+        if (!checks && (x || g)) {
+                exit_code = cli_error(c, EXIT_ENV, "%s", strerror(ENOMEM));
+                goto out;
+        }
+
+        size_t drifted = pending;
+        for (size_t i = 0; i < n; i++)
+                drifted += checks[i].drift;
+        drifted += fstat_ && strcmp(fstat_, "ok") != 0;
+        if (c->format == FMT_JSON) {
+                fprintf(c->out, "{\"format\": 1, \"drift\": %s, \"generation\": ", drifted ? "true" : "false");
+                if (g)
+                        fprintf(c->out, "%lu", g->generation);
+                else
+                        fputs("null", c->out);
+                json_member(c->out, "profile", p ? p->name : g ? g->profile : NULL);
+                fprintf(c->out, ", \"interrupted\": %s, \"settings\": [", pending ? "true" : "false");
+                for (size_t i = 0; i < n; i++) {
+                        fputs(i ? ", {\"key\": " : "{\"key\": ", c->out);
+                        json_str(c->out, checks[i].key);
+                        json_member(c->out, "expected", checks[i].expected);
+                        json_member(c->out, "live", checks[i].live);
+                        json_member(c->out, "status", checks[i].drift ? "drift" : "ok");
+                        fputc('}', c->out);
+                }
+                fputs("], \"file\": ", c->out);
+                if (fstat_) {
+                        fputs("{\"path\": ", c->out);
+                        json_str(c->out, fpath);
+                        json_member(c->out, "status", fstat_);
+                        fputc('}', c->out);
+                } else
+                        fputs("null", c->out);
+                fputs("}\n", c->out);
+        } else {
+                if (pending)
+                        fputs("drift: an interrupted transaction is pending; run 'twtune recover'\n", c->out);
+                for (size_t i = 0; i < n; i++)
+                        if (checks[i].drift)
+                                fprintf(c->out, "drift: %s is %s, expected %s\n", checks[i].key,
+                                        checks[i].live ? checks[i].live : "absent", checks[i].expected);
+                if (fstat_ && strcmp(fstat_, "ok") != 0)
+                        fprintf(c->out, "drift: %s is %s\n", fpath, fstat_);
+                if (!c->quiet && !drifted) {
+                        if (!p && !g)
+                                fputs("no generation applied: nothing to verify\n", c->out);
+                        else
+                                fprintf(c->out, "no drift: %zu key%s%s match %s\n", n, n == 1 ? "" : "s",
+                                        fstat_ ? " and the persisted file" : "", p ? p->name : g->profile);
+                }
+        }
+        exit_code = drifted ? EXIT_DRIFT : EXIT_OK;
+out:
+        for (size_t i = 0; i < n; i++)
+                free(checks[i].live);
+        free(checks);
+        free(fpath);
+        txn_free(x);
+        diff_free(d);
+        profile_free(p);
+        findings_release(&f);
+        record_free(g);
+        record_free(j);
+        state_free(st);
+        target_free(t);
+        sysroot_free(sr);
+        return exit_code;
+}

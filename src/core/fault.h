@@ -1,0 +1,14 @@
+/* Fault injection for tests, read from $TWTUNE_FAULT and inert when it is unset:
+ *   kill:N        SIGKILL the process at the Nth fault point of any name
+ *   fail:NAME:N   make the Nth point called NAME fail with EIO
+ *   fail:NAME:*   make every point called NAME fail
+ * Several, separated by commas, apply together. Points: journal, write, written, restore,
+ * persist, persisted, generation, commit.
+ * The transaction calls fault_point() before each step that changes the system. */
+#ifndef TWTUNE_FAULT_H
+#define TWTUNE_FAULT_H
+
+/* Returns 0, or -EIO when this point is told to fail. */
+int fault_point(const char *name);
+
+#endif

@@ -1,0 +1,83 @@
+/* Transactions: change live sysctls and the persisted file together, or not at all.
+ *
+ * txn_commit: journal (previous values and file) -> write each changed key in one write() and
+ * read it back -> persist the file atomically -> record the generation -> drop the journal.
+ * A failure at any step restores what was written, in reverse order, and the file. A crash at
+ * any step leaves the journal, and txn_recover finishes or undoes the transaction. */
+#ifndef TWTUNE_TXN_H
+#define TWTUNE_TXN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "profile.h"
+#include "validate.h"
+
+struct state;
+struct sysroot;
+
+#define TXN_FILE_NAME "99-twtune.conf" /* after a distribution's 99-sysctl.conf, so it wins */
+
+struct txn_item {
+        char *key;
+        char *before;  /* live value when planned (blanks normalised) */
+        char *after;   /* value the transaction leaves */
+        bool write;    /* before and after differ */
+        bool optional; /* persisted with systemd's '-' prefix */
+};
+
+struct txn {
+        char *profile;           /* name recorded in history */
+        struct txn_item *items;  /* in write order */
+        size_t n;
+        bool persist;            /* manage the persisted file */
+        /* An apply renders the file from body (header added at commit) and leaves alone an existing
+         * file with the same body; a rollback restores file bytes exactly (absent: remove it). */
+        bool render;
+        char *body;
+        bool file_present;
+        char *file;
+        size_t file_len;
+        char *hash;              /* SHA-256 of body */
+        unsigned long generation; /* set by txn_commit when it commits */
+};
+
+enum txn_result { TXN_UNCHANGED, TXN_COMMITTED, TXN_ROLLED_BACK, TXN_RESTORE_FAILED };
+
+struct txn_failure {
+        char *key;         /* the key that failed, NULL for the file or the state directory */
+        int error;         /* negative errno */
+        char *detail;      /* e.g. "the kernel kept 60" */
+        char **left_changed; /* keys whose restore failed */
+        size_t n_left;
+        bool file_left_changed;
+};
+
+/* Plans the profile against the live values below sr: the after-value of each active setting
+ * (at_least/at_most bound the current value), optional absent keys left out, coupled keys
+ * ordered so that each write is valid. The profile must have no error findings. */
+int txn_from_profile(const struct profile *p, const struct validate_opts *o, struct sysroot *sr, bool persist,
+                     struct txn **ret);
+/* Plans going back to generation `to` (0: before twtune's first apply). -ENOENT: no such
+ * generation or nothing applied yet. */
+int txn_from_generation(struct state *st, struct sysroot *sr, unsigned long to, struct txn **ret);
+size_t txn_count_writes(const struct txn *t);
+void txn_free(struct txn *t);
+
+/* Runs the transaction; the caller holds the state lock and has run txn_recover. Returns 0 with
+ * *ret set, or a negative errno when nothing was changed (state directory, symlinked file). */
+int txn_commit(struct state *st, struct sysroot *sr, struct txn *t, struct txn_failure *fail, enum txn_result *ret);
+
+/* Handles a journal left by a crash: a committed transaction is cleaned up (TXN_COMMITTED), an
+ * unfinished one undone (TXN_ROLLED_BACK or TXN_RESTORE_FAILED); TXN_UNCHANGED when there is no
+ * journal. -EBADMSG: the journal is damaged, and nothing is changed. */
+int txn_recover(struct state *st, struct sysroot *sr, struct txn_failure *fail, enum txn_result *ret);
+
+void txn_failure_release(struct txn_failure *f);
+
+/* The rendered file for a body and generation. */
+char *txn_render_file(const char *profile, const char *body, const char *hash, unsigned long generation, size_t *ret_len);
+/* The part of a persisted file after its leading '#' header lines. */
+const char *txn_file_body(const char *text);
+
+#endif
