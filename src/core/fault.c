@@ -58,3 +58,9 @@ int fault_point(const char *name)
         }
         return r;
 }
+
+void fault_reset(void)
+{
+        total = 0;
+        memset(seen, 0, sizeof(seen));
+}

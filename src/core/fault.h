@@ -10,5 +10,7 @@
 
 /* Returns 0, or -EIO when this point is told to fail. */
 int fault_point(const char *name);
+/* Forgets the counts, so a test can run several transactions in one process. */
+void fault_reset(void);
 
 #endif
