@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,11 +226,18 @@ int cli_enter_netns(struct cli *c, const char *netns)
                 r = -errno;
         if (fd >= 0)
                 close(fd);
+        struct stat st;
+        if (r == 0 && stat("/proc/self/ns/net", &st) < 0)
+                r = -errno;
         if (r < 0) {
                 r = cli_error(c, EXIT_ENV, "cannot enter network namespace %s: %s", path, strerror(-r));
                 free(path);
                 return r;
         }
+        /* A namespace is known by its inode while it lives; its journal and history are its own,
+         * so nothing recorded for it is ever replayed on the host. */
+        snprintf(c->state_sub_buf, sizeof(c->state_sub_buf), "netns/%lu", (unsigned long)st.st_ino);
+        c->state_sub = c->state_sub_buf;
         free(path);
         return 0;
 }
@@ -268,7 +276,7 @@ int cli_lock_state(struct cli *c, struct sysroot *sr, unsigned long wait_ms, str
 {
         struct state *st = NULL;
         char *dir = sysroot_dir_path(sr, SYSROOT_STATE, NULL);
-        int r = state_open(sr, true, &st);
+        int r = state_open(sr, c->state_sub, true, &st);
         if (r < 0) {
                 r = cli_error(c, EXIT_ENV, "cannot open state directory %s: %s", dir ? dir : "", strerror(-r));
                 free(dir);

@@ -34,6 +34,8 @@ struct cli {
         bool color;
         const char *root;   /* --root */
         const char *kernel; /* --kernel */
+        const char *state_sub; /* state subdirectory after --netns, NULL for the host */
+        char state_sub_buf[64];
         FILE *out, *err;
 };
 
@@ -91,7 +93,8 @@ int cli_open_target(struct cli *c, const char *against, struct sysroot **ret_sr,
 struct state;
 
 /* Moves this process into a network namespace: a name under /run/netns or a path such as
- * /proc/PID/ns/net. Call before opening anything below /proc/sys. Returns 0 or an exit code. */
+ * /proc/PID/ns/net. Call before opening anything below /proc/sys. Transactions there keep
+ * their own state (c->state_sub). Returns 0 or an exit code. */
 int cli_enter_netns(struct cli *c, const char *netns);
 
 /* Opens the state directory (creating it), takes the lock waiting up to wait_ms, and finishes

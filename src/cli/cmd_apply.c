@@ -167,6 +167,9 @@ int cmd_apply(struct cli *c, int argc, char **argv)
         struct txn *x = NULL;
         struct txn_failure fail = {0};
         enum txn_result res = TXN_UNCHANGED;
+        /* /etc/sysctl.d configures the host's namespace at boot, never a container's. */
+        if (a.netns)
+                a.no_persist = true;
         char *persisted = a.no_persist ? NULL : sysroot_dir_path(sr, SYSROOT_SYSCTL_D, TXN_FILE_NAME);
         int exit_code = cli_prepare(c, argv[first], &vo, &p, &f, &d);
         if (exit_code)

@@ -9,21 +9,36 @@
 #include "sysroot.h"
 
 int cmd_history(struct cli *c, int argc, char **argv);
+static int on_opt(struct cli *c, int opt, const char *arg, void *ud)
+{
+        if (opt != 'n')
+                return cli_usage_error(c, "unexpected option");
+        *(const char **)ud = arg;
+        return 0;
+}
+
 int cmd_history(struct cli *c, int argc, char **argv)
 {
+        static const struct option opts[] = {
+                {"netns", required_argument, NULL, 'n'},
+                {0},
+        };
+        const char *netns = NULL;
         int first;
-        int r = cli_parse(c, command_find("history"), argc, argv, NULL, NULL, NULL, &first);
+        int r = cli_parse(c, command_find("history"), argc, argv, opts, on_opt, &netns, &first);
         if (r >= 0)
                 return r;
         if (first < argc)
                 return cli_usage_error(c, "history takes no arguments");
+        if ((r = cli_enter_netns(c, netns)))
+                return r;
         struct sysroot *sr = NULL;
         struct state *st = NULL;
         unsigned long *ids = NULL;
         size_t n = 0;
         if ((r = sysroot_new(c->root, &sr)) < 0)
                 return cli_error(c, EXIT_ENV, "cannot use root %s: %s", c->root ? c->root : "/", strerror(-r));
-        r = state_open(sr, false, &st);
+        r = state_open(sr, c->state_sub, false, &st);
         if (r == 0)
                 r = state_generations(st, &ids, &n);
         else if (r == -ENOENT)

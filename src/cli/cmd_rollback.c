@@ -13,6 +13,7 @@ struct args {
         bool have_to;
         unsigned long to;
         unsigned long wait_ms;
+        const char *netns;
 };
 
 static int on_opt(struct cli *c, int opt, const char *arg, void *ud)
@@ -29,6 +30,9 @@ static int on_opt(struct cli *c, int opt, const char *arg, void *ud)
                 return 0;
         case 'w':
                 return cli_parse_wait(c, arg, &a->wait_ms);
+        case 'n':
+                a->netns = arg;
+                return 0;
         default:
                 return cli_usage_error(c, "unexpected option");
         }
@@ -40,6 +44,7 @@ int cmd_rollback(struct cli *c, int argc, char **argv)
         static const struct option opts[] = {
                 {"to", required_argument, NULL, 't'},
                 {"wait", required_argument, NULL, 'w'},
+                {"netns", required_argument, NULL, 'n'},
                 {0},
         };
         struct args a = {0};
@@ -49,6 +54,8 @@ int cmd_rollback(struct cli *c, int argc, char **argv)
                 return r;
         if (first < argc)
                 return cli_usage_error(c, "rollback takes no arguments (use --to N)");
+        if ((r = cli_enter_netns(c, a.netns)))
+                return r;
         struct sysroot *sr = NULL;
         struct state *st = NULL;
         struct txn *x = NULL;
@@ -129,6 +136,7 @@ int cmd_recover(struct cli *c, int argc, char **argv)
 {
         static const struct option opts[] = {
                 {"wait", required_argument, NULL, 'w'},
+                {"netns", required_argument, NULL, 'n'},
                 {0},
         };
         struct args a = {0};
@@ -138,6 +146,8 @@ int cmd_recover(struct cli *c, int argc, char **argv)
                 return r;
         if (first < argc)
                 return cli_usage_error(c, "recover takes no arguments");
+        if ((r = cli_enter_netns(c, a.netns)))
+                return r;
         struct sysroot *sr = NULL;
         struct state *st = NULL;
         if ((r = sysroot_new(c->root, &sr)) < 0)

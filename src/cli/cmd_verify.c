@@ -85,7 +85,7 @@ int cmd_verify(struct cli *c, int argc, char **argv)
                 return exit_code;
         fpath = sysroot_dir_path(sr, SYSROOT_SYSCTL_D, TXN_FILE_NAME);
 
-        r = state_open(sr, false, &st);
+        r = state_open(sr, c->state_sub, false, &st);
         if (r < 0 && r != -ENOENT) {
                 exit_code = cli_error(c, EXIT_ENV, "cannot open the state directory: %s", strerror(-r));
                 goto out;
@@ -110,7 +110,8 @@ int cmd_verify(struct cli *c, int argc, char **argv)
                         checks[n] = (struct check){x->items[i].key, x->items[i].after, strdup(x->items[i].before), x->items[i].write};
                         n++;
                 }
-                fstat_ = file_status(sr, true, x->body, strlen(x->body), true);
+                if (!netns) /* nothing is persisted for another namespace */
+                        fstat_ = file_status(sr, true, x->body, strlen(x->body), true);
         } else if (st) {
                 unsigned long *ids = NULL;
                 size_t ng = 0;

@@ -24,7 +24,8 @@ static const struct command commands[] = {
          "      --dry-run                  show what would change; take no lock, write nothing\n"
          "      --no-persist               change live values only; leave /etc/sysctl.d alone\n"
          "      --wait SECONDS             wait this long for another twtune to finish (default 0)\n"
-         "      --netns NAME|PATH          apply inside a network namespace (/run/netns/NAME or a path)\n"},
+         "      --netns NAME|PATH          apply inside a network namespace (/run/netns/NAME or a path); live\n"
+         "                                 only, with its own journal and history\n"},
         {"check", cmd_check, "Validate profiles against the kernel knowledge base.", "[--against FILE | --live] PROFILE...",
          "      --against FILE             also check against a 'sysctl -a' snapshot (unknown keys, cross-key checks)\n"
          "      --live                     also check against the live /proc/sys\n"},
@@ -33,15 +34,18 @@ static const struct command commands[] = {
          "      --netns NAME|PATH          compare inside a network namespace\n"
          "      --exit-code                exit 1 when anything would change\n"},
         {"explain", cmd_explain, "Show what twtune knows about a sysctl key.", "KEY", NULL},
-        {"history", cmd_history, "List the generations applied, oldest first.", "", NULL},
+        {"history", cmd_history, "List the generations applied, oldest first.", "[--netns NAME|PATH]",
+         "      --netns NAME|PATH          the history of a network namespace\n"},
         {"keys", cmd_keys, "List the keys of the knowledge base.", "", NULL},
-        {"recover", cmd_recover, "Finish or undo a transaction a crash interrupted.", "[--wait SECONDS]",
-         "      --wait SECONDS             wait this long for another twtune to finish\n"},
+        {"recover", cmd_recover, "Finish or undo a transaction a crash interrupted.", "[--wait SECONDS] [--netns NAME|PATH]",
+         "      --wait SECONDS             wait this long for another twtune to finish\n"
+         "      --netns NAME|PATH          in a network namespace\n"},
         {"rollback", cmd_rollback, "Restore the live values and persisted file of an earlier generation.",
-         "[--to N] [--wait SECONDS]",
+         "[--to N] [--wait SECONDS] [--netns NAME|PATH]",
          "      --to N                     the generation to go back to (default: the one before the newest; 0: before\n"
          "                                 twtune's first apply)\n"
-         "      --wait SECONDS             wait this long for another twtune to finish\n"},
+         "      --wait SECONDS             wait this long for another twtune to finish\n"
+         "      --netns NAME|PATH          in a network namespace\n"},
         {"verify", cmd_verify, "Check that live values and the persisted file match the last generation or PROFILE.",
          "[--netns NAME|PATH] [PROFILE]",
          "      --netns NAME|PATH          verify inside a network namespace\n"},

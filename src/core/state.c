@@ -25,11 +25,18 @@ struct state {
         int lock_fd;
 };
 
-int state_open(struct sysroot *sr, bool create, struct state **ret)
+int state_open(struct sysroot *sr, const char *sub, bool create, struct state **ret)
 {
         int fd = sysroot_open_dir(sr, SYSROOT_STATE, create);
         if (fd < 0)
                 return fd;
+        if (sub) {
+                int subfd = open_dir_at(fd, sub, create, 0700);
+                close(fd);
+                if (subfd < 0)
+                        return subfd;
+                fd = subfd;
+        }
         /* The journal holds previous values and files: keep the directory private even if
          * something else created it. */
         struct stat st_dir;

@@ -45,9 +45,11 @@ struct record {
         size_t n_keys;
 };
 
-/* Opens the state directory; with create, makes it (0700) and its generations/ subdirectory.
- * -ENOENT when it does not exist and create is false. */
-int state_open(struct sysroot *sr, bool create, struct state **ret);
+/* Opens the state directory, or its subdirectory sub (e.g. "netns/4026532281", for transactions
+ * inside another network namespace, which keep their own journal and history); with create,
+ * makes it (0700) and its generations/ subdirectory. -ENOENT when it does not exist and create
+ * is false. */
+int state_open(struct sysroot *sr, const char *sub, bool create, struct state **ret);
 void state_free(struct state *st); /* also releases the lock */
 
 /* Takes the exclusive lock, waiting up to wait_ms. On -EWOULDBLOCK *ret_holder is the pid the

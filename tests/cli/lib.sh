@@ -3,9 +3,11 @@
 set -u
 : "${TWTUNE:?set TWTUNE to the twtune binary}"
 : "${SRCDIR:?set SRCDIR to the source tree}"
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/twtune-cli.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-cd "$TMP" || exit 1
+if [ -z "${TWTUNE_INNER:-}" ]; then
+        TMP=$(mktemp -d "${TMPDIR:-/tmp}/twtune-cli.XXXXXX")
+        trap 'rm -rf "$TMP"' EXIT
+        cd "$TMP" || exit 1
+fi
 PASS=0
 FAIL=0
 
@@ -49,6 +51,36 @@ mkroot() {
 
 # A digest of every file under a directory, to show that a command changed nothing.
 tree_digest() { (cd "$1" && find . -type f -exec md5sum {} + | sort | md5sum); }
+
+# require_ns: skip the whole test (exit 77, a visible SKIP) where the kernel refuses namespaces.
+require_ns() {
+        if ! unshare -n -m true 2>/dev/null; then
+                echo "SKIP - unshare -n -m refused here (needs root or user namespaces)"
+                exit 77
+        fi
+}
+
+# in_ns SCRIPT [ARGS]: runs SCRIPT (sourced, with this library) in new network and mount
+# namespaces, with tmpfs over /etc/sysctl.d and /var/lib, so twtune runs with its default paths
+# on the real kernel and the host's sysctls and files are never touched. Its ok/not ok lines
+# count here.
+in_ns() {
+        unshare -n -m sh -c 'mount -t tmpfs -o mode=0755 tmpfs /etc/sysctl.d && mount -t tmpfs -o mode=0755 tmpfs /var/lib &&
+                TWTUNE_INNER=1 . "$SRCDIR/tests/cli/lib.sh" && script=$1 && shift && . "./$script"' sh "$@" >ns.out 2>&1
+        ns_rc=$?
+        cat ns.out
+        PASS=$((PASS + $(grep -c '^ok - ' ns.out)))
+        FAIL=$((FAIL + $(grep -c '^not ok - ' ns.out)))
+        [ "$ns_rc" -eq 0 ] || not_ok "$1 ended with exit $ns_rc"
+}
+
+# The host state a test must leave alone: its sysctl.d, twtune state and some sysctls.
+host_state() {
+        ls -la --time-style=full-iso /etc/sysctl.d 2>&1
+        ls -la /var/lib/twtune 2>&1
+        cat /proc/sys/net/ipv4/tcp_fin_timeout /proc/sys/net/ipv4/ip_local_port_range /proc/sys/net/core/somaxconn \
+                /proc/sys/net/ipv4/tcp_tw_reuse /proc/sys/net/ipv4/tcp_keepalive_time
+}
 
 finish() {
         echo "$PASS passed, $FAIL failed"

@@ -32,8 +32,8 @@ static struct state *open_state(const char *dir, struct sysroot **sr)
 {
         struct state *st = NULL;
         ck_assert_int_eq(sysroot_new(dir, sr), 0);
-        ck_assert_int_eq(state_open(*sr, false, &st), -ENOENT);
-        ck_assert_int_eq(state_open(*sr, true, &st), 0);
+        ck_assert_int_eq(state_open(*sr, NULL, false, &st), -ENOENT);
+        ck_assert_int_eq(state_open(*sr, NULL, true, &st), 0);
         return st;
 }
 
@@ -203,7 +203,7 @@ START_TEST(lock_is_exclusive)
         struct sysroot *sr;
         struct state *a = open_state(d, &sr), *b = NULL;
         ck_assert_int_eq(state_lock(a, 0, NULL), 0);
-        ck_assert_int_eq(state_open(sr, true, &b), 0);
+        ck_assert_int_eq(state_open(sr, NULL, true, &b), 0);
         pid_t holder = 0;
         ck_assert_int_eq(state_lock(b, 100, &holder), -EWOULDBLOCK);
         ck_assert_int_eq(holder, getpid());
@@ -227,7 +227,7 @@ START_TEST(symlinked_state_dir_refused)
         struct sysroot *sr;
         struct state *st = NULL;
         ck_assert_int_eq(sysroot_new(d, &sr), 0);
-        ck_assert_int_eq(state_open(sr, true, &st), -ENOTDIR);
+        ck_assert_int_eq(state_open(sr, NULL, true, &st), -ENOTDIR);
         sysroot_free(sr);
         free(cmd);
         free(p);

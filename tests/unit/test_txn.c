@@ -27,7 +27,7 @@ static void setup(struct fix *x)
         write_file(x->dir, "proc/sys/net/ipv4/ip_unprivileged_port_start", "1024\n");
         write_file(x->dir, "proc/sys/net/core/somaxconn", "4096\n");
         ck_assert_int_eq(sysroot_new(x->dir, &x->sr), 0);
-        ck_assert_int_eq(state_open(x->sr, true, &x->st), 0);
+        ck_assert_int_eq(state_open(x->sr, NULL, true, &x->st), 0);
         ck_assert_int_eq(state_lock(x->st, 0, NULL), 0);
         fault_reset();
         unsetenv("TWTUNE_FAULT");
