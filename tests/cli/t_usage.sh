@@ -2,7 +2,7 @@
 . "$SRCDIR/tests/cli/lib.sh"
 
 run; expect_rc 2 "no command"
-for c in check diff explain keys; do
+for c in apply check diff explain history keys recover rollback verify; do
         run --help; expect_out "  $c " "--help lists $c"
         run "$c" --help; expect_rc 0 "$c --help"
         expect_out "usage: twtune $c" "$c --help shows its usage"
@@ -22,5 +22,10 @@ run diff; expect_rc 2 "diff without a profile"
 run diff a.yaml b.yaml; expect_rc 2 "diff with two profiles"
 run explain; expect_rc 2 "explain without a key"
 run keys extra; expect_rc 2 "keys with an argument"
+run apply; expect_rc 2 "apply without a profile"
+run --kernel 4.9 apply x.yaml; expect_rc 2 "apply refuses --kernel"
+run rollback --to banana; expect_rc 2 "rollback --to needs a number"
+run history extra; expect_rc 2 "history with an argument"
+run verify a.yaml b.yaml; expect_rc 2 "verify with two profiles"
 run --root /nonexistent-root diff "$SRCDIR/profiles/base.yaml"; expect_rc 5 "missing --root is an environment error"
 finish
