@@ -75,6 +75,17 @@ int cli_prepare(struct cli *c, const char *path, const struct validate_opts *vo,
 int cli_profile_exit(int r);
 
 /* Output */
+
+/* An aligned text table whose last column is coloured by a status word (see color()). */
+struct table {
+        size_t ncols, nrows;
+        char **cells;          /* nrows * ncols, owned */
+        const char **colors;   /* per row */
+};
+void table_add(struct table *t, const char *status_color, ...); /* ncols strings (NULL prints "-") */
+void table_print(struct cli *c, const struct table *t, const char *const *header);
+void table_release(struct table *t);
+
 void out_findings_text(struct cli *c, const struct findings *f, FILE *to);
 void out_findings_github(struct cli *c, const struct findings *f);
 void out_findings_json(struct cli *c, const struct findings *f); /* a "findings": [...] member */

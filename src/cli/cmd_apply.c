@@ -92,24 +92,17 @@ static void print(struct cli *c, const struct profile *p, const struct diff *d, 
                 fputs("}\n", c->out);
                 return;
         }
-        size_t wk = 3, wb = 7, wa = 7;
-        for (size_t i = 0; i < t->n; i++) {
-                size_t lk = strlen(t->items[i].key), lb = strlen(t->items[i].before), la = strlen(t->items[i].after);
-                wk = lk > wk ? lk : wk;
-                wb = lb > wb ? lb : wb;
-                wa = la > wa ? la : wa;
-        }
-        if (!c->quiet && t->n)
-                fprintf(c->out, "%s%-*s  %-*s  %-*s  STATUS%s\n", color(c, "bold"), (int)wk, "KEY", (int)wb, "CURRENT",
-                        (int)wa, "DESIRED", color(c, "reset"));
+        static const char *const header[] = {"KEY", "CURRENT", "DESIRED", "STATUS"};
+        struct table tab = {.ncols = 4};
         for (size_t i = 0; i < t->n; i++) {
                 const struct txn_item *it = &t->items[i];
                 if (c->quiet && !it->write)
                         continue;
                 const char *st = !it->write ? "ok" : dry ? "change" : committed ? "changed" : "not-changed";
-                fprintf(c->out, "%-*s  %-*s  %-*s  %s%s%s\n", (int)wk, it->key, (int)wb, it->before, (int)wa, it->after,
-                        color(c, it->write ? "change" : "ok"), st, color(c, "reset"));
+                table_add(&tab, it->write ? "change" : "ok", it->key, it->before, it->after, st);
         }
+        table_print(c, &tab, header);
+        table_release(&tab);
         if (f->n && !c->quiet)
                 fputc('\n', c->out);
         if (c->format == FMT_GITHUB)

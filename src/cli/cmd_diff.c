@@ -69,36 +69,21 @@ static void print_json(struct cli *c, const struct profile *p, const struct vali
 /* Text table; findings follow as text, or as GitHub workflow commands with --format github. */
 static void print_text(struct cli *c, const struct diff *d, const struct findings *f)
 {
-        size_t wk = 3, wc = 7, wd = 7;
-        char **want = calloc(d->n + 1, sizeof(*want));
-        if (!want)
-                return;
-        for (size_t i = 0; i < d->n; i++) {
-                want[i] = desired_text(d->rows[i].setting);
-                size_t lk = strlen(d->rows[i].setting->key), lc = d->rows[i].current ? strlen(d->rows[i].current) : 1;
-                size_t ld = want[i] ? strlen(want[i]) : 0;
-                wk = lk > wk ? lk : wk;
-                wc = lc > wc ? lc : wc;
-                wd = ld > wd ? ld : wd;
-        }
-        if (!c->quiet)
-                fprintf(c->out, "%s%-*s  %-*s  %-*s  %s%s\n", color(c, "bold"), (int)wk, "KEY", (int)wc, "CURRENT", (int)wd,
-                        "DESIRED", "STATUS", color(c, "reset"));
+        static const char *const header[] = {"KEY", "CURRENT", "DESIRED", "STATUS"};
+        struct table t = {.ncols = 4};
         for (size_t i = 0; i < d->n; i++) {
                 const struct diff_row *row = &d->rows[i];
                 if (c->quiet && (row->status == DIFF_OK || row->status == DIFF_SKIP))
                         continue;
                 const char *st = diff_status_name(row->status);
-                fprintf(c->out, "%-*s  %-*s  %-*s  %s%s%s", (int)wk, row->setting->key, (int)wc,
-                        row->current ? row->current : "-", (int)wd, want[i] ? want[i] : "?",
-                        color(c, st), st, color(c, "reset"));
-                if (row->reason)
-                        fprintf(c->out, " (%s)", row->reason);
-                fputc('\n', c->out);
+                char *want = desired_text(row->setting);
+                char *status = row->reason ? str_printf("%s (%s)", st, row->reason) : strdup(st);
+                table_add(&t, st, row->setting->key, row->current, want, status);
+                free(want);
+                free(status);
         }
-        for (size_t i = 0; i < d->n; i++)
-                free(want[i]);
-        free(want);
+        table_print(c, &t, header);
+        table_release(&t);
         if (f->n && !c->quiet)
                 fputc('\n', c->out);
         if (c->format == FMT_GITHUB)

@@ -1,4 +1,6 @@
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -129,4 +131,63 @@ void out_findings_json(struct cli *c, const struct findings *f)
                 fputc('}', c->out);
         }
         fputs(f->n ? "\n  ]" : "]", c->out);
+}
+
+void table_add(struct table *t, const char *status_color, ...)
+{
+        char **cells = realloc(t->cells, (t->nrows + 1) * t->ncols * sizeof(*cells));
+        const char **colors = realloc(t->colors, (t->nrows + 1) * sizeof(*colors));
+        if (cells)
+                t->cells = cells;
+        if (colors)
+                t->colors = colors;
+        if (!cells || !colors)
+                return; /* a row short under memory pressure, not a crash */
+        va_list ap;
+        va_start(ap, status_color);
+        for (size_t i = 0; i < t->ncols; i++) {
+                const char *s = va_arg(ap, const char *);
+                cells[t->nrows * t->ncols + i] = strdup(s ? s : "-");
+        }
+        va_end(ap);
+        colors[t->nrows++] = status_color;
+}
+
+void table_print(struct cli *c, const struct table *t, const char *const *header)
+{
+        size_t w[16] = {0};
+        for (size_t i = 0; i < t->ncols && i < 16; i++) {
+                w[i] = strlen(header[i]);
+                for (size_t r = 0; r < t->nrows; r++) {
+                        const char *s = t->cells[r * t->ncols + i];
+                        size_t n = s ? strlen(s) : 0;
+                        w[i] = n > w[i] ? n : w[i];
+                }
+        }
+        if (!c->quiet && t->nrows) {
+                fputs(color(c, "bold"), c->out);
+                for (size_t i = 0; i + 1 < t->ncols; i++)
+                        fprintf(c->out, "%-*s  ", (int)w[i], header[i]);
+                fputs(header[t->ncols - 1], c->out);
+                fprintf(c->out, "%s\n", color(c, "reset"));
+        }
+        for (size_t r = 0; r < t->nrows; r++) {
+                for (size_t i = 0; i + 1 < t->ncols; i++) {
+                        const char *s = t->cells[r * t->ncols + i];
+                        fprintf(c->out, "%-*s  ", (int)w[i], s ? s : "?");
+                }
+                const char *last = t->cells[r * t->ncols + t->ncols - 1];
+                fprintf(c->out, "%s%s%s\n", color(c, t->colors[r]), last ? last : "?", color(c, "reset"));
+        }
+}
+
+void table_release(struct table *t)
+{
+        for (size_t i = 0; i < t->nrows * t->ncols; i++)
+                free(t->cells[i]);
+        free(t->cells);
+        free(t->colors);
+        t->cells = NULL;
+        t->colors = NULL;
+        t->nrows = 0;
 }
