@@ -15,6 +15,7 @@ int cmd_history(struct cli *c, int argc, char **argv);
 int cmd_keys(struct cli *c, int argc, char **argv);
 int cmd_recover(struct cli *c, int argc, char **argv);
 int cmd_rollback(struct cli *c, int argc, char **argv);
+int cmd_stats(struct cli *c, int argc, char **argv);
 int cmd_verify(struct cli *c, int argc, char **argv);
 
 /* Sorted by name; tests/cli/usage.sh checks that every command answers --help. */
@@ -46,6 +47,12 @@ static const struct command commands[] = {
          "                                 twtune's first apply)\n"
          "      --wait SECONDS             wait this long for another twtune to finish\n"
          "      --netns NAME|PATH          in a network namespace\n"},
+        {"stats", cmd_stats, "Count TCP sockets by state (and by remote endpoint).",
+         "[--by-remote [N]] [--source netlink|proc] [--netns NAME|PATH]",
+         "      --by-remote [N]            also the N (default 10) remotes with most TIME_WAIT and most sockets,\n"
+         "                                 and the ephemeral ports in use\n"
+         "      --source netlink|proc      force a source (default: netlink, else /proc/net/tcp)\n"
+         "      --netns NAME|PATH          count inside a network namespace\n"},
         {"verify", cmd_verify, "Check that live values and the persisted file match the last generation or PROFILE.",
          "[--netns NAME|PATH] [PROFILE]",
          "      --netns NAME|PATH          verify inside a network namespace\n"},

@@ -53,38 +53,14 @@ static bool check_int(const struct kb_entry *e, const struct setting *s, const c
 
 static bool check_portlist(const struct setting *s, struct findings *f)
 {
-        if (strchr(s->value, ' ')) {
+        int r = strchr(s->value, ' ') ? -EINVAL : portlist_parse(s->value, 0, 0, NULL);
+        if (r == -ERANGE)
+                findings_add(f, SEV_ERROR, "out-of-range", s->key, &s->loc, "%s: ports are 0..65535 and ranges run low-high",
+                             s->key);
+        else if (r < 0)
                 findings_add(f, SEV_ERROR, "bad-type", s->key, &s->loc,
-                             "%s: a port list is written without spaces, e.g. \"8080,9000-9100\"", s->key);
-                return false;
-        }
-        for (const char *p = s->value; *p;) {
-                char *end;
-                long a = strtol(p, &end, 10), b = a;
-                if (end == p || *p == '-' || *p == '+')
-                        goto bad;
-                if (*end == '-') {
-                        p = end + 1;
-                        if (*p < '0' || *p > '9')
-                                goto bad;
-                        b = strtol(p, &end, 10);
-                }
-                if (a < 0 || b > 65535 || a > b) {
-                        findings_add(f, SEV_ERROR, "out-of-range", s->key, &s->loc,
-                                     "%s: ports are 0..65535 and ranges run low-high", s->key);
-                        return false;
-                }
-                if (*end == ',' && end[1])
-                        end++;
-                else if (*end)
-                        goto bad;
-                p = end;
-        }
-        return true;
-bad:
-        findings_add(f, SEV_ERROR, "bad-type", s->key, &s->loc, "%s: '%s' is not a port list such as \"8080,9000-9100\"",
-                     s->key, s->value);
-        return false;
+                             "%s: '%s' is not a port list such as \"8080,9000-9100\" (no spaces)", s->key, s->value);
+        return r == 0;
 }
 
 /* Type and range of the value. Returns true when it is well-formed. */

@@ -88,3 +88,33 @@ bool value_equal(const char *a, const char *b)
         }
         return *a == '\0' && *b == '\0';
 }
+
+int portlist_parse(const char *s, unsigned lo, unsigned hi, unsigned long *ret_in_range)
+{
+        unsigned long in = 0;
+        for (const char *p = s; *p;) {
+                char *end;
+                if (*p < '0' || *p > '9')
+                        return -EINVAL;
+                long a = strtol(p, &end, 10), b = a;
+                if (*end == '-') {
+                        p = end + 1;
+                        if (*p < '0' || *p > '9')
+                                return -EINVAL;
+                        b = strtol(p, &end, 10);
+                }
+                if (a > 65535 || b > 65535 || a > b)
+                        return -ERANGE;
+                long x = a > (long)lo ? a : (long)lo, y = b < (long)hi ? b : (long)hi;
+                if (y >= x)
+                        in += (unsigned long)(y - x + 1);
+                if (*end == ',' && end[1])
+                        end++;
+                else if (*end)
+                        return -EINVAL;
+                p = end;
+        }
+        if (ret_in_range)
+                *ret_in_range = in;
+        return 0;
+}

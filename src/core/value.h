@@ -16,4 +16,9 @@ void value_tokens_free(char **tokens);
 
 bool value_equal(const char *a, const char *b);
 
+/* Parses a port list such as "8080,9000-9100" (empty: no ports). Returns the number of ports
+ * within [lo, hi] in *ret_in_range (if given), -EINVAL for bad syntax, -ERANGE for ports
+ * outside 0..65535 or a range running high-low. */
+int portlist_parse(const char *s, unsigned lo, unsigned hi, unsigned long *ret_in_range);
+
 #endif

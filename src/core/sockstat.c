@@ -1,0 +1,372 @@
+#include "sockstat.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "sysroot.h"
+#include "util.h"
+
+static const char *const state_names[TCPS_MAX] = {
+        NULL,         "ESTABLISHED", "SYN_SENT", "SYN_RECV",   "FIN_WAIT1", "FIN_WAIT2",    "TIME_WAIT",
+        "CLOSE",      "CLOSE_WAIT",  "LAST_ACK", "LISTEN",     "CLOSING",   "NEW_SYN_RECV",
+};
+
+const char *tcp_state_name(unsigned state)
+{
+        return state < TCPS_MAX ? state_names[state] : NULL;
+}
+
+static uint64_t hash_remote(int family, const uint8_t *addr, uint16_t port)
+{
+        uint64_t h = 1469598103934665603ull ^ (uint64_t)family;
+        for (int i = 0; i < 16; i++)
+                h = (h ^ addr[i]) * 1099511628211ull;
+        h = (h ^ port) * 1099511628211ull;
+        return h;
+}
+
+/* Counts one socket. addr is the remote address (16 bytes, IPv4 in the first 4). */
+static void account(struct sockstats *s, int family, unsigned state, const uint8_t *raddr, uint16_t rport, uint16_t lport)
+{
+        if (state >= TCPS_MAX)
+                state = 7; /* unknown: count it as CLOSE rather than lose it */
+        s->count[family == 6][state]++;
+        s->total++;
+        if (s->ports_used)
+                (state == 10 ? s->ports_listen : s->ports_used)[lport >> 3] |= (uint8_t)(1u << (lport & 7));
+        if (!s->remote_cap || state == 10)
+                return;
+        size_t i = hash_remote(family, raddr, rport) % s->remote_cap;
+        for (size_t probes = 0; probes < s->remote_cap; probes++, i = (i + 1) % s->remote_cap) {
+                struct remote *r = &s->remotes[i];
+                if (r->family == 0) {
+                        if (s->n_remotes * 4 >= s->remote_cap * 3)
+                                break; /* keep the table sparse; the rest is counted as dropped */
+                        r->family = (uint8_t)family;
+                        memcpy(r->addr, raddr, 16);
+                        r->port = rport;
+                        s->n_remotes++;
+                }
+                if (r->family == family && r->port == rport && memcmp(r->addr, raddr, 16) == 0) {
+                        r->total++;
+                        r->time_wait += state == 6;
+                        return;
+                }
+        }
+        s->remotes_dropped++;
+}
+
+struct sockstats *sockstats_new(const struct sockstat_opts *o)
+{
+        struct sockstats *s = calloc(1, sizeof(*s));
+        if (!s)
+                return NULL;
+        if (o->port_lo && o->port_hi >= o->port_lo && o->port_hi <= 65535) {
+                s->port_lo = o->port_lo;
+                s->port_hi = o->port_hi;
+                s->ports_used = calloc(65536 / 8, 1);
+                s->ports_listen = calloc(65536 / 8, 1);
+                if (!s->ports_used || !s->ports_listen) {
+                        sockstats_free(s);
+                        return NULL;
+                }
+        }
+        if (o->remote_cap) {
+                s->remote_cap = o->remote_cap * 4 / 3 + 1;
+                if (!(s->remotes = calloc(s->remote_cap, sizeof(*s->remotes)))) {
+                        sockstats_free(s);
+                        return NULL;
+                }
+        }
+        return s;
+}
+
+void sockstats_free(struct sockstats *s)
+{
+        if (!s)
+                return;
+        free(s->remotes);
+        free(s->ports_used);
+        free(s->ports_listen);
+        free(s);
+}
+
+static unsigned hexval(char c)
+{
+        return c >= 'a' ? (unsigned)(c - 'a' + 10) : c >= 'A' ? (unsigned)(c - 'A' + 10) : (unsigned)(c - '0');
+}
+
+/* "0100007F:0016": the address as the kernel prints it (32-bit words in host order). */
+static bool parse_endpoint(const char *p, int family, uint8_t addr[16], uint16_t *port, const char **end)
+{
+        size_t words = family == 6 ? 4 : 1;
+        memset(addr, 0, 16);
+        for (size_t w = 0; w < words; w++) {
+                uint32_t v = 0;
+                for (int i = 0; i < 8; i++, p++) {
+                        if (!((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'F') || (*p >= 'a' && *p <= 'f')))
+                                return false;
+                        v = v << 4 | hexval(*p);
+                }
+                memcpy(addr + 4 * w, &v, 4); /* host order, as in the kernel's struct in6_addr words */
+        }
+        if (*p++ != ':')
+                return false;
+        unsigned v = 0;
+        for (int i = 0; i < 4; i++, p++)
+                v = v << 4 | hexval(*p);
+        *port = (uint16_t)v;
+        *end = p;
+        return true;
+}
+
+int sockstats_feed_proc(struct sockstats *s, const char *text, int family)
+{
+        for (const char *line = text; *line;) {
+                const char *nl = strchr(line, '\n');
+                const char *colon = strchr(line, ':');
+                if (colon && (!nl || colon < nl) && line[strspn(line, " ")] != 's') {
+                        uint8_t laddr[16], raddr[16];
+                        uint16_t lport, rport;
+                        const char *p = colon + 1 + strspn(colon + 1, " ");
+                        if (!parse_endpoint(p, family, laddr, &lport, &p) || *p != ' ' ||
+                            !parse_endpoint(p + 1, family, raddr, &rport, &p) || *p != ' ')
+                                return -EINVAL;
+                        unsigned st = hexval(p[1]) << 4 | hexval(p[2]);
+                        account(s, family, st, raddr, rport, lport);
+                }
+                if (!nl)
+                        break;
+                line = nl + 1;
+        }
+        return 0;
+}
+
+/* Reads a /proc/net file in chunks, feeding whole lines, so memory stays flat. */
+static int read_proc(struct sysroot *sr, const char *name, int family, struct sockstats *s)
+{
+        const char *root = sysroot_path(sr);
+        char *path = str_printf("%s/proc/net/%s", strcmp(root, "/") == 0 ? "" : root, name);
+        if (!path)
+                return -ENOMEM;
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        free(path);
+        if (fd < 0)
+                return -errno;
+        enum { CHUNK = 256 * 1024 };
+        char *buf = malloc(CHUNK + 1);
+        if (!buf) {
+                close(fd);
+                return -ENOMEM;
+        }
+        size_t have = 0;
+        int r = 0;
+        for (;;) {
+                ssize_t n = read(fd, buf + have, CHUNK - have);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0) {
+                        r = -errno;
+                        break;
+                }
+                have += (size_t)n;
+                buf[have] = '\0';
+                char *last = n == 0 ? buf + have : strrchr(buf, '\n');
+                if (!last) {
+                        if (have == CHUNK)
+                                r = -EINVAL; /* a line longer than the buffer: not this format */
+                        if (n == 0 || r)
+                                break;
+                        continue;
+                }
+                char save = *last;
+                *last = '\0';
+                r = sockstats_feed_proc(s, buf, family);
+                *last = save;
+                if (r < 0 || n == 0)
+                        break;
+                size_t used = (size_t)(last - buf) + 1;
+                memmove(buf, buf + used, have - used);
+                have -= used;
+        }
+        free(buf);
+        close(fd);
+        return r;
+}
+
+static int dump_netlink(int family, struct sockstats *s)
+{
+        int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+        if (fd < 0)
+                return -errno;
+        struct {
+                struct nlmsghdr nlh;
+                struct inet_diag_req_v2 req;
+        } msg = {
+                .nlh = {.nlmsg_len = sizeof(msg), .nlmsg_type = SOCK_DIAG_BY_FAMILY, .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP},
+                .req = {.sdiag_family = (uint8_t)(family == 6 ? AF_INET6 : AF_INET), .sdiag_protocol = IPPROTO_TCP,
+                        .idiag_states = ~0u},
+        };
+        struct sockaddr_nl nladdr = {.nl_family = AF_NETLINK};
+        if (sendto(fd, &msg, sizeof(msg), 0, (struct sockaddr *)&nladdr, sizeof(nladdr)) < 0) {
+                int r = -errno;
+                close(fd);
+                return r;
+        }
+        enum { BUF = 256 * 1024 };
+        char *buf = malloc(BUF);
+        if (!buf) {
+                close(fd);
+                return -ENOMEM;
+        }
+        int r = 0;
+        for (bool done = false; !done;) {
+                ssize_t n = recv(fd, buf, BUF, 0);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0) {
+                        r = -errno;
+                        break;
+                }
+                if (n == 0)
+                        break;
+                /* NLMSG_NEXT consumes its length argument: keep n for the loop condition above. */
+                size_t left = (size_t)n;
+                for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+                        if (h->nlmsg_type == NLMSG_DONE) {
+                                done = true;
+                                break;
+                        }
+                        if (h->nlmsg_type == NLMSG_ERROR) {
+                                const struct nlmsgerr *e = NLMSG_DATA(h);
+                                r = e->error ? e->error : -EIO;
+                                done = true;
+                                break;
+                        }
+                        if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg)))
+                                continue;
+                        const struct inet_diag_msg *m = NLMSG_DATA(h);
+                        uint8_t raddr[16];
+                        memcpy(raddr, m->id.idiag_dst, 16);
+                        if (family == 4)
+                                memset(raddr + 4, 0, 12);
+                        account(s, family, m->idiag_state, raddr, ntohs(m->id.idiag_dport), ntohs(m->id.idiag_sport));
+                }
+        }
+        free(buf);
+        close(fd);
+        return r;
+}
+
+static void reset(struct sockstats *s)
+{
+        memset(s->count, 0, sizeof(s->count));
+        s->total = s->n_remotes = s->remotes_dropped = 0;
+        if (s->remotes)
+                memset(s->remotes, 0, s->remote_cap * sizeof(*s->remotes));
+        if (s->ports_used) {
+                memset(s->ports_used, 0, 65536 / 8);
+                memset(s->ports_listen, 0, 65536 / 8);
+        }
+}
+
+unsigned long sockstats_ephemeral_in_use(const struct sockstats *s)
+{
+        /* A local port counts when a non-listening socket holds it and no listener does: the
+         * accepted side of a server's connections uses the listening port, not an ephemeral one. */
+        unsigned long n = 0;
+        for (unsigned p = s->port_lo; s->ports_used && p && p <= s->port_hi; p++)
+                n += (s->ports_used[p >> 3] & ~s->ports_listen[p >> 3] & (1u << (p & 7))) != 0;
+        return n;
+}
+
+int sockstats_collect(struct sysroot *sr, const struct sockstat_opts *o, struct sockstats **ret)
+{
+        struct sockstats *s = sockstats_new(o);
+        if (!s)
+                return -ENOMEM;
+        reset(s);
+        int r = -EPROTONOSUPPORT;
+        if (!o->force_proc && strcmp(sysroot_path(sr), "/") == 0) {
+                r = dump_netlink(4, s);
+                if (r == 0)
+                        r = dump_netlink(6, s);
+                if (r == 0)
+                        s->source = SOCK_NETLINK;
+                else
+                        reset(s); /* start again rather than mix two sources */
+        }
+        if (r < 0) {
+                s->source = SOCK_PROC;
+                r = read_proc(sr, "tcp", 4, s);
+                if (r == 0) {
+                        int r6 = read_proc(sr, "tcp6", 6, s);
+                        r = r6 == -ENOENT ? 0 : r6; /* a kernel without IPv6 */
+                }
+        }
+        if (r < 0) {
+                sockstats_free(s);
+                return r;
+        }
+        *ret = s;
+        return 0;
+}
+
+static int cmp_count(unsigned long x, unsigned long y, const struct remote *a, const struct remote *b)
+{
+        if (x != y)
+                return x > y ? -1 : 1;
+        if (a->port != b->port)
+                return a->port < b->port ? -1 : 1;
+        return memcmp(a->addr, b->addr, 16);
+}
+
+static int cmp_by_tw(const void *a, const void *b)
+{
+        const struct remote *x = *(const struct remote *const *)a, *y = *(const struct remote *const *)b;
+        return cmp_count(x->time_wait, y->time_wait, x, y);
+}
+
+static int cmp_by_total(const void *a, const void *b)
+{
+        const struct remote *x = *(const struct remote *const *)a, *y = *(const struct remote *const *)b;
+        return cmp_count(x->total, y->total, x, y);
+}
+
+size_t sockstats_top(const struct sockstats *s, size_t n, bool by_tw, const struct remote ***ret)
+{
+        const struct remote **v = calloc(s->n_remotes + 1, sizeof(*v));
+        if (!v) {
+                *ret = NULL;
+                return 0;
+        }
+        size_t k = 0;
+        for (size_t i = 0; i < s->remote_cap; i++)
+                if (s->remotes[i].family && (!by_tw || s->remotes[i].time_wait))
+                        v[k++] = &s->remotes[i];
+        qsort(v, k, sizeof(*v), by_tw ? cmp_by_tw : cmp_by_total);
+        *ret = v;
+        return k < n ? k : n;
+}
+
+void remote_format(const struct remote *r, char *buf, size_t size)
+{
+        char a[INET6_ADDRSTRLEN];
+        if (r->family == 4) {
+                inet_ntop(AF_INET, r->addr, a, sizeof(a));
+                snprintf(buf, size, "%s:%u", a, r->port);
+        } else {
+                inet_ntop(AF_INET6, r->addr, a, sizeof(a));
+                snprintf(buf, size, "[%s]:%u", a, r->port);
+        }
+}

@@ -1,0 +1,60 @@
+/* TCP socket counts by state and family, streamed from NETLINK_SOCK_DIAG (as ss does) or, where
+ * netlink is unavailable or a --root is in use, from <root>/proc/net/tcp and tcp6. Memory is
+ * bounded whatever the number of sockets: counts are streamed, the per-remote table is capped,
+ * and local ports are a 64 Ki-bit map. */
+#ifndef TWTUNE_SOCKSTAT_H
+#define TWTUNE_SOCKSTAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct sysroot;
+
+/* Kernel TCP states (include/net/tcp_states.h), 1-based. */
+enum { TCPS_MAX = 13 };
+const char *tcp_state_name(unsigned state); /* NULL for an unknown state */
+
+enum sock_source { SOCK_NETLINK, SOCK_PROC };
+
+struct remote {
+        uint8_t family; /* 4 or 6 */
+        uint8_t addr[16];
+        uint16_t port;
+        unsigned long time_wait, total;
+};
+
+struct sockstat_opts {
+        bool force_proc;        /* skip netlink */
+        size_t remote_cap;      /* 0: no per-remote table */
+        unsigned port_lo, port_hi; /* ephemeral range, for the local-port map; 0: none */
+};
+
+struct sockstats {
+        enum sock_source source;
+        unsigned long count[2][TCPS_MAX]; /* [0] IPv4, [1] IPv6 */
+        unsigned long total;
+        struct remote *remotes; /* open-addressed table of remote_cap slots */
+        size_t remote_cap, n_remotes;
+        unsigned long remotes_dropped; /* sockets whose remote did not fit in the table */
+        unsigned port_lo, port_hi;
+        uint8_t *ports_used;    /* bit per local port held by a non-listening socket */
+        uint8_t *ports_listen;  /* bit per local port with a listener */
+};
+
+/* A set of counters to feed by hand (tests); sockstats_collect makes its own. */
+struct sockstats *sockstats_new(const struct sockstat_opts *o);
+/* Netlink is used unless o->force_proc or sr has a root other than "/"; the proc files are then
+ * read below the root. Returns -errno when neither source can be read. */
+int sockstats_collect(struct sysroot *sr, const struct sockstat_opts *o, struct sockstats **ret);
+void sockstats_free(struct sockstats *s);
+
+/* Distinct local ports in [port_lo, port_hi] held by sockets other than listeners' own. */
+unsigned long sockstats_ephemeral_in_use(const struct sockstats *s);
+/* Feeds one /proc/net/tcp-format text (the tests use it on recorded input). */
+int sockstats_feed_proc(struct sockstats *s, const char *text, int family);
+/* The n remotes with most TIME_WAIT (by_tw) or most sockets, in *ret (caller frees). */
+size_t sockstats_top(const struct sockstats *s, size_t n, bool by_tw, const struct remote ***ret);
+void remote_format(const struct remote *r, char *buf, size_t size); /* "127.0.0.1:80", "[::1]:80" */
+
+#endif
