@@ -7,6 +7,7 @@
 
 #include "cli.h"
 
+int cmd_advise(struct cli *c, int argc, char **argv);
 int cmd_apply(struct cli *c, int argc, char **argv);
 int cmd_check(struct cli *c, int argc, char **argv);
 int cmd_diff(struct cli *c, int argc, char **argv);
@@ -20,6 +21,11 @@ int cmd_verify(struct cli *c, int argc, char **argv);
 
 /* Sorted by name; tests/cli/usage.sh checks that every command answers --help. */
 static const struct command commands[] = {
+        {"advise", cmd_advise, "Read the host's sockets and counters and say which sysctl changes they support.",
+         "[--emit-profile FILE] [--netns NAME|PATH] [PROFILE]",
+         "      --emit-profile FILE        write the supported changes as a profile\n"
+         "      --netns NAME|PATH          look inside a network namespace\n"
+         "      PROFILE                    also say whether this profile addresses each finding\n"},
         {"apply", cmd_apply, "Apply PROFILE live and persist it, all or nothing.",
          "[--dry-run] [--no-persist] [--wait SECONDS] [--netns NAME|PATH] PROFILE",
          "      --dry-run                  show what would change; take no lock, write nothing\n"

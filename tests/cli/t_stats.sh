@@ -35,6 +35,8 @@ expect_json '.ephemeral.in_use == 10 and .ephemeral.available == 28232 and .ephe
 run stats; expect_rc 0 "text stats"
 expect_out "TIME_WAIT           80   (IPv4 40, IPv6 40)" "the seed's STATE count line"
 run stats --by-remote; expect_out "top 6 remote endpoints by TIME_WAIT" "text by-remote lists every remote up to 10"
+run --format json advise; expect_rc 0 "advise on the real kernel"
+expect_json '[.advice[].code] | index("no-problem") != null and index("port-capacity") != null' "80 TIME_WAIT over 6 remotes: no problem"
 exec 3>&-
 wait
 S

@@ -1,0 +1,58 @@
+/* Advice tied to what the host shows: socket counts, kernel counters and sysctls in, findings
+ * with their evidence and the sysctl changes that evidence supports out. */
+#ifndef TWTUNE_ADVISE_H
+#define TWTUNE_ADVISE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "finding.h"
+
+struct sysroot;
+struct sockstats;
+struct profile;
+struct validate_opts;
+
+#define ADVISE_UNKNOWN (-1LL)
+
+/* What advise() looks at. Unknown numbers are ADVISE_UNKNOWN. */
+struct advise_input {
+        const struct sockstats *stats; /* collected with a remote table and the port range */
+        long long port_lo, port_hi, reserved;
+        long long tw_reuse, timestamps, tw_reuse_delay_ms, max_tw_buckets, max_syn_backlog, somaxconn, syncookies;
+        /* TcpExt counters from /proc/net/netstat, cumulative since boot (or namespace creation) */
+        long long listen_overflows, listen_drops, tw_overflow, reqq_full_drop, syncookies_sent;
+};
+
+enum remedy_op { REMEDY_SET, REMEDY_AT_LEAST };
+
+struct remedy {
+        const char *key;
+        enum remedy_op op;
+        char value[32];
+};
+
+struct advice {
+        enum severity severity;
+        const char *code;
+        char *message;
+        char *evidence;
+        struct remedy remedies[3];
+        size_t n_remedies;
+        const char *not_supported; /* popular changes this evidence does not call for, or NULL */
+};
+
+/* Reads sysctls, <root>/proc/net/netstat and the given stats into in. */
+int advise_collect(struct sysroot *sr, const struct sockstats *stats, struct advise_input *in);
+/* The findings for in; *ret is an array of *ret_n (advice_free_all to free). */
+int advise(const struct advise_input *in, struct advice **ret, size_t *ret_n);
+void advice_free_all(struct advice *v, size_t n);
+
+/* Whether the profile already makes every change a advises: sets it (for its kernel) to the value,
+ * or to at least the value. */
+bool advice_addressed(const struct advice *a, const struct profile *p, const struct validate_opts *o);
+
+/* A profile with every remedy (the strongest for each key), as YAML text `check` accepts. */
+char *advise_profile_yaml(const struct advice *v, size_t n, const char *generated_on);
+
+#endif

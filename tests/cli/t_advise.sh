@@ -1,0 +1,31 @@
+# advise end to end on recorded inputs (a fake root), with a profile and --emit-profile.
+. "$SRCDIR/tests/cli/lib.sh"
+mkroot root
+printf '60000\t60099\n' >root/proc/sys/net/ipv4/ip_local_port_range # 100 ports
+mkdir -p root/proc/net
+printf 'TcpExt: SyncookiesSent ListenOverflows ListenDrops TCPReqQFullDrop TCPTimeWaitOverflow\nTcpExt: 0 0 0 0 0\n' >root/proc/net/netstat
+{
+        echo "  sl  local_address rem_address   st tx_queue rx_queue"
+        i=0
+        while [ $i -lt 60 ]; do printf '%4d: 0100007F:%04X 0500000A:0050 06 00000000:00000000\n' $i $((60000 + i)); i=$((i + 1)); done
+} >root/proc/net/tcp
+echo "  sl  local_address remote_address st" >root/proc/net/tcp6
+
+run --root root advise; expect_rc 0 "advise"
+expect_out "60 sockets in TIME_WAIT to 10.0.0.5:80 hold 60% of the 100 ephemeral ports" "exhaustion with its numbers"
+expect_out "supports: net.ipv4.tcp_tw_reuse = 1" "supports tw_reuse"
+expect_out "net.ipv4.ip_local_port_range = 1024 65535" "supports a wider range"
+expect_out "does not support: tcp_fin_timeout" "and says what it does not support"
+run --root root --format json advise "$SRCDIR/profiles/reverse-proxy.yaml"; expect_rc 0 "advise with a profile"
+expect_json '.source == "proc" and .sockets == 60 and .time_wait == 60' "inputs"
+expect_json '[.advice[] | select(.code == "ephemeral-exhaustion" and .severity == "warning" and .addressed == true)] | length == 1' "reverse-proxy addresses it"
+run --root root --format json advise "$SRCDIR/profiles/base.yaml"
+expect_json '[.advice[] | select(.code == "ephemeral-exhaustion" and .addressed == false)] | length == 1' "base does not"
+run --root root advise "$SRCDIR/profiles/base.yaml"; expect_out "base: does NOT address this" "text says so"
+run --root root advise --emit-profile advised.yaml; expect_rc 0 "--emit-profile"
+run --kernel 6.1 check advised.yaml; expect_rc 0 "the emitted profile passes check"
+grep -q 'net.ipv4.tcp_tw_reuse: "1"' advised.yaml && ok "emitted profile holds the change" || not_ok "emitted profile"
+run --root root advise --emit-profile /nonexistent-dir/x.yaml; expect_rc 5 "unwritable --emit-profile"
+printf 'sysctl:\n  net.ipv4.tcp_tw_reuse: 7\n' >bad.yaml
+run --root root advise bad.yaml; expect_rc 3 "an invalid profile"
+finish
