@@ -2,7 +2,7 @@
 . "$SRCDIR/tests/cli/lib.sh"
 
 run; expect_rc 2 "no command"
-for c in apply check diff explain history keys recover rollback verify; do
+for c in advise apply check diff explain history keys recover rollback stats verify; do
         run --help; expect_out "  $c " "--help lists $c"
         run "$c" --help; expect_rc 0 "$c --help"
         expect_out "usage: twtune $c" "$c --help shows its usage"
@@ -27,5 +27,8 @@ run --kernel 4.9 apply x.yaml; expect_rc 2 "apply refuses --kernel"
 run rollback --to banana; expect_rc 2 "rollback --to needs a number"
 run history extra; expect_rc 2 "history with an argument"
 run verify a.yaml b.yaml; expect_rc 2 "verify with two profiles"
+run stats --source smoke; expect_rc 2 "bad --source"
+run stats extra; expect_rc 2 "stats with an argument"
+run advise a.yaml b.yaml; expect_rc 2 "advise with two profiles"
 run --root /nonexistent-root diff "$SRCDIR/profiles/base.yaml"; expect_rc 5 "missing --root is an environment error"
 finish
