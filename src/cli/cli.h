@@ -32,6 +32,7 @@ struct cli {
         enum out_format format;
         bool quiet;
         bool color;
+        bool tty; /* stdout is a terminal (bars in stats), whatever NO_COLOR says */
         const char *root;   /* --root */
         const char *kernel; /* --kernel */
         const char *state_sub; /* state subdirectory after --netns, NULL for the host */
@@ -91,6 +92,9 @@ void out_findings_github(struct cli *c, const struct findings *f);
 void out_findings_json(struct cli *c, const struct findings *f); /* a "findings": [...] member */
 void json_str(FILE *f, const char *s);                          /* a quoted string, or null */
 void json_member(FILE *f, const char *name, const char *value);  /* , "name": "value" (or null) */
+/* One element of a "settings" array, as diff and apply print it; first: no leading comma. */
+void json_setting(FILE *f, bool first, const struct setting *s, const char *current, const char *desired,
+                  const char *status, const char *reason);
 const char *color(struct cli *c, const char *what);             /* "" when colour is off */
 
 

@@ -64,16 +64,8 @@ static void print(struct cli *c, const struct profile *p, const struct diff *d, 
                 for (size_t i = 0; i < d->n; i++) {
                         const struct setting *s = d->rows[i].setting;
                         const struct txn_item *it = find_item(t, s->key);
-                        fputs(i ? ",\n    {\"key\": " : "\n    {\"key\": ", c->out);
-                        json_str(c->out, s->key);
-                        json_member(c->out, "current", it ? it->before : d->rows[i].current);
-                        json_member(c->out, "desired", it ? it->after : s->value);
-                        json_member(c->out, "status", status_of(&d->rows[i], it, dry, committed));
-                        json_member(c->out, "reason", d->rows[i].reason);
-                        char *src = str_printf("%s:%u", s->loc.file, s->loc.line);
-                        json_member(c->out, "source", src);
-                        free(src);
-                        fputc('}', c->out);
+                        json_setting(c->out, i == 0, s, it ? it->before : d->rows[i].current, it ? it->after : s->value,
+                                     status_of(&d->rows[i], it, dry, committed), d->rows[i].reason);
                 }
                 fputs(d->n ? "\n  ],\n  " : "],\n  ", c->out);
                 out_findings_json(c, f);

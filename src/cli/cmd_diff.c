@@ -48,17 +48,7 @@ static void print_json(struct cli *c, const struct profile *p, const struct vali
         for (size_t i = 0; i < d->n; i++) {
                 const struct diff_row *row = &d->rows[i];
                 const struct setting *s = row->setting;
-                fputs(i ? ",\n    {\"key\": " : "\n    {\"key\": ", c->out);
-                json_str(c->out, s->key);
-                json_member(c->out, "current", row->current);
-                json_member(c->out, "desired", s->value);
-                json_member(c->out, "mode", setting_mode_name(s->mode));
-                json_member(c->out, "status", diff_status_name(row->status));
-                json_member(c->out, "reason", row->reason);
-                char *src = str_printf("%s:%u", s->loc.file, s->loc.line);
-                json_member(c->out, "source", src);
-                free(src);
-                fputc('}', c->out);
+                json_setting(c->out, i == 0, s, row->current, s->value, diff_status_name(row->status), row->reason);
         }
         fputs(d->n ? "\n  ],\n  " : "],\n  ", c->out);
         out_findings_json(c, f);

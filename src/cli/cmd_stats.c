@@ -167,7 +167,7 @@ int cmd_stats(struct cli *c, int argc, char **argv)
                                 continue;
                         fprintf(c->out, "%-12s %9lu   (IPv4 %lu, IPv6 %lu)", tcp_state_name(st), n, s->count[0][st],
                                 s->count[1][st]);
-                        if (c->color) {
+                        if (c->tty) {
                                 int w = (int)(30 * n / max) + 1;
                                 fprintf(c->out, "  %s", color(c, st == 6 ? "change" : "ok"));
                                 for (int i = 0; i < w; i++)

@@ -88,7 +88,8 @@ int main(int argc, char **argv)
 {
         struct cli c = {.out = stdout, .err = stderr};
         const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
-        c.color = isatty(STDOUT_FILENO) && !(nc && *nc) && !(term && strcmp(term, "dumb") == 0);
+        c.tty = isatty(STDOUT_FILENO);
+        c.color = c.tty && !(nc && *nc) && !(term && strcmp(term, "dumb") == 0);
 
         opterr = 0;
         for (;;) {
