@@ -283,11 +283,11 @@ static const struct kb_entry table[] = {
                 .defval = "2 (0 before the value 2 existed)",
                 .values = "0: off; 1: on for all outgoing connections; 2: on for loopback only",
                 .introduced = KVER(2, 4), .scope = KB_NETNS, .netns_since = KVER(4, 11),
-                .top_value_since = KVER(4, 19),
+                .top_value_since = KVER(4, 18),
                 .verified = KBV_NETNS,
                 .meaning = "Let connect() take over a 4-tuple still in TIME_WAIT when timestamps prove the new connection is newer.",
                 .hazard = "Helps outgoing connections only (clients, proxies to upstreams), not a server's accepted connections. Needs tcp_timestamps on both ends.",
-                .source = "ip-sysctl.rst; commit 79e9fed46038 (value 2, June 2018: 4.18 or 4.19, UNVERIFIED which); commit 56ab6b93007e 'ipv4: Namespaceify tcp_tw_reuse knob' (4.11); observed 6.18: 3 and -1 EINVAL",
+                .source = "ip-sysctl.rst; commit 79e9fed46038 (value 2; committed 2018-06-04, inside the 4.18 merge window, so 4.18; not confirmed at a tag); commit 56ab6b93007e 'ipv4: Namespaceify tcp_tw_reuse knob' (4.11); observed 6.18: 3 and -1 EINVAL",
         },
         {
                 .key = "net.ipv4.tcp_tw_reuse_delay",
