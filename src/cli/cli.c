@@ -161,7 +161,24 @@ int cli_load_profile(struct cli *c, const char *path, struct profile **ret, stru
                 dirs[n++] = etc;
         dirs[n++] = TWTUNE_DATADIR;
         struct profile_opts o = {.search_path = dirs, .n_search_path = n};
-        int r = profile_load(path, &o, ret, f);
+        int r;
+        if (strcmp(path, "-") == 0) {
+                /* Standard input, for generated profiles; extends are searched from "." on. */
+                char *text = NULL;
+                size_t len = 0;
+                r = read_fd(STDIN_FILENO, PROFILE_MAX_BYTES + 1, &text, &len);
+                if (r == -EINVAL) /* a pipe or terminal: read_fd wants a regular file */
+                        r = read_stream(STDIN_FILENO, PROFILE_MAX_BYTES + 1, &text, &len);
+                if (r == 0)
+                        r = profile_parse_buffer(text, len, "<stdin>", &o, ret, f);
+                else {
+                        struct srcloc loc = {"<stdin>", 0, 0};
+                        findings_add(f, SEV_ERROR, r == -EFBIG ? "file-too-large" : "file-error", NULL, &loc,
+                                     "cannot read profile: %s", r == -EFBIG ? "larger than the 1 MiB limit" : strerror(-r));
+                }
+                free(text);
+        } else
+                r = profile_load(path, &o, ret, f);
         free(envcopy);
         free(etc);
         return r;

@@ -141,6 +141,37 @@ int read_fd(int fd, size_t max, char **ret, size_t *ret_len)
         return 0;
 }
 
+int read_stream(int fd, size_t max, char **ret, size_t *ret_len)
+{
+        struct strbuf sb = {0};
+        char chunk[8192];
+        for (;;) {
+                ssize_t n = read(fd, chunk, sizeof(chunk));
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0) {
+                        int r = -errno;
+                        sb_release(&sb);
+                        return r;
+                }
+                if (n == 0)
+                        break;
+                sb_appendn(&sb, chunk, (size_t)n);
+                if (sb.len > max) {
+                        sb_release(&sb);
+                        return -EFBIG;
+                }
+        }
+        size_t len = sb.len;
+        char *s = sb_steal(&sb);
+        if (!s)
+                return -ENOMEM;
+        *ret = s;
+        if (ret_len)
+                *ret_len = len;
+        return 0;
+}
+
 int read_file_at(int dirfd, const char *path, size_t max, char **ret, size_t *ret_len)
 {
         int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);

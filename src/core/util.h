@@ -35,6 +35,9 @@ int read_file_at(int dirfd, const char *path, size_t max, char **ret, size_t *re
 /* The same for an open descriptor (left open). */
 int read_fd(int fd, size_t max, char **ret, size_t *ret_len);
 
+/* Reads a pipe or terminal to EOF, refusing more than max bytes (-EFBIG). */
+int read_stream(int fd, size_t max, char **ret, size_t *ret_len);
+
 /* Parses an integer the way the kernel's proc handlers do (base 0: 0x.. hex, 0.. octal),
  * the whole string, with an optional leading '-'. -ERANGE on overflow, -EINVAL otherwise. */
 int parse_kernel_int(const char *s, long long *ret);

@@ -55,4 +55,12 @@ expect_out "u.yaml:2:3: warning:" "unknown-key warning"
 run check u.yaml --against without.snap; expect_rc 3 "unknown key absent from snapshot: error"
 expect_out "[unknown-key]" "unknown-key code"
 run check u.yaml --against with.snap --live; expect_rc 2 "--against and --live together"
+
+# A profile on standard input.
+printf 'sysctl:\n  net.ipv4.tcp_tw_reuse: 5\n' | "$TWTUNE" --kernel 6.1 check - >out 2>err; RC=$?
+expect_rc 3 "profile from standard input"
+expect_out "<stdin>:2:3: error: net.ipv4.tcp_tw_reuse: 5 is outside 0..2" "stdin errors are placed"
+cat "$SRCDIR/profiles/examples/seed-sysctl-conf.yaml" | "$TWTUNE" --kernel 6.18 check - >out 2>err; RC=$?
+expect_rc 3 "the seed on standard input"
+expect_out "<stdin>:10:3: error: net.ipv4.tcp_tw_recycle was removed" "same findings as from the file"
 finish
