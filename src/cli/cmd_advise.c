@@ -30,8 +30,6 @@ static int on_opt(struct cli *c, int opt, const char *arg, void *ud)
         return 0;
 }
 
-bool cli_port_range(struct sysroot *sr, unsigned *lo, unsigned *hi, unsigned long *reserved);
-
 static int emit(struct cli *c, const char *path, const struct advice *v, size_t n, const char *where)
 {
         char *yaml = advise_profile_yaml(v, n, where);
@@ -91,7 +89,7 @@ int cmd_advise(struct cli *c, int argc, char **argv)
         }
         struct sockstat_opts so = {.remote_cap = 65536};
         unsigned long reserved;
-        cli_port_range(sr, &so.port_lo, &so.port_hi, &reserved);
+        ephemeral_range(sr, &so.port_lo, &so.port_hi, &reserved); /* unreadable: no port map */
         if ((r = sockstats_collect(sr, &so, &s)) < 0) {
                 exit_code = cli_error(c, EXIT_ENV, "cannot read TCP sockets: %s", strerror(-r));
                 goto out;

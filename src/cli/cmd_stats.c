@@ -8,7 +8,6 @@
 #include "sockstat.h"
 #include "sysroot.h"
 #include "util.h"
-#include "value.h"
 
 struct args {
         const char *netns;
@@ -41,21 +40,6 @@ static int on_opt(struct cli *c, int opt, const char *arg, void *ud)
         default:
                 return cli_usage_error(c, "unexpected option");
         }
-}
-
-/* The ephemeral range and the reserved ports in it; false when unreadable. */
-bool cli_port_range(struct sysroot *sr, unsigned *lo, unsigned *hi, unsigned long *reserved);
-bool cli_port_range(struct sysroot *sr, unsigned *lo, unsigned *hi, unsigned long *reserved)
-{
-        char *range = NULL, *res = NULL;
-        bool ok = sysroot_read_sysctl(sr, "net.ipv4.ip_local_port_range", &range) == 0 &&
-                  sscanf(range, "%u %u", lo, hi) == 2 && *lo <= *hi && *hi <= 65535;
-        *reserved = 0;
-        if (ok && sysroot_read_sysctl(sr, "net.ipv4.ip_local_reserved_ports", &res) == 0)
-                portlist_parse(res, *lo, *hi, reserved);
-        free(range);
-        free(res);
-        return ok;
 }
 
 static void print_remotes_json(struct cli *c, const struct sockstats *s, size_t top, bool by_tw)
@@ -125,7 +109,7 @@ int cmd_stats(struct cli *c, int argc, char **argv)
                 return cli_error(c, EXIT_ENV, "cannot use root %s: %s", c->root ? c->root : "/", strerror(-r));
         struct sockstat_opts o = {.force_proc = a.force_proc, .remote_cap = a.by_remote ? 65536 : 0};
         unsigned long reserved = 0;
-        bool have_range = cli_port_range(sr, &o.port_lo, &o.port_hi, &reserved);
+        bool have_range = ephemeral_range(sr, &o.port_lo, &o.port_hi, &reserved) == 0;
         struct sockstats *s = NULL;
         r = sockstats_collect(sr, &o, &s);
         if (r < 0) {

@@ -59,19 +59,14 @@ static long long netstat_counter(const char *text, const char *section, const ch
 int advise_collect(struct sysroot *sr, const struct sockstats *stats, struct advise_input *in)
 {
         *in = (struct advise_input){.stats = stats};
-        char *range = NULL, *res = NULL;
         in->port_lo = in->port_hi = ADVISE_UNKNOWN;
         unsigned lo, hi;
-        if (sysroot_read_sysctl(sr, "net.ipv4.ip_local_port_range", &range) == 0 && sscanf(range, "%u %u", &lo, &hi) == 2) {
+        unsigned long reserved;
+        if (ephemeral_range(sr, &lo, &hi, &reserved) == 0) {
                 in->port_lo = lo;
                 in->port_hi = hi;
-                unsigned long reserved = 0;
-                if (sysroot_read_sysctl(sr, "net.ipv4.ip_local_reserved_ports", &res) == 0)
-                        portlist_parse(res, lo, hi, &reserved);
                 in->reserved = (long long)reserved;
         }
-        free(range);
-        free(res);
         in->tw_reuse = sysctl_int(sr, "net.ipv4.tcp_tw_reuse");
         in->timestamps = sysctl_int(sr, "net.ipv4.tcp_timestamps");
         in->tw_reuse_delay_ms = sysctl_int(sr, "net.ipv4.tcp_tw_reuse_delay");

@@ -15,6 +15,7 @@
 
 #include "sysroot.h"
 #include "util.h"
+#include "value.h"
 
 static const char *const state_names[TCPS_MAX] = {
         NULL,         "ESTABLISHED", "SYN_SENT", "SYN_RECV",   "FIN_WAIT1", "FIN_WAIT2",    "TIME_WAIT",
@@ -369,4 +370,24 @@ void remote_format(const struct remote *r, char *buf, size_t size)
                 inet_ntop(AF_INET6, r->addr, a, sizeof(a));
                 snprintf(buf, size, "[%s]:%u", a, r->port);
         }
+}
+
+int ephemeral_range(struct sysroot *sr, unsigned *ret_lo, unsigned *ret_hi, unsigned long *ret_reserved)
+{
+        char *range = NULL, *res = NULL;
+        unsigned lo, hi;
+        unsigned long reserved = 0;
+        int r = sysroot_read_sysctl(sr, "net.ipv4.ip_local_port_range", &range);
+        if (r == 0 && (sscanf(range, "%u %u", &lo, &hi) != 2 || lo > hi || hi > 65535))
+                r = -EINVAL;
+        if (r == 0 && sysroot_read_sysctl(sr, "net.ipv4.ip_local_reserved_ports", &res) == 0)
+                portlist_parse(res, lo, hi, &reserved);
+        free(range);
+        free(res);
+        if (r < 0)
+                return r;
+        *ret_lo = lo;
+        *ret_hi = hi;
+        *ret_reserved = reserved;
+        return 0;
 }

@@ -42,6 +42,10 @@ struct sockstats {
         uint8_t *ports_listen;  /* bit per local port with a listener */
 };
 
+/* The ephemeral port range (ip_local_port_range) and the reserved ports inside it
+ * (ip_local_reserved_ports) below sr. -EINVAL when the range is unreadable or malformed. */
+int ephemeral_range(struct sysroot *sr, unsigned *ret_lo, unsigned *ret_hi, unsigned long *ret_reserved);
+
 /* A set of counters to feed by hand (tests); sockstats_collect makes its own. */
 struct sockstats *sockstats_new(const struct sockstat_opts *o);
 /* Netlink is used unless o->force_proc or sr has a root other than "/"; the proc files are then
