@@ -5,7 +5,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "atomic.h"
 #include "cli.h"
 #include "state.h"
 #include "sysroot.h"
@@ -35,7 +34,7 @@ static const char *file_status(struct sysroot *sr, bool want_present, const char
         int dfd = sysroot_open_dir(sr, SYSROOT_SYSCTL_D, false);
         char *cur = NULL;
         size_t len = 0;
-        int r = dfd >= 0 ? read_nofollow_at(dfd, TXN_FILE_NAME, PROFILE_MAX_BYTES * 2, &cur, &len) : dfd;
+        int r = dfd >= 0 ? txn_read_file(dfd, &cur, &len) : dfd;
         if (dfd >= 0)
                 close(dfd);
         const char *st;

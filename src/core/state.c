@@ -392,16 +392,23 @@ int record_add_key(struct record *r, const char *key, const char *before, const 
         return 0;
 }
 
-void record_free(struct record *r)
+void record_clear_keys(struct record *r)
 {
-        if (!r)
-                return;
         for (size_t i = 0; i < r->n_keys; i++) {
                 free(r->keys[i].key);
                 free(r->keys[i].before);
                 free(r->keys[i].after);
         }
         free(r->keys);
+        r->keys = NULL;
+        r->n_keys = 0;
+}
+
+void record_free(struct record *r)
+{
+        if (!r)
+                return;
+        record_clear_keys(r);
         free(r->profile);
         free(r->hash);
         free(r->file_before);

@@ -67,6 +67,8 @@ int state_generation_write(struct state *st, const struct record *r);
 int state_generations(struct state *st, unsigned long **ret_ids, size_t *ret_n);
 
 void record_free(struct record *r);
+/* Frees the keys of a record whose other members are borrowed (one on the stack). */
+void record_clear_keys(struct record *r);
 int record_add_key(struct record *r, const char *key, const char *before, const char *after, bool written);
 
 #endif

@@ -258,6 +258,12 @@ char *txn_render_file(const char *profile, const char *body, const char *hash, u
         return s;
 }
 
+int txn_read_file(int dfd, char **ret, size_t *ret_len)
+{
+        /* A rendered file is a header plus at most a profile's worth of lines. */
+        return read_nofollow_at(dfd, TXN_FILE_NAME, PROFILE_MAX_BYTES * 2, ret, ret_len);
+}
+
 const char *txn_file_body(const char *text)
 {
         while (*text == '#') {
@@ -317,7 +323,7 @@ static bool restore_file(int dfd, const struct record *j)
 {
         char *cur = NULL;
         size_t len = 0;
-        int r = read_nofollow_at(dfd, TXN_FILE_NAME, PROFILE_MAX_BYTES * 2, &cur, &len);
+        int r = txn_read_file(dfd, &cur, &len);
         bool same = j->file_before_present ? r == 0 && len == j->file_before_len && memcmp(cur, j->file_before, len) == 0
                                            : r == -ENOENT;
         free(cur);
@@ -376,7 +382,7 @@ int txn_commit(struct state *st, struct sysroot *sr, struct txn *t, struct txn_f
                 r = fail_at(fail, NULL, dfd, strdup("cannot open the sysctl.d directory"));
                 goto out;
         }
-        r = dfd >= 0 ? read_nofollow_at(dfd, TXN_FILE_NAME, PROFILE_MAX_BYTES * 2, &cur, &cur_len) : -ENOENT;
+        r = dfd >= 0 ? txn_read_file(dfd, &cur, &cur_len) : -ENOENT;
         if (r < 0 && r != -ENOENT) {
                 fail_at(fail, NULL, r, strdup(r == -ELOOP ? "the persisted file is a symlink; twtune will not follow or replace it"
                                                           : "cannot read the persisted file"));
@@ -485,12 +491,7 @@ int txn_commit(struct state *st, struct sysroot *sr, struct txn *t, struct txn_f
                 r = fault_point("generation");
         if (r == 0)
                 r = state_generation_write(st, &g);
-        for (size_t i = 0; i < g.n_keys; i++) {
-                free(g.keys[i].key);
-                free(g.keys[i].before);
-                free(g.keys[i].after);
-        }
-        free(g.keys);
+        record_clear_keys(&g);
         if (r < 0) {
                 fail_at(fail, NULL, r, strdup("cannot record the generation"));
                 *ret = undo(st, sr, dfd, &j, j.n_keys, file_write, fail);
@@ -503,12 +504,7 @@ int txn_commit(struct state *st, struct sysroot *sr, struct txn *t, struct txn_f
         *ret = TXN_COMMITTED;
         r = 0;
 out:
-        for (size_t i = 0; i < j.n_keys; i++) {
-                free(j.keys[i].key);
-                free(j.keys[i].before);
-                free(j.keys[i].after);
-        }
-        free(j.keys);
+        record_clear_keys(&j);
         free(kept);
         free(cur);
         free(file);

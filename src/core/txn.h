@@ -77,6 +77,9 @@ void txn_failure_release(struct txn_failure *f);
 
 /* The rendered file for a body and generation. */
 char *txn_render_file(const char *profile, const char *body, const char *hash, unsigned long generation, size_t *ret_len);
+/* Reads the persisted file from the sysctl.d directory without following a symlink (-ELOOP);
+ * -ENOENT when there is none. */
+int txn_read_file(int dfd, char **ret, size_t *ret_len);
 /* The part of a persisted file after its leading '#' header lines. */
 const char *txn_file_body(const char *text);
 
