@@ -271,7 +271,7 @@ int cli_parse_wait(struct cli *c, const char *arg, unsigned long *ret_ms)
 }
 
 /* Prints what txn_recover or a failed transaction left, and picks the exit code. */
-static int report_failure(struct cli *c, const struct txn_failure *f, enum txn_result res)
+int cli_txn_exit(struct cli *c, const struct txn_failure *f, enum txn_result res)
 {
         if (f->key || f->detail)
                 fprintf(c->err, "twtune %s: %s%s%s%s%s\n", c->cmd, f->key ? f->key : "", f->key ? ": " : "",
@@ -322,7 +322,7 @@ int cli_lock_state(struct cli *c, struct sysroot *sr, unsigned long wait_ms, str
                 fprintf(c->err, "twtune %s: undid a transaction interrupted earlier (restored from %s/journal)\n", c->cmd,
                         dir ? dir : "");
         } else if (res == TXN_RESTORE_FAILED) {
-                r = report_failure(c, &f, res);
+                r = cli_txn_exit(c, &f, res);
         }
         txn_failure_release(&f);
         free(dir);
@@ -332,11 +332,6 @@ int cli_lock_state(struct cli *c, struct sysroot *sr, unsigned long wait_ms, str
         }
         *ret = st;
         return 0;
-}
-
-int cli_txn_exit(struct cli *c, const struct txn_failure *f, int res)
-{
-        return report_failure(c, f, (enum txn_result)res);
 }
 
 int cli_prepare(struct cli *c, const char *path, const struct validate_opts *vo, struct profile **ret_p,

@@ -10,6 +10,7 @@
 #include "finding.h"
 #include "kver.h"
 #include "profile.h"
+#include "txn.h"
 
 /* Documented in README.md and twtune(1). */
 enum {
@@ -117,8 +118,7 @@ int cli_enter_netns(struct cli *c, const char *netns);
 int cli_lock_state(struct cli *c, struct sysroot *sr, unsigned long wait_ms, struct state **ret);
 
 /* Prints a failed transaction (its cause, and any keys left changed) and returns 4 or 6. */
-struct txn_failure;
-int cli_txn_exit(struct cli *c, const struct txn_failure *f, int res);
+int cli_txn_exit(struct cli *c, const struct txn_failure *f, enum txn_result res);
 
 /* Parses --wait SECONDS into milliseconds. */
 int cli_parse_wait(struct cli *c, const char *arg, unsigned long *ret_ms);
