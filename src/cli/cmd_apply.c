@@ -36,14 +36,18 @@ static const struct txn_item *find_item(const struct txn *t, const char *key)
         return NULL;
 }
 
-/* The status of a setting after (or, dry, before) the transaction. */
-static const char *status_of(const struct diff_row *row, const struct txn_item *it, bool dry, bool committed)
+/* The status of a planned key after (or, dry, before) the transaction. */
+static const char *item_status(const struct txn_item *it, bool dry, bool committed)
 {
-        if (row->status == DIFF_SKIP || !it)
-                return "skip";
         if (!it->write)
                 return "ok";
         return dry ? "change" : committed ? "changed" : "not-changed";
+}
+
+/* The same for a setting of the profile, which may have been skipped. */
+static const char *status_of(const struct diff_row *row, const struct txn_item *it, bool dry, bool committed)
+{
+        return row->status == DIFF_SKIP || !it ? "skip" : item_status(it, dry, committed);
 }
 
 static void print(struct cli *c, const struct profile *p, const struct diff *d, const struct txn *t, const struct findings *f,
@@ -90,8 +94,7 @@ static void print(struct cli *c, const struct profile *p, const struct diff *d, 
                 const struct txn_item *it = &t->items[i];
                 if (c->quiet && !it->write)
                         continue;
-                const char *st = !it->write ? "ok" : dry ? "change" : committed ? "changed" : "not-changed";
-                table_add(&tab, it->write ? "change" : "ok", it->key, it->before, it->after, st);
+                table_add(&tab, it->write ? "change" : "ok", it->key, it->before, it->after, item_status(it, dry, committed));
         }
         table_print(c, &tab, header);
         table_release(&tab);

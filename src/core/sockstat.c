@@ -293,10 +293,9 @@ unsigned long sockstats_ephemeral_in_use(const struct sockstats *s)
 
 int sockstats_collect(struct sysroot *sr, const struct sockstat_opts *o, struct sockstats **ret)
 {
-        struct sockstats *s = sockstats_new(o);
+        struct sockstats *s = sockstats_new(o); /* zeroed */
         if (!s)
                 return -ENOMEM;
-        reset(s);
         int r = -EPROTONOSUPPORT;
         if (!o->force_proc && strcmp(sysroot_path(sr), "/") == 0) {
                 r = dump_netlink(4, s);
