@@ -201,6 +201,12 @@ int cli_profile_exit(int r)
         }
 }
 
+int cli_open_root(struct cli *c, struct sysroot **ret)
+{
+        int r = sysroot_new(c->root, ret);
+        return r < 0 ? cli_error(c, EXIT_ENV, "cannot use root %s: %s", c->root ? c->root : "/", strerror(-r)) : 0;
+}
+
 int cli_open_target(struct cli *c, const char *against, struct sysroot **ret_sr, struct target **ret_t)
 {
         struct sysroot *sr = NULL;
@@ -216,9 +222,8 @@ int cli_open_target(struct cli *c, const char *against, struct sysroot **ret_sr,
                 if (r < 0)
                         return cli_error(c, EXIT_ENV, "cannot read snapshot %s: %s", against, strerror(-r));
         } else {
-                r = sysroot_new(c->root, &sr);
-                if (r < 0)
-                        return cli_error(c, EXIT_ENV, "cannot use root %s: %s", c->root ? c->root : "/", strerror(-r));
+                if ((r = cli_open_root(c, &sr)))
+                        return r;
                 r = target_new_live(sr, &t);
                 if (r < 0) {
                         sysroot_free(sr);

@@ -103,6 +103,9 @@ const char *color(struct cli *c, const char *what);             /* "" when colou
 struct sysroot;
 struct target;
 
+/* Opens the system root given by --root ("/" by default). Returns 0 or an exit code. */
+int cli_open_root(struct cli *c, struct sysroot **ret);
+
 /* Opens the target: the snapshot FILE when against is set, else the live tree below --root.
  * Returns 0 or an exit code after printing the error. */
 int cli_open_target(struct cli *c, const char *against, struct sysroot **ret_sr, struct target **ret_t);

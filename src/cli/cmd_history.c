@@ -36,8 +36,8 @@ int cmd_history(struct cli *c, int argc, char **argv)
         struct state *st = NULL;
         unsigned long *ids = NULL;
         size_t n = 0;
-        if ((r = sysroot_new(c->root, &sr)) < 0)
-                return cli_error(c, EXIT_ENV, "cannot use root %s: %s", c->root ? c->root : "/", strerror(-r));
+        if ((r = cli_open_root(c, &sr)))
+                return r;
         r = state_open(sr, c->state_sub, false, &st);
         if (r == 0)
                 r = state_generations(st, &ids, &n);

@@ -64,8 +64,8 @@ int cmd_rollback(struct cli *c, int argc, char **argv)
         unsigned long *ids = NULL;
         size_t n = 0;
         int exit_code;
-        if ((r = sysroot_new(c->root, &sr)) < 0)
-                return cli_error(c, EXIT_ENV, "cannot use root %s: %s", c->root ? c->root : "/", strerror(-r));
+        if ((r = cli_open_root(c, &sr)))
+                return r;
         if ((exit_code = cli_lock_state(c, sr, a.wait_ms, &st)))
                 goto out;
         if ((r = state_generations(st, &ids, &n)) < 0 || n == 0) {
@@ -150,8 +150,8 @@ int cmd_recover(struct cli *c, int argc, char **argv)
                 return r;
         struct sysroot *sr = NULL;
         struct state *st = NULL;
-        if ((r = sysroot_new(c->root, &sr)) < 0)
-                return cli_error(c, EXIT_ENV, "cannot use root %s: %s", c->root ? c->root : "/", strerror(-r));
+        if ((r = cli_open_root(c, &sr)))
+                return r;
         /* Taking the lock runs the recovery and reports what it did. */
         int exit_code = cli_lock_state(c, sr, a.wait_ms, &st);
         if (exit_code == 0 && !c->quiet)

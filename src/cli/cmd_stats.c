@@ -105,8 +105,8 @@ int cmd_stats(struct cli *c, int argc, char **argv)
         if ((r = cli_enter_netns(c, a.netns)))
                 return r;
         struct sysroot *sr = NULL;
-        if ((r = sysroot_new(c->root, &sr)) < 0)
-                return cli_error(c, EXIT_ENV, "cannot use root %s: %s", c->root ? c->root : "/", strerror(-r));
+        if ((r = cli_open_root(c, &sr)))
+                return r;
         struct sockstat_opts o = {.force_proc = a.force_proc, .remote_cap = a.by_remote ? 65536 : 0};
         unsigned long reserved = 0;
         bool have_range = ephemeral_range(sr, &o.port_lo, &o.port_hi, &reserved) == 0;
