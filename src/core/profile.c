@@ -272,34 +272,49 @@ static char *dir_of(const char *path)
         return strndup(path, (size_t)(slash - path));
 }
 
-/* Finds the file an extends entry names; NULL if none (reported by the caller). */
-static char *resolve_extends(struct ctx *c, const char *from_file, const char *name)
+/* Finds the file an extends entry names. Only .yaml/.yml files are profiles: a bare name is looked
+ * up as NAME.yaml beside the including file, then on the search path; a path must end in .yaml
+ * or .yml and is relative to the including file (absolute only when allowed). So a profile
+ * cannot make twtune read, and quote in its errors, an arbitrary file such as /etc/shadow.
+ * Returns 0 with *ret_path, -ENOENT when nothing matches, -EINVAL or -EPERM (with *ret_why). */
+static int resolve_extends(struct ctx *c, const char *from_file, const char *name, char **ret_path,
+                           const char **ret_why)
 {
-        bool is_path = strchr(name, '/') || str_has_suffix(name, ".yaml") || str_has_suffix(name, ".yml");
-        char *dir = from_file ? dir_of(from_file) : NULL;
+        bool yaml = str_has_suffix(name, ".yaml") || str_has_suffix(name, ".yml");
+        if (!yaml && strchr(name, '/')) {
+                *ret_why = "a path in 'extends' must name a .yaml or .yml file";
+                return -EINVAL;
+        }
+        if (name[0] == '/' && !(c->opts && c->opts->allow_absolute_extends)) {
+                *ret_why = "absolute paths in 'extends' need --allow-absolute-extends; name the profile, or give a "
+                           "path relative to this file";
+                return -EPERM;
+        }
+        char *dir = dir_of(from_file);
+        if (!dir)
+                return -ENOMEM;
         char *cand = NULL;
-        if (is_path) {
-                if (name[0] == '/' || !dir)
-                        cand = strdup(name);
-                else
-                        cand = str_printf("%s/%s", dir, name);
+        if (yaml) {
+                cand = name[0] == '/' ? strdup(name) : str_printf("%s/%s", dir, name);
                 free(dir);
-                return cand;
+                if (!cand)
+                        return -ENOMEM;
+                *ret_path = cand;
+                return 0;
         }
-        if (dir) {
-                cand = str_printf("%s/%s.yaml", dir, name);
-                free(dir);
-                if (!cand || access(cand, F_OK) == 0)
-                        return cand;
+        cand = str_printf("%s/%s.yaml", dir, name);
+        free(dir);
+        for (size_t i = 0; cand && access(cand, F_OK) < 0; i++) {
                 free(cand);
-        }
-        for (size_t i = 0; c->opts && i < c->opts->n_search_path; i++) {
+                cand = NULL;
+                if (!c->opts || i >= c->opts->n_search_path)
+                        return -ENOENT;
                 cand = str_printf("%s/%s.yaml", c->opts->search_path[i], name);
-                if (!cand || access(cand, F_OK) == 0)
-                        return cand;
-                free(cand);
         }
-        return NULL;
+        if (!cand)
+                return -ENOMEM;
+        *ret_path = cand;
+        return 0;
 }
 
 static void handle_extends(struct ctx *c, const char *file, const struct ynode *ext)
@@ -316,10 +331,20 @@ static void handle_extends(struct ctx *c, const char *file, const struct ynode *
                         err_at(c, file, it, "bad-type", NULL, "'extends' entries are profile names or paths");
                         continue;
                 }
-                char *path = resolve_extends(c, file, it->scalar);
-                if (!path) {
+                char *path = NULL;
+                const char *why = NULL;
+                int r = resolve_extends(c, file, it->scalar, &path, &why);
+                if (r == -ENOMEM) {
+                        c->f->oom = true;
+                        continue;
+                }
+                if (r == -ENOENT) {
                         err_at(c, file, it, "extends-not-found", NULL,
                                "profile '%s' not found beside this file or in the profile search path", it->scalar);
+                        continue;
+                }
+                if (r < 0) {
+                        err_at(c, file, it, "extends-refused", NULL, "'%s': %s", it->scalar, why);
                         continue;
                 }
                 struct srcloc from = {file, it->line, it->column};
@@ -380,6 +405,45 @@ static void handle_sysctl(struct ctx *c, const char *file, const struct ynode *m
         }
         *ret = v;
         *ret_n = n;
+}
+
+static const char *const top_fields[] = {"name", "description", "extends", "kernel", "sysctl"};
+
+/* A mapping whose keys are all top-level profile fields. */
+static bool looks_like_profile(const struct ynode *root)
+{
+        if (!root || root->kind != YN_MAP)
+                return false;
+        for (size_t i = 0; i + 1 < root->n; i += 2) {
+                const struct ynode *k = root->items[i];
+                size_t j = 0;
+                if (k->kind == YN_SCALAR)
+                        while (j < ELEMENTSOF(top_fields) && strcmp(k->scalar, top_fields[j]) != 0)
+                                j++;
+                if (k->kind != YN_SCALAR || j == ELEMENTSOF(top_fields))
+                        return false;
+        }
+        return true;
+}
+
+/* name and description end up in the persisted file's header and on terminals: one printable
+ * line each. Returns the copy to keep, or NULL after reporting why not. */
+static char *one_line_field(struct ctx *c, const char *file, const struct ynode *n, const char *field)
+{
+        const char *why = NULL;
+        if (n->kind != YN_SCALAR || ynode_is_null(n)) {
+                err_at(c, file, n, "bad-type", NULL, "'%s' takes text", field);
+                return NULL;
+        }
+        if (text_check_line(n->scalar, PROFILE_MAX_NAME, &why) < 0) {
+                err_at(c, file, n, "bad-text", NULL, "'%s' must be one line of printable text of at most %d bytes: %s",
+                       field, PROFILE_MAX_NAME, why);
+                return NULL;
+        }
+        char *copy = strdup(n->scalar);
+        if (!copy)
+                c->f->oom = true;
+        return copy;
 }
 
 static int load_file(struct ctx *c, const char *path, const char *buf, size_t len, const struct srcloc *from)
@@ -464,6 +528,15 @@ static int load_file(struct ctx *c, const char *path, const char *buf, size_t le
                 free(real);
                 return r;
         }
+        if (from && !looks_like_profile(root)) {
+                /* Reached through extends: say nothing of its content, which may not be ours to show. */
+                findings_add(c->f, SEV_ERROR, "extends-not-profile", NULL, from,
+                             "'%s' is not a twtune profile (a mapping of name, description, extends, kernel, sysctl)",
+                             path);
+                ynode_free(root);
+                free(real);
+                return -EINVAL;
+        }
         if (!root || ynode_is_null(root)) {
                 findings_add(c->f, SEV_ERROR, "empty-profile", NULL, &floc, "profile is empty");
                 ynode_free(root);
@@ -478,15 +551,14 @@ static int load_file(struct ctx *c, const char *path, const char *buf, size_t le
                 return -EINVAL;
         }
 
-        static const char *const fields[] = {"name", "description", "extends", "kernel", "sysctl"};
         for (size_t i = 0; i + 1 < root->n; i += 2) {
                 const struct ynode *k = root->items[i];
                 size_t j = 0;
                 if (k->kind == YN_SCALAR)
-                        for (j = 0; j < ELEMENTSOF(fields); j++)
-                                if (strcmp(k->scalar, fields[j]) == 0)
+                        for (j = 0; j < ELEMENTSOF(top_fields); j++)
+                                if (strcmp(k->scalar, top_fields[j]) == 0)
                                         break;
-                if (k->kind != YN_SCALAR || j == ELEMENTSOF(fields)) {
+                if (k->kind != YN_SCALAR || j == ELEMENTSOF(top_fields)) {
                         err_at(c, file, k, "unknown-field", NULL,
                                "unknown top-level field '%s' (expected name, description, extends, kernel, sysctl)",
                                k->kind == YN_SCALAR ? k->scalar : "?");
@@ -499,18 +571,10 @@ static int load_file(struct ctx *c, const char *path, const char *buf, size_t le
 
         bool top = c->depth == 0;
         const struct ynode *n;
-        if ((n = map_get(root, "name")) && top) {
-                if (n->kind != YN_SCALAR || ynode_is_null(n))
-                        err_at(c, file, n, "bad-type", NULL, "'name' takes text");
-                else if (!(c->p->name = strdup(n->scalar)))
-                        c->f->oom = true;
-        }
-        if ((n = map_get(root, "description")) && top) {
-                if (n->kind != YN_SCALAR)
-                        err_at(c, file, n, "bad-type", NULL, "'description' takes text");
-                else if (!(c->p->description = strdup(n->scalar)))
-                        c->f->oom = true;
-        }
+        if ((n = map_get(root, "name")) && top)
+                c->p->name = one_line_field(c, file, n, "name");
+        if ((n = map_get(root, "description")) && top && !ynode_is_null(n))
+                c->p->description = one_line_field(c, file, n, "description");
         if ((n = map_get(root, "kernel"))) {
                 struct kernel_req req = {.loc = {file, n->line, n->column}};
                 const char *why = NULL;
@@ -532,14 +596,12 @@ static int load_file(struct ctx *c, const char *path, const char *buf, size_t le
                 }
         }
 
-        /* Parents first, so this file's values win. */
-        if (real) {
-                c->chain[c->depth++] = real;
-                if ((n = map_get(root, "extends")))
-                        handle_extends(c, file, n);
-                c->depth--;
-        } else if ((n = map_get(root, "extends")))
-                handle_extends(c, NULL, n);
+        /* Parents first, so this file's values win. Text from standard input has no real path;
+         * it stands in the chain as "", which no real path equals. */
+        c->chain[c->depth++] = real ? real : (char *)"";
+        if ((n = map_get(root, "extends")))
+                handle_extends(c, file, n);
+        c->depth--;
 
         struct setting *own = NULL;
         size_t n_own = 0;
@@ -566,6 +628,8 @@ static int load_file(struct ctx *c, const char *path, const char *buf, size_t le
         return 0;
 }
 
+/* The name of a profile without 'name': its file name, made one printable line, since a file
+ * name may hold anything but '/' and NUL. */
 static char *basename_noext(const char *path)
 {
         const char *b = strrchr(path, '/');
@@ -575,7 +639,10 @@ static char *basename_noext(const char *path)
                 n -= 5;
         else if (str_has_suffix(b, ".yml"))
                 n -= 4;
-        return strndup(b, n);
+        char *raw = strndup(b, n > PROFILE_MAX_NAME ? PROFILE_MAX_NAME : n);
+        char *name = raw ? text_sanitize_line(raw) : NULL;
+        free(raw);
+        return name;
 }
 
 static int load(const char *path, const char *buf, size_t len, const struct profile_opts *opts, struct profile **ret,

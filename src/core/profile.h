@@ -52,7 +52,11 @@ struct profile_opts {
         /* Directories searched for "extends: [name]" after the including file's directory. */
         const char *const *search_path;
         size_t n_search_path;
+        /* "extends: [/abs/path.yaml]" is refused unless set (twtune --allow-absolute-extends). */
+        bool allow_absolute_extends;
 };
+
+#define PROFILE_MAX_NAME 200 /* bytes of name or description: one printable line */
 
 /* Loads and merges a profile. Problems go to f as findings with file, line and column.
  * Returns 0 when a profile could be built: settings that failed to parse are left out and
@@ -61,7 +65,8 @@ struct profile_opts {
  * nothing usable could be read (YAML syntax, not a mapping, empty), or another negative errno
  * when the file could not be read; both are also reported as findings, and *ret is unset. */
 int profile_load(const char *path, const struct profile_opts *opts, struct profile **ret, struct findings *f);
-/* The same for text in memory; extends are resolved against the search path only. */
+/* The same for text in memory, as if it were a file called filename in the current directory
+ * (extends are resolved from there, then on the search path). */
 int profile_parse_buffer(const char *buf, size_t len, const char *filename, const struct profile_opts *opts,
                          struct profile **ret, struct findings *f);
 void profile_free(struct profile *p);

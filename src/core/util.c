@@ -211,3 +211,80 @@ int parse_kernel_int(const char *s, long long *ret)
         }
         return 0;
 }
+
+int utf8_decode(const char *s, unsigned *ret_cp)
+{
+        const unsigned char *p = (const unsigned char *)s;
+        unsigned cp, min;
+        int len;
+        if (p[0] < 0x80) {
+                *ret_cp = p[0];
+                return 1;
+        }
+        if ((p[0] & 0xe0) == 0xc0)
+                cp = p[0] & 0x1f, len = 2, min = 0x80;
+        else if ((p[0] & 0xf0) == 0xe0)
+                cp = p[0] & 0x0f, len = 3, min = 0x800;
+        else if ((p[0] & 0xf8) == 0xf0)
+                cp = p[0] & 0x07, len = 4, min = 0x10000;
+        else
+                return -1;
+        for (int i = 1; i < len; i++) {
+                if ((p[i] & 0xc0) != 0x80) /* also stops at the NUL */
+                        return -1;
+                cp = cp << 6 | (p[i] & 0x3f);
+        }
+        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+                return -1;
+        *ret_cp = cp;
+        return len;
+}
+
+static bool printable_cp(unsigned cp)
+{
+        if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
+                return false;
+        if (cp == 0x2028 || cp == 0x2029) /* line and paragraph separators */
+                return false;
+        if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e || cp == 0x200f)
+                return false; /* bidirectional controls */
+        return true;
+}
+
+int text_check_line(const char *s, size_t max, const char **ret_why)
+{
+        const char *why = NULL;
+        if (strlen(s) > max)
+                why = "too long";
+        for (const char *p = s; !why && *p;) {
+                unsigned cp;
+                int n = utf8_decode(p, &cp);
+                if (n < 0)
+                        why = "not valid UTF-8";
+                else if (!printable_cp(cp))
+                        why = cp == '\n' || cp == '\r' || cp == 0x2028 || cp == 0x2029 ? "more than one line"
+                                                                                       : "contains a control character";
+                else
+                        p += n;
+        }
+        if (why && ret_why)
+                *ret_why = why;
+        return why ? -EINVAL : 0;
+}
+
+char *text_sanitize_line(const char *s)
+{
+        struct strbuf sb = {0};
+        for (const char *p = s; *p;) {
+                unsigned cp;
+                int n = utf8_decode(p, &cp);
+                if (n < 0 || !printable_cp(cp)) {
+                        sb_append(&sb, "?");
+                        p += n < 0 ? 1 : n;
+                } else {
+                        sb_appendn(&sb, p, (size_t)n);
+                        p += n;
+                }
+        }
+        return sb_steal(&sb);
+}

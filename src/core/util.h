@@ -38,6 +38,20 @@ int read_fd(int fd, size_t max, char **ret, size_t *ret_len);
 /* Reads a pipe or terminal to EOF, refusing more than max bytes (-EFBIG). */
 int read_stream(int fd, size_t max, char **ret, size_t *ret_len);
 
+/* Decodes one UTF-8 sequence at s (which must not be at its NUL). Returns its length (1..4) with
+ * the code point in *ret_cp, or -1 for a byte that does not start a valid, shortest-form
+ * sequence of a scalar value (overlongs, surrogates and values above U+10FFFF are invalid). */
+int utf8_decode(const char *s, unsigned *ret_cp);
+
+/* Checks that s is one line of printable UTF-8 text of at most max bytes: no control characters
+ * (C0, DEL, C1), no line or paragraph separator and no bidirectional control, any of which could
+ * break a line-oriented file or hide text from a reviewer. Returns 0, or -EINVAL with a static
+ * reason in *ret_why. */
+int text_check_line(const char *s, size_t max, const char **ret_why);
+
+/* A copy of s with every character text_check_line refuses replaced by '?'. */
+char *text_sanitize_line(const char *s);
+
 /* Parses an integer the way the kernel's proc handlers do (base 0: 0x.. hex, 0.. octal),
  * the whole string, with an optional leading '-'. -ERANGE on overflow, -EINVAL otherwise. */
 int parse_kernel_int(const char *s, long long *ret);
