@@ -2,12 +2,20 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <linux/nsfs.h>
 #include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE 71 /* Linux 5.14; older headers lack it */
+#endif
 
 #include "state.h"
 #include "sysroot.h"
@@ -23,6 +31,7 @@ const struct option cli_global_options[] = {
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"help", no_argument, NULL, OPT_HELP},
         {"version", no_argument, NULL, OPT_VERSION},
+        {"allow-absolute-extends", no_argument, NULL, OPT_ALLOW_ABS_EXTENDS},
         {0},
 };
 
@@ -30,6 +39,7 @@ static const char global_help[] =
         "      --format text|json|github  output format (text is coloured only on a terminal)\n"
         "      --kernel VERSION           validate for this kernel instead of the target's\n"
         "      --root DIR                 system root for /proc/sys and configuration\n"
+        "      --allow-absolute-extends   let profiles extend files by absolute path\n"
         "  -q, --quiet                    print only problems\n"
         "  -h, --help                     show this help\n";
 
@@ -54,6 +64,9 @@ int cli_global_option(struct cli *c, int opt, const char *arg)
                 return 0;
         case OPT_ROOT:
                 c->root = arg;
+                return 0;
+        case OPT_ALLOW_ABS_EXTENDS:
+                c->allow_absolute_extends = true;
                 return 0;
         case 'q':
         case OPT_QUIET:
@@ -160,10 +173,11 @@ int cli_load_profile(struct cli *c, const char *path, struct profile **ret, stru
         if (etc)
                 dirs[n++] = etc;
         dirs[n++] = TWTUNE_DATADIR;
-        struct profile_opts o = {.search_path = dirs, .n_search_path = n};
+        struct profile_opts o = {.search_path = dirs, .n_search_path = n,
+                                 .allow_absolute_extends = c->allow_absolute_extends};
         int r;
         if (strcmp(path, "-") == 0) {
-                /* Standard input, for generated profiles; extends are searched from "." on. */
+                /* Standard input, for generated profiles: a file in the current directory. */
                 char *text = NULL;
                 size_t len = 0;
                 r = read_fd(STDIN_FILENO, PROFILE_MAX_BYTES + 1, &text, &len);
@@ -215,8 +229,11 @@ int cli_open_target(struct cli *c, const char *against, struct sysroot **ret_sr,
         if (against) {
                 unsigned bad_line = 0;
                 r = target_new_snapshot(against, &t, &bad_line);
+                if (r == -EBADMSG)
+                        return cli_error(c, EXIT_USAGE, "%s:%u: expected 'key = value' lines of text (a sysctl -a snapshot)",
+                                         against, bad_line);
                 if (r == -EINVAL)
-                        return cli_error(c, EXIT_USAGE, "%s:%u: expected 'key = value' (a sysctl -a snapshot)", against, bad_line);
+                        return cli_error(c, EXIT_ENV, "cannot read snapshot %s: not a regular file", against);
                 if (r == -EFBIG)
                         return cli_error(c, EXIT_USAGE, "%s: snapshot larger than 16 MiB", against);
                 if (r < 0)
@@ -235,6 +252,52 @@ int cli_open_target(struct cli *c, const char *against, struct sysroot **ret_sr,
         return 0;
 }
 
+/* An identity for a network namespace that the kernel never gives another: its cookie
+ * (SO_NETNS_COOKIE, Linux 5.14), unique until reboot, with the boot id, since cookies and
+ * namespaces start over at boot. Older kernels only have the nsfs inode, which is reused once the
+ * namespace is gone; that fallback is documented in twtune(8). Call inside the namespace. */
+static int netns_identity(const struct stat *ns, char *buf, size_t size)
+{
+        char boot[64] = "noboot";
+        int fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
+        if (fd >= 0) {
+                ssize_t n = read(fd, boot, sizeof(boot) - 1);
+                boot[n > 0 ? (size_t)n : 0] = '\0';
+                boot[strcspn(boot, "\n")] = '\0';
+                if (!*boot || boot[strspn(boot, "0123456789abcdef-")])
+                        strcpy(boot, "noboot");
+                close(fd);
+        }
+        uint64_t cookie = 0;
+        socklen_t len = sizeof(cookie);
+        int s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        bool have = s >= 0 && getsockopt(s, SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &len) == 0 && len == sizeof(cookie);
+        if (s >= 0)
+                close(s);
+        int n = have ? snprintf(buf, size, "netns/%s-c%" PRIu64, boot, cookie)
+                     : snprintf(buf, size, "netns/%s-i%lu", boot, (unsigned long)ns->st_ino);
+        return n > 0 && (size_t)n < size ? 0 : -ENAMETOOLONG;
+}
+
+/* Opens a namespace file without blocking on a FIFO and checks that it is a network one. */
+static int open_netns(struct cli *c, const char *path, int *ret_fd)
+{
+        int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+        if (fd < 0)
+                return cli_error(c, EXIT_ENV, "cannot open network namespace %s: %s", path, strerror(errno));
+        int type = ioctl(fd, NS_GET_NSTYPE);
+        if (type != CLONE_NEWNET) {
+                int r = cli_error(c, EXIT_USAGE, "--netns %s: %s", path,
+                                  type >= 0 ? "a namespace, but not a network one"
+                                            : "not a namespace file (give a name under /run/netns or a path such as "
+                                              "/proc/PID/ns/net)");
+                close(fd);
+                return r;
+        }
+        *ret_fd = fd;
+        return 0;
+}
+
 int cli_enter_netns(struct cli *c, const char *netns)
 {
         if (!netns)
@@ -242,34 +305,36 @@ int cli_enter_netns(struct cli *c, const char *netns)
         char *path = strchr(netns, '/') ? strdup(netns) : str_printf("/run/netns/%s", netns);
         if (!path)
                 return cli_error(c, EXIT_ENV, "%s", strerror(ENOMEM));
-        int fd = open(path, O_RDONLY | O_CLOEXEC);
-        int r = fd < 0 ? -errno : 0;
-        if (r == 0 && setns(fd, CLONE_NEWNET) < 0)
-                r = -errno;
+        int fd = -1;
+        int r = open_netns(c, path, &fd);
+        struct stat target, self;
+        if (r == 0 && (fstat(fd, &target) < 0 || stat("/proc/self/ns/net", &self) < 0))
+                r = cli_error(c, EXIT_ENV, "cannot identify network namespace %s: %s", path, strerror(errno));
+        /* The caller's own namespace is no other namespace: it takes the host's path, with the
+         * host's lock and history, so that --netns cannot sidestep a transaction in progress. */
+        bool same = r == 0 && target.st_dev == self.st_dev && target.st_ino == self.st_ino;
+        if (r == 0 && !same && setns(fd, CLONE_NEWNET) < 0)
+                r = cli_error(c, EXIT_ENV, "cannot enter network namespace %s: %s", path, strerror(errno));
+        if (r == 0 && !same && netns_identity(&target, c->state_sub_buf, sizeof(c->state_sub_buf)) < 0)
+                r = cli_error(c, EXIT_ENV, "cannot identify network namespace %s", path);
+        if (r == 0 && !same) {
+                c->state_sub = c->state_sub_buf;
+                c->in_netns = true;
+        }
         if (fd >= 0)
                 close(fd);
-        struct stat st;
-        if (r == 0 && stat("/proc/self/ns/net", &st) < 0)
-                r = -errno;
-        if (r < 0) {
-                r = cli_error(c, EXIT_ENV, "cannot enter network namespace %s: %s", path, strerror(-r));
-                free(path);
-                return r;
-        }
-        /* A namespace is known by its inode while it lives; its journal and history are its own,
-         * so nothing recorded for it is ever replayed on the host. */
-        snprintf(c->state_sub_buf, sizeof(c->state_sub_buf), "netns/%lu", (unsigned long)st.st_ino);
-        c->state_sub = c->state_sub_buf;
         free(path);
-        return 0;
+        return r;
 }
 
 int cli_parse_wait(struct cli *c, const char *arg, unsigned long *ret_ms)
 {
-        char *end;
-        errno = 0;
-        double s = strtod(arg, &end);
-        if (errno || *end || end == arg || s < 0 || s > 86400)
+        /* Digits with an optional fraction: strtod alone would take "nan", "inf" and "1e3". */
+        size_t digits = strspn(arg, "0123456789");
+        bool ok = digits > 0 && (arg[digits] == '\0' || (arg[digits] == '.' && arg[digits + 1] &&
+                                                         arg[digits + 1 + strspn(arg + digits + 1, "0123456789")] == '\0'));
+        double s = ok ? strtod(arg, NULL) : -1;
+        if (!ok || s > 86400)
                 return cli_usage_error(c, "--wait takes seconds from 0 to 86400, not '%s'", arg);
         *ret_ms = (unsigned long)(s * 1000);
         return 0;
@@ -294,22 +359,57 @@ int cli_txn_exit(struct cli *c, const struct txn_failure *f, enum txn_result res
         return EXIT_APPLY_ROLLED_BACK;
 }
 
+int cli_open_state(struct cli *c, struct sysroot *sr, bool create, struct state **ret)
+{
+        char *why = NULL;
+        int r = state_open(sr, c->state_sub, create, ret, &why);
+        if (r == -ENOENT && !create) {
+                *ret = NULL;
+                return 0;
+        }
+        if (r == 0)
+                return 0;
+        char *dir = sysroot_dir_path(sr, SYSROOT_STATE, c->state_sub);
+        if (r == -EPERM && why)
+                r = cli_error(c, EXIT_ENV,
+                              "will not trust the state directory %s: %s. twtune replays its journal and history as "
+                              "root, so no other user may be able to write them. Find out who changed it; once its "
+                              "content is known to be twtune's: chown -R root:root %s && chmod -R go-w %s",
+                              dir ? dir : "", why, dir ? dir : "", dir ? dir : "");
+        else
+                r = cli_error(c, EXIT_ENV, "cannot open the state directory %s: %s", dir ? dir : "", strerror(-r));
+        free(why);
+        free(dir);
+        return r;
+}
+
+int cli_plan_error(struct cli *c, const char *key, int r)
+{
+        if (!key)
+                return cli_error(c, EXIT_ENV, "cannot read the current values: %s; nothing was changed", strerror(-r));
+        if (r == -EBADMSG)
+                return cli_error(c, EXIT_ENV, "%s: its current value holds control characters or several lines, which "
+                                 "twtune could not restore exactly; nothing was changed", key);
+        return cli_error(c, EXIT_ENV, "%s: cannot read its current value: %s; nothing was changed", key,
+                         r == -ENOENT ? "no such key" : strerror(-r));
+}
+
 int cli_lock_state(struct cli *c, struct sysroot *sr, unsigned long wait_ms, struct state **ret)
 {
         struct state *st = NULL;
-        char *dir = sysroot_dir_path(sr, SYSROOT_STATE, NULL);
-        int r = state_open(sr, c->state_sub, true, &st);
-        if (r < 0) {
-                r = cli_error(c, EXIT_ENV, "cannot open state directory %s: %s", dir ? dir : "", strerror(-r));
-                free(dir);
+        int r = cli_open_state(c, sr, true, &st);
+        if (r)
                 return r;
-        }
+        char *dir = sysroot_dir_path(sr, SYSROOT_STATE, c->state_sub);
         pid_t holder = 0;
         r = state_lock(st, wait_ms, &holder);
         if (r < 0) {
                 if (r == -EWOULDBLOCK)
                         r = cli_error(c, EXIT_ENV, "%s/lock is held by process %ld; give --wait SECONDS to wait for it",
                                       dir ? dir : "", (long)holder);
+                else if (r == -EPERM)
+                        r = cli_error(c, EXIT_ENV, "will not trust %s/lock: it is owned by another user or writable by "
+                                      "others; remove it once you know who made it", dir ? dir : "");
                 else
                         r = cli_error(c, EXIT_ENV, "cannot lock %s: %s", dir ? dir : "", strerror(-r));
                 free(dir);
@@ -322,7 +422,8 @@ int cli_lock_state(struct cli *c, struct sysroot *sr, unsigned long wait_ms, str
         if (r < 0) {
                 r = cli_error(c, EXIT_ENV, "%s/journal: %s; nothing was changed. Inspect it, and remove it only once the "
                               "live values and /etc/sysctl.d are known to be right", dir ? dir : "",
-                              r == -EBADMSG ? "damaged (bad format or checksum)" : strerror(-r));
+                              r == -EBADMSG ? "damaged (bad format or checksum)"
+                              : r == -EPERM ? "not trusted (owned by another user or writable by others)" : strerror(-r));
         } else if (res == TXN_ROLLED_BACK) {
                 fprintf(c->err, "twtune %s: undid a transaction interrupted earlier (restored from %s/journal)\n", c->cmd,
                         dir ? dir : "");

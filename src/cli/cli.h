@@ -26,7 +26,7 @@ enum {
 enum out_format { FMT_TEXT, FMT_JSON, FMT_GITHUB };
 
 /* Values of the long-only global options in cli_global_options. */
-enum { OPT_FORMAT = 0x100, OPT_KERNEL, OPT_ROOT, OPT_QUIET, OPT_HELP, OPT_VERSION };
+enum { OPT_FORMAT = 0x100, OPT_KERNEL, OPT_ROOT, OPT_QUIET, OPT_HELP, OPT_VERSION, OPT_ALLOW_ABS_EXTENDS };
 
 struct cli {
         const char *cmd;
@@ -36,8 +36,10 @@ struct cli {
         bool tty; /* stdout is a terminal (bars in stats), whatever NO_COLOR says */
         const char *root;   /* --root */
         const char *kernel; /* --kernel */
+        bool allow_absolute_extends; /* --allow-absolute-extends */
         const char *state_sub; /* state subdirectory after --netns, NULL for the host */
-        char state_sub_buf[64];
+        char state_sub_buf[128];
+        bool in_netns; /* --netns entered another network namespace than the caller's */
         FILE *out, *err;
 };
 
@@ -112,13 +114,24 @@ int cli_open_target(struct cli *c, const char *against, struct sysroot **ret_sr,
 struct state;
 
 /* Moves this process into a network namespace: a name under /run/netns or a path such as
- * /proc/PID/ns/net. Call before opening anything below /proc/sys. Transactions there keep
- * their own state (c->state_sub). Returns 0 or an exit code. */
+ * /proc/PID/ns/net, which must be a network namespace file (exit 2 otherwise). Call before opening
+ * anything below /proc/sys. Transactions there keep their own state (c->state_sub), keyed by an
+ * identity the kernel does not reuse; c->in_netns is set. The caller's own namespace is the
+ * host's: nothing changes. Returns 0 or an exit code. */
 int cli_enter_netns(struct cli *c, const char *netns);
+
+/* Opens the state directory (for c->state_sub), creating it when create is set; without create,
+ * an absent one gives 0 with *ret NULL. Returns 0 or an exit code after printing why, with how
+ * to repair a directory twtune will not trust. */
+int cli_open_state(struct cli *c, struct sysroot *sr, bool create, struct state **ret);
 
 /* Opens the state directory (creating it), takes the lock waiting up to wait_ms, and finishes
  * or undoes a transaction a crash left behind. Returns 0 or an exit code after printing why. */
 int cli_lock_state(struct cli *c, struct sysroot *sr, unsigned long wait_ms, struct state **ret);
+
+/* Prints why a transaction could not be planned (key: the key that could not be read, or NULL)
+ * and returns EXIT_ENV. */
+int cli_plan_error(struct cli *c, const char *key, int r);
 
 /* Prints a failed transaction (its cause, and any keys left changed) and returns 4 or 6. */
 int cli_txn_exit(struct cli *c, const struct txn_failure *f, enum txn_result res);

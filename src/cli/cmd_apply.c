@@ -145,7 +145,7 @@ int cmd_apply(struct cli *c, int argc, char **argv)
         struct target *t = NULL;
         if ((r = cli_open_target(c, NULL, &sr, &t)))
                 return r;
-        struct validate_opts vo = {.target = t, .netns = a.netns != NULL};
+        struct validate_opts vo = {.target = t, .netns = c->in_netns};
         cli_kernel(c, t, &vo.kernel, &vo.kernel_known);
 
         struct findings f = {0};
@@ -156,7 +156,7 @@ int cmd_apply(struct cli *c, int argc, char **argv)
         struct txn_failure fail = {0};
         enum txn_result res = TXN_UNCHANGED;
         /* /etc/sysctl.d configures the host's namespace at boot, never a container's. */
-        if (a.netns)
+        if (c->in_netns)
                 a.no_persist = true;
         char *persisted = a.no_persist ? NULL : sysroot_dir_path(sr, SYSROOT_SYSCTL_D, TXN_FILE_NAME);
         int exit_code = cli_prepare(c, argv[first], &vo, &p, &f, &d);
@@ -179,9 +179,11 @@ int cmd_apply(struct cli *c, int argc, char **argv)
         }
         if (!a.dry_run && (exit_code = cli_lock_state(c, sr, a.wait_ms, &st)))
                 goto out;
-        r = txn_from_profile(p, &vo, sr, !a.no_persist, &x);
+        char *bad_key = NULL;
+        r = txn_from_profile(p, &vo, sr, !a.no_persist, &x, &bad_key);
         if (r < 0) {
-                exit_code = cli_error(c, EXIT_ENV, "cannot read the current values: %s", strerror(-r));
+                exit_code = cli_plan_error(c, bad_key, r);
+                free(bad_key);
                 goto out;
         }
         if (!a.dry_run) {

@@ -38,11 +38,12 @@ int cmd_history(struct cli *c, int argc, char **argv)
         size_t n = 0;
         if ((r = cli_open_root(c, &sr)))
                 return r;
-        r = state_open(sr, c->state_sub, false, &st);
-        if (r == 0)
+        if ((r = cli_open_state(c, sr, false, &st))) {
+                sysroot_free(sr);
+                return r;
+        }
+        if (st) /* NULL: nothing applied yet */
                 r = state_generations(st, &ids, &n);
-        else if (r == -ENOENT)
-                r = 0; /* nothing applied yet */
         if (r < 0) {
                 sysroot_free(sr);
                 return cli_error(c, EXIT_ENV, "cannot read the state directory: %s", strerror(-r));

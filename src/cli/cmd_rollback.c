@@ -80,9 +80,17 @@ int cmd_rollback(struct cli *c, int argc, char **argv)
                         fprintf(c->out, "generation %lu is the current one: nothing to do\n", to);
                 goto out;
         }
-        r = txn_from_generation(st, sr, to, &x);
-        if (r == -ENOENT) {
+        char *bad_key = NULL;
+        r = txn_from_generation(st, sr, to, &x, &bad_key);
+        if (r == -ENOENT && !bad_key) {
                 exit_code = cli_usage_error(c, "no generation %lu (see 'twtune history')", to);
+                goto out;
+        }
+        if (r < 0 && (bad_key || r == -EBADMSG || r == -EPERM)) {
+                exit_code = bad_key ? cli_plan_error(c, bad_key, r)
+                                    : cli_error(c, EXIT_ENV, "cannot read the history: %s; nothing was changed",
+                                                r == -EBADMSG ? "a damaged generation record" : "a record not owned by root");
+                free(bad_key);
                 goto out;
         }
         if (r == 0)

@@ -6,12 +6,15 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "kb.h"
 #include "state.h"
 #include "sysroot.h"
 #include "target.h"
 #include "txn.h"
 #include "util.h"
 #include "value.h"
+
+#define VERIFY_DEFAULT_WAIT_MS 10000
 
 struct check {
         const char *key;
@@ -20,11 +23,19 @@ struct check {
         bool drift;
 };
 
+struct args {
+        const char *netns;
+        unsigned long wait_ms;
+};
+
 static int on_opt(struct cli *c, int opt, const char *arg, void *ud)
 {
+        struct args *a = ud;
+        if (opt == 'w')
+                return cli_parse_wait(c, arg, &a->wait_ms);
         if (opt != 'n')
                 return cli_usage_error(c, "unexpected option");
-        *(const char **)ud = arg;
+        a->netns = arg;
         return 0;
 }
 
@@ -55,16 +66,18 @@ int cmd_verify(struct cli *c, int argc, char **argv)
 {
         static const struct option opts[] = {
                 {"netns", required_argument, NULL, 'n'},
+                {"wait", required_argument, NULL, 'w'},
                 {0},
         };
-        const char *netns = NULL;
+        /* A reader waits for a transaction in progress rather than report its half-way state. */
+        struct args a = {.wait_ms = VERIFY_DEFAULT_WAIT_MS};
         int first;
-        int r = cli_parse(c, command_find("verify"), argc, argv, opts, on_opt, &netns, &first);
+        int r = cli_parse(c, command_find("verify"), argc, argv, opts, on_opt, &a, &first);
         if (r >= 0)
                 return r;
         if (argc - first > 1)
                 return cli_usage_error(c, "verify takes at most one profile");
-        if ((r = cli_enter_netns(c, netns)))
+        if ((r = cli_enter_netns(c, a.netns)))
                 return r;
 
         struct sysroot *sr = NULL;
@@ -84,14 +97,16 @@ int cmd_verify(struct cli *c, int argc, char **argv)
                 return exit_code;
         fpath = sysroot_dir_path(sr, SYSROOT_SYSCTL_D, TXN_FILE_NAME);
 
-        r = state_open(sr, c->state_sub, false, &st);
-        if (r < 0 && r != -ENOENT) {
-                exit_code = cli_error(c, EXIT_ENV, "cannot open the state directory: %s", strerror(-r));
+        if ((exit_code = cli_open_state(c, sr, false, &st)))
+                goto out;
+        if (st && (r = state_lock_shared(st, a.wait_ms)) < 0) {
+                exit_code = cli_error(c, EXIT_ENV, "%s", r == -EWOULDBLOCK ? "a transaction is still in progress; give "
+                                      "--wait SECONDS to wait longer" : strerror(-r));
                 goto out;
         }
         bool pending = st && state_journal_read(st, &j) != -ENOENT;
         if (argc > first) {
-                struct validate_opts vo = {.target = t, .netns = netns != NULL};
+                struct validate_opts vo = {.target = t, .netns = c->in_netns};
                 cli_kernel(c, t, &vo.kernel, &vo.kernel_known);
                 if ((exit_code = cli_prepare(c, argv[first], &vo, &p, &f, &d)))
                         goto out;
@@ -100,8 +115,10 @@ int cmd_verify(struct cli *c, int argc, char **argv)
                         exit_code = EXIT_INVALID;
                         goto out;
                 }
-                if ((r = txn_from_profile(p, &vo, sr, true, &x)) < 0) {
-                        exit_code = cli_error(c, EXIT_ENV, "cannot read the current values: %s", strerror(-r));
+                char *bad_key = NULL;
+                if ((r = txn_from_profile(p, &vo, sr, true, &x, &bad_key)) < 0) {
+                        exit_code = cli_plan_error(c, bad_key, r);
+                        free(bad_key);
                         goto out;
                 }
                 checks = calloc(x->n + 1, sizeof(*checks));
@@ -109,7 +126,7 @@ int cmd_verify(struct cli *c, int argc, char **argv)
                         checks[n] = (struct check){x->items[i].key, x->items[i].after, strdup(x->items[i].before), x->items[i].write};
                         n++;
                 }
-                if (!netns) /* nothing is persisted for another namespace */
+                if (!c->in_netns) /* nothing is persisted for another namespace */
                         fstat_ = file_status(sr, true, x->body, strlen(x->body), true);
         } else if (st) {
                 unsigned long *ids = NULL;
@@ -126,13 +143,15 @@ int cmd_verify(struct cli *c, int argc, char **argv)
                 checks = calloc((g ? g->n_keys : 0) + 1, sizeof(*checks));
                 for (size_t i = 0; checks && g && i < g->n_keys; i++) {
                         char *live = NULL;
+                        if (g->keys[i].dependent) /* follows its key; recorded only to be restored */
+                                continue;
                         if (sysroot_read_sysctl(sr, g->keys[i].key, &live) == 0) {
                                 char *norm = value_normalize(live);
                                 free(live);
                                 live = norm;
                         }
                         checks[n++] = (struct check){g->keys[i].key, g->keys[i].after, live,
-                                                     !live || !value_equal(live, g->keys[i].after)};
+                                                     !live || !kb_value_equal(g->keys[i].key, live, g->keys[i].after)};
                 }
                 if (g && g->persist)
                         fstat_ = file_status(sr, g->file_present, g->file, g->file_len, false);

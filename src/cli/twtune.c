@@ -60,8 +60,9 @@ static const struct command commands[] = {
          "      --source netlink|proc      force a source (default: netlink, else /proc/net/tcp)\n"
          "      --netns NAME|PATH          count inside a network namespace\n"},
         {"verify", cmd_verify, "Check that live values and the persisted file match the last generation or PROFILE.",
-         "[--netns NAME|PATH] [PROFILE]",
-         "      --netns NAME|PATH          verify inside a network namespace\n"},
+         "[--wait SECONDS] [--netns NAME|PATH] [PROFILE]",
+         "      --netns NAME|PATH          verify inside a network namespace\n"
+         "      --wait SECONDS             wait this long for a transaction in progress (default 10)\n"},
 };
 
 const struct command *command_find(const char *name)

@@ -3,7 +3,7 @@
  *   fail:NAME:N   make the Nth point called NAME fail with EIO
  *   fail:NAME:*   make every point called NAME fail
  * Several, separated by commas, apply together. Points: journal, write, written, restore,
- * persist, persisted, generation, commit.
+ * persist, persisted, generation, recorded (the record is in place but reported failed), commit.
  * The transaction calls fault_point() before each step that changes the system. */
 #ifndef TWTUNE_FAULT_H
 #define TWTUNE_FAULT_H

@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
+#include "value.h"
+
 /*
  * Facts come from the kernel's Documentation/networking/ip-sysctl.rst, the handlers in
  * net/ipv4/sysctl_net_ipv4.c and net/core/sysctl_net_core.c, the commits named in each source
@@ -338,4 +341,45 @@ const char *kb_type_name(enum kb_type t)
         case KB_PORTLIST: return "port list";
         default: return "string";
         }
+}
+
+bool kb_value_equal(const char *key, const char *a, const char *b)
+{
+        const struct kb_entry *e = kb_lookup(key);
+        if (e && e->type == KB_PORTLIST)
+                return portlist_equal(a, b) || value_equal(a, b);
+        return value_equal(a, b);
+}
+
+/* Sorted by key. Each was seen on Linux 6.18 in a private network namespace with a veth pair:
+ * writing the key set every listed key to the same value, overwriting values set before. */
+static const struct kb_propagation propagations[] = {
+        {"net.ipv4.conf.all.forwarding", {"net.ipv4.ip_forward", "net.ipv4.conf.*.forwarding"},
+         "net/ipv4/devinet.c devinet_sysctl_forward: the 'all' entry calls inet_forward_change, which sets "
+         "default and every device; observed 6.18"},
+        {"net.ipv4.ip_forward", {"net.ipv4.conf.*.forwarding", NULL},
+         "net/ipv4/devinet.c: ip_forward shares the 'all' forwarding value and handler (inet_forward_change); "
+         "observed 6.18"},
+        {"net.ipv6.conf.all.disable_ipv6", {"net.ipv6.conf.*.disable_ipv6", NULL},
+         "net/ipv6/addrconf.c addrconf_disable_ipv6: 'all' sets default and every device (addrconf_set_all_disable); "
+         "observed 6.18"},
+        {"net.ipv6.conf.all.forwarding", {"net.ipv6.conf.*.forwarding", NULL},
+         "net/ipv6/addrconf.c addrconf_fixup_forwarding: 'all' sets default and every device "
+         "(addrconf_forward_change); observed 6.18"},
+};
+
+static int cmp_propagation(const void *k, const void *e)
+{
+        return strcmp(k, ((const struct kb_propagation *)e)->key);
+}
+
+const struct kb_propagation *kb_propagation(const char *key)
+{
+        return bsearch(key, propagations, ELEMENTSOF(propagations), sizeof(propagations[0]), cmp_propagation);
+}
+
+const struct kb_propagation *kb_propagations(size_t *ret_n)
+{
+        *ret_n = ELEMENTSOF(propagations);
+        return propagations;
 }

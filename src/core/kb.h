@@ -52,6 +52,21 @@ struct kb_entry {
 };
 
 const struct kb_entry *kb_lookup(const char *key);
+
+/* Whether two values of key mean the same to the kernel: by the key's type where the knowledge
+ * base knows it (port lists as sets of ports), else token by token (value_equal). */
+bool kb_value_equal(const char *key, const char *a, const char *b);
+
+/* A key whose write the kernel carries over to other keys: restoring it alone would leave them
+ * changed, so a transaction records the keys that match `dependents` and restores them too. */
+struct kb_propagation {
+        const char *key;
+        const char *dependents[2]; /* glob patterns (sysroot_expand), NULL-padded */
+        const char *source;
+};
+/* The propagation of key, or NULL; the table is sorted and sourced like the entries. */
+const struct kb_propagation *kb_propagation(const char *key);
+const struct kb_propagation *kb_propagations(size_t *ret_n);
 const struct kb_entry *kb_entries(size_t *ret_n);
 const char *kb_type_name(enum kb_type t);
 

@@ -12,12 +12,14 @@
 #include <unistd.h>
 
 #include "atomic.h"
+#include "key.h"
 #include "sha256.h"
 #include "sysroot.h"
 #include "util.h"
 
 /* A record holds at most two persisted files (1 MiB each) in hex, plus the keys. */
 #define RECORD_MAX (8u * 1024 * 1024)
+#define RECORD_TEXT_MAX 512 /* a profile name, or "rollback to generation N" */
 
 struct state {
         int dirfd;
@@ -25,36 +27,54 @@ struct state {
         int lock_fd;
 };
 
-int state_open(struct sysroot *sr, const char *sub, bool create, struct state **ret)
+/* State is trusted only if nobody but root, or the user twtune runs as (a test tree), could have
+ * written it: a journal or generation planted by another user would be replayed as root, and the
+ * checksum detects damage, not forgery. Checked on the open descriptor, so what is checked is
+ * what is read. */
+static int check_trusted(int fd, const char *what, char **ret_why)
+{
+        struct stat st;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        char *why = NULL;
+        if (st.st_uid != 0 && st.st_uid != geteuid())
+                why = str_printf("%s is owned by uid %lu, not root", what, (unsigned long)st.st_uid);
+        else if (st.st_mode & 022)
+                why = str_printf("%s is writable by group or others (mode %04o)", what, (unsigned)(st.st_mode & 07777));
+        else
+                return 0;
+        if (ret_why)
+                *ret_why = why;
+        else
+                free(why);
+        return -EPERM;
+}
+
+int state_open(struct sysroot *sr, const char *sub, bool create, struct state **ret, char **ret_why)
 {
         int fd = sysroot_open_dir(sr, SYSROOT_STATE, create);
         if (fd < 0)
                 return fd;
-        if (sub) {
-                int subfd = open_dir_at(fd, sub, create, 0700);
+        int r = check_trusted(fd, "the state directory", ret_why);
+        if (r == 0 && sub) {
+                int subfd = open_dir_at(fd, sub, create, 0700, 0700);
                 close(fd);
                 if (subfd < 0)
                         return subfd;
                 fd = subfd;
+                r = check_trusted(fd, sub, ret_why);
         }
-        /* The journal holds previous values and files: keep the directory private even if
-         * something else created it. */
-        struct stat st_dir;
-        if (create && fstat(fd, &st_dir) == 0 && (st_dir.st_mode & 077) && fchmod(fd, 0700) < 0) {
-                int r = -errno;
-                close(fd);
-                return r;
-        }
-        int gens = open_dir_at(fd, "generations", create, 0700);
-        if (gens < 0) {
-                close(fd);
-                return gens;
-        }
-        struct state *st = calloc(1, sizeof(*st));
+        int gens = r < 0 ? -1 : open_dir_at(fd, "generations", create, 0700, 0700);
+        if (r == 0 && gens < 0)
+                r = gens;
+        if (r == 0)
+                r = check_trusted(gens, "generations/", ret_why);
+        struct state *st = r < 0 ? NULL : calloc(1, sizeof(*st));
         if (!st) {
-                close(gens);
+                if (gens >= 0)
+                        close(gens);
                 close(fd);
-                return -ENOMEM;
+                return r < 0 ? r : -ENOMEM;
         }
         st->dirfd = fd;
         st->gens_fd = gens;
@@ -74,32 +94,70 @@ void state_free(struct state *st)
         free(st);
 }
 
-int state_lock(struct state *st, unsigned long wait_ms, pid_t *ret_holder)
+/* flock with a bounded wait: 0, -EWOULDBLOCK when still held after wait_ms, or another error. */
+static int lock_wait(int fd, int how, unsigned long wait_ms)
 {
-        int fd = openat(st->dirfd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (fd < 0)
-                return -errno;
         for (unsigned long waited = 0;; waited += 50) {
-                if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-                        break;
-                if (errno != EWOULDBLOCK || waited >= wait_ms) {
-                        int r = errno == EWOULDBLOCK ? -EWOULDBLOCK : -errno;
-                        char buf[32] = {0};
-                        if (ret_holder)
-                                *ret_holder = pread(fd, buf, sizeof(buf) - 1, 0) > 0 ? (pid_t)atol(buf) : 0;
-                        close(fd);
-                        return r;
-                }
+                if (flock(fd, how | LOCK_NB) == 0)
+                        return 0;
+                if (errno != EWOULDBLOCK)
+                        return -errno;
+                if (waited >= wait_ms)
+                        return -EWOULDBLOCK;
                 struct timespec ts = {0, 50 * 1000 * 1000};
                 nanosleep(&ts, NULL);
+        }
+}
+
+static int open_lock(struct state *st, int flags)
+{
+        int fd = openat(st->dirfd, "lock", flags | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0)
+                return -errno;
+        int r = check_trusted(fd, "lock", NULL);
+        if (r < 0) {
+                close(fd);
+                return r;
+        }
+        return fd;
+}
+
+int state_lock(struct state *st, unsigned long wait_ms, pid_t *ret_holder)
+{
+        int fd = open_lock(st, O_RDWR | O_CREAT);
+        if (fd < 0)
+                return fd;
+        int r = lock_wait(fd, LOCK_EX, wait_ms);
+        if (r < 0) {
+                char buf[32] = {0};
+                if (ret_holder && r == -EWOULDBLOCK)
+                        *ret_holder = pread(fd, buf, sizeof(buf) - 1, 0) > 0 ? (pid_t)atol(buf) : 0;
+                close(fd);
+                return r;
         }
         /* Say who holds it, for the error a waiting process prints. */
         char buf[32];
         int n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
         if (ftruncate(fd, 0) < 0 || pwrite(fd, buf, (size_t)n, 0) != n) {
-                int r = -errno;
+                r = -errno;
                 close(fd);
                 return r ? r : -EIO;
+        }
+        st->lock_fd = fd;
+        return 0;
+}
+
+int state_lock_shared(struct state *st, unsigned long wait_ms)
+{
+        int fd = open_lock(st, O_RDONLY);
+        if (fd == -ENOENT)
+                return 0; /* nothing was ever applied here, so nothing can be in progress */
+        if (fd < 0)
+                return fd;
+        int r = lock_wait(fd, LOCK_SH, wait_ms);
+        if (r < 0) {
+                close(fd);
+                return r;
         }
         st->lock_fd = fd;
         return 0;
@@ -175,10 +233,13 @@ static char *serialize(const struct record *r, size_t *ret_len)
                    r->hash ? r->hash : "-", r->persist);
         free(profile);
         put_hex(&sb, "file-before", r->file_before_present, r->file_before, r->file_before_len);
+        if (r->file_before_meta)
+                sb_appendf(&sb, "file-before-meta %o %lu %lu\n", r->file_before_mode, r->file_before_uid,
+                           r->file_before_gid);
         put_hex(&sb, "file", r->file_present, r->file, r->file_len);
         for (size_t i = 0; i < r->n_keys; i++)
-                sb_appendf(&sb, "key\t%s\t%d\t%s\t%s\n", r->keys[i].key, r->keys[i].written, r->keys[i].before,
-                           r->keys[i].after);
+                sb_appendf(&sb, "%s\t%s\t%d\t%s\t%s\n", r->keys[i].dependent ? "dep" : "key", r->keys[i].key,
+                           r->keys[i].written, r->keys[i].before, r->keys[i].after);
         if (sb.oom || !sb.buf) {
                 sb_release(&sb);
                 return NULL;
@@ -188,6 +249,38 @@ static char *serialize(const struct record *r, size_t *ret_len)
         sb_appendf(&sb, "end %s\n", hex);
         *ret_len = sb.len;
         return sb_steal(&sb);
+}
+
+static int parse_ulong(const char *s, unsigned long *ret)
+{
+        if (*s < '0' || *s > '9')
+                return -EINVAL;
+        char *end;
+        errno = 0;
+        unsigned long v = strtoul(s, &end, 10);
+        if (errno || *end)
+                return -EINVAL;
+        *ret = v;
+        return 0;
+}
+
+bool record_value_valid(const char *v)
+{
+        for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+                if ((*p < ' ' && *p != '\t') || *p == 0x7f) /* a tab separates tokens, as a space does */
+                        return false;
+        return strlen(v) <= SYSCTL_VALUE_MAX;
+}
+
+/* Keys from a record go through the checks a profile's keys do: a forged "../../x" must never
+ * reach a path. */
+static bool record_key_valid(const char *key, const char *written, const char *before, const char *after)
+{
+        char *norm = NULL;
+        bool ok = key_normalize(key, &norm, NULL) == 0 && strcmp(norm, key) == 0 && (strcmp(written, "0") == 0 ||
+                  strcmp(written, "1") == 0) && record_value_valid(before) && record_value_valid(after);
+        free(norm);
+        return ok;
 }
 
 static int parse(char *text, size_t len, struct record **ret)
@@ -215,7 +308,8 @@ static int parse(char *text, size_t len, struct record **ret)
                 next = strchr(line, '\n');
                 if (next)
                         *next++ = '\0';
-                char *sp = strchr(line, strncmp(line, "key\t", 4) == 0 ? '\t' : ' ');
+                bool keyline = strncmp(line, "key\t", 4) == 0 || strncmp(line, "dep\t", 4) == 0;
+                char *sp = strchr(line, keyline ? '\t' : ' ');
                 if (!sp)
                         goto fail;
                 *sp = '\0';
@@ -225,17 +319,24 @@ static int parse(char *text, size_t len, struct record **ret)
                                 goto fail;
                         seen |= 1;
                 } else if (strcmp(line, "kind") == 0) {
+                        if (strcmp(v, "journal") != 0 && strcmp(v, "generation") != 0)
+                                goto fail;
                         r->is_journal = strcmp(v, "journal") == 0;
                         seen |= 2;
                 } else if (strcmp(line, "generation") == 0) {
-                        r->generation = strtoul(v, NULL, 10);
+                        if (parse_ulong(v, &r->generation) < 0 || r->generation == 0)
+                                goto fail;
                         seen |= 4;
                 } else if (strcmp(line, "time") == 0) {
                         r->time = strtoll(v, NULL, 10);
                 } else if (strcmp(line, "profile") == 0) {
+                        if (text_check_line(v, RECORD_TEXT_MAX, NULL) < 0)
+                                goto fail;
                         if (!(r->profile = strdup(v)))
                                 goto oom;
                 } else if (strcmp(line, "hash") == 0) {
+                        if (strcmp(v, "-") != 0 && (strlen(v) != SHA256_HEX_LEN || v[strspn(v, "0123456789abcdef")]))
+                                goto fail;
                         if (strcmp(v, "-") != 0 && !(r->hash = strdup(v)))
                                 goto oom;
                 } else if (strcmp(line, "persist") == 0) {
@@ -244,11 +345,16 @@ static int parse(char *text, size_t len, struct record **ret)
                         if ((res = get_hex(v, &r->file_before_present, &r->file_before, &r->file_before_len)) < 0)
                                 goto fail;
                         res = -EBADMSG;
+                } else if (strcmp(line, "file-before-meta") == 0) {
+                        if (sscanf(v, "%o %lu %lu", &r->file_before_mode, &r->file_before_uid, &r->file_before_gid) != 3 ||
+                            r->file_before_mode > 07777)
+                                goto fail;
+                        r->file_before_meta = true;
                 } else if (strcmp(line, "file") == 0) {
                         if ((res = get_hex(v, &r->file_present, &r->file, &r->file_len)) < 0)
                                 goto fail;
                         res = -EBADMSG;
-                } else if (strcmp(line, "key") == 0) {
+                } else if (keyline) {
                         char *f[4];
                         for (int i = 0; i < 4; i++) {
                                 f[i] = v;
@@ -260,7 +366,9 @@ static int parse(char *text, size_t len, struct record **ret)
                                         v = tab + 1;
                                 }
                         }
-                        if (record_add_key(r, f[0], f[2], f[3], strcmp(f[1], "1") == 0) < 0)
+                        if (!record_key_valid(f[0], f[1], f[2], f[3]))
+                                goto fail;
+                        if ((line[0] == 'd' ? record_add_dependent : record_add_key)(r, f[0], f[2], f[3], f[1][0] == '1') < 0)
                                 goto oom;
                 } else
                         goto fail;
@@ -278,9 +386,15 @@ fail:
 
 static int read_record(int dirfd, const char *name, struct record **ret)
 {
-        char *text;
+        int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        if (fd < 0)
+                return -errno;
+        char *text = NULL;
         size_t len;
-        int r = read_nofollow_at(dirfd, name, RECORD_MAX, &text, &len);
+        int r = check_trusted(fd, name, NULL);
+        if (r == 0)
+                r = read_fd(fd, RECORD_MAX, &text, &len);
+        close(fd);
         if (r < 0)
                 return r == -EFBIG ? -EBADMSG : r;
         r = parse(text, len, ret);
@@ -318,14 +432,35 @@ int state_generation_read(struct state *st, unsigned long id, struct record **re
 {
         char name[32];
         snprintf(name, sizeof(name), "%lu", id);
-        return read_record(st->gens_fd, name, ret);
+        struct record *g = NULL;
+        int r = read_record(st->gens_fd, name, &g);
+        if (r == 0 && (g->is_journal || g->generation != id)) {
+                record_free(g); /* a record copied or renamed to another number */
+                r = -EBADMSG;
+        }
+        if (r == 0)
+                *ret = g;
+        return r;
 }
 
 int state_generation_write(struct state *st, const struct record *r)
 {
         char name[32];
         snprintf(name, sizeof(name), "%lu", r->generation);
-        return write_record(st->gens_fd, name, r);
+        size_t len;
+        char *text = serialize(r, &len);
+        if (!text)
+                return -ENOMEM;
+        int res = atomic_create_at(st->gens_fd, name, text, len, 0600);
+        free(text);
+        return res;
+}
+
+int state_generation_remove(struct state *st, unsigned long id)
+{
+        char name[32];
+        snprintf(name, sizeof(name), "%lu", id);
+        return unlink_sync_at(st->gens_fd, name);
 }
 
 static int cmp_ul(const void *a, const void *b)
@@ -348,7 +483,9 @@ int state_generations(struct state *st, unsigned long **ret_ids, size_t *ret_n)
         unsigned long *ids = NULL;
         size_t n = 0, cap = 0;
         struct dirent *de;
-        while ((de = readdir(d))) {
+        /* readdir returns NULL at the end and on error: only errno tells them apart, and a list
+         * cut short would make the next apply reuse a generation number. */
+        while ((errno = 0, de = readdir(d))) {
                 char *endp;
                 if (de->d_name[0] < '1' || de->d_name[0] > '9')
                         continue; /* ".", "..", temporaries */
@@ -367,6 +504,12 @@ int state_generations(struct state *st, unsigned long **ret_ids, size_t *ret_n)
                 }
                 ids[n++] = id;
         }
+        if (errno) {
+                int r = -errno;
+                free(ids);
+                closedir(d);
+                return r;
+        }
         closedir(d);
         if (n)
                 qsort(ids, n, sizeof(*ids), cmp_ul);
@@ -375,13 +518,13 @@ int state_generations(struct state *st, unsigned long **ret_ids, size_t *ret_n)
         return 0;
 }
 
-int record_add_key(struct record *r, const char *key, const char *before, const char *after, bool written)
+static int add_key(struct record *r, const char *key, const char *before, const char *after, bool written, bool dep)
 {
         struct rec_key *v = realloc(r->keys, (r->n_keys + 1) * sizeof(*v));
         if (!v)
                 return -ENOMEM;
         r->keys = v;
-        struct rec_key k = {strdup(key), one_line(before), one_line(after), written};
+        struct rec_key k = {strdup(key), one_line(before), one_line(after), written, dep};
         if (!k.key || !k.before || !k.after) {
                 free(k.key);
                 free(k.before);
@@ -390,6 +533,16 @@ int record_add_key(struct record *r, const char *key, const char *before, const 
         }
         v[r->n_keys++] = k;
         return 0;
+}
+
+int record_add_key(struct record *r, const char *key, const char *before, const char *after, bool written)
+{
+        return add_key(r, key, before, after, written, false);
+}
+
+int record_add_dependent(struct record *r, const char *key, const char *before, const char *after, bool written)
+{
+        return add_key(r, key, before, after, written, true);
 }
 
 void record_clear_keys(struct record *r)

@@ -12,9 +12,15 @@
  *   hash SHA256-OF-PERSISTED-BODY|-
  *   persist 0|1
  *   file-before -|HEX          the persisted file before the transaction ('-': absent)
+ *   file-before-meta MODE UID GID   its octal mode and owner (optional; records before 0.2 lack it)
  *   file -|HEX                 the persisted file it leaves ('-': absent)
  *   key<TAB>KEY<TAB>0|1<TAB>BEFORE<TAB>AFTER     (in write order; 1: written)
+ *   dep<TAB>KEY<TAB>0|1<TAB>BEFORE<TAB>AFTER     a key the kernel changed along with one above
  *   end SHA256
+ *
+ * Records are read back as root and replayed, so they are trusted only when no other user could
+ * have written them (state_open, and every read, check owner and mode on the open descriptor),
+ * and every key and value in them passes the checks a profile's would.
  */
 #ifndef TWTUNE_STATE_H
 #define TWTUNE_STATE_H
@@ -29,6 +35,7 @@ struct state;
 struct rec_key {
         char *key, *before, *after;
         bool written;
+        bool dependent; /* changed by the kernel when another key was written (kb propagation) */
 };
 
 struct record {
@@ -41,34 +48,50 @@ struct record {
         bool file_before_present, file_present;
         char *file_before, *file;
         size_t file_before_len, file_len;
+        bool file_before_meta; /* mode, uid and gid of file_before are known */
+        unsigned file_before_mode;
+        unsigned long file_before_uid, file_before_gid;
         struct rec_key *keys;
         size_t n_keys;
 };
 
-/* Opens the state directory, or its subdirectory sub (e.g. "netns/4026532281", for transactions
- * inside another network namespace, which keep their own journal and history); with create,
- * makes it (0700) and its generations/ subdirectory. -ENOENT when it does not exist and create
- * is false. */
-int state_open(struct sysroot *sr, const char *sub, bool create, struct state **ret);
+/* Opens the state directory, or its subdirectory sub (e.g. "netns/c42", for transactions inside
+ * another network namespace, which keep their own journal and history); with create, makes it
+ * (0700, parents 0755) and its generations/ subdirectory. -ENOENT when it does not exist and
+ * create is false. -EPERM when a directory is owned by another user than root (or the caller)
+ * or is writable by group or others; *ret_why (if given) then says which and how. */
+int state_open(struct sysroot *sr, const char *sub, bool create, struct state **ret, char **ret_why);
 void state_free(struct state *st); /* also releases the lock */
 
 /* Takes the exclusive lock, waiting up to wait_ms. On -EWOULDBLOCK *ret_holder is the pid the
  * holder wrote into the lock file (0 if unknown). */
 int state_lock(struct state *st, unsigned long wait_ms, pid_t *ret_holder);
+/* Takes the lock shared, for readers (verify) that must not see a transaction half done. */
+int state_lock_shared(struct state *st, unsigned long wait_ms);
 
-/* -ENOENT: no journal. -EBADMSG: a journal that does not parse or whose checksum is wrong. */
+/* -ENOENT: no journal. -EBADMSG: a journal that does not parse, whose checksum is wrong, or that
+ * holds a key or value a profile could not. -EPERM: owned by another user or writable by others. */
 int state_journal_read(struct state *st, struct record **ret);
 int state_journal_write(struct state *st, const struct record *r);
 int state_journal_remove(struct state *st);
 
 int state_generation_read(struct state *st, unsigned long id, struct record **ret);
+/* Never replaces an existing generation (-EEXIST). */
 int state_generation_write(struct state *st, const struct record *r);
+/* Removes a generation whose recording failed; a missing one is fine. */
+int state_generation_remove(struct state *st, unsigned long id);
 /* Committed generations, ascending. */
 int state_generations(struct state *st, unsigned long **ret_ids, size_t *ret_n);
+
+/* A value a record can hold and give back: one line, no control character but tabs (which, like
+ * spaces, only separate tokens), at most SYSCTL_VALUE_MAX bytes. */
+bool record_value_valid(const char *v);
 
 void record_free(struct record *r);
 /* Frees the keys of a record whose other members are borrowed (one on the stack). */
 void record_clear_keys(struct record *r);
 int record_add_key(struct record *r, const char *key, const char *before, const char *after, bool written);
+/* The same for a key the kernel changes along with another (kb_propagation). */
+int record_add_dependent(struct record *r, const char *key, const char *before, const char *after, bool written);
 
 #endif

@@ -1,7 +1,9 @@
 #include "sysroot.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,8 +15,6 @@
 #include "key.h"
 #include "util.h"
 
-/* Sysctl values are short; the largest common ones (port lists) stay far below this. */
-#define SYSCTL_VALUE_MAX (64 * 1024)
 
 struct sysroot {
         char *root;
@@ -80,6 +80,21 @@ static int proc_sys_fd(struct sysroot *sr)
 
 /* Opens path below dirfd without following any symlink or leaving the directory; openat2 does
  * that in the kernel, and where it is missing every component is checked by hand. */
+/* The path below /proc/sys of a key, which must already be in normal form. */
+static int checked_path(const char *key, char **ret)
+{
+        char *norm = NULL;
+        int r = key_normalize(key, &norm, NULL);
+        if (r < 0)
+                return r;
+        bool same = strcmp(norm, key) == 0;
+        free(norm);
+        if (!same)
+                return -EINVAL;
+        *ret = key_to_path(key);
+        return *ret ? 0 : -ENOMEM;
+}
+
 static int open_beneath(int dirfd, const char *path, int mode)
 {
         struct open_how how = {
@@ -92,14 +107,23 @@ static int open_beneath(int dirfd, const char *path, int mode)
         if (errno != ENOSYS && errno != EPERM)
                 return errno == ELOOP ? -ELOOP : -errno;
 
-        /* Keys were validated (no "..", no empty or absolute components), so a walk with
-         * O_NOFOLLOW at each step is enough. */
+        /* Without openat2 (old kernels, container seccomp filters) walk one component at a time
+         * with O_NOFOLLOW, and refuse anything that could climb out, whatever the caller checked. */
+        if (path[0] == '/' || strstr(path, "//") || str_has_suffix(path, "/"))
+                return -EINVAL;
         char *copy = strdup(path);
         if (!copy)
                 return -ENOMEM;
         int cur = dup(dirfd);
+        if (cur < 0)
+                cur = -errno;
         char *save = NULL;
         for (char *c = strtok_r(copy, "/", &save); c && cur >= 0; c = strtok_r(NULL, "/", &save)) {
+                if (strcmp(c, ".") == 0 || strcmp(c, "..") == 0) {
+                        close(cur);
+                        cur = -EINVAL;
+                        break;
+                }
                 bool last = save == NULL || *save == '\0';
                 int flags = O_CLOEXEC | O_NOFOLLOW | (last ? mode | O_NONBLOCK | O_NOCTTY : O_PATH | O_DIRECTORY);
                 int next = openat(cur, c, flags);
@@ -116,16 +140,17 @@ int sysroot_read_sysctl(struct sysroot *sr, const char *key, char **ret_value)
         int dfd = proc_sys_fd(sr);
         if (dfd < 0)
                 return dfd;
-        char *path = key_to_path(key);
-        if (!path)
-                return -ENOMEM;
+        char *path = NULL;
+        int r = checked_path(key, &path);
+        if (r < 0)
+                return r;
         int fd = open_beneath(dfd, path, O_RDONLY);
         free(path);
         if (fd < 0)
                 return fd;
         char *v;
         size_t len;
-        int r = read_fd(fd, SYSCTL_VALUE_MAX, &v, &len);
+        r = read_fd(fd, SYSCTL_VALUE_MAX, &v, &len);
         close(fd);
         if (r < 0)
                 return r;
@@ -140,17 +165,19 @@ int sysroot_write_sysctl(struct sysroot *sr, const char *key, const char *value)
         int dfd = proc_sys_fd(sr);
         if (dfd < 0)
                 return dfd;
-        char *path = key_to_path(key);
+        char *path = NULL;
+        int r = checked_path(key, &path);
+        if (r < 0)
+                return r;
         char *line = str_printf("%s\n", value);
-        if (!path || !line) {
+        if (!line) {
                 free(path);
-                free(line);
                 return -ENOMEM;
         }
         /* O_TRUNC is a no-op on /proc/sys and keeps a fake tree's files exact. */
         int fd = open_beneath(dfd, path, O_WRONLY | O_TRUNC);
         free(path);
-        int r = fd;
+        r = fd;
         if (fd >= 0) {
                 /* One write at offset 0: with kernel.sysctl_writes_strict a write at a later offset
                  * is ignored, and a vector must arrive whole. */
@@ -164,12 +191,134 @@ int sysroot_write_sysctl(struct sysroot *sr, const char *key, const char *value)
         return r;
 }
 
+struct expansion {
+        char **keys;
+        size_t n, cap;
+        int error;
+};
+
+static void expansion_add(struct expansion *x, char *key)
+{
+        if (!key || x->error) {
+                x->error = x->error ? x->error : -ENOMEM;
+                free(key);
+                return;
+        }
+        if (x->n + 1 >= x->cap) {
+                size_t cap = x->cap ? x->cap * 2 : 16;
+                char **v = realloc(x->keys, cap * sizeof(*v));
+                if (!v) {
+                        x->error = -ENOMEM;
+                        free(key);
+                        return;
+                }
+                x->keys = v;
+                x->cap = cap;
+        }
+        x->keys[x->n++] = key;
+        x->keys[x->n] = NULL;
+}
+
+/* Matches the path components comps[i..] below the open directory dfd, whose key prefix is
+ * prefix ("net.ipv4.conf"). Components are in path form (a '.' inside one is a real dot). */
+static void expand_at(int dfd, const char *prefix, char **comps, size_t i, size_t n, struct expansion *x)
+{
+        int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        DIR *d = fd < 0 ? NULL : fdopendir(fd);
+        if (!d) {
+                if (fd >= 0)
+                        close(fd);
+                return; /* a directory that vanished or cannot be listed matches nothing */
+        }
+        struct dirent *de;
+        while (!x->error && (de = readdir(d))) {
+                if (de->d_name[0] == '.' && (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2])))
+                        continue;
+                if (fnmatch(comps[i], de->d_name, FNM_PERIOD) != 0)
+                        continue;
+                char *name = key_to_path(de->d_name); /* path form to key form: swap '.' and '/' */
+                char *key = name ? str_printf("%s%s%s", prefix, *prefix ? "." : "", name) : NULL;
+                free(name);
+                struct stat st;
+                if (!key || fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+                        if (!key)
+                                x->error = -ENOMEM;
+                        free(key);
+                        continue;
+                }
+                if (i + 1 == n && S_ISREG(st.st_mode)) {
+                        expansion_add(x, key);
+                        continue;
+                }
+                int sub = i + 1 < n && S_ISDIR(st.st_mode)
+                                  ? openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                                  : -1;
+                if (sub >= 0) {
+                        expand_at(sub, key, comps, i + 1, n, x);
+                        close(sub);
+                }
+                free(key);
+        }
+        closedir(d);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+        return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int sysroot_expand(struct sysroot *sr, const char *pattern, char ***ret_keys, size_t *ret_n)
+{
+        int dfd = proc_sys_fd(sr);
+        if (dfd < 0)
+                return dfd;
+        char *norm = NULL;
+        int r = key_normalize(pattern, &norm, NULL);
+        if (r < 0)
+                return r;
+        char *path = key_to_path(norm);
+        free(norm);
+        if (!path)
+                return -ENOMEM;
+        char *comps[64];
+        size_t n = 0;
+        char *save = NULL;
+        for (char *c = strtok_r(path, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+                if (n == ELEMENTSOF(comps) || strcmp(c, "..") == 0 || strcmp(c, ".") == 0) {
+                        free(path);
+                        return -EINVAL;
+                }
+                comps[n++] = c;
+        }
+        struct expansion x = {0};
+        int top = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (top < 0)
+                x.error = -errno;
+        else {
+                expand_at(top, "", comps, 0, n, &x);
+                close(top);
+        }
+        free(path);
+        if (!x.error && !x.keys && !(x.keys = calloc(1, sizeof(char *))))
+                x.error = -ENOMEM;
+        if (x.error) {
+                for (size_t i = 0; i < x.n; i++)
+                        free(x.keys[i]);
+                free(x.keys);
+                return x.error;
+        }
+        qsort(x.keys, x.n, sizeof(char *), cmp_str);
+        *ret_keys = x.keys;
+        *ret_n = x.n;
+        return 0;
+}
+
 int sysroot_open_dir(struct sysroot *sr, enum sysroot_dir which, bool create)
 {
         int root = open(sr->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (root < 0)
                 return -errno;
-        int fd = open_dir_at(root, dir_paths[which], create, which == SYSROOT_STATE ? 0700 : 0755);
+        int fd = open_dir_at(root, dir_paths[which], create, 0755, which == SYSROOT_STATE ? 0700 : 0755);
         close(root);
         return fd;
 }

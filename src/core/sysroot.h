@@ -4,8 +4,12 @@
 #define TWTUNE_SYSROOT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct sysroot;
+
+/* Sysctl values are short; the largest common ones (port lists) stay far below this. */
+#define SYSCTL_VALUE_MAX (64 * 1024)
 
 /* root NULL or "/" means the running system. The directory must exist (-ENOENT, -ENOTDIR). */
 int sysroot_new(const char *root, struct sysroot **ret);
@@ -13,12 +17,19 @@ void sysroot_free(struct sysroot *sr);
 const char *sysroot_path(const struct sysroot *sr);
 
 /* Reads a sysctl by normalised key, without the trailing newline. Never follows symlinks and
- * never leaves <root>/proc/sys. -ENOENT when the key does not exist, -EISDIR for a directory. */
+ * never leaves <root>/proc/sys: a key that is not in normal form (key_normalize) is -EINVAL,
+ * and where the kernel lacks openat2 each component is opened with O_NOFOLLOW and "." and ".."
+ * are refused. -ENOENT when the key does not exist, -EISDIR for a directory. */
 int sysroot_read_sysctl(struct sysroot *sr, const char *key, char **ret_value);
 
 /* Writes a value (plus a newline) in one write() at offset 0, never following symlinks.
  * Returns the kernel's error, e.g. -EINVAL for a value it rejects. */
 int sysroot_write_sysctl(struct sysroot *sr, const char *key, const char *value);
+
+/* Expands a key pattern whose components may hold fnmatch(3) wildcards, in the normalised key
+ * form ("net.ipv4.conf.*.rp_filter"), against <root>/proc/sys: the keys of the regular files that
+ * match, sorted and unique (none is not an error). *ret_keys is NULL-terminated; free each and it. */
+int sysroot_expand(struct sysroot *sr, const char *pattern, char ***ret_keys, size_t *ret_n);
 
 enum sysroot_dir {
         SYSROOT_SYSCTL_D, /* <root>/etc/sysctl.d, where the profile is persisted */

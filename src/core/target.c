@@ -48,9 +48,21 @@ static void trim(char **s, char *end)
 int target_new_snapshot(const char *path, struct target **ret, unsigned *ret_bad_line)
 {
         char *text;
-        int r = read_file_at(AT_FDCWD, path, SNAPSHOT_MAX_BYTES, &text, NULL);
+        size_t len;
+        int r = read_file_at(AT_FDCWD, path, SNAPSHOT_MAX_BYTES, &text, &len);
         if (r < 0)
                 return r;
+        const char *nul = memchr(text, '\0', len);
+        if (nul) {
+                /* sysctl -a never prints one; reading on would silently stop at it. */
+                unsigned line = 1;
+                for (const char *p = text; p < nul; p++)
+                        line += *p == '\n';
+                if (ret_bad_line)
+                        *ret_bad_line = line;
+                free(text);
+                return -EBADMSG;
+        }
         struct target *t = calloc(1, sizeof(*t));
         if (!t) {
                 free(text);
@@ -114,7 +126,7 @@ int target_new_snapshot(const char *path, struct target **ret, unsigned *ret_bad
 bad:
         if (ret_bad_line)
                 *ret_bad_line = lineno;
-        r = -EINVAL;
+        r = -EBADMSG;
 fail:
         free(text);
         target_free(t);

@@ -14,7 +14,8 @@ struct target;
 
 /* Borrows sr, which must outlive the target. */
 int target_new_live(struct sysroot *sr, struct target **ret);
-/* Parses a snapshot file. On a malformed line returns -EINVAL and its number in *ret_bad_line. */
+/* Parses a snapshot file. On a malformed line, or a NUL byte, returns -EBADMSG and the line in
+ * *ret_bad_line; -EINVAL for a file that is not a regular one (a FIFO would block). */
 int target_new_snapshot(const char *path, struct target **ret, unsigned *ret_bad_line);
 void target_free(struct target *t);
 

@@ -1,13 +1,16 @@
 #include "txn.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "atomic.h"
 #include "fault.h"
+#include "kb.h"
 #include "sha256.h"
 #include "state.h"
 #include "sysroot.h"
@@ -49,22 +52,53 @@ void txn_failure_release(struct txn_failure *f)
         *f = (struct txn_failure){0};
 }
 
-static int add_item(struct txn *t, const char *key, const char *before, const char *after, bool optional)
+static int add_item(struct txn *t, const char *key, const char *before, const char *after, bool optional, bool dependent)
 {
         struct txn_item *v = realloc(t->items, (t->n + 1) * sizeof(*v));
         if (!v)
                 return -ENOMEM;
         t->items = v;
-        struct txn_item it = {strdup(key), value_normalize(before), value_normalize(after), false, optional};
+        struct txn_item it = {strdup(key), value_normalize(before), value_normalize(after), false, optional, dependent};
         if (!it.key || !it.before || !it.after) {
                 free(it.key);
                 free(it.before);
                 free(it.after);
                 return -ENOMEM;
         }
-        it.write = !value_equal(it.before, it.after);
+        it.write = !kb_value_equal(key, it.before, it.after);
         v[t->n++] = it;
         return 0;
+}
+
+static bool has_item(const struct txn *t, const char *key)
+{
+        for (size_t i = 0; i < t->n; i++)
+                if (strcmp(t->items[i].key, key) == 0)
+                        return true;
+        return false;
+}
+
+/* Reads a key's live value for a plan. A value a record could not give back exactly (a control
+ * character, a multi-line value) cannot be restored, so it is refused (-EBADMSG). */
+static int read_for_plan(struct sysroot *sr, const char *key, char **ret)
+{
+        char *cur = NULL;
+        int r = sysroot_read_sysctl(sr, key, &cur);
+        if (r < 0)
+                return r;
+        if (!record_value_valid(cur)) {
+                free(cur);
+                return -EBADMSG;
+        }
+        *ret = cur;
+        return 0;
+}
+
+static int fail_key(char **ret_key, const char *key, int r)
+{
+        if (ret_key && r != -ENOMEM)
+                *ret_key = strdup(key);
+        return r;
 }
 
 static long long first_int(const char *v, long long dflt)
@@ -102,11 +136,62 @@ static void order_coupled(struct txn *t)
         }
 }
 
+/* A key the kernel propagates goes first, so that its write cannot overwrite a later explicit
+ * value of a key it propagates to. Stable, so the profile's order holds otherwise. */
+static void order_propagating(struct txn *t)
+{
+        size_t w = 0;
+        for (size_t i = 0; i < t->n; i++)
+                if (kb_propagation(t->items[i].key)) {
+                        struct txn_item it = t->items[i];
+                        memmove(&t->items[w + 1], &t->items[w], (i - w) * sizeof(it));
+                        t->items[w++] = it;
+                }
+}
+
+/* Adds, as dependents, the live keys a propagating write will change, with the value it gives
+ * them, so that undo and rollback can restore what the kernel changed behind the profile. */
+static int add_dependents(struct txn *t, struct sysroot *sr, char **ret_key)
+{
+        size_t n = t->n;
+        for (size_t i = 0; i < n; i++) {
+                const struct kb_propagation *pr = kb_propagation(t->items[i].key);
+                if (!pr || !t->items[i].write)
+                        continue;
+                for (size_t d = 0; d < ELEMENTSOF(pr->dependents) && pr->dependents[d]; d++) {
+                        char **keys = NULL;
+                        size_t nk = 0;
+                        int r = sysroot_expand(sr, pr->dependents[d], &keys, &nk);
+                        for (size_t k = 0; k < nk && r == 0; k++) {
+                                char *cur = NULL;
+                                if (has_item(t, keys[k]))
+                                        continue;
+                                r = read_for_plan(sr, keys[k], &cur);
+                                if (r == -ENOENT) /* gone since it was listed */
+                                        r = 0;
+                                else if (r < 0)
+                                        r = fail_key(ret_key, keys[k], r);
+                                else
+                                        r = add_item(t, keys[k], cur, t->items[i].after, false, true);
+                                free(cur);
+                        }
+                        for (size_t k = 0; k < nk; k++)
+                                free(keys[k]);
+                        free(keys);
+                        if (r < 0)
+                                return r;
+                }
+        }
+        return 0;
+}
+
 static int finish_body(struct txn *t)
 {
         struct strbuf sb = {0};
         for (size_t i = 0; i < t->n; i++)
-                sb_appendf(&sb, "%s%s = %s\n", t->items[i].optional ? "-" : "", t->items[i].key, t->items[i].after);
+                if (!t->items[i].dependent)
+                        sb_appendf(&sb, "%s%s = %s\n", t->items[i].optional ? "-" : "", t->items[i].key,
+                                   t->items[i].after);
         t->body = sb_steal(&sb);
         if (!t->body)
                 return -ENOMEM;
@@ -117,7 +202,7 @@ static int finish_body(struct txn *t)
 }
 
 int txn_from_profile(const struct profile *p, const struct validate_opts *o, struct sysroot *sr, bool persist,
-                     struct txn **ret)
+                     struct txn **ret, char **ret_key)
 {
         struct txn *t = calloc(1, sizeof(*t));
         if (!t || !(t->profile = strdup(p->name))) {
@@ -133,25 +218,30 @@ int txn_from_profile(const struct profile *p, const struct validate_opts *o, str
                 if (!setting_active(s, o))
                         continue;
                 char *cur = NULL;
-                r = sysroot_read_sysctl(sr, s->key, &cur);
+                r = read_for_plan(sr, s->key, &cur);
                 if (r == -ENOENT && s->optional) {
                         r = 0;
                         continue;
                 }
-                if (r < 0)
+                if (r < 0) {
+                        r = fail_key(ret_key, s->key, r);
                         break;
+                }
                 const char *after = s->value;
                 long long c, w;
                 if (s->mode != SET_EXACT && parse_kernel_int(cur, &c) == 0 && parse_kernel_int(s->value, &w) == 0 &&
                     (s->mode == SET_AT_LEAST ? c >= w : c <= w))
                         after = cur;
-                r = add_item(t, s->key, cur, after, s->optional);
+                r = add_item(t, s->key, cur, after, s->optional, false);
                 free(cur);
         }
         if (r == 0) {
+                order_propagating(t);
                 order_coupled(t);
-                r = finish_body(t);
+                r = add_dependents(t, sr, ret_key);
         }
+        if (r == 0)
+                r = finish_body(t);
         if (r < 0) {
                 txn_free(t);
                 return r;
@@ -160,7 +250,48 @@ int txn_from_profile(const struct profile *p, const struct validate_opts *o, str
         return 0;
 }
 
-int txn_from_generation(struct state *st, struct sysroot *sr, unsigned long to, struct txn **ret)
+/* Adds a key from a record to a rollback plan, with the value it goes back to. */
+static int plan_back(struct txn *t, struct sysroot *sr, const struct rec_key *k, const char *value, char **ret_key)
+{
+        if (has_item(t, k->key))
+                return 0;
+        char *cur = NULL;
+        int r = read_for_plan(sr, k->key, &cur);
+        if (r == -ENOENT && k->dependent)
+                return 0; /* its interface is gone, and with it what there was to restore */
+        if (r < 0)
+                return fail_key(ret_key, k->key, r);
+        r = add_item(t, k->key, cur, value, false, k->dependent);
+        free(cur);
+        return r;
+}
+
+/* The file at `to` is what the first later generation that managed it found. */
+static int plan_file_back(struct txn *t, struct record **later, size_t nl)
+{
+        for (size_t g = 0; g < nl; g++) {
+                const struct record *r = later[g];
+                if (!r->persist)
+                        continue;
+                t->persist = true;
+                t->file_present = r->file_before_present;
+                t->file_meta = r->file_before_meta;
+                t->file_mode = r->file_before_mode;
+                t->file_uid = r->file_before_uid;
+                t->file_gid = r->file_before_gid;
+                if (t->file_present) {
+                        if (!(t->file = malloc(r->file_before_len + 1)))
+                                return -ENOMEM;
+                        memcpy(t->file, r->file_before, r->file_before_len);
+                        t->file[r->file_before_len] = '\0';
+                        t->file_len = r->file_before_len;
+                }
+                break;
+        }
+        return 0;
+}
+
+int txn_from_generation(struct state *st, struct sysroot *sr, unsigned long to, struct txn **ret, char **ret_key)
 {
         unsigned long *ids;
         size_t n;
@@ -176,67 +307,37 @@ int txn_from_generation(struct state *st, struct sysroot *sr, unsigned long to, 
         }
         struct txn *t = calloc(1, sizeof(*t));
         struct record *base = NULL;
-        if (!t || !(t->profile = str_printf("rollback to generation %lu", to))) {
-                free(t);
-                free(ids);
-                return -ENOMEM;
-        }
-        if (to > 0 && (r = state_generation_read(st, to, &base)) < 0)
-                goto out;
-
-        /* The value each key had at generation `to`: its value there, or, for keys first managed
-         * later, the value before the first later generation that touched them. */
         struct record **later = calloc(n, sizeof(*later));
         size_t nl = 0;
-        if (!later) {
+        if (!t || !later || !(t->profile = str_printf("rollback to generation %lu", to))) {
                 r = -ENOMEM;
                 goto out;
         }
+        if (to > 0 && (r = state_generation_read(st, to, &base)) < 0)
+                goto out;
         for (size_t i = 0; i < n && r == 0; i++)
                 if (ids[i] > to && (r = state_generation_read(st, ids[i], &later[nl])) == 0)
                         nl++;
-        for (size_t k = 0; base && k < base->n_keys && r == 0; k++) {
-                char *cur = NULL;
-                if (sysroot_read_sysctl(sr, base->keys[k].key, &cur) == 0)
-                        r = add_item(t, base->keys[k].key, cur, base->keys[k].after, false);
-                free(cur);
-        }
+
+        /* The value each key had at generation `to`: its value there, or, for keys first managed
+         * later, the value before the first later generation that touched them. */
+        for (size_t k = 0; base && k < base->n_keys && r == 0; k++)
+                r = plan_back(t, sr, &base->keys[k], base->keys[k].after, ret_key);
         for (size_t g = 0; g < nl && r == 0; g++)
-                for (size_t k = 0; k < later[g]->n_keys && r == 0; k++) {
-                        const struct rec_key *key = &later[g]->keys[k];
-                        bool have = false;
-                        for (size_t j = 0; j < t->n; j++)
-                                have |= strcmp(t->items[j].key, key->key) == 0;
-                        char *cur = NULL;
-                        if (!have && sysroot_read_sysctl(sr, key->key, &cur) == 0)
-                                r = add_item(t, key->key, cur, key->before, false);
-                        free(cur);
-                }
-        /* The file at `to` is what the first later generation that managed it found. */
-        for (size_t g = 0; g < nl && r == 0; g++)
-                if (later[g]->persist) {
-                        t->persist = true;
-                        t->file_present = later[g]->file_before_present;
-                        if (t->file_present) {
-                                t->file = malloc(later[g]->file_before_len + 1);
-                                if (!t->file)
-                                        r = -ENOMEM;
-                                else {
-                                        memcpy(t->file, later[g]->file_before, later[g]->file_before_len);
-                                        t->file[later[g]->file_before_len] = '\0';
-                                        t->file_len = later[g]->file_before_len;
-                                }
-                        }
-                        break;
-                }
-        if (r == 0 && base && base->hash)
-                t->hash = strdup(base->hash);
+                for (size_t k = 0; k < later[g]->n_keys && r == 0; k++)
+                        r = plan_back(t, sr, &later[g]->keys[k], later[g]->keys[k].before, ret_key);
         if (r == 0)
+                r = plan_file_back(t, later, nl);
+        if (r == 0 && base && base->hash && !(t->hash = strdup(base->hash)))
+                r = -ENOMEM;
+        if (r == 0) {
+                order_propagating(t);
                 order_coupled(t);
+        }
+out:
         for (size_t g = 0; g < nl; g++)
                 record_free(later[g]);
         free(later);
-out:
         record_free(base);
         free(ids);
         if (r < 0) {
@@ -308,7 +409,7 @@ static int write_verify(struct sysroot *sr, const char *key, const char *value, 
         r = sysroot_read_sysctl(sr, key, &back);
         if (r < 0)
                 return r;
-        if (!value_equal(back, value)) {
+        if (!kb_value_equal(key, back, value)) {
                 if (ret_kept)
                         *ret_kept = value_normalize(back);
                 free(back);
@@ -318,7 +419,7 @@ static int write_verify(struct sysroot *sr, const char *key, const char *value, 
         return 0;
 }
 
-/* Puts the persisted file back as the journal found it, if it differs. */
+/* Puts the persisted file back as the journal found it, with its mode and owner, if it differs. */
 static bool restore_file(int dfd, const struct record *j)
 {
         char *cur = NULL;
@@ -329,28 +430,36 @@ static bool restore_file(int dfd, const struct record *j)
         free(cur);
         if (same)
                 return true;
-        if (j->file_before_present)
-                return atomic_replace_at(dfd, TXN_FILE_NAME, j->file_before, j->file_before_len, 0644) == 0;
-        return unlink_sync_at(dfd, TXN_FILE_NAME) == 0;
+        if (!j->file_before_present)
+                return unlink_sync_at(dfd, TXN_FILE_NAME) == 0;
+        if (j->file_before_meta)
+                return atomic_replace_owned_at(dfd, TXN_FILE_NAME, j->file_before, j->file_before_len,
+                                               j->file_before_mode, (long)j->file_before_uid, (long)j->file_before_gid) == 0;
+        return atomic_replace_at(dfd, TXN_FILE_NAME, j->file_before, j->file_before_len, 0644) == 0;
 }
 
-/* Restores keys [0, upto) of the journal, last first, and the file when with_file is set.
- * Returns true when everything is back. */
+static bool restore_key(struct sysroot *sr, const struct rec_key *k, struct txn_failure *f)
+{
+        char *cur = NULL;
+        bool same = sysroot_read_sysctl(sr, k->key, &cur) == 0 && kb_value_equal(k->key, cur, k->before);
+        free(cur);
+        if (same || write_verify(sr, k->key, k->before, "restore", NULL) == 0)
+                return true;
+        left_changed(f, k->key);
+        return false;
+}
+
+/* Restores keys [0, upto) of the journal and, when with_file is set, the file. Keys go back last
+ * first, except that dependents go after every other key: restoring the key that propagated to
+ * them sets them all to one value, and only then can each get its own back. Returns true when
+ * everything is back. */
 static bool restore(struct sysroot *sr, int dfd, const struct record *j, size_t upto, bool with_file, struct txn_failure *f)
 {
         bool ok = true;
-        for (size_t i = upto; i-- > 0;) {
-                char *cur = NULL;
-                if (sysroot_read_sysctl(sr, j->keys[i].key, &cur) == 0 && value_equal(cur, j->keys[i].before)) {
-                        free(cur);
-                        continue;
-                }
-                free(cur);
-                if (write_verify(sr, j->keys[i].key, j->keys[i].before, "restore", NULL) < 0) {
-                        left_changed(f, j->keys[i].key);
-                        ok = false;
-                }
-        }
+        for (int pass = 0; pass < 2; pass++)
+                for (size_t i = upto; i-- > 0;)
+                        if (j->keys[i].dependent == (pass == 1))
+                                ok &= restore_key(sr, &j->keys[i], f);
         if (with_file && (dfd < 0 || !restore_file(dfd, j))) {
                 f->file_left_changed = true;
                 ok = false;
@@ -367,150 +476,214 @@ static enum txn_result undo(struct state *st, struct sysroot *sr, int dfd, const
         return TXN_ROLLED_BACK;
 }
 
+/* One txn_commit in progress. */
+struct commit {
+        struct state *st;
+        struct sysroot *sr;
+        struct txn *t;
+        struct txn_failure *fail;
+        int dfd;                 /* sysctl.d, -1 when not persisting and absent */
+        char *cur, *file;        /* the persisted file now, and as the transaction leaves it */
+        size_t cur_len, file_len;
+        bool cur_present, file_present, file_write;
+        struct record j;         /* the journal; borrows cur, file and the txn's strings */
+};
+
+/* Reads the persisted file as it is, with its mode and owner for a rollback to restore. */
+static int commit_read_file(struct commit *c)
+{
+        int r = c->dfd >= 0 ? txn_read_file(c->dfd, &c->cur, &c->cur_len) : -ENOENT;
+        if (r < 0 && r != -ENOENT)
+                return fail_at(c->fail, NULL, r, strdup(r == -ELOOP ? "the persisted file is a symlink; twtune will "
+                                                                      "not follow or replace it"
+                                                                    : "cannot read the persisted file"));
+        c->cur_present = r == 0;
+        struct stat st;
+        if (c->cur_present && fstatat(c->dfd, TXN_FILE_NAME, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+                c->j.file_before_meta = true;
+                c->j.file_before_mode = st.st_mode & 07777;
+                c->j.file_before_uid = st.st_uid;
+                c->j.file_before_gid = st.st_gid;
+        }
+        return 0;
+}
+
+/* The file the transaction leaves, and whether it must be written at all. */
+static int commit_plan_file(struct commit *c)
+{
+        struct txn *t = c->t;
+        c->file_present = t->render || t->file_present;
+        if (t->render) {
+                if (!(c->file = txn_render_file(t->profile, t->body, t->hash, c->j.generation, &c->file_len)))
+                        return -ENOMEM;
+        } else if (t->file_present) {
+                if (!(c->file = malloc(t->file_len + 1)))
+                        return -ENOMEM;
+                memcpy(c->file, t->file, t->file_len);
+                c->file_len = t->file_len;
+        }
+        if (!t->persist)
+                c->file_write = false;
+        else if (t->render)
+                c->file_write = !c->cur_present || strcmp(txn_file_body(c->cur), t->body) != 0;
+        else
+                c->file_write = c->cur_present != c->file_present ||
+                                (c->file_present && (c->cur_len != c->file_len || memcmp(c->cur, c->file, c->file_len) != 0));
+        return 0;
+}
+
+static int add_record_key(struct record *r, const struct txn_item *it, bool written)
+{
+        return (it->dependent ? record_add_dependent : record_add_key)(r, it->key, it->before, it->after, written);
+}
+
+/* 1. The journal: enough to undo everything below, on disk before anything changes. */
+static int commit_journal(struct commit *c)
+{
+        struct record *j = &c->j;
+        j->profile = c->t->profile;
+        j->hash = c->t->hash;
+        j->persist = c->file_write;
+        j->file_before_present = c->cur_present;
+        j->file_before = c->cur;
+        j->file_before_len = c->cur_len;
+        j->file_present = c->file_present;
+        j->file = c->file;
+        j->file_len = c->file_len;
+        int r = 0;
+        for (size_t i = 0; i < c->t->n && r == 0; i++)
+                if (c->t->items[i].write)
+                        r = add_record_key(j, &c->t->items[i], true);
+        if (r == 0 && (r = state_journal_write(c->st, j)) == 0)
+                r = fault_point("journal");
+        if (r < 0 && r != -ENOMEM) {
+                /* A journal renamed into place before a failed fsync must not be replayed later. */
+                state_journal_remove(c->st);
+                fail_at(c->fail, NULL, r, strdup("cannot write the journal"));
+        }
+        return r;
+}
+
+/* 2. The live keys, in order, each read back. Returns true when all are set. */
+static bool commit_keys(struct commit *c, enum txn_result *ret)
+{
+        for (size_t i = 0; i < c->j.n_keys; i++) {
+                char *kept = NULL;
+                int r = write_verify(c->sr, c->j.keys[i].key, c->j.keys[i].after, "write", &kept);
+                if (r < 0) {
+                        fail_at(c->fail, c->j.keys[i].key, r, kept ? str_printf("the kernel kept '%s'", kept) : NULL);
+                        free(kept);
+                        /* The failed key too: a vector write can stop half way. */
+                        *ret = undo(c->st, c->sr, c->dfd, &c->j, i + 1, false, c->fail);
+                        return false;
+                }
+        }
+        return true;
+}
+
+/* 3. The persisted file: rendered, or restored with its recorded mode and owner. */
+static bool commit_persist(struct commit *c, enum txn_result *ret)
+{
+        if (!c->file_write)
+                return true;
+        const struct txn *t = c->t;
+        int r = fault_point("persist");
+        if (r == 0 && !c->file_present)
+                r = unlink_sync_at(c->dfd, TXN_FILE_NAME);
+        else if (r == 0 && !t->render && t->file_meta)
+                r = atomic_replace_owned_at(c->dfd, TXN_FILE_NAME, c->file, c->file_len, t->file_mode,
+                                            (long)t->file_uid, (long)t->file_gid);
+        else if (r == 0)
+                r = atomic_replace_at(c->dfd, TXN_FILE_NAME, c->file, c->file_len, 0644);
+        if (r < 0) {
+                fail_at(c->fail, NULL, r, strdup("cannot persist the settings"));
+                *ret = undo(c->st, c->sr, c->dfd, &c->j, c->j.n_keys, true, c->fail);
+                return false;
+        }
+        fault_point("persisted");
+        return true;
+}
+
+/* 4. The generation: once it is on disk the transaction is committed. */
+static bool commit_record(struct commit *c, enum txn_result *ret)
+{
+        struct record g = c->j;
+        g.is_journal = false;
+        g.persist = c->t->persist;
+        g.file_present = c->file_write ? c->file_present : c->cur_present;
+        g.file = c->file_write ? c->file : c->cur;
+        g.file_len = c->file_write ? c->file_len : c->cur_len;
+        g.keys = NULL;
+        g.n_keys = 0;
+        int r = 0;
+        for (size_t i = 0; i < c->t->n && r == 0; i++)
+                r = add_record_key(&g, &c->t->items[i], c->t->items[i].write);
+        if (r == 0)
+                r = fault_point("generation");
+        if (r == 0)
+                r = state_generation_write(c->st, &g);
+        if (r == 0) /* as if the record landed but its directory fsync failed */
+                r = fault_point("recorded");
+        record_clear_keys(&g);
+        if (r == 0)
+                return true;
+        fail_at(c->fail, NULL, r, strdup("cannot record the generation"));
+        /* A record renamed into place before a failed directory fsync must go before the undo,
+         * or history and verify would show a generation that was rolled back. If it cannot be
+         * removed, the transaction stands as committed and the journal stays: recover sees the
+         * generation and keeps it, so live values, file and history still agree. */
+        if (r != -EEXIST && state_generation_remove(c->st, c->j.generation) < 0) {
+                for (size_t i = 0; i < c->j.n_keys; i++)
+                        left_changed(c->fail, c->j.keys[i].key);
+                c->fail->file_left_changed = c->file_write;
+                *ret = TXN_RESTORE_FAILED;
+                return false;
+        }
+        *ret = undo(c->st, c->sr, c->dfd, &c->j, c->j.n_keys, c->file_write, c->fail);
+        return false;
+}
+
 int txn_commit(struct state *st, struct sysroot *sr, struct txn *t, struct txn_failure *fail, enum txn_result *ret)
 {
         *fail = (struct txn_failure){0};
-        struct record j = {.is_journal = true, .time = (long long)time(NULL)};
-        char *cur = NULL, *file = NULL, *kept = NULL;
-        size_t cur_len = 0, file_len = 0;
+        struct commit c = {.st = st, .sr = sr, .t = t, .fail = fail, .j = {.is_journal = true, .time = (long long)time(NULL)}};
         unsigned long *ids = NULL;
         size_t n_ids = 0;
-        int dfd = -1, r;
+        int r;
 
-        dfd = sysroot_open_dir(sr, SYSROOT_SYSCTL_D, t->persist);
-        if (dfd < 0 && t->persist) {
-                r = fail_at(fail, NULL, dfd, strdup("cannot open the sysctl.d directory"));
+        c.dfd = sysroot_open_dir(sr, SYSROOT_SYSCTL_D, t->persist);
+        if (c.dfd < 0 && t->persist) {
+                r = fail_at(fail, NULL, c.dfd, strdup("cannot open the sysctl.d directory"));
                 goto out;
         }
-        r = dfd >= 0 ? txn_read_file(dfd, &cur, &cur_len) : -ENOENT;
-        if (r < 0 && r != -ENOENT) {
-                fail_at(fail, NULL, r, strdup(r == -ELOOP ? "the persisted file is a symlink; twtune will not follow or replace it"
-                                                          : "cannot read the persisted file"));
+        if ((r = commit_read_file(&c)) < 0)
                 goto out;
-        }
-        bool cur_present = r == 0;
         if ((r = state_generations(st, &ids, &n_ids)) < 0) {
                 fail_at(fail, NULL, r, strdup("cannot list the generations in the state directory"));
                 goto out;
         }
-        unsigned long gen = n_ids ? ids[n_ids - 1] + 1 : 1;
-
-        bool file_present = t->render || t->file_present;
-        if (t->render) {
-                if (!(file = txn_render_file(t->profile, t->body, t->hash, gen, &file_len))) {
-                        r = -ENOMEM;
-                        goto out;
-                }
-        } else if (t->file_present) {
-                file = malloc(t->file_len + 1);
-                if (!file) {
-                        r = -ENOMEM;
-                        goto out;
-                }
-                memcpy(file, t->file, t->file_len);
-                file_len = t->file_len;
-        }
-        bool file_write;
-        if (!t->persist)
-                file_write = false;
-        else if (t->render)
-                file_write = !cur_present || strcmp(txn_file_body(cur), t->body) != 0;
-        else
-                file_write = cur_present != file_present ||
-                             (file_present && (cur_len != file_len || memcmp(cur, file, file_len) != 0));
-        size_t n_writes = txn_count_writes(t);
-        if (n_writes == 0 && !file_write) {
+        c.j.generation = n_ids ? ids[n_ids - 1] + 1 : 1;
+        if ((r = commit_plan_file(&c)) < 0)
+                goto out;
+        if (txn_count_writes(t) == 0 && !c.file_write) {
                 *ret = TXN_UNCHANGED;
-                r = 0;
                 goto out;
         }
-
-        /* 1. The journal: enough to undo everything below, on disk before anything changes. */
-        j.generation = gen;
-        j.profile = t->profile;
-        j.hash = t->hash;
-        j.persist = file_write;
-        j.file_before_present = cur_present;
-        j.file_before = cur;
-        j.file_before_len = cur_len;
-        j.file_present = file_present;
-        j.file = file;
-        j.file_len = file_len;
-        for (size_t i = 0; i < t->n; i++)
-                if (t->items[i].write && (r = record_add_key(&j, t->items[i].key, t->items[i].before, t->items[i].after, true)) < 0)
-                        goto out;
-        if ((r = state_journal_write(st, &j)) < 0) {
-                fail_at(fail, NULL, r, strdup("cannot write the journal"));
+        if ((r = commit_journal(&c)) < 0)
                 goto out;
+        if (commit_keys(&c, ret) && commit_persist(&c, ret) && commit_record(&c, ret)) {
+                fault_point("commit");
+                state_journal_remove(st); /* if this fails, recovery sees the generation and just drops it */
+                t->generation = c.j.generation;
+                *ret = TXN_COMMITTED;
         }
-        if ((r = fault_point("journal")) < 0) {
-                state_journal_remove(st);
-                fail_at(fail, NULL, r, strdup("cannot write the journal"));
-                goto out;
-        }
-
-        /* 2. The live keys, in order, each read back. */
-        for (size_t i = 0; i < j.n_keys; i++) {
-                r = write_verify(sr, j.keys[i].key, j.keys[i].after, "write", &kept);
-                if (r < 0) {
-                        fail_at(fail, j.keys[i].key, r, kept ? str_printf("the kernel kept '%s'", kept) : NULL);
-                        /* The failed key too: a vector write can stop half way. */
-                        *ret = undo(st, sr, dfd, &j, i + 1, false, fail);
-                        r = 0;
-                        goto out;
-                }
-        }
-
-        /* 3. The persisted file. */
-        if (file_write) {
-                r = fault_point("persist");
-                if (r == 0)
-                        r = file_present ? atomic_replace_at(dfd, TXN_FILE_NAME, file, file_len, 0644)
-                                         : unlink_sync_at(dfd, TXN_FILE_NAME);
-                if (r < 0) {
-                        fail_at(fail, NULL, r, strdup("cannot persist the settings"));
-                        *ret = undo(st, sr, dfd, &j, j.n_keys, true, fail);
-                        r = 0;
-                        goto out;
-                }
-                fault_point("persisted");
-        }
-
-        /* 4. The generation: from here on the transaction is committed. */
-        struct record g = j;
-        g.is_journal = false;
-        g.persist = t->persist;
-        g.file_present = file_write ? file_present : cur_present;
-        g.file = file_write ? file : cur;
-        g.file_len = file_write ? file_len : cur_len;
-        g.keys = NULL;
-        g.n_keys = 0;
-        for (size_t i = 0; i < t->n && r == 0; i++)
-                r = record_add_key(&g, t->items[i].key, t->items[i].before, t->items[i].after, t->items[i].write);
-        if (r == 0)
-                r = fault_point("generation");
-        if (r == 0)
-                r = state_generation_write(st, &g);
-        record_clear_keys(&g);
-        if (r < 0) {
-                fail_at(fail, NULL, r, strdup("cannot record the generation"));
-                *ret = undo(st, sr, dfd, &j, j.n_keys, file_write, fail);
-                r = 0;
-                goto out;
-        }
-        fault_point("commit");
-        state_journal_remove(st); /* if this fails, recovery sees the generation and just drops it */
-        t->generation = gen;
-        *ret = TXN_COMMITTED;
-        r = 0;
 out:
-        record_clear_keys(&j);
-        free(kept);
-        free(cur);
-        free(file);
+        record_clear_keys(&c.j);
+        free(c.cur);
+        free(c.file);
         free(ids);
-        if (dfd >= 0)
-                close(dfd);
+        if (c.dfd >= 0)
+                close(c.dfd);
         return r;
 }
 

@@ -24,6 +24,8 @@ struct txn_item {
         char *after;   /* value the transaction leaves */
         bool write;    /* before and after differ */
         bool optional; /* persisted with systemd's '-' prefix */
+        bool dependent; /* set by the kernel along with another key (kb_propagation); not persisted,
+                         * recorded so that undo and rollback restore it */
 };
 
 struct txn {
@@ -38,6 +40,9 @@ struct txn {
         bool file_present;
         char *file;
         size_t file_len;
+        bool file_meta;          /* a restored file gets back this mode and owner */
+        unsigned file_mode;
+        unsigned long file_uid, file_gid;
         char *hash;              /* SHA-256 of body */
         unsigned long generation; /* set by txn_commit when it commits */
 };
@@ -54,13 +59,16 @@ struct txn_failure {
 };
 
 /* Plans the profile against the live values below sr: the after-value of each active setting
- * (at_least/at_most bound the current value), optional absent keys left out, coupled keys
- * ordered so that each write is valid. The profile must have no error findings. */
+ * (at_least/at_most bound the current value), optional absent keys left out, keys the kernel
+ * propagates to others (kb_propagation) first, then coupled keys ordered so that each write is
+ * valid, then the keys a propagating write changes, as dependents. The profile must have no error
+ * findings. On a failure to read a key, *ret_key (if given) names it. */
 int txn_from_profile(const struct profile *p, const struct validate_opts *o, struct sysroot *sr, bool persist,
-                     struct txn **ret);
+                     struct txn **ret, char **ret_key);
 /* Plans going back to generation `to` (0: before twtune's first apply). -ENOENT: no such
- * generation or nothing applied yet. */
-int txn_from_generation(struct state *st, struct sysroot *sr, unsigned long to, struct txn **ret);
+ * generation or nothing applied yet. Every key is read: one that cannot be read fails the plan
+ * (naming it in *ret_key), except a dependent that no longer exists (its interface is gone). */
+int txn_from_generation(struct state *st, struct sysroot *sr, unsigned long to, struct txn **ret, char **ret_key);
 size_t txn_count_writes(const struct txn *t);
 void txn_free(struct txn *t);
 

@@ -118,3 +118,34 @@ int portlist_parse(const char *s, unsigned lo, unsigned hi, unsigned long *ret_i
                 *ret_in_range = in;
         return 0;
 }
+
+/* Marks the ports of a list in a 65536-bit set; -EINVAL or -ERANGE as portlist_parse. */
+static int portlist_bits(const char *s, unsigned char *bits)
+{
+        int r = portlist_parse(s, 0, 0, NULL);
+        if (r < 0)
+                return r;
+        for (const char *p = s; *p;) {
+                char *end;
+                long a = strtol(p, &end, 10), b = a;
+                if (*end == '-')
+                        b = strtol(end + 1, &end, 10);
+                for (long x = a; x <= b; x++)
+                        bits[x >> 3] |= (unsigned char)(1u << (x & 7));
+                p = *end == ',' ? end + 1 : end;
+        }
+        return 0;
+}
+
+bool portlist_equal(const char *a, const char *b)
+{
+        char *na = value_normalize(a), *nb = value_normalize(b);
+        unsigned char *x = calloc(2, 65536 / 8);
+        bool eq = false;
+        if (na && nb && x && portlist_bits(na, x) == 0 && portlist_bits(nb, x + 65536 / 8) == 0)
+                eq = memcmp(x, x + 65536 / 8, 65536 / 8) == 0;
+        free(x);
+        free(na);
+        free(nb);
+        return eq;
+}

@@ -21,4 +21,8 @@ bool value_equal(const char *a, const char *b);
  * outside 0..65535 or a range running high-low. */
 int portlist_parse(const char *s, unsigned lo, unsigned hi, unsigned long *ret_in_range);
 
+/* Port lists as the kernel means them: the same set of ports, however written ("1000,1001" and
+ * "1000-1001" are equal). False when either does not parse. */
+bool portlist_equal(const char *a, const char *b);
+
 #endif

@@ -1,5 +1,6 @@
 /* Diff statuses against a snapshot target, and snapshot parsing. */
 #include <errno.h>
+#include <sys/stat.h>
 
 #include "diff.h"
 #include "target.h"
@@ -131,9 +132,25 @@ START_TEST(snapshot_parsing)
         ck_assert_int_ge(asprintf(&path, "%s/bad", dir), 0);
         unsigned line = 0;
         t = NULL;
-        ck_assert_int_eq(target_new_snapshot(path, &t, &line), -EINVAL);
+        ck_assert_int_eq(target_new_snapshot(path, &t, &line), -EBADMSG);
         ck_assert_uint_eq(line, 2);
         ck_assert_ptr_null(t);
+        free(path);
+
+        /* A NUL byte would silently end the snapshot: it is an error at its line. */
+        ck_assert_int_ge(asprintf(&path, "%s/nul", dir), 0);
+        FILE *fp = fopen(path, "w");
+        fwrite("a.b = 1\nc.d = 2\0\ne.f = 3\n", 1, 24, fp);
+        fclose(fp);
+        line = 0;
+        ck_assert_int_eq(target_new_snapshot(path, &t, &line), -EBADMSG);
+        ck_assert_uint_eq(line, 2);
+        free(path);
+
+        /* A FIFO is refused without blocking. */
+        ck_assert_int_ge(asprintf(&path, "%s/fifo", dir), 0);
+        ck_assert_int_eq(mkfifo(path, 0600), 0);
+        ck_assert_int_eq(target_new_snapshot(path, &t, &line), -EINVAL);
         free(path);
         ck_assert_int_eq(target_new_snapshot("/nonexistent/snap", &t, NULL), -ENOENT);
         rm_rf(dir);

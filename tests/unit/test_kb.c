@@ -83,11 +83,43 @@ START_TEST(key_facts)
 }
 END_TEST
 
+START_TEST(propagations_sorted_and_sourced)
+{
+        size_t n;
+        const struct kb_propagation *p = kb_propagations(&n);
+        ck_assert_uint_gt(n, 0);
+        for (size_t i = 0; i < n; i++) {
+                if (i)
+                        ck_assert_msg(strcmp(p[i - 1].key, p[i].key) < 0, "propagations not sorted at %s", p[i].key);
+                ck_assert_msg(p[i].source && *p[i].source, "%s: no source", p[i].key);
+                ck_assert_msg(p[i].dependents[0] != NULL, "%s: no dependents", p[i].key);
+                ck_assert_ptr_eq(kb_propagation(p[i].key), &p[i]);
+        }
+        ck_assert_ptr_null(kb_propagation("net.ipv4.tcp_fin_timeout"));
+        ck_assert_ptr_null(kb_propagation("net.ipv4.conf.default.forwarding")); /* observed: does not propagate */
+}
+END_TEST
+
+START_TEST(values_compared_by_type)
+{
+        /* The kernel prints a reserved-port list its own way: "1000,1001" reads back "1000-1001". */
+        ck_assert(kb_value_equal("net.ipv4.ip_local_reserved_ports", "1000,1001", "1000-1001"));
+        ck_assert(kb_value_equal("net.ipv4.ip_local_reserved_ports", "8080,80,443", "80,443,8080"));
+        ck_assert(kb_value_equal("net.ipv4.ip_local_reserved_ports", "", ""));
+        ck_assert(!kb_value_equal("net.ipv4.ip_local_reserved_ports", "1000,1001", "1000-1002"));
+        ck_assert(!kb_value_equal("net.ipv4.ip_local_reserved_ports", "", "80"));
+        ck_assert(!kb_value_equal("net.ipv4.tcp_fin_timeout", "1000,1001", "1000-1001"));
+        ck_assert(kb_value_equal("net.ipv4.tcp_fin_timeout", "0x1e", "30"));
+}
+END_TEST
+
 static Suite *suite(void)
 {
         Suite *s = suite_create("kb");
         TCase *tc = tcase_create("table");
         tcase_add_test(tc, sorted_and_unique);
+        tcase_add_test(tc, propagations_sorted_and_sourced);
+        tcase_add_test(tc, values_compared_by_type);
         tcase_add_test(tc, entries_are_complete);
         tcase_add_test(tc, covers_reference_keys);
         tcase_add_test(tc, key_facts);

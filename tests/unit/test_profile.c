@@ -264,6 +264,111 @@ START_TEST(extends_errors)
 }
 END_TEST
 
+START_TEST(names_are_one_printable_line)
+{
+        /* name and description reach the persisted file's header: a line break there would be a
+         * setting systemd-sysctl applies at boot. */
+        expect_error("name: \"web\\nnet.ipv4.tcp_keepalive_probes = 42\"\nsysctl: {a.b: 1}\n", "bad-text", 1, 7);
+        expect_error("description: \"x\\ry\"\nsysctl: {a.b: 1}\n", "bad-text", 1, 14);
+        expect_error("name: \"\\e[31mred\"\nsysctl: {a.b: 1}\n", "bad-text", 1, 7);
+        expect_error("name: \"a\\u202eb\"\nsysctl: {a.b: 1}\n", "bad-text", 1, 7); /* a bidi override */
+        expect_error("name: \"a\\u2028b\"\nsysctl: {a.b: 1}\n", "bad-text", 1, 7);
+        struct findings f = {0};
+        struct profile *p = NULL;
+        ck_assert_int_eq(parse("name: Serveur web – été\nsysctl: {a.b: 1}\n", &p, &f), 0);
+        ck_assert_uint_eq(findings_count(&f, SEV_ERROR), 0);
+        ck_assert_str_eq(p->name, "Serveur web – été");
+        profile_free(p);
+        findings_release(&f);
+        /* Without a name, the file name stands in, made printable. */
+        ck_assert_int_eq(profile_parse_buffer("sysctl: {a.b: 1}\n", 17, "dir/x\ny.yaml", NULL, &p, &f), 0);
+        ck_assert_str_eq(p->name, "x?y");
+        profile_free(p);
+        findings_release(&f);
+}
+END_TEST
+
+START_TEST(extends_only_profiles)
+{
+        char *d = make_tmpdir();
+        struct findings f = {0};
+        int r;
+        write_file(d, "shadow", "root: $6$hash\n");
+        write_file(d, "secret.yaml", "password: hunter2\n");
+        write_file(d, "base.yaml", "name: base\nsysctl: {a.x: 1}\n");
+
+        write_file(d, "p1.yaml", "extends: [shadow]\nsysctl: {a.x: 1}\n"); /* a name is NAME.yaml */
+        profile_free(load_in(d, "p1.yaml", &f, &r));
+        ck_assert_ptr_nonnull(find_code(&f, "extends-not-found"));
+        findings_release(&f);
+
+        write_file(d, "p2.yaml", "extends: [./shadow]\nsysctl: {a.x: 1}\n");
+        profile_free(load_in(d, "p2.yaml", &f, &r));
+        ck_assert_ptr_nonnull(find_code(&f, "extends-refused"));
+        findings_release(&f);
+
+        char *text;
+        ck_assert_int_ge(asprintf(&text, "extends: [%s/base.yaml]\nsysctl: {a.x: 1}\n", d), 0);
+        write_file(d, "p3.yaml", text);
+        free(text);
+        profile_free(load_in(d, "p3.yaml", &f, &r));
+        const struct finding *x = find_code(&f, "extends-refused");
+        ck_assert_ptr_nonnull(x);
+        ck_assert_uint_eq(x->line, 1);
+        ck_assert_uint_eq(x->column, 11);
+        findings_release(&f);
+        char *path;
+        ck_assert_int_ge(asprintf(&path, "%s/p3.yaml", d), 0);
+        struct profile_opts o = {.allow_absolute_extends = true};
+        struct profile *p = NULL;
+        ck_assert_int_eq(profile_load(path, &o, &p, &f), 0);
+        ck_assert_uint_eq(findings_count(&f, SEV_ERROR), 0);
+        profile_free(p);
+        findings_release(&f);
+        free(path);
+
+        /* A .yaml file that is not a profile: one error at the extends entry, nothing quoted. */
+        write_file(d, "p4.yaml", "extends: [secret.yaml]\nsysctl: {a.x: 1}\n");
+        profile_free(load_in(d, "p4.yaml", &f, &r));
+        x = find_code(&f, "extends-not-profile");
+        ck_assert_ptr_nonnull(x);
+        ck_assert(strstr(x->file, "p4.yaml"));
+        for (size_t i = 0; i < f.n; i++)
+                ck_assert_msg(!strstr(f.v[i].message, "hunter2") && !strstr(f.v[i].message, "password"),
+                              "leaked: %s", f.v[i].message);
+        findings_release(&f);
+        rm_rf(d);
+        free(d);
+}
+END_TEST
+
+START_TEST(buffer_is_a_file_in_cwd)
+{
+        /* A profile from standard input extends profiles beside it, keeps its own name and
+         * positions, and takes neither from its parent. */
+        char *d = make_tmpdir(), *old = getcwd(NULL, 0);
+        write_file(d, "base.yaml", "name: base\nsysctl: {a.x: 1, a.y: 1}\n");
+        ck_assert_int_eq(chdir(d), 0);
+        static const char text[] = "extends: [base]\nsysctl:\n  a.y: 2\n";
+        struct findings f = {0};
+        struct profile *p = NULL;
+        ck_assert_int_eq(profile_parse_buffer(text, strlen(text), "<stdin>", NULL, &p, &f), 0);
+        ck_assert_uint_eq(findings_count(&f, SEV_ERROR), 0);
+        ck_assert_str_eq(p->name, "<stdin>");
+        ck_assert_str_eq(profile_find(p, "a.x")->value, "1");
+        const struct setting *y = profile_find(p, "a.y");
+        ck_assert_str_eq(y->value, "2");
+        ck_assert_str_eq(y->loc.file, "<stdin>");
+        ck_assert_uint_eq(y->loc.line, 3);
+        profile_free(p);
+        findings_release(&f);
+        ck_assert_int_eq(chdir(old), 0);
+        free(old);
+        rm_rf(d);
+        free(d);
+}
+END_TEST
+
 static Suite *suite(void)
 {
         Suite *s = suite_create("profile");
@@ -276,6 +381,9 @@ static Suite *suite(void)
         tcase_add_test(tc, hostile_yaml);
         tcase_add_test(tc, extends_merge);
         tcase_add_test(tc, extends_errors);
+        tcase_add_test(tc, names_are_one_printable_line);
+        tcase_add_test(tc, extends_only_profiles);
+        tcase_add_test(tc, buffer_is_a_file_in_cwd);
         suite_add_tcase(s, tc);
         return s;
 }

@@ -32,8 +32,8 @@ static struct state *open_state(const char *dir, struct sysroot **sr)
 {
         struct state *st = NULL;
         ck_assert_int_eq(sysroot_new(dir, sr), 0);
-        ck_assert_int_eq(state_open(*sr, NULL, false, &st), -ENOENT);
-        ck_assert_int_eq(state_open(*sr, NULL, true, &st), 0);
+        ck_assert_int_eq(state_open(*sr, NULL, false, &st, NULL), -ENOENT);
+        ck_assert_int_eq(state_open(*sr, NULL, true, &st, NULL), 0);
         return st;
 }
 
@@ -44,7 +44,7 @@ static struct record *sample(void)
         r->generation = 7;
         r->time = 1700000000;
         r->profile = strdup("web\tserver\nx"); /* flattened to one line */
-        r->hash = strdup("abc123");
+        r->hash = strdup("2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881");
         r->persist = true;
         r->file_before_present = true;
         r->file_before = strdup("old = 1\n\x01\xff");
@@ -68,7 +68,7 @@ START_TEST(record_round_trip)
         ck_assert_uint_eq(back->generation, 7);
         ck_assert_int_eq(back->time, 1700000000);
         ck_assert_str_eq(back->profile, "web server x");
-        ck_assert_str_eq(back->hash, "abc123");
+        ck_assert_str_eq(back->hash, "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881");
         ck_assert(back->persist);
         ck_assert(back->file_before_present);
         ck_assert_uint_eq(back->file_before_len, r->file_before_len);
@@ -203,7 +203,7 @@ START_TEST(lock_is_exclusive)
         struct sysroot *sr;
         struct state *a = open_state(d, &sr), *b = NULL;
         ck_assert_int_eq(state_lock(a, 0, NULL), 0);
-        ck_assert_int_eq(state_open(sr, NULL, true, &b), 0);
+        ck_assert_int_eq(state_open(sr, NULL, true, &b, NULL), 0);
         pid_t holder = 0;
         ck_assert_int_eq(state_lock(b, 100, &holder), -EWOULDBLOCK);
         ck_assert_int_eq(holder, getpid());
@@ -227,7 +227,7 @@ START_TEST(symlinked_state_dir_refused)
         struct sysroot *sr;
         struct state *st = NULL;
         ck_assert_int_eq(sysroot_new(d, &sr), 0);
-        ck_assert_int_eq(state_open(sr, NULL, true, &st), -ENOTDIR);
+        ck_assert_int_eq(state_open(sr, NULL, true, &st, NULL), -ENOTDIR);
         sysroot_free(sr);
         free(cmd);
         free(p);
@@ -235,6 +235,126 @@ START_TEST(symlinked_state_dir_refused)
         rm_rf(elsewhere);
         free(d);
         free(elsewhere);
+}
+END_TEST
+
+/* Runs a shell command in dir, for chmod and chown on the fake tree. */
+static void sh_in(const char *dir, const char *cmd)
+{
+        char *full;
+        ck_assert_int_ge(asprintf(&full, "cd '%s' && %s", dir, cmd), 0);
+        ck_assert_int_eq(system(full), 0);
+        free(full);
+}
+
+START_TEST(untrusted_state_refused)
+{
+        /* A directory or record another user could have written is never read: its checksum
+         * would be the forger's own. */
+        char *d = make_tmpdir();
+        struct sysroot *sr;
+        struct state *st = open_state(d, &sr), *st2 = NULL;
+        struct record *r = sample(), *back = NULL;
+        r->is_journal = false;
+        r->generation = 1;
+        ck_assert_int_eq(state_generation_write(st, r), 0);
+        state_free(st);
+        char *why = NULL;
+
+        sh_in(d, "chmod 1777 var/lib/twtune");
+        ck_assert_int_eq(state_open(sr, NULL, true, &st2, &why), -EPERM);
+        ck_assert_ptr_nonnull(strstr(why, "writable by group or others (mode 1777)"));
+        free(why);
+        why = NULL;
+        sh_in(d, "chmod 0755 var/lib/twtune && chmod 0770 var/lib/twtune/generations");
+        ck_assert_int_eq(state_open(sr, NULL, false, &st2, &why), -EPERM);
+        ck_assert_ptr_nonnull(strstr(why, "generations/"));
+        free(why);
+        why = NULL;
+        sh_in(d, "chmod 0700 var/lib/twtune/generations");
+        ck_assert_int_eq(state_open(sr, NULL, false, &st2, NULL), 0); /* a root-owned 0755 is fine */
+        sh_in(d, "chmod 0666 var/lib/twtune/generations/1");
+        ck_assert_int_eq(state_generation_read(st2, 1, &back), -EPERM);
+        sh_in(d, "chmod 0600 var/lib/twtune/generations/1");
+        ck_assert_int_eq(state_generation_read(st2, 1, &back), 0);
+        record_free(back);
+        if (geteuid() == 0) {
+                sh_in(d, "chown 1234 var/lib/twtune/generations/1");
+                ck_assert_int_eq(state_generation_read(st2, 1, &back), -EPERM);
+                sh_in(d, "chown 1234 var/lib/twtune");
+                state_free(st2);
+                ck_assert_int_eq(state_open(sr, NULL, false, &st2, &why), -EPERM);
+                ck_assert_ptr_nonnull(strstr(why, "owned by uid 1234"));
+                free(why);
+                st2 = NULL;
+        }
+        state_free(st2);
+        record_free(r);
+        sysroot_free(sr);
+        rm_rf(d);
+        free(d);
+}
+END_TEST
+
+START_TEST(forged_records_refused)
+{
+        /* Records pass the checks a profile would: a valid checksum over a bad key is no excuse. */
+        static const char *const bad_keys[] = {"../../../victim", "//.//.//.victim", "/etc/passwd", "a..b", "net/ipv4/x"};
+        char *d = make_tmpdir();
+        struct sysroot *sr;
+        struct state *st = open_state(d, &sr);
+        for (size_t i = 0; i < sizeof(bad_keys) / sizeof(bad_keys[0]); i++) {
+                struct record *r = sample(), *back = NULL;
+                ck_assert_int_eq(record_add_key(r, bad_keys[i], "1", "2", true), 0);
+                ck_assert_int_eq(state_journal_write(st, r), 0);
+                ck_assert_int_eq(state_journal_read(st, &back), -EBADMSG);
+                record_free(r);
+        }
+        struct record *r = sample(), *back = NULL;
+        ck_assert_int_eq(record_add_key(r, "net.ipv4.tcp_fin_timeout", "1\x1b[31m", "2", true), 0);
+        ck_assert_int_eq(state_journal_write(st, r), 0);
+        ck_assert_int_eq(state_journal_read(st, &back), -EBADMSG);
+        record_free(r);
+
+        /* A generation copied to another number is not that generation; none is ever replaced. */
+        r = sample();
+        r->is_journal = false;
+        r->generation = 1;
+        ck_assert_int_eq(state_generation_write(st, r), 0);
+        ck_assert_int_eq(state_generation_write(st, r), -EEXIST);
+        sh_in(d, "cp -p var/lib/twtune/generations/1 var/lib/twtune/generations/5");
+        ck_assert_int_eq(state_generation_read(st, 5, &back), -EBADMSG);
+        ck_assert_int_eq(state_generation_remove(st, 1), 0);
+        ck_assert_int_eq(state_generation_read(st, 1, &back), -ENOENT);
+        ck_assert_int_eq(state_generation_remove(st, 1), 0); /* gone already is fine */
+        record_free(r);
+        state_free(st);
+        sysroot_free(sr);
+        rm_rf(d);
+        free(d);
+}
+END_TEST
+
+START_TEST(new_parents_are_not_private)
+{
+        /* Only the state directory is private: a /var/lib twtune creates must stay usable by others. */
+        char *d = make_tmpdir();
+        struct sysroot *sr;
+        struct state *st = open_state(d, &sr);
+        char *p;
+        struct stat s;
+        ck_assert_int_ge(asprintf(&p, "%s/var/lib", d), 0);
+        ck_assert_int_eq(stat(p, &s), 0);
+        ck_assert_uint_eq(s.st_mode & 0777, 0755);
+        free(p);
+        ck_assert_int_ge(asprintf(&p, "%s/var/lib/twtune", d), 0);
+        ck_assert_int_eq(stat(p, &s), 0);
+        ck_assert_uint_eq(s.st_mode & 0777, 0700);
+        free(p);
+        state_free(st);
+        sysroot_free(sr);
+        rm_rf(d);
+        free(d);
 }
 END_TEST
 
@@ -248,6 +368,9 @@ static Suite *suite(void)
         tcase_add_test(tc, generations_listed_in_order);
         tcase_add_test(tc, lock_is_exclusive);
         tcase_add_test(tc, symlinked_state_dir_refused);
+        tcase_add_test(tc, untrusted_state_refused);
+        tcase_add_test(tc, forged_records_refused);
+        tcase_add_test(tc, new_parents_are_not_private);
         suite_add_tcase(s, tc);
         return s;
 }

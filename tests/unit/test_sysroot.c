@@ -82,6 +82,66 @@ START_TEST(bad_roots)
 }
 END_TEST
 
+START_TEST(keys_must_be_normal)
+{
+        /* The one layer every access goes through refuses what a forged record might carry. */
+        char *d = make_tmpdir();
+        write_file(d, "proc/sys/net/ipv4/tcp_fin_timeout", "60\n");
+        write_file(d, "victim", "safe\n");
+        struct sysroot *sr;
+        ck_assert_int_eq(sysroot_new(d, &sr), 0);
+        char *v = NULL;
+        static const char *const bad[] = {"net/ipv4/tcp_fin_timeout", "../../victim", "//.//.//.victim", "net..x", "/victim"};
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+                ck_assert_int_eq(sysroot_read_sysctl(sr, bad[i], &v), -EINVAL);
+                ck_assert_int_eq(sysroot_write_sysctl(sr, bad[i], "x"), -EINVAL);
+        }
+        ck_assert_int_eq(sysroot_read_sysctl(sr, "net.ipv4.tcp_fin_timeout", &v), 0);
+        free(v);
+        sysroot_free(sr);
+        rm_rf(d);
+        free(d);
+}
+END_TEST
+
+START_TEST(patterns_expand)
+{
+        char *d = make_tmpdir();
+        const char *ifs[] = {"all", "default", "eth0.100", "lo"};
+        for (size_t i = 0; i < 4; i++) {
+                char *rel;
+                ck_assert_int_ge(asprintf(&rel, "proc/sys/net/ipv4/conf/%s/rp_filter", ifs[i]), 0);
+                write_file(d, rel, "1\n");
+                free(rel);
+        }
+        write_file(d, "proc/sys/net/ipv4/conf/eth9/other", "1\n");
+        struct sysroot *sr;
+        ck_assert_int_eq(sysroot_new(d, &sr), 0);
+        char **keys;
+        size_t n;
+        ck_assert_int_eq(sysroot_expand(sr, "net.ipv4.conf.*.rp_filter", &keys, &n), 0);
+        ck_assert_uint_eq(n, 4);
+        ck_assert_str_eq(keys[0], "net.ipv4.conf.all.rp_filter");
+        ck_assert_str_eq(keys[1], "net.ipv4.conf.default.rp_filter");
+        ck_assert_str_eq(keys[2], "net.ipv4.conf.eth0/100.rp_filter"); /* the dot of a VLAN name */
+        ck_assert_str_eq(keys[3], "net.ipv4.conf.lo.rp_filter");
+        ck_assert_ptr_null(keys[4]);
+        for (size_t i = 0; i < n; i++)
+                free(keys[i]);
+        free(keys);
+        ck_assert_int_eq(sysroot_expand(sr, "net.ipv4.conf.e*.rp_*", &keys, &n), 0);
+        ck_assert_uint_eq(n, 1);
+        free(keys[0]);
+        free(keys);
+        ck_assert_int_eq(sysroot_expand(sr, "net.ipv6.conf.*.forwarding", &keys, &n), 0);
+        ck_assert_uint_eq(n, 0);
+        free(keys);
+        sysroot_free(sr);
+        rm_rf(d);
+        free(d);
+}
+END_TEST
+
 static Suite *suite(void)
 {
         Suite *s = suite_create("sysroot");
@@ -89,6 +149,8 @@ static Suite *suite(void)
         tcase_add_test(tc, reads_below_root);
         tcase_add_test(tc, symlinks_not_followed);
         tcase_add_test(tc, bad_roots);
+        tcase_add_test(tc, keys_must_be_normal);
+        tcase_add_test(tc, patterns_expand);
         suite_add_tcase(s, tc);
         return s;
 }

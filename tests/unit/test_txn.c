@@ -27,7 +27,7 @@ static void setup(struct fix *x)
         write_file(x->dir, "proc/sys/net/ipv4/ip_unprivileged_port_start", "1024\n");
         write_file(x->dir, "proc/sys/net/core/somaxconn", "4096\n");
         ck_assert_int_eq(sysroot_new(x->dir, &x->sr), 0);
-        ck_assert_int_eq(state_open(x->sr, NULL, true, &x->st), 0);
+        ck_assert_int_eq(state_open(x->sr, NULL, true, &x->st, NULL), 0);
         ck_assert_int_eq(state_lock(x->st, 0, NULL), 0);
         fault_reset();
         unsetenv("TWTUNE_FAULT");
@@ -73,7 +73,7 @@ static struct txn *plan(struct fix *x, const char *text)
         ck_assert_int_eq(profile_parse_buffer(text, strlen(text), "p.yaml", NULL, &p, &f), 0);
         struct validate_opts o = {.kernel = KVER(6, 1), .kernel_known = true};
         struct txn *t = NULL;
-        ck_assert_int_eq(txn_from_profile(p, &o, x->sr, true, &t), 0);
+        ck_assert_int_eq(txn_from_profile(p, &o, x->sr, true, &t, NULL), 0);
         profile_free(p);
         findings_release(&f);
         return t;
@@ -279,7 +279,7 @@ START_TEST(rollback_plans)
         txn_free(t);
 
         /* Back to 1: fin_timeout as in 1, keepalive as before 2 touched it, file as in 1. */
-        ck_assert_int_eq(txn_from_generation(x.st, x.sr, 1, &t), 0);
+        ck_assert_int_eq(txn_from_generation(x.st, x.sr, 1, &t, NULL), 0);
         ck_assert_int_eq(commit(&x, t, &fail), TXN_COMMITTED);
         ck_assert_uint_eq(t->generation, 3);
         expect_val(&x, "net.ipv4.tcp_fin_timeout", "30");
@@ -293,15 +293,141 @@ START_TEST(rollback_plans)
         txn_free(t);
 
         /* Back to 0: everything as before twtune, and no file. */
-        ck_assert_int_eq(txn_from_generation(x.st, x.sr, 0, &t), 0);
+        ck_assert_int_eq(txn_from_generation(x.st, x.sr, 0, &t, NULL), 0);
         ck_assert_int_eq(commit(&x, t, &fail), TXN_COMMITTED);
         expect_val(&x, "net.ipv4.tcp_fin_timeout", "60");
         expect_val(&x, "net.ipv4.tcp_keepalive_time", "7200");
         ck_assert(!file_exists(&x, "etc/sysctl.d/99-twtune.conf"));
         txn_free(t);
-        ck_assert_int_eq(txn_from_generation(x.st, x.sr, 9, &t), -ENOENT);
+        ck_assert_int_eq(txn_from_generation(x.st, x.sr, 9, &t, NULL), -ENOENT);
         free(file1);
         free(p);
+        teardown(&x);
+}
+END_TEST
+
+START_TEST(propagated_keys_restored)
+{
+        /* conf.all.forwarding rewrites every interface's forwarding: undo and rollback must give
+         * each its own value back, after the key that propagated. */
+        struct fix x;
+        setup(&x);
+        write_file(x.dir, "proc/sys/net/ipv4/ip_forward", "0\n");
+        const char *ifs[] = {"all", "default", "eth0", "eth1.100"};
+        for (size_t i = 0; i < 4; i++) {
+                char *rel;
+                ck_assert_int_ge(asprintf(&rel, "proc/sys/net/ipv4/conf/%s/forwarding", ifs[i]), 0);
+                write_file(x.dir, rel, i == 3 ? "1\n" : "0\n");
+                free(rel);
+        }
+        const char *prof = "name: f\nsysctl:\n  net.ipv4.tcp_fin_timeout: 30\n  net.ipv4.conf.all.forwarding: 1\n";
+        struct txn *t = plan(&x, prof);
+        ck_assert_str_eq(t->items[0].key, "net.ipv4.conf.all.forwarding"); /* propagating keys first */
+        size_t deps = 0;
+        for (size_t i = 0; i < t->n; i++)
+                deps += t->items[i].dependent;
+        ck_assert_uint_eq(deps, 4); /* ip_forward, default, eth0, eth1.100 (all is the key itself) */
+        ck_assert_ptr_null(strstr(t->body, "eth0")); /* dependents are not persisted */
+        struct txn_failure fail;
+        ck_assert_int_eq(commit(&x, t, &fail), TXN_COMMITTED);
+        txn_free(t);
+        expect_val(&x, "net.ipv4.conf.eth0.forwarding", "1");
+
+        ck_assert_int_eq(txn_from_generation(x.st, x.sr, 0, &t, NULL), 0);
+        ck_assert_str_eq(t->items[0].key, "net.ipv4.conf.all.forwarding");
+        ck_assert_int_eq(commit(&x, t, &fail), TXN_COMMITTED);
+        txn_free(t);
+        expect_val(&x, "net.ipv4.conf.all.forwarding", "0");
+        expect_val(&x, "net.ipv4.conf.eth0.forwarding", "0");
+        expect_val(&x, "net.ipv4.conf.eth1/100.forwarding", "1");
+        expect_val(&x, "net.ipv4.ip_forward", "0");
+
+        /* A failure after the writes undoes the dependents too. */
+        t = plan(&x, prof);
+        fault_reset();
+        setenv("TWTUNE_FAULT", "fail:persist:1", 1);
+        ck_assert_int_eq(commit(&x, t, &fail), TXN_ROLLED_BACK);
+        txn_failure_release(&fail);
+        txn_free(t);
+        expect_val(&x, "net.ipv4.conf.eth0.forwarding", "0");
+        expect_val(&x, "net.ipv4.conf.eth1/100.forwarding", "1");
+        teardown(&x);
+}
+END_TEST
+
+START_TEST(rollback_fails_on_unreadable_key)
+{
+        /* A key that cannot be read is never skipped: rollback would report success and leave it. */
+        struct fix x;
+        setup(&x);
+        struct txn_failure fail;
+        struct txn *t = plan(&x, "name: a\nsysctl:\n  net.ipv4.tcp_fin_timeout: 30\n  net.core.somaxconn: 1024\n");
+        ck_assert_int_eq(commit(&x, t, &fail), TXN_COMMITTED);
+        txn_free(t);
+        char *path;
+        ck_assert_int_ge(asprintf(&path, "%s/proc/sys/net/core/somaxconn", x.dir), 0);
+        ck_assert_int_eq(unlink(path), 0);
+        ck_assert_int_eq(mkdir(path, 0755), 0); /* reads now fail with EISDIR */
+        char *key = NULL;
+        t = NULL;
+        ck_assert_int_eq(txn_from_generation(x.st, x.sr, 0, &t, &key), -EISDIR);
+        ck_assert_ptr_null(t);
+        ck_assert_str_eq(key, "net.core.somaxconn");
+        free(key);
+        expect_val(&x, "net.ipv4.tcp_fin_timeout", "30"); /* nothing was changed */
+        free(path);
+        teardown(&x);
+}
+END_TEST
+
+START_TEST(failed_record_leaves_no_generation)
+{
+        /* The record is in place but its directory fsync failed: the rollback removes it, so
+         * history never lists a generation that was undone. */
+        struct fix x;
+        setup(&x);
+        struct txn *t = plan(&x, three);
+        struct txn_failure fail;
+        setenv("TWTUNE_FAULT", "fail:recorded:1", 1);
+        ck_assert_int_eq(commit(&x, t, &fail), TXN_ROLLED_BACK);
+        txn_failure_release(&fail);
+        txn_free(t);
+        expect_val(&x, "net.ipv4.tcp_fin_timeout", "60");
+        ck_assert(!file_exists(&x, "var/lib/twtune/generations/1"));
+        ck_assert(!file_exists(&x, "var/lib/twtune/journal"));
+        ck_assert(!file_exists(&x, "etc/sysctl.d/99-twtune.conf"));
+        teardown(&x);
+}
+END_TEST
+
+START_TEST(rollback_restores_file_mode_and_owner)
+{
+        struct fix x;
+        setup(&x);
+        write_file(x.dir, "etc/sysctl.d/99-twtune.conf", "# by hand\nnet.ipv4.tcp_fin_timeout = 50\n");
+        char *path;
+        ck_assert_int_ge(asprintf(&path, "%s/etc/sysctl.d/99-twtune.conf", x.dir), 0);
+        ck_assert_int_eq(chmod(path, 0640), 0);
+        bool root = geteuid() == 0;
+        if (root)
+                ck_assert_int_eq(chown(path, 1234, 4321), 0);
+        struct txn_failure fail;
+        struct txn *t = plan(&x, three);
+        ck_assert_int_eq(commit(&x, t, &fail), TXN_COMMITTED);
+        txn_free(t);
+        struct stat st;
+        ck_assert_int_eq(stat(path, &st), 0);
+        ck_assert_uint_eq(st.st_mode & 07777, 0644);
+        ck_assert_int_eq(txn_from_generation(x.st, x.sr, 0, &t, NULL), 0);
+        ck_assert_int_eq(commit(&x, t, &fail), TXN_COMMITTED);
+        txn_free(t);
+        ck_assert_int_eq(stat(path, &st), 0);
+        ck_assert_uint_eq(st.st_mode & 07777, 0640);
+        if (root) {
+                ck_assert_uint_eq(st.st_uid, 1234);
+                ck_assert_uint_eq(st.st_gid, 4321);
+        }
+        free(path);
         teardown(&x);
 }
 END_TEST
@@ -358,6 +484,10 @@ static Suite *suite(void)
         tcase_add_test(tc, coupled_keys_ordered);
         tcase_add_test(tc, rollback_plans);
         tcase_add_test(tc, symlinks_not_followed);
+        tcase_add_test(tc, propagated_keys_restored);
+        tcase_add_test(tc, rollback_fails_on_unreadable_key);
+        tcase_add_test(tc, failed_record_leaves_no_generation);
+        tcase_add_test(tc, rollback_restores_file_mode_and_owner);
         suite_add_tcase(s, tc);
         return s;
 }
