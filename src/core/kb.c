@@ -1,9 +1,11 @@
 #include "kb.h"
 
+#include <fnmatch.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "key.h"
 #include "util.h"
 #include "value.h"
 
@@ -382,4 +384,19 @@ const struct kb_propagation *kb_propagations(size_t *ret_n)
 {
         *ret_n = ELEMENTSOF(propagations);
         return propagations;
+}
+
+bool kb_propagation_covers(const struct kb_propagation *p, const char *key)
+{
+        /* In path form '*' cannot run across components (FNM_PATHNAME), and an interface's own
+         * dot ("eth0.100") is a character of its component. */
+        char *path = key_to_path(key);
+        bool hit = false;
+        for (size_t i = 0; path && !hit && i < ELEMENTSOF(p->dependents) && p->dependents[i]; i++) {
+                char *pat = key_to_path(p->dependents[i]);
+                hit = pat && fnmatch(pat, path, FNM_PATHNAME) == 0;
+                free(pat);
+        }
+        free(path);
+        return hit;
 }

@@ -67,6 +67,8 @@ struct kb_propagation {
 /* The propagation of key, or NULL; the table is sorted and sourced like the entries. */
 const struct kb_propagation *kb_propagation(const char *key);
 const struct kb_propagation *kb_propagations(size_t *ret_n);
+/* Whether writing p->key changes key (one of its dependents' patterns matches it). */
+bool kb_propagation_covers(const struct kb_propagation *p, const char *key);
 const struct kb_entry *kb_entries(size_t *ret_n);
 const char *kb_type_name(enum kb_type t);
 

@@ -149,6 +149,21 @@ static void order_propagating(struct txn *t)
                 }
 }
 
+/* A key after a propagating write does not keep the value read when planning: the write gives it
+ * the propagated value first. So it must be written whenever its own value differs from that. */
+static void mark_clobbered(struct txn *t)
+{
+        for (size_t i = 0; i < t->n; i++) {
+                const struct kb_propagation *pr = kb_propagation(t->items[i].key);
+                if (!pr || !t->items[i].write)
+                        continue;
+                for (size_t k = i + 1; k < t->n; k++)
+                        if (!t->items[k].write && kb_propagation_covers(pr, t->items[k].key) &&
+                            !kb_value_equal(t->items[k].key, t->items[k].after, t->items[i].after))
+                                t->items[k].write = true;
+        }
+}
+
 /* Adds, as dependents, the live keys a propagating write will change, with the value it gives
  * them, so that undo and rollback can restore what the kernel changed behind the profile. */
 static int add_dependents(struct txn *t, struct sysroot *sr, char **ret_key)
@@ -238,6 +253,7 @@ int txn_from_profile(const struct profile *p, const struct validate_opts *o, str
         if (r == 0) {
                 order_propagating(t);
                 order_coupled(t);
+                mark_clobbered(t);
                 r = add_dependents(t, sr, ret_key);
         }
         if (r == 0)
@@ -333,6 +349,7 @@ int txn_from_generation(struct state *st, struct sysroot *sr, unsigned long to, 
         if (r == 0) {
                 order_propagating(t);
                 order_coupled(t);
+                mark_clobbered(t);
         }
 out:
         for (size_t g = 0; g < nl; g++)
