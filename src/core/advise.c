@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,32 +29,63 @@ static long long sysctl_int(struct sysroot *sr, const char *key)
         return r == 0 ? x : ADVISE_UNKNOWN;
 }
 
+/* A counter's value as the kernel prints it (%lu): decimal digits only, else ADVISE_UNKNOWN.
+ * A value past LLONG_MAX saturates there, as strtoll did, rather than overflowing. */
+static long long parse_counter(const char *p, size_t n)
+{
+        if (n == 0)
+                return ADVISE_UNKNOWN;
+        long long v = 0;
+        for (size_t i = 0; i < n; i++) {
+                if (p[i] < '0' || p[i] > '9')
+                        return ADVISE_UNKNOWN;
+                int d = p[i] - '0';
+                v = v > (LLONG_MAX - d) / 10 ? LLONG_MAX : v * 10 + d;
+        }
+        return v;
+}
+
 /* A counter from /proc/net/netstat, whose sections come in pairs of lines: "TcpExt: names..."
- * then "TcpExt: values...". */
+ * then "TcpExt: values...". Both lines are walked only up to their newline or the NUL, so a
+ * pair cut short anywhere gives ADVISE_UNKNOWN, as does a name without a value. */
 static long long netstat_counter(const char *text, const char *section, const char *name)
 {
-        size_t sl = strlen(section);
-        for (const char *line = text; line && *line;) {
+        size_t sl = strlen(section), want = strlen(name);
+        for (const char *line = text; *line;) {
                 const char *next = strchr(line, '\n');
-                if (strncmp(line, section, sl) == 0 && line[sl] == ':' && next && strncmp(next + 1, section, sl) == 0) {
-                        const char *names = line + sl + 1, *values = next + 1 + sl + 1;
-                        const char *vend = strchr(values, '\n');
+                if (!next)
+                        break; /* a names line with no values line after it */
+                const char *values = next + 1;
+                /* line[sl] and values[sl] are read only once the sl bytes before them matched. */
+                if (strncmp(line, section, sl) == 0 && line[sl] == ':' && strncmp(values, section, sl) == 0 &&
+                    values[sl] == ':') {
+                        const char *names = line + sl + 1;
+                        values += sl + 1;
                         for (;;) {
                                 names += strspn(names, " ");
                                 values += strspn(values, " ");
-                                size_t nl = strcspn(names, " \n");
-                                if (nl == 0 || (vend && values >= vend))
+                                size_t nl = strcspn(names, " \n"), vl = strcspn(values, " \n");
+                                if (nl == 0)
                                         break;
-                                if (nl == strlen(name) && strncmp(names, name, nl) == 0)
-                                        return strtoll(values, NULL, 10);
+                                if (nl == want && strncmp(names, name, nl) == 0)
+                                        return parse_counter(values, vl);
                                 names += nl;
-                                values += strcspn(values, " \n");
+                                values += vl; /* stays on its newline or NUL once the values run out */
                         }
                         return ADVISE_UNKNOWN;
                 }
-                line = next ? next + 1 : NULL;
+                line = next + 1;
         }
         return ADVISE_UNKNOWN;
+}
+
+void advise_parse_netstat(const char *text, struct advise_input *in)
+{
+        in->listen_overflows = netstat_counter(text, "TcpExt", "ListenOverflows");
+        in->listen_drops = netstat_counter(text, "TcpExt", "ListenDrops");
+        in->tw_overflow = netstat_counter(text, "TcpExt", "TCPTimeWaitOverflow");
+        in->reqq_full_drop = netstat_counter(text, "TcpExt", "TCPReqQFullDrop");
+        in->syncookies_sent = netstat_counter(text, "TcpExt", "SyncookiesSent");
 }
 
 int advise_collect(struct sysroot *sr, const struct sockstats *stats, struct advise_input *in)
@@ -79,13 +111,10 @@ int advise_collect(struct sysroot *sr, const struct sockstats *stats, struct adv
         const char *root = sysroot_path(sr);
         char *path = str_printf("%s/proc/net/netstat", strcmp(root, "/") == 0 ? "" : root);
         char *text = NULL;
-        if (path && read_file_at(AT_FDCWD, path, 1 << 20, &text, NULL) == 0) {
-                in->listen_overflows = netstat_counter(text, "TcpExt", "ListenOverflows");
-                in->listen_drops = netstat_counter(text, "TcpExt", "ListenDrops");
-                in->tw_overflow = netstat_counter(text, "TcpExt", "TCPTimeWaitOverflow");
-                in->reqq_full_drop = netstat_counter(text, "TcpExt", "TCPReqQFullDrop");
-                in->syncookies_sent = netstat_counter(text, "TcpExt", "SyncookiesSent");
-        }
+        size_t len;
+        /* A NUL is not kernel output: the counters stay unknown rather than come from a prefix. */
+        if (path && read_file_at(AT_FDCWD, path, 1 << 20, &text, &len) == 0 && strlen(text) == len)
+                advise_parse_netstat(text, in);
         free(text);
         free(path);
         return 0;
@@ -148,6 +177,20 @@ static void remedy(struct advice *a, const char *key, enum remedy_op op, const c
 static const char NOT_FOR_TIME_WAIT[] =
         "tcp_fin_timeout (it bounds FIN_WAIT2, not TIME_WAIT, which lasts 60 s), tcp_tw_recycle (removed in 4.12; "
         "it broke clients behind NAT), lowering tcp_max_tw_buckets (sockets then skip TIME_WAIT)";
+
+/* Twice v, or floor when that is more. The sysctls behind v are read from a --root, which can
+ * hold any 64-bit number: saturate rather than overflow. */
+static long long doubled_at_least(long long v, long long floor)
+{
+        long long d = v > LLONG_MAX / 2 ? LLONG_MAX : v < LLONG_MIN / 2 ? LLONG_MIN : v * 2;
+        return d > floor ? d : floor;
+}
+
+/* n * 10 >= cap * 9, for cap > 0, without computing cap * 9 (cap is a sysctl: see above). */
+static bool nearly_full(unsigned long n, long long cap)
+{
+        return cap > 0 && (unsigned long long)n >= (unsigned long long)(cap - cap / 10);
+}
 
 static bool is_loopback(const struct remote *r)
 {
@@ -216,7 +259,7 @@ int advise(const struct advise_input *in, struct advice **ret, size_t *ret_n)
                          in->reqq_full_drop, in->max_syn_backlog, in->syncookies);
                 if (in->max_syn_backlog != ADVISE_UNKNOWN)
                         remedy(a, "net.ipv4.tcp_max_syn_backlog", REMEDY_AT_LEAST, "%lld",
-                               in->max_syn_backlog * 2 > 8192 ? in->max_syn_backlog * 2 : 8192);
+                               doubled_at_least(in->max_syn_backlog, 8192));
                 if (in->syncookies == 0)
                         remedy(a, "net.ipv4.tcp_syncookies", REMEDY_SET, "1");
         }
@@ -228,8 +271,7 @@ int advise(const struct advise_input *in, struct advice **ret, size_t *ret_n)
                 evidence(&l, a, "TcpExt ListenOverflows %lld, ListenDrops %lld since boot; net.core.somaxconn %lld",
                          in->listen_overflows, in->listen_drops, in->somaxconn);
                 if (in->somaxconn != ADVISE_UNKNOWN)
-                        remedy(a, "net.core.somaxconn", REMEDY_AT_LEAST, "%lld",
-                               in->somaxconn * 2 > 8192 ? in->somaxconn * 2 : 8192);
+                        remedy(a, "net.core.somaxconn", REMEDY_AT_LEAST, "%lld", doubled_at_least(in->somaxconn, 8192));
         }
         if (in->syncookies_sent > 0)
                 evidence(&l,
@@ -238,7 +280,7 @@ int advise(const struct advise_input *in, struct advice **ret, size_t *ret_n)
                              in->syncookies_sent),
                          "TcpExt SyncookiesSent %lld since boot", in->syncookies_sent);
 
-        bool tw_full = in->max_tw_buckets > 0 && (long long)tw * 10 >= in->max_tw_buckets * 9;
+        bool tw_full = nearly_full(tw, in->max_tw_buckets);
         if (in->tw_overflow > 0 || tw_full) {
                 a = add(&l, SEV_WARNING, "tw-bucket-overflow", NULL,
                         "the TIME_WAIT table %s: closing sockets skip TIME_WAIT, losing its protection against stray "
@@ -248,7 +290,7 @@ int advise(const struct advise_input *in, struct advice **ret, size_t *ret_n)
                          in->tw_overflow, tw, in->max_tw_buckets);
                 if (in->max_tw_buckets != ADVISE_UNKNOWN)
                         remedy(a, "net.ipv4.tcp_max_tw_buckets", REMEDY_AT_LEAST, "%lld",
-                               in->max_tw_buckets * 2 > 262144 ? in->max_tw_buckets * 2 : 262144);
+                               doubled_at_least(in->max_tw_buckets, 262144));
         }
 
         if (in->tw_reuse > 0 && in->timestamps == 0) {

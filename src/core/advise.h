@@ -44,6 +44,9 @@ struct advice {
 
 /* Reads sysctls, <root>/proc/net/netstat and the given stats into in. */
 int advise_collect(struct sysroot *sr, const struct sockstats *stats, struct advise_input *in);
+/* Sets in's TcpExt counters from the text of /proc/net/netstat (NUL-terminated): each one absent,
+ * cut short or not a decimal number is ADVISE_UNKNOWN. advise_collect reads the file with it. */
+void advise_parse_netstat(const char *text, struct advise_input *in);
 /* The findings for in; *ret is an array of *ret_n (advice_free_all to free). */
 int advise(const struct advise_input *in, struct advice **ret, size_t *ret_n);
 void advice_free_all(struct advice *v, size_t n);

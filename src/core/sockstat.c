@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sysroot.h"
@@ -102,50 +103,93 @@ void sockstats_free(struct sockstats *s)
         free(s);
 }
 
+static bool is_hex(char c)
+{
+        return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f');
+}
+
 static unsigned hexval(char c)
 {
         return c >= 'a' ? (unsigned)(c - 'a' + 10) : c >= 'A' ? (unsigned)(c - 'A' + 10) : (unsigned)(c - '0');
+}
+
+/* Exactly n (at most 8) hex digits at p. Each byte is read only after the one before it was a
+ * digit, so a NUL or a newline ends the scan and nothing past the text is touched. */
+static bool parse_hex(const char *p, size_t n, uint32_t *ret)
+{
+        uint32_t v = 0;
+        for (size_t i = 0; i < n; i++) {
+                if (!is_hex(p[i]))
+                        return false;
+                v = v << 4 | hexval(p[i]);
+        }
+        *ret = v;
+        return true;
 }
 
 /* "0100007F:0016": the address as the kernel prints it (32-bit words in host order). */
 static bool parse_endpoint(const char *p, int family, uint8_t addr[16], uint16_t *port, const char **end)
 {
         size_t words = family == 6 ? 4 : 1;
+        uint32_t v;
         memset(addr, 0, 16);
-        for (size_t w = 0; w < words; w++) {
-                uint32_t v = 0;
-                for (int i = 0; i < 8; i++, p++) {
-                        if (!((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'F') || (*p >= 'a' && *p <= 'f')))
-                                return false;
-                        v = v << 4 | hexval(*p);
-                }
+        for (size_t w = 0; w < words; w++, p += 8) {
+                if (!parse_hex(p, 8, &v))
+                        return false;
                 memcpy(addr + 4 * w, &v, 4); /* host order, as in the kernel's struct in6_addr words */
         }
-        if (*p++ != ':')
+        if (*p != ':' || !parse_hex(p + 1, 4, &v))
                 return false;
-        unsigned v = 0;
-        for (int i = 0; i < 4; i++, p++)
-                v = v << 4 | hexval(*p);
         *port = (uint16_t)v;
-        *end = p;
+        *end = p + 5;
         return true;
+}
+
+struct proc_sock {
+        uint8_t laddr[16], raddr[16];
+        uint16_t lport, rport;
+        unsigned state;
+};
+
+/* One line of /proc/net/tcp or tcp6, which the kernel prints as "%4d: %08X:%04X %08X:%04X %02X ..."
+ * (four address words for IPv6). Returns 1 for a socket, 0 for a line without one (blank, or
+ * the "sl" header) and -EINVAL for anything else. The line ends at its newline or at the NUL:
+ * every byte is tested before the next is read, so no check can step past either. */
+static int parse_proc_line(const char *line, int family, struct proc_sock *k)
+{
+        const char *p = line + strspn(line, " ");
+        if (*p == '\n' || *p == '\0')
+                return 0;
+        if (p[0] == 's' && p[1] == 'l' && (p[2] == ' ' || p[2] == '\n' || p[2] == '\0'))
+                return 0;
+        size_t digits = strspn(p, "0123456789"); /* the slot: checked, never converted */
+        if (digits == 0 || p[digits] != ':')
+                return -EINVAL;
+        p += digits + 1;
+        p += strspn(p, " ");
+        uint32_t st;
+        if (!parse_endpoint(p, family, k->laddr, &k->lport, &p) || *p != ' ' ||
+            !parse_endpoint(p + 1, family, k->raddr, &k->rport, &p) || *p != ' ' || !parse_hex(p + 1, 2, &st))
+                return -EINVAL;
+        /* Exactly two digits: the state is followed by the next field or ends the line. */
+        if (p[3] != ' ' && p[3] != '\n' && p[3] != '\0')
+                return -EINVAL;
+        k->state = st;
+        return 1;
 }
 
 int sockstats_feed_proc(struct sockstats *s, const char *text, int family)
 {
+        if (family != 4 && family != 6)
+                return -EINVAL;
         for (const char *line = text; *line;) {
+                struct proc_sock k;
+                int r = parse_proc_line(line, family, &k);
+                if (r < 0)
+                        return r;
+                if (r > 0)
+                        account(s, family, k.state, k.raddr, k.rport, k.lport);
                 const char *nl = strchr(line, '\n');
-                const char *colon = strchr(line, ':');
-                if (colon && (!nl || colon < nl) && line[strspn(line, " ")] != 's') {
-                        uint8_t laddr[16], raddr[16];
-                        uint16_t lport, rport;
-                        const char *p = colon + 1 + strspn(colon + 1, " ");
-                        if (!parse_endpoint(p, family, laddr, &lport, &p) || *p != ' ' ||
-                            !parse_endpoint(p + 1, family, raddr, &rport, &p) || *p != ' ')
-                                return -EINVAL;
-                        unsigned st = hexval(p[1]) << 4 | hexval(p[2]);
-                        account(s, family, st, raddr, rport, lport);
-                }
                 if (!nl)
                         break;
                 line = nl + 1;
@@ -160,24 +204,32 @@ static int read_proc(struct sysroot *sr, const char *name, int family, struct so
         char *path = str_printf("%s/proc/net/%s", strcmp(root, "/") == 0 ? "" : root, name);
         if (!path)
                 return -ENOMEM;
-        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        /* O_NONBLOCK: a FIFO planted in a --root tree must not hang the open; it is refused below. */
+        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
         free(path);
         if (fd < 0)
                 return -errno;
+        struct stat st;
+        int r = fstat(fd, &st) < 0 ? -errno : S_ISREG(st.st_mode) ? 0 : -EINVAL;
         enum { CHUNK = 256 * 1024 };
-        char *buf = malloc(CHUNK + 1);
+        char *buf = r < 0 ? NULL : malloc(CHUNK + 1);
         if (!buf) {
                 close(fd);
-                return -ENOMEM;
+                return r < 0 ? r : -ENOMEM;
         }
         size_t have = 0;
-        int r = 0;
         for (;;) {
                 ssize_t n = read(fd, buf + have, CHUNK - have);
                 if (n < 0 && errno == EINTR)
                         continue;
                 if (n < 0) {
                         r = -errno;
+                        break;
+                }
+                /* The kernel never prints a NUL; one would also hide the rest of the buffer from
+                 * the string functions below. */
+                if (memchr(buf + have, '\0', (size_t)n)) {
+                        r = -EINVAL;
                         break;
                 }
                 have += (size_t)n;
@@ -203,6 +255,50 @@ static int read_proc(struct sysroot *sr, const char *name, int family, struct so
         free(buf);
         close(fd);
         return r;
+}
+
+int sockstats_feed_netlink(struct sockstats *s, const void *buf, size_t len, int family)
+{
+        if (family != 4 && family != 6)
+                return -EINVAL;
+        /* Every length is checked against what is left before anything it covers is read:
+         * NLMSG_OK/NLMSG_NEXT would let a last message with an unaligned length wrap the count
+         * of bytes left and walk off the buffer. Headers and payloads are copied out, since
+         * only the buffer's start is known to be aligned. */
+        const unsigned char *p = buf;
+        while (len > 0) {
+                struct nlmsghdr h;
+                if (len < sizeof(h))
+                        return -EBADMSG;
+                memcpy(&h, p, sizeof(h));
+                if (h.nlmsg_len < sizeof(h) || h.nlmsg_len > len)
+                        return -EBADMSG;
+                if (h.nlmsg_type == NLMSG_DONE)
+                        return 1;
+                if (h.nlmsg_type == NLMSG_ERROR) {
+                        int err;
+                        if (h.nlmsg_len < NLMSG_LENGTH(sizeof(err)))
+                                return -EBADMSG;
+                        memcpy(&err, p + NLMSG_HDRLEN, sizeof(err));
+                        return err < 0 && err > -4096 ? err : -EIO; /* an errno, or not one at all */
+                }
+                /* Replies echo the request's type; other messages (NLMSG_NOOP...) hold no socket. */
+                if (h.nlmsg_type == SOCK_DIAG_BY_FAMILY && h.nlmsg_len >= NLMSG_LENGTH(sizeof(struct inet_diag_msg))) {
+                        struct inet_diag_msg m;
+                        memcpy(&m, p + NLMSG_HDRLEN, sizeof(m));
+                        uint8_t raddr[16];
+                        memcpy(raddr, m.id.idiag_dst, 16);
+                        if (family == 4)
+                                memset(raddr + 4, 0, 12);
+                        account(s, family, m.idiag_state, raddr, ntohs(m.id.idiag_dport), ntohs(m.id.idiag_sport));
+                }
+                size_t step = NLMSG_ALIGN(h.nlmsg_len);
+                if (step >= len)
+                        break; /* the last message; its padding may be cut off */
+                p += step;
+                len -= step;
+        }
+        return 0;
 }
 
 static int dump_netlink(int family, struct sockstats *s)
@@ -241,27 +337,10 @@ static int dump_netlink(int family, struct sockstats *s)
                 }
                 if (n == 0)
                         break;
-                /* NLMSG_NEXT consumes its length argument: keep n for the loop condition above. */
-                size_t left = (size_t)n;
-                for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
-                        if (h->nlmsg_type == NLMSG_DONE) {
-                                done = true;
-                                break;
-                        }
-                        if (h->nlmsg_type == NLMSG_ERROR) {
-                                const struct nlmsgerr *e = NLMSG_DATA(h);
-                                r = e->error ? e->error : -EIO;
-                                done = true;
-                                break;
-                        }
-                        if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg)))
-                                continue;
-                        const struct inet_diag_msg *m = NLMSG_DATA(h);
-                        uint8_t raddr[16];
-                        memcpy(raddr, m->id.idiag_dst, 16);
-                        if (family == 4)
-                                memset(raddr + 4, 0, 12);
-                        account(s, family, m->idiag_state, raddr, ntohs(m->id.idiag_dport), ntohs(m->id.idiag_sport));
+                r = sockstats_feed_netlink(s, buf, (size_t)n, family);
+                if (r != 0) {
+                        done = true;
+                        r = r < 0 ? r : 0;
                 }
         }
         free(buf);
@@ -371,14 +450,37 @@ void remote_format(const struct remote *r, char *buf, size_t size)
         }
 }
 
+/* A port number in decimal at p, after any blanks; NULL unless it is one and at most 65535.
+ * sscanf's %u would wrap 4294967296 to 0 (and its overflow is undefined) and take a sign. */
+static const char *parse_port(const char *p, unsigned *ret)
+{
+        static const char blanks[] = " \t\n";
+        p += strspn(p, blanks);
+        if (*p < '0' || *p > '9')
+                return NULL;
+        unsigned v = 0;
+        for (; *p >= '0' && *p <= '9'; p++) {
+                v = v * 10 + (unsigned)(*p - '0');
+                if (v > 65535)
+                        return NULL;
+        }
+        *ret = v;
+        return p;
+}
+
 int ephemeral_range(struct sysroot *sr, unsigned *ret_lo, unsigned *ret_hi, unsigned long *ret_reserved)
 {
         char *range = NULL, *res = NULL;
         unsigned lo, hi;
         unsigned long reserved = 0;
         int r = sysroot_read_sysctl(sr, "net.ipv4.ip_local_port_range", &range);
-        if (r == 0 && (sscanf(range, "%u %u", &lo, &hi) != 2 || lo > hi || hi > 65535))
-                r = -EINVAL;
+        if (r == 0) {
+                /* "32768\t60999": two numbers, blanks between and around, nothing else. */
+                const char *p = parse_port(range, &lo);
+                const char *q = p && (*p == ' ' || *p == '\t' || *p == '\n') ? parse_port(p, &hi) : NULL;
+                if (!q || q[strspn(q, " \t\n")] != '\0' || lo > hi)
+                        r = -EINVAL;
+        }
         if (r == 0 && sysroot_read_sysctl(sr, "net.ipv4.ip_local_reserved_ports", &res) == 0)
                 portlist_parse(res, lo, hi, &reserved);
         free(range);

@@ -55,8 +55,14 @@ void sockstats_free(struct sockstats *s);
 
 /* Distinct local ports in [port_lo, port_hi] held by sockets other than listeners' own. */
 unsigned long sockstats_ephemeral_in_use(const struct sockstats *s);
-/* Feeds one /proc/net/tcp-format text (the tests use it on recorded input). */
+/* Feeds one /proc/net/tcp-format text, NUL-terminated, family 4 (tcp) or 6 (tcp6); the /proc
+ * reader hands it whole lines, and the tests and the fuzzer use it on recorded or crafted input.
+ * Blank lines and the "sl" header are skipped; any other line must be a socket entry, else
+ * -EINVAL (the sockets of the lines before it have been counted). */
 int sockstats_feed_proc(struct sockstats *s, const char *text, int family);
+/* Feeds one NETLINK_SOCK_DIAG reply datagram of len bytes: 1 once NLMSG_DONE is seen, 0 when
+ * more are to come, the kernel's -errno for NLMSG_ERROR, -EBADMSG for a length that does not fit. */
+int sockstats_feed_netlink(struct sockstats *s, const void *buf, size_t len, int family);
 /* The n remotes with most TIME_WAIT (by_tw) or most sockets, in *ret (caller frees). */
 size_t sockstats_top(const struct sockstats *s, size_t n, bool by_tw, const struct remote ***ret);
 void remote_format(const struct remote *r, char *buf, size_t size); /* "127.0.0.1:80", "[::1]:80" */

@@ -1,23 +1,58 @@
 #!/bin/sh
-# Builds the libFuzzer target with clang and runs it for a bounded time on a seed corpus made
-# of the shipped profiles and the bad-input fixtures. Usage: tests/fuzz/run.sh [SECONDS]
+# Builds the libFuzzer targets with clang and runs each for a bounded time on a seed corpus:
+# fuzz_profile on the shipped profiles and the bad-input fixtures, fuzz_sockstat on this
+# machine's /proc/net files and a few crafted lines. Usage: tests/fuzz/run.sh [SECONDS]
+# (each target runs for SECONDS). Exits non-zero, with the crashing input named, on any crash.
 set -eu
 src=$(cd "$(dirname "$0")/../.." && pwd)
 secs=${1:-60}
 build=${FUZZ_BUILD:-$src/build-fuzz}
 CC=clang cmake -S "$src" -B "$build" -DTWTUNE_FUZZ=ON -DTWTUNE_TESTS=OFF -DTWTUNE_WERROR=ON >/dev/null
-cmake --build "$build" --target fuzz_profile -j2 >/dev/null
+cmake --build "$build" --target fuzz_profile fuzz_sockstat -j2 >/dev/null
+
 corpus=$build/corpus
 mkdir -p "$corpus"
 find "$src/profiles" "$src/tests/data" -name '*.yaml' -type f -exec cp {} "$corpus/" \;
+
+# The socket parsers' seeds are made here, from whatever this machine's kernel prints (a file
+# the kernel lacks is skipped), plus lines that stop at each field and a netlink reply.
+sock_corpus=$build/corpus-sockstat
+mkdir -p "$sock_corpus"
+for f in tcp tcp6 snmp netstat sockstat; do
+        cat "/proc/net/$f" >"$sock_corpus/proc-$f" 2>/dev/null || rm -f "$sock_corpus/proc-$f"
+done
+printf '  sl  local_address rem_address   st tx_queue\n   0: 0100007F:8000 0500000A:0050 06 00000000:00000000\n   1: 00000000:0016 00000000:0000 0A 0\n' \
+        >"$sock_corpus/crafted-tcp"
+printf '   0: 00000000000000000000000001000000:01BB 00000000000000000000000001000000:8001 01 0\n' >"$sock_corpus/crafted-tcp6"
+printf '   0: 0100007F:80\n   1: 0100007F:8000 0500000A:0050 \n   2: 0000000000000000FFFF' >"$sock_corpus/crafted-cut"
+printf 'TcpExt: SyncookiesSent ListenOverflows ListenDrops TCPReqQFullDrop TCPTimeWaitOverflow\nTcpExt: 1 2 3 4 5\nTcpExt' \
+        >"$sock_corpus/crafted-netstat"
+# An inet_diag reply (88 bytes: TIME_WAIT, 127.0.0.1:32768 to 10.0.0.5:80), then NLMSG_DONE.
+{
+        printf '\130\000\000\000\024\000\002\000\000\000\000\000\000\000\000\000'
+        printf '\002\006\000\000\200\000\000\120\177\000\000\001\000\000\000\000\000\000\000\000\000\000\000\000'
+        printf '\012\000\000\005\000\000\000\000\000\000\000\000\000\000\000\000'
+        printf '\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000'
+        printf '\024\000\000\000\003\000\002\000\000\000\000\000\000\000\000\000\000\000\000\000'
+} >"$sock_corpus/crafted-netlink"
+
 cd "$build"
-rc=0
-./tests/fuzz/fuzz_profile -max_total_time="$secs" -max_len=4096 -timeout=5 -rss_limit_mb=1024 \
-        -print_final_stats=1 "$corpus" >fuzz.log 2>&1 || rc=$?
-if [ "$rc" -ne 0 ]; then
-        cat fuzz.log
-        echo "fuzz: FAILED (exit $rc); the crashing input is named above"
-        exit "$rc"
-fi
-grep -E '^(Done|stat::(number_of_executed_units|new_units_added|peak_rss_mb))' fuzz.log
-echo "fuzz: no crash in $secs s"
+failed=0
+# run_target NAME MAX_LEN CORPUS: the Done/stat:: lines and a verdict, or the whole log on a crash.
+run_target() {
+        rc=0
+        "./tests/fuzz/$1" -max_total_time="$secs" -max_len="$2" -timeout=5 -rss_limit_mb=1024 \
+                -print_final_stats=1 -artifact_prefix="$build/$1-" "$3" >"$1.log" 2>&1 || rc=$?
+        if [ "$rc" -ne 0 ]; then
+                cat "$1.log"
+                echo "fuzz: $1 FAILED (exit $rc); the crashing input is named above"
+                [ "$failed" -ne 0 ] || failed=$rc
+                return 0
+        fi
+        grep -E '^(Done|stat::(number_of_executed_units|new_units_added|peak_rss_mb))' "$1.log"
+        echo "fuzz: no crash in $secs s ($1)"
+}
+run_target fuzz_profile 4096 "$corpus"
+# /proc/net/netstat is about 4 KiB on its own.
+run_target fuzz_sockstat 16384 "$sock_corpus"
+exit "$failed"
