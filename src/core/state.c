@@ -471,7 +471,9 @@ static int cmp_ul(const void *a, const void *b)
 
 int state_generations(struct state *st, unsigned long **ret_ids, size_t *ret_n)
 {
-        int fd = dup(st->gens_fd);
+        /* A fresh descriptor each time: a dup() would share the offset of the last listing, and
+         * rewinddir() cannot report a failed rewind. */
+        int fd = openat(st->gens_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0)
                 return -errno;
         DIR *d = fdopendir(fd);
@@ -479,7 +481,6 @@ int state_generations(struct state *st, unsigned long **ret_ids, size_t *ret_n)
                 close(fd);
                 return -errno;
         }
-        rewinddir(d);
         unsigned long *ids = NULL;
         size_t n = 0, cap = 0;
         struct dirent *de;

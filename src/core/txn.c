@@ -715,12 +715,19 @@ int txn_recover(struct state *st, struct sysroot *sr, struct txn_failure *fail, 
         }
         if (r < 0)
                 return r;
-        if (state_generation_read(st, j->generation, &g) == 0) {
+        r = state_generation_read(st, j->generation, &g);
+        if (r == 0) {
                 /* Killed after the commit point: only the journal is left to drop. */
                 record_free(g);
                 record_free(j);
                 *ret = TXN_COMMITTED;
                 return state_journal_remove(st);
+        }
+        if (r != -ENOENT) {
+                /* Only a generation known to be absent means "not committed": undoing a committed
+                 * transaction because its record could not be read would contradict its history. */
+                record_free(j);
+                return r;
         }
         int dfd = j->persist ? sysroot_open_dir(sr, SYSROOT_SYSCTL_D, true) : -1;
         *ret = undo(st, sr, dfd, j, j->n_keys, j->persist, fail);

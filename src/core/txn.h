@@ -78,7 +78,8 @@ int txn_commit(struct state *st, struct sysroot *sr, struct txn *t, struct txn_f
 
 /* Handles a journal left by a crash: a committed transaction is cleaned up (TXN_COMMITTED), an
  * unfinished one undone (TXN_ROLLED_BACK or TXN_RESTORE_FAILED); TXN_UNCHANGED when there is no
- * journal. -EBADMSG: the journal is damaged, and nothing is changed. */
+ * journal. -EBADMSG: the journal is damaged; any error reading the journal, or the generation it
+ * names (other than its absence), is returned and nothing is changed. */
 int txn_recover(struct state *st, struct sysroot *sr, struct txn_failure *fail, enum txn_result *ret);
 
 void txn_failure_release(struct txn_failure *f);
