@@ -354,18 +354,19 @@ bool kb_value_equal(const char *key, const char *a, const char *b)
 }
 
 /* Sorted by key. Each was seen on Linux 6.18 in a private network namespace with a veth pair:
- * writing the key set every listed key to the same value, overwriting values set before. */
+ * writing the key changed every listed key, overwriting values set before. */
 static const struct kb_propagation propagations[] = {
-        {"net.ipv4.conf.all.forwarding", {"net.ipv4.ip_forward", "net.ipv4.conf.*.forwarding"},
+        {"net.ipv4.conf.all.forwarding",
+         {"net.ipv4.ip_forward", "net.ipv4.conf.*.forwarding", "net.ipv4.conf.all.accept_redirects"},
          "net/ipv4/devinet.c devinet_sysctl_forward: the 'all' entry calls inet_forward_change, which sets "
-         "default and every device; observed 6.18"},
-        {"net.ipv4.ip_forward", {"net.ipv4.conf.*.forwarding", NULL},
+         "default and every device, and all.accept_redirects to the opposite; observed 6.18"},
+        {"net.ipv4.ip_forward", {"net.ipv4.conf.*.forwarding", "net.ipv4.conf.all.accept_redirects", NULL},
          "net/ipv4/devinet.c: ip_forward shares the 'all' forwarding value and handler (inet_forward_change); "
          "observed 6.18"},
-        {"net.ipv6.conf.all.disable_ipv6", {"net.ipv6.conf.*.disable_ipv6", NULL},
+        {"net.ipv6.conf.all.disable_ipv6", {"net.ipv6.conf.*.disable_ipv6", NULL, NULL},
          "net/ipv6/addrconf.c addrconf_disable_ipv6: 'all' sets default and every device (addrconf_set_all_disable); "
          "observed 6.18"},
-        {"net.ipv6.conf.all.forwarding", {"net.ipv6.conf.*.forwarding", NULL},
+        {"net.ipv6.conf.all.forwarding", {"net.ipv6.conf.*.forwarding", NULL, NULL},
          "net/ipv6/addrconf.c addrconf_fixup_forwarding: 'all' sets default and every device "
          "(addrconf_forward_change); observed 6.18"},
 };

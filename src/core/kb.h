@@ -58,10 +58,11 @@ const struct kb_entry *kb_lookup(const char *key);
 bool kb_value_equal(const char *key, const char *a, const char *b);
 
 /* A key whose write the kernel carries over to other keys: restoring it alone would leave them
- * changed, so a transaction records the keys that match `dependents` and restores them too. */
+ * changed, so a transaction records the keys that match `dependents` (their values before, and
+ * after as read back once the key is written) and restores them after it. */
 struct kb_propagation {
         const char *key;
-        const char *dependents[2]; /* glob patterns (sysroot_expand), NULL-padded */
+        const char *dependents[3]; /* glob patterns (sysroot_expand), NULL-padded */
         const char *source;
 };
 /* The propagation of key, or NULL; the table is sorted and sourced like the entries. */

@@ -150,7 +150,7 @@ static void order_propagating(struct txn *t)
 }
 
 /* A key after a propagating write does not keep the value read when planning: the write gives it
- * the propagated value first. So it must be written whenever its own value differs from that. */
+ * whatever the kernel propagates first. So it is written, to the value it must end with. */
 static void mark_clobbered(struct txn *t)
 {
         for (size_t i = 0; i < t->n; i++) {
@@ -158,14 +158,14 @@ static void mark_clobbered(struct txn *t)
                 if (!pr || !t->items[i].write)
                         continue;
                 for (size_t k = i + 1; k < t->n; k++)
-                        if (!t->items[k].write && kb_propagation_covers(pr, t->items[k].key) &&
-                            !kb_value_equal(t->items[k].key, t->items[k].after, t->items[i].after))
+                        if (kb_propagation_covers(pr, t->items[k].key))
                                 t->items[k].write = true;
         }
 }
 
-/* Adds, as dependents, the live keys a propagating write will change, with the value it gives
- * them, so that undo and rollback can restore what the kernel changed behind the profile. */
+/* Adds, as dependents, the live keys a propagating write will change, so that undo and rollback
+ * can restore what the kernel changed behind the profile. twtune does not write them: their
+ * after-values are read back once the key is written (commit_keys). */
 static int add_dependents(struct txn *t, struct sysroot *sr, char **ret_key)
 {
         size_t n = t->n;
@@ -187,7 +187,7 @@ static int add_dependents(struct txn *t, struct sysroot *sr, char **ret_key)
                                 else if (r < 0)
                                         r = fail_key(ret_key, keys[k], r);
                                 else
-                                        r = add_item(t, keys[k], cur, t->items[i].after, false, true);
+                                        r = add_item(t, keys[k], cur, cur, false, true);
                                 free(cur);
                         }
                         for (size_t k = 0; k < nk; k++)
@@ -467,16 +467,18 @@ static bool restore_key(struct sysroot *sr, const struct rec_key *k, struct txn_
 }
 
 /* Restores keys [0, upto) of the journal and, when with_file is set, the file. Keys go back last
- * first, except that dependents go after every other key: restoring the key that propagated to
- * them sets them all to one value, and only then can each get its own back. Returns true when
- * everything is back. */
+ * first; then every dependent, wherever it stands, since the kernel may have changed it as soon
+ * as the key that propagates to it was written: restoring that key sets them all to one value,
+ * and only then can each get its own back. Returns true when everything is back. */
 static bool restore(struct sysroot *sr, int dfd, const struct record *j, size_t upto, bool with_file, struct txn_failure *f)
 {
         bool ok = true;
-        for (int pass = 0; pass < 2; pass++)
-                for (size_t i = upto; i-- > 0;)
-                        if (j->keys[i].dependent == (pass == 1))
-                                ok &= restore_key(sr, &j->keys[i], f);
+        for (size_t i = upto; i-- > 0;)
+                if (!j->keys[i].dependent)
+                        ok &= restore_key(sr, &j->keys[i], f);
+        for (size_t i = j->n_keys; i-- > 0;)
+                if (j->keys[i].dependent)
+                        ok &= restore_key(sr, &j->keys[i], f);
         if (with_file && (dfd < 0 || !restore_file(dfd, j))) {
                 f->file_left_changed = true;
                 ok = false;
@@ -569,8 +571,8 @@ static int commit_journal(struct commit *c)
         j->file_len = c->file_len;
         int r = 0;
         for (size_t i = 0; i < c->t->n && r == 0; i++)
-                if (c->t->items[i].write)
-                        r = add_record_key(j, &c->t->items[i], true);
+                if (c->t->items[i].write || c->t->items[i].dependent)
+                        r = add_record_key(j, &c->t->items[i], c->t->items[i].write);
         if (r == 0 && (r = state_journal_write(c->st, j)) == 0)
                 r = fault_point("journal");
         if (r < 0 && r != -ENOMEM) {
@@ -581,10 +583,37 @@ static int commit_journal(struct commit *c)
         return r;
 }
 
+/* After a propagating key is written, reads what the kernel made of the dependents it covers and
+ * keeps it as their after-value, in the journal and in the plan (for the generation record). */
+static void observe_dependents(struct commit *c, size_t written)
+{
+        const struct kb_propagation *pr = kb_propagation(c->j.keys[written].key);
+        for (size_t k = 0; pr && k < c->j.n_keys; k++) {
+                struct rec_key *d = &c->j.keys[k];
+                char *now = NULL;
+                if (!d->dependent || d->written || !kb_propagation_covers(pr, d->key) ||
+                    sysroot_read_sysctl(c->sr, d->key, &now) < 0)
+                        continue;
+                char *norm = value_normalize(now);
+                free(now);
+                for (size_t i = 0; norm && i < c->t->n; i++)
+                        if (strcmp(c->t->items[i].key, d->key) == 0) {
+                                free(c->t->items[i].after);
+                                c->t->items[i].after = strdup(norm);
+                        }
+                if (norm) {
+                        free(d->after);
+                        d->after = norm;
+                }
+        }
+}
+
 /* 2. The live keys, in order, each read back. Returns true when all are set. */
 static bool commit_keys(struct commit *c, enum txn_result *ret)
 {
         for (size_t i = 0; i < c->j.n_keys; i++) {
+                if (!c->j.keys[i].written)
+                        continue; /* a dependent: the kernel sets it */
                 char *kept = NULL;
                 int r = write_verify(c->sr, c->j.keys[i].key, c->j.keys[i].after, "write", &kept);
                 if (r < 0) {
@@ -594,6 +623,7 @@ static bool commit_keys(struct commit *c, enum txn_result *ret)
                         *ret = undo(c->st, c->sr, c->dfd, &c->j, i + 1, false, c->fail);
                         return false;
                 }
+                observe_dependents(c, i);
         }
         return true;
 }
