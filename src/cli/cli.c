@@ -120,14 +120,23 @@ int cli_parse(struct cli *c, const struct command *cmd, int argc, char **argv, c
         return -1;
 }
 
+/* "twtune CMD: message" with the message escaped: it quotes paths, keys and values from outside. */
+static void print_error(struct cli *c, const char *fmt, va_list ap)
+{
+        fprintf(c->err, "twtune%s%s: ", c->cmd ? " " : "", c->cmd ? c->cmd : "");
+        char *msg = str_vprintf(fmt, ap);
+        out_text(c->err, msg ? msg : strerror(ENOMEM));
+        free(msg);
+        fputc('\n', c->err);
+}
+
 int cli_usage_error(struct cli *c, const char *fmt, ...)
 {
         va_list ap;
         va_start(ap, fmt);
-        fprintf(c->err, "twtune%s%s: ", c->cmd ? " " : "", c->cmd ? c->cmd : "");
-        vfprintf(c->err, fmt, ap);
-        fprintf(c->err, "\nTry 'twtune %s%s--help'.\n", c->cmd ? c->cmd : "", c->cmd ? " " : "");
+        print_error(c, fmt, ap);
         va_end(ap);
+        fprintf(c->err, "Try 'twtune %s%s--help'.\n", c->cmd ? c->cmd : "", c->cmd ? " " : "");
         return EXIT_USAGE;
 }
 
@@ -135,9 +144,7 @@ int cli_error(struct cli *c, int code, const char *fmt, ...)
 {
         va_list ap;
         va_start(ap, fmt);
-        fprintf(c->err, "twtune%s%s: ", c->cmd ? " " : "", c->cmd ? c->cmd : "");
-        vfprintf(c->err, fmt, ap);
-        fputc('\n', c->err);
+        print_error(c, fmt, ap);
         va_end(ap);
         return code;
 }
@@ -344,13 +351,15 @@ int cli_parse_wait(struct cli *c, const char *arg, unsigned long *ret_ms)
 int cli_txn_exit(struct cli *c, const struct txn_failure *f, enum txn_result res)
 {
         if (f->key || f->detail)
-                fprintf(c->err, "twtune %s: %s%s%s%s%s\n", c->cmd, f->key ? f->key : "", f->key ? ": " : "",
-                        f->error ? strerror(-f->error) : "", f->detail ? (f->error ? " (" : "") : "",
-                        f->detail ? f->detail : "");
+                cli_error(c, 0, "%s%s%s%s%s%s", f->key ? f->key : "", f->key ? ": " : "",
+                          f->error ? strerror(-f->error) : "", f->detail ? (f->error ? " (" : "") : "",
+                          f->detail ? f->detail : "", f->detail && f->error ? ")" : "");
         if (res == TXN_RESTORE_FAILED) {
                 fprintf(c->err, "twtune %s: ROLLBACK FAILED; left changed:", c->cmd);
-                for (size_t i = 0; i < f->n_left; i++)
-                        fprintf(c->err, " %s", f->left_changed[i]);
+                for (size_t i = 0; i < f->n_left; i++) {
+                        fputc(' ', c->err);
+                        out_text(c->err, f->left_changed[i]);
+                }
                 if (f->file_left_changed)
                         fprintf(c->err, " %s", TXN_FILE_NAME);
                 fprintf(c->err, "\ntwtune %s: the journal is kept; fix the cause and run 'twtune recover'\n", c->cmd);
@@ -425,8 +434,8 @@ int cli_lock_state(struct cli *c, struct sysroot *sr, unsigned long wait_ms, str
                               r == -EBADMSG ? "damaged (bad format or checksum)"
                               : r == -EPERM ? "not trusted (owned by another user or writable by others)" : strerror(-r));
         } else if (res == TXN_ROLLED_BACK) {
-                fprintf(c->err, "twtune %s: undid a transaction interrupted earlier (restored from %s/journal)\n", c->cmd,
-                        dir ? dir : "");
+                c->changed = true;
+                cli_error(c, 0, "undid a transaction interrupted earlier (restored from %s/journal)", dir ? dir : "");
         } else if (res == TXN_RESTORE_FAILED) {
                 r = cli_txn_exit(c, &f, res);
         }

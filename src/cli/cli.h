@@ -21,6 +21,7 @@ enum {
         EXIT_APPLY_ROLLED_BACK = 4,
         EXIT_ENV = 5,
         EXIT_ROLLBACK_FAILED = 6,
+        EXIT_REPORT_LOST = 7, /* the command did its work, but its report could not be written */
 };
 
 enum out_format { FMT_TEXT, FMT_JSON, FMT_GITHUB };
@@ -40,6 +41,7 @@ struct cli {
         const char *state_sub; /* state subdirectory after --netns, NULL for the host */
         char state_sub_buf[128];
         bool in_netns; /* --netns entered another network namespace than the caller's */
+        bool changed;  /* this run changed the host: a commit, or the undo of an interrupted one */
         FILE *out, *err;
 };
 
@@ -80,7 +82,17 @@ int cli_profile_exit(int r);
 
 /* Output */
 
-/* An aligned text table whose last column is coloured by a status word (see color()). */
+/* Text from outside twtune (values, paths, names, messages) is printed escaped: C0 controls
+ * (TAB, CR and LF included), DEL, C1 controls (U+0080..U+009F), bidirectional controls, U+2028,
+ * U+2029 and each byte that is not valid UTF-8 become \xNN, one per byte; printable UTF-8 and a
+ * backslash stay as they are. */
+void out_text(FILE *f, const char *s);   /* writes s escaped; NULL writes nothing */
+char *text_escape(const char *s);        /* s escaped, to free; NULL for NULL or out of memory */
+/* A line of text output: formatted, escaped as a whole, then a newline. */
+void out_line(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* An aligned text table whose last column is coloured by a status word (see color()). Cells are
+ * escaped as by out_text, and one longer than 100 characters is shown cut, as "head…(N bytes)". */
 struct table {
         size_t ncols, nrows;
         char **cells;          /* nrows * ncols, owned */
@@ -93,7 +105,9 @@ void table_release(struct table *t);
 void out_findings_text(struct cli *c, const struct findings *f, FILE *to);
 void out_findings_github(struct cli *c, const struct findings *f);
 void out_findings_json(struct cli *c, const struct findings *f); /* a "findings": [...] member */
-void json_str(FILE *f, const char *s);                          /* a quoted string, or null */
+/* A quoted string, or null; always valid UTF-8 JSON: invalid bytes become U+FFFD, and the
+ * characters out_text escapes are \u escapes. */
+void json_str(FILE *f, const char *s);
 void json_member(FILE *f, const char *name, const char *value);  /* , "name": "value" (or null) */
 /* One element of a "settings" array, as diff and apply print it; first: no leading comma. */
 void json_setting(FILE *f, bool first, const struct setting *s, const char *current, const char *desired,

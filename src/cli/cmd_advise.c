@@ -32,7 +32,11 @@ static int on_opt(struct cli *c, int opt, const char *arg, void *ud)
 
 static int emit(struct cli *c, const char *path, const struct advice *v, size_t n, const char *where)
 {
-        char *yaml = advise_profile_yaml(v, n, where);
+        /* where (--root or the host name) lands in a comment and the description: one line of it,
+         * or a newline in it would add lines to the profile. */
+        char *where_line = text_escape(where);
+        char *yaml = where_line ? advise_profile_yaml(v, n, where_line) : NULL;
+        free(where_line);
         char *dir = strdup(path), *slash = dir ? strrchr(dir, '/') : NULL;
         const char *name = slash ? slash + 1 : path;
         if (slash)
@@ -43,7 +47,83 @@ static int emit(struct cli *c, const char *path, const struct advice *v, size_t 
                 close(dfd);
         free(dir);
         free(yaml);
-        return r < 0 ? cli_error(c, EXIT_ENV, "cannot write %s: %s", path, strerror(-r)) : 0;
+        if (r >= 0)
+                return 0;
+        char *shown = text_escape(path);
+        r = cli_error(c, EXIT_ENV, "cannot write %s: %s", shown ? shown : "?", strerror(-r));
+        free(shown);
+        return r;
+}
+
+static void print_json(struct cli *c, const struct sockstats *s, const struct profile *p, const struct validate_opts *vo,
+                       const struct advice *v, size_t n)
+{
+        fprintf(c->out, "{\"format\": 1, \"source\": \"%s\", \"sockets\": %lu, \"time_wait\": %lu",
+                s->source == SOCK_NETLINK ? "netlink" : "proc", s->total, s->count[0][6] + s->count[1][6]);
+        json_member(c->out, "profile", p ? p->name : NULL);
+        fputs(", \"advice\": [", c->out);
+        for (size_t i = 0; i < n; i++) {
+                fputs(i ? ",\n  {\"severity\": " : "\n  {\"severity\": ", c->out);
+                json_str(c->out, severity_name(v[i].severity));
+                json_member(c->out, "code", v[i].code);
+                json_member(c->out, "message", v[i].message);
+                json_member(c->out, "evidence", v[i].evidence);
+                fputs(", \"supports\": [", c->out);
+                for (size_t k = 0; k < v[i].n_remedies; k++) {
+                        fputs(k ? ", {\"key\": " : "{\"key\": ", c->out);
+                        json_str(c->out, v[i].remedies[k].key);
+                        json_member(c->out, "op", v[i].remedies[k].op == REMEDY_SET ? "=" : ">=");
+                        json_member(c->out, "value", v[i].remedies[k].value);
+                        fputc('}', c->out);
+                }
+                fputc(']', c->out);
+                json_member(c->out, "not_supported", v[i].not_supported);
+                if (p && v[i].n_remedies)
+                        fprintf(c->out, ", \"addressed\": %s", advice_addressed(&v[i], p, vo) ? "true" : "false");
+                else
+                        fputs(", \"addressed\": null", c->out);
+                fputc('}', c->out);
+        }
+        fputs(n ? "\n]}\n" : "]}\n", c->out);
+}
+
+/* Messages and evidence carry what the host showed, and the profile name and the --emit-profile
+ * path come from outside: all are printed escaped. */
+static void print_text(struct cli *c, const struct sockstats *s, const struct profile *p, const struct validate_opts *vo,
+                       const struct advice *v, size_t n, const char *emitted)
+{
+        if (!c->quiet)
+                fprintf(c->out, "%lu TCP sockets, %lu in TIME_WAIT (from %s)\n\n", s->total, s->count[0][6] + s->count[1][6],
+                        s->source == SOCK_NETLINK ? "netlink" : "/proc/net/tcp");
+        for (size_t i = 0; i < n; i++) {
+                if (c->quiet && v[i].severity == SEV_INFO)
+                        continue;
+                const char *sev = severity_name(v[i].severity);
+                fprintf(c->out, "%s%s%s: ", color(c, sev), sev, color(c, "reset"));
+                out_text(c->out, v[i].message);
+                fprintf(c->out, " [%s]\n", v[i].code);
+                if (v[i].evidence) {
+                        fputs("  evidence: ", c->out);
+                        out_text(c->out, v[i].evidence);
+                        fputc('\n', c->out);
+                }
+                for (size_t k = 0; k < v[i].n_remedies; k++)
+                        fprintf(c->out, "  %s %s %s %s\n", k ? "         " : "supports:", v[i].remedies[k].key,
+                                v[i].remedies[k].op == REMEDY_SET ? "=" : ">=", v[i].remedies[k].value);
+                if (v[i].not_supported)
+                        fprintf(c->out, "  does not support: %s\n", v[i].not_supported);
+                if (p && v[i].n_remedies) {
+                        fputs("  ", c->out);
+                        out_text(c->out, p->name);
+                        fprintf(c->out, ": %s\n", advice_addressed(&v[i], p, vo) ? "addresses this" : "does NOT address this");
+                }
+                fputc('\n', c->out);
+        }
+        if (emitted && !c->quiet) {
+                fputs("suggested profile written to ", c->out);
+                out_text(c->out, emitted);
+                fputc('\n', c->out);
+        }
 }
 
 int cmd_advise(struct cli *c, int argc, char **argv);
@@ -109,59 +189,10 @@ int cmd_advise(struct cli *c, int argc, char **argv)
         if (a.emit && (exit_code = emit(c, a.emit, v, n, host)))
                 goto out;
 
-        unsigned long tw = s->count[0][6] + s->count[1][6];
-        if (c->format == FMT_JSON) {
-                fprintf(c->out, "{\"format\": 1, \"source\": \"%s\", \"sockets\": %lu, \"time_wait\": %lu",
-                        s->source == SOCK_NETLINK ? "netlink" : "proc", s->total, tw);
-                json_member(c->out, "profile", p ? p->name : NULL);
-                fputs(", \"advice\": [", c->out);
-                for (size_t i = 0; i < n; i++) {
-                        fputs(i ? ",\n  {\"severity\": " : "\n  {\"severity\": ", c->out);
-                        json_str(c->out, severity_name(v[i].severity));
-                        json_member(c->out, "code", v[i].code);
-                        json_member(c->out, "message", v[i].message);
-                        json_member(c->out, "evidence", v[i].evidence);
-                        fputs(", \"supports\": [", c->out);
-                        for (size_t k = 0; k < v[i].n_remedies; k++) {
-                                fputs(k ? ", {\"key\": " : "{\"key\": ", c->out);
-                                json_str(c->out, v[i].remedies[k].key);
-                                json_member(c->out, "op", v[i].remedies[k].op == REMEDY_SET ? "=" : ">=");
-                                json_member(c->out, "value", v[i].remedies[k].value);
-                                fputc('}', c->out);
-                        }
-                        fputc(']', c->out);
-                        json_member(c->out, "not_supported", v[i].not_supported);
-                        if (p && v[i].n_remedies)
-                                fprintf(c->out, ", \"addressed\": %s", advice_addressed(&v[i], p, &vo) ? "true" : "false");
-                        else
-                                fputs(", \"addressed\": null", c->out);
-                        fputc('}', c->out);
-                }
-                fputs(n ? "\n]}\n" : "]}\n", c->out);
-        } else {
-                if (!c->quiet)
-                        fprintf(c->out, "%lu TCP sockets, %lu in TIME_WAIT (from %s)\n\n", s->total, tw,
-                                s->source == SOCK_NETLINK ? "netlink" : "/proc/net/tcp");
-                for (size_t i = 0; i < n; i++) {
-                        if (c->quiet && v[i].severity == SEV_INFO)
-                                continue;
-                        const char *sev = severity_name(v[i].severity);
-                        fprintf(c->out, "%s%s%s: %s [%s]\n", color(c, sev), sev, color(c, "reset"), v[i].message, v[i].code);
-                        if (v[i].evidence)
-                                fprintf(c->out, "  evidence: %s\n", v[i].evidence);
-                        for (size_t k = 0; k < v[i].n_remedies; k++)
-                                fprintf(c->out, "  %s %s %s %s\n", k ? "         " : "supports:", v[i].remedies[k].key,
-                                        v[i].remedies[k].op == REMEDY_SET ? "=" : ">=", v[i].remedies[k].value);
-                        if (v[i].not_supported)
-                                fprintf(c->out, "  does not support: %s\n", v[i].not_supported);
-                        if (p && v[i].n_remedies)
-                                fprintf(c->out, "  %s: %s\n", p->name,
-                                        advice_addressed(&v[i], p, &vo) ? "addresses this" : "does NOT address this");
-                        fputc('\n', c->out);
-                }
-                if (a.emit && !c->quiet)
-                        fprintf(c->out, "suggested profile written to %s\n", a.emit);
-        }
+        if (c->format == FMT_JSON)
+                print_json(c, s, p, &vo, v, n);
+        else
+                print_text(c, s, p, &vo, v, n, a.emit);
         exit_code = EXIT_OK;
 out:
         advice_free_all(v, n);

@@ -107,13 +107,13 @@ static void print(struct cli *c, const struct profile *p, const struct diff *d, 
         if (c->quiet)
                 return;
         if (dry)
-                fprintf(c->out, "dry run: %zu key%s would change%s%s\n", nw, nw == 1 ? "" : "s",
-                        persisted ? "; persisted to " : "", persisted ? persisted : "");
+                out_line(c->out, "dry run: %zu key%s would change%s%s", nw, nw == 1 ? "" : "s",
+                         persisted ? "; persisted to " : "", persisted ? persisted : "");
         else if (res == TXN_UNCHANGED)
-                fprintf(c->out, "nothing to change%s%s\n", persisted ? "; up to date: " : "", persisted ? persisted : "");
+                out_line(c->out, "nothing to change%s%s", persisted ? "; up to date: " : "", persisted ? persisted : "");
         else if (committed)
-                fprintf(c->out, "generation %lu: %zu key%s changed%s%s\n", t->generation, nw, nw == 1 ? "" : "s",
-                        persisted ? "; persisted to " : "", persisted ? persisted : "");
+                out_line(c->out, "generation %lu: %zu key%s changed%s%s", t->generation, nw, nw == 1 ? "" : "s",
+                         persisted ? "; persisted to " : "", persisted ? persisted : "");
         else
                 fprintf(c->out, "nothing applied: %s\n",
                         res == TXN_ROLLED_BACK ? "every change was rolled back" : "ROLLBACK INCOMPLETE (see above)");
@@ -173,7 +173,7 @@ int cmd_apply(struct cli *c, int argc, char **argv)
                         out_findings_github(c, &f);
                 else {
                         out_findings_text(c, &f, c->err);
-                        fprintf(c->err, "twtune apply: %s is invalid; nothing was changed\n", argv[first]);
+                        cli_error(c, 0, "%s is invalid; nothing was changed", argv[first]);
                 }
                 goto out;
         }
@@ -194,6 +194,7 @@ int cmd_apply(struct cli *c, int argc, char **argv)
                         goto out;
                 }
         }
+        c->changed |= res == TXN_COMMITTED;
         print(c, p, d, x, &f, a.dry_run, res, &fail, persisted);
         if (res == TXN_ROLLED_BACK || res == TXN_RESTORE_FAILED)
                 exit_code = cli_txn_exit(c, &fail, res);

@@ -111,7 +111,7 @@ int cmd_diff(struct cli *c, int argc, char **argv)
         r = cli_open_target(c, a.against, &sr, &t);
         if (r)
                 return r;
-        struct validate_opts vo = {.target = t, .netns = a.netns != NULL};
+        struct validate_opts vo = {.target = t, .netns = c->in_netns};
         cli_kernel(c, t, &vo.kernel, &vo.kernel_known);
 
         struct findings f = {0};

@@ -113,9 +113,11 @@ static void print_text(struct cli *c, const struct kb_entry *e, const char *curr
         if (e->hazard)
                 fprintf(c->out, "  %-11s %s\n", "hazard", e->hazard);
         fprintf(c->out, "  %-11s %s\n", "source", e->source);
-        if (current)
-                fprintf(c->out, "  %-11s %s\n", "current", current);
-        else
+        if (current) {
+                fprintf(c->out, "  %-11s ", "current");
+                out_text(c->out, current); /* read from --root: anything may be there */
+                fputc('\n', c->out);
+        } else
                 fprintf(c->out, "  %-11s (%s)\n", "current", cur_err == -ENOENT ? "absent on this system" : strerror(-cur_err));
         free(range);
 }
@@ -165,8 +167,12 @@ int cmd_explain(struct cli *c, int argc, char **argv)
         char *key;
         const char *why;
         r = key_normalize(argv[first], &key, &why);
-        if (r < 0)
-                return cli_usage_error(c, "bad key '%s': %s", argv[first], r == -EINVAL ? why : strerror(-r));
+        if (r < 0) {
+                char *shown = text_escape(argv[first]); /* a bad key may hold control characters */
+                r = cli_usage_error(c, "bad key '%s': %s", shown ? shown : "?", r == -EINVAL ? why : strerror(-r));
+                free(shown);
+                return r;
+        }
         const struct kb_entry *e = kb_lookup(key);
         if (!e && !strchr(key, '.'))
                 e = lookup_last_component(key);

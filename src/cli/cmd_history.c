@@ -17,6 +17,38 @@ static int on_opt(struct cli *c, int opt, const char *arg, void *ud)
         return 0;
 }
 
+/* One generation: a JSON element (with a leading comma unless first) or a row of tab. */
+static void print_generation(struct cli *c, const struct record *g, bool first, struct table *tab)
+{
+        char when[32];
+        time_t tt = (time_t)g->time;
+        struct tm tm;
+        strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&tt, &tm));
+        size_t changed = 0;
+        for (size_t k = 0; k < g->n_keys; k++)
+                changed += g->keys[k].written;
+        if (c->format == FMT_JSON) {
+                fprintf(c->out, "%s\n  {\"generation\": %lu", first ? "" : ",", g->generation);
+                json_member(c->out, "time", when);
+                json_member(c->out, "profile", g->profile);
+                json_member(c->out, "hash", g->hash);
+                fprintf(c->out, ", \"persisted\": %s, \"changed\": [", g->persist ? "true" : "false");
+                for (size_t k = 0, m = 0; k < g->n_keys; k++)
+                        if (g->keys[k].written) {
+                                fputs(m++ ? ", " : "", c->out);
+                                json_str(c->out, g->keys[k].key);
+                        }
+                fputs("]}", c->out);
+                return;
+        }
+        /* Records are files below --root: the table escapes the profile name and hash. */
+        char gen[24], hash[13], nchanged[24];
+        snprintf(gen, sizeof(gen), "%lu", g->generation);
+        snprintf(hash, sizeof(hash), "%.12s", g->hash ? g->hash : "-");
+        snprintf(nchanged, sizeof(nchanged), "%zu", changed);
+        table_add(tab, "reset", gen, when, hash, nchanged, g->profile);
+}
+
 int cmd_history(struct cli *c, int argc, char **argv)
 {
         static const struct option opts[] = {
@@ -45,14 +77,16 @@ int cmd_history(struct cli *c, int argc, char **argv)
         if (st) /* NULL: nothing applied yet */
                 r = state_generations(st, &ids, &n);
         if (r < 0) {
+                state_free(st);
                 sysroot_free(sr);
                 return cli_error(c, EXIT_ENV, "cannot read the state directory: %s", strerror(-r));
         }
+        static const char *const header[] = {"GEN", "TIME (UTC)", "SHA256", "CHANGED", "PROFILE"};
+        struct table tab = {.ncols = 5};
         int exit_code = EXIT_OK;
+        size_t printed = 0;
         if (c->format == FMT_JSON)
                 fputs("{\"format\": 1, \"generations\": [", c->out);
-        else if (!c->quiet && n)
-                fprintf(c->out, "%-4s  %-20s  %-12s  %-7s  %s\n", "GEN", "TIME (UTC)", "SHA256", "CHANGED", "PROFILE");
         for (size_t i = 0; i < n; i++) {
                 struct record *g;
                 if ((r = state_generation_read(st, ids[i], &g)) < 0) {
@@ -60,35 +94,16 @@ int cmd_history(struct cli *c, int argc, char **argv)
                                               r == -EBADMSG ? "damaged record" : strerror(-r));
                         continue;
                 }
-                char when[32];
-                time_t tt = (time_t)g->time;
-                struct tm tm;
-                strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&tt, &tm));
-                size_t changed = 0;
-                for (size_t k = 0; k < g->n_keys; k++)
-                        changed += g->keys[k].written;
-                if (c->format == FMT_JSON) {
-                        fprintf(c->out, "%s\n  {\"generation\": %lu", i ? "," : "", g->generation);
-                        json_member(c->out, "time", when);
-                        json_member(c->out, "profile", g->profile);
-                        json_member(c->out, "hash", g->hash);
-                        fprintf(c->out, ", \"persisted\": %s, \"changed\": [", g->persist ? "true" : "false");
-                        for (size_t k = 0, m = 0; k < g->n_keys; k++)
-                                if (g->keys[k].written) {
-                                        fputs(m++ ? ", " : "", c->out);
-                                        json_str(c->out, g->keys[k].key);
-                                }
-                        fputs("]}", c->out);
-                } else {
-                        fprintf(c->out, "%-4lu  %-20s  %-12.12s  %-7zu  %s\n", g->generation, when, g->hash ? g->hash : "-",
-                                changed, g->profile);
-                }
+                print_generation(c, g, printed++ == 0, &tab);
                 record_free(g);
         }
         if (c->format == FMT_JSON)
-                fputs(n ? "\n]}\n" : "]}\n", c->out);
+                fputs(printed ? "\n]}\n" : "]}\n", c->out);
         else if (!n && !c->quiet)
                 fputs("no generations: nothing has been applied\n", c->out);
+        else
+                table_print(c, &tab, header);
+        table_release(&tab);
         free(ids);
         state_free(st);
         sysroot_free(sr);

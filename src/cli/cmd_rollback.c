@@ -100,6 +100,7 @@ int cmd_rollback(struct cli *c, int argc, char **argv)
                                       fail.detail ? fail.detail : "cannot roll back", strerror(-r));
                 goto out;
         }
+        c->changed |= res == TXN_COMMITTED;
         size_t nw = txn_count_writes(x);
         if (res == TXN_ROLLED_BACK || res == TXN_RESTORE_FAILED) {
                 exit_code = cli_txn_exit(c, &fail, res);
@@ -122,7 +123,7 @@ int cmd_rollback(struct cli *c, int argc, char **argv)
         } else if (!c->quiet) {
                 for (size_t i = 0; i < x->n; i++)
                         if (x->items[i].write)
-                                fprintf(c->out, "%s: %s -> %s\n", x->items[i].key, x->items[i].before, x->items[i].after);
+                                out_line(c->out, "%s: %s -> %s", x->items[i].key, x->items[i].before, x->items[i].after);
                 if (res == TXN_COMMITTED)
                         fprintf(c->out, "rolled back to generation %lu as generation %lu: %zu key%s changed%s\n", to,
                                 x->generation, nw, nw == 1 ? "" : "s",

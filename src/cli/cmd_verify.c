@@ -195,16 +195,16 @@ int cmd_verify(struct cli *c, int argc, char **argv)
                         fputs("drift: an interrupted transaction is pending; run 'twtune recover'\n", c->out);
                 for (size_t i = 0; i < n; i++)
                         if (checks[i].drift)
-                                fprintf(c->out, "drift: %s is %s, expected %s\n", checks[i].key,
-                                        checks[i].live ? checks[i].live : "absent", checks[i].expected);
+                                out_line(c->out, "drift: %s is %s, expected %s", checks[i].key,
+                                         checks[i].live ? checks[i].live : "absent", checks[i].expected);
                 if (fstat_ && strcmp(fstat_, "ok") != 0)
-                        fprintf(c->out, "drift: %s is %s\n", fpath, fstat_);
+                        out_line(c->out, "drift: %s is %s", fpath, fstat_);
                 if (!c->quiet && !drifted) {
                         if (!p && !g)
                                 fputs("no generation applied: nothing to verify\n", c->out);
                         else
-                                fprintf(c->out, "no drift: %zu key%s%s match %s\n", n, n == 1 ? "" : "s",
-                                        fstat_ ? " and the persisted file" : "", p ? p->name : g->profile);
+                                out_line(c->out, "no drift: %zu key%s%s match %s", n, n == 1 ? "" : "s",
+                                         fstat_ ? " and the persisted file" : "", p ? p->name : g->profile);
                 }
         }
         exit_code = drifted ? EXIT_DRIFT : EXIT_OK;

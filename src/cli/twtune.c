@@ -131,7 +131,12 @@ int main(int argc, char **argv)
                 return cli_usage_error(&c, "no command '%s'", name);
         c.cmd = cmd->name;
         int r = cmd->run(&c, argc - optind, argv + optind);
-        if (fflush(stdout) != 0 || ferror(stdout))
-                return cli_error(&c, EXIT_ENV, "error writing output");
-        return r;
+        if (fflush(stdout) == 0 && !ferror(stdout))
+                return r;
+        /* The report is lost, not the work: exit 5 promises that nothing was changed. */
+        if (r == EXIT_OK && c.changed)
+                return cli_error(&c, EXIT_REPORT_LOST, "error writing output; the change itself is in effect "
+                                 "(see 'twtune history')");
+        cli_error(&c, EXIT_ENV, "error writing output");
+        return r == EXIT_OK ? EXIT_ENV : r;
 }

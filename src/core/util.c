@@ -240,7 +240,7 @@ int utf8_decode(const char *s, unsigned *ret_cp)
         return len;
 }
 
-static bool printable_cp(unsigned cp)
+bool unicode_printable(unsigned cp)
 {
         if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
                 return false;
@@ -261,7 +261,7 @@ int text_check_line(const char *s, size_t max, const char **ret_why)
                 int n = utf8_decode(p, &cp);
                 if (n < 0)
                         why = "not valid UTF-8";
-                else if (!printable_cp(cp))
+                else if (!unicode_printable(cp))
                         why = cp == '\n' || cp == '\r' || cp == 0x2028 || cp == 0x2029 ? "more than one line"
                                                                                        : "contains a control character";
                 else
@@ -278,7 +278,7 @@ char *text_sanitize_line(const char *s)
         for (const char *p = s; *p;) {
                 unsigned cp;
                 int n = utf8_decode(p, &cp);
-                if (n < 0 || !printable_cp(cp)) {
+                if (n < 0 || !unicode_printable(cp)) {
                         sb_append(&sb, "?");
                         p += n < 0 ? 1 : n;
                 } else {

@@ -43,6 +43,10 @@ int read_stream(int fd, size_t max, char **ret, size_t *ret_len);
  * sequence of a scalar value (overlongs, surrogates and values above U+10FFFF are invalid). */
 int utf8_decode(const char *s, unsigned *ret_cp);
 
+/* False for the characters that control a terminal or hide text: C0, DEL and C1 controls (some
+ * terminals obey C1 like ESC), bidirectional controls, line and paragraph separators. */
+bool unicode_printable(unsigned cp);
+
 /* Checks that s is one line of printable UTF-8 text of at most max bytes: no control characters
  * (C0, DEL, C1), no line or paragraph separator and no bidirectional control, any of which could
  * break a line-oriented file or hide text from a reviewer. Returns 0, or -EINVAL with a static
