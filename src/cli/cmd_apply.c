@@ -39,6 +39,8 @@ static const struct txn_item *find_item(const struct txn *t, const char *key)
 /* The status of a planned key after (or, dry, before) the transaction. */
 static const char *item_status(const struct txn_item *it, bool dry, bool committed)
 {
+        if (it->dependent && !it->write)
+                return "follows"; /* the kernel sets it along with a key above */
         if (!it->write)
                 return "ok";
         return dry ? "change" : committed ? "changed" : "not-changed";
@@ -94,7 +96,9 @@ static void print(struct cli *c, const struct profile *p, const struct diff *d, 
                 const struct txn_item *it = &t->items[i];
                 if (c->quiet && !it->write)
                         continue;
-                table_add(&tab, it->write ? "change" : "ok", it->key, it->before, it->after, item_status(it, dry, committed));
+                /* A dependent's value is only known once the kernel has propagated. */
+                const char *after = it->dependent && dry ? NULL : it->after;
+                table_add(&tab, it->write ? "change" : "ok", it->key, it->before, after, item_status(it, dry, committed));
         }
         table_print(c, &tab, header);
         table_release(&tab);
