@@ -75,8 +75,14 @@ static char *range_text(const struct kb_entry *e)
                 return NULL;
         if (e->type == KB_PORTLIST)
                 return strdup("ports 0..65535, as \"a,b-c\"");
-        return str_printf("%s%lld..%lld%s%s", e->nvalues > 1 ? "each " : "", e->min, e->max,
-                          e->kernel_enforced ? " (the kernel rejects other values)" : "; twtune rejects other values: ",
+        char since[48] = "";
+        if (e->kernel_enforced && kver_is_set(e->enforced_since)) {
+                char v[32];
+                snprintf(since, sizeof(since), " since %s", kver_format(e->enforced_since, v, sizeof(v)));
+        }
+        return str_printf("%s%lld..%lld%s%s%s%s", e->nvalues > 1 ? "each " : "", e->min, e->max,
+                          e->kernel_enforced ? " (the kernel rejects other values" : "; twtune rejects other values: ",
+                          since, e->kernel_enforced ? ")" : "",
                           e->kernel_enforced ? "" : e->range_note ? e->range_note : "they make no sense");
 }
 

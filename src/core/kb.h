@@ -34,6 +34,7 @@ struct kb_entry {
         unsigned nvalues;      /* tokens a value has; 0 for port lists and strings */
         long long min, max;    /* per element; twtune rejects values outside */
         bool kernel_enforced;  /* the kernel itself returns EINVAL outside [min, max] */
+        struct kver enforced_since; /* ...only since this version (NONE: always); before, the twtune bound */
         const char *range_note; /* why twtune enforces what the kernel does not */
         const char *unit;      /* "s", "ms", "" */
         const char *defval;
@@ -52,6 +53,10 @@ struct kb_entry {
 };
 
 const struct kb_entry *kb_lookup(const char *key);
+
+/* Whether the kernel itself rejects values outside [min, max] on kernel k (known: whether k is
+ * known; an unknown kernel is taken as one where it does not, so the claim is never overstated). */
+bool kb_kernel_enforces(const struct kb_entry *e, struct kver k, bool known);
 
 /* Whether two values of key mean the same to the kernel: by the key's type where the knowledge
  * base knows it (port lists as sets of ports), else token by token (value_equal). */

@@ -21,8 +21,8 @@ static const char *kv(struct kver v, char *buf)
 }
 
 /* An integer token; reports bad-type or out-of-range and returns false when it is not one. */
-static bool check_int(const struct kb_entry *e, const struct setting *s, const char *tok, long long *ret,
-                      struct findings *f)
+static bool check_int(const struct kb_entry *e, const struct setting *s, const struct validate_opts *o, const char *tok,
+                      long long *ret, struct findings *f)
 {
         int r = parse_kernel_int(tok, ret);
         if (r == -ERANGE) {
@@ -35,7 +35,7 @@ static bool check_int(const struct kb_entry *e, const struct setting *s, const c
                 return false;
         }
         if (*ret < e->min || *ret > e->max) {
-                if (e->kernel_enforced)
+                if (kb_kernel_enforces(e, o->kernel, o->kernel_known))
                         findings_add(f, SEV_ERROR, "out-of-range", s->key, &s->loc,
                                      "%s: %s is outside %lld..%lld; the kernel rejects it (EINVAL)", s->key, tok, e->min, e->max);
                 else
@@ -64,7 +64,8 @@ static bool check_portlist(const struct setting *s, struct findings *f)
 }
 
 /* Type and range of the value. Returns true when it is well-formed. */
-static bool check_value(const struct kb_entry *e, const struct setting *s, struct findings *f)
+static bool check_value(const struct kb_entry *e, const struct setting *s, const struct validate_opts *o,
+                        struct findings *f)
 {
         if (s->mode != SET_EXACT && (e->type == KB_VECTOR || e->type == KB_STRING || e->type == KB_PORTLIST)) {
                 findings_add(f, SEV_ERROR, "bad-mode", s->key, &s->loc, "%s: '%s' applies to single integers, not a %s",
@@ -98,7 +99,7 @@ static bool check_value(const struct kb_entry *e, const struct setting *s, struc
         }
         for (size_t i = 0; ok && i < n; i++) {
                 long long x;
-                ok = check_int(e, s, tok[i], &x, f);
+                ok = check_int(e, s, o, tok[i], &x, f);
         }
         value_tokens_free(tok);
         return ok;
@@ -266,7 +267,7 @@ static void validate_setting(const struct profile *p, const struct validate_opts
         if (o->netns && active && e->scope != KB_NETNS)
                 findings_add(f, SEV_ERROR, "not-per-netns", s->key, &s->loc,
                              "%s is global, not per network namespace: it cannot be set from inside --netns", s->key);
-        bool well_formed = check_value(e, s, f);
+        bool well_formed = check_value(e, s, o, f);
         if (e->read_only)
                 findings_add(f, SEV_ERROR, "read-only", s->key, &s->loc, "%s is read-only", s->key);
         if (!active || !o->kernel_known)

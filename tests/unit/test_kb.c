@@ -113,6 +113,28 @@ START_TEST(values_compared_by_type)
 }
 END_TEST
 
+START_TEST(enforcement_by_version)
+{
+        /* tcp_tw_reuse took any int until 4.18 (commit 79e9fed46038); an unknown kernel never gets
+         * the stronger claim. */
+        const struct kb_entry *e = kb_lookup("net.ipv4.tcp_tw_reuse");
+        ck_assert(!kb_kernel_enforces(e, KVER(4, 17), true));
+        ck_assert(kb_kernel_enforces(e, KVER(4, 18), true));
+        ck_assert(kb_kernel_enforces(e, KVER3(6, 18, 44), true));
+        ck_assert(!kb_kernel_enforces(e, KVER(6, 18), false));
+        e = kb_lookup("net.ipv4.tcp_syn_retries"); /* enforced as far back as the table knows */
+        ck_assert(kb_kernel_enforces(e, KVER(4, 9), true));
+        e = kb_lookup("net.ipv4.tcp_max_tw_buckets"); /* never */
+        ck_assert(!kb_kernel_enforces(e, KVER(6, 18), true));
+        /* Three-number versions: somaxconn has been per namespace since 2.6.25, not 2.6. */
+        e = kb_lookup("net.core.somaxconn");
+        ck_assert_int_eq(kver_cmp(e->netns_since, KVER3(2, 6, 25)), 0);
+        ck_assert_int_gt(kver_cmp(e->netns_since, KVER3(2, 6, 24)), 0);
+        ck_assert_int_eq(kver_cmp(kb_lookup("net.ipv4.tcp_timestamps")->netns_since, KVER(4, 13)), 0);
+        ck_assert_int_eq(kver_cmp(kb_lookup("net.ipv4.ip_local_port_range")->netns_since, KVER(3, 13)), 0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
         Suite *s = suite_create("kb");
@@ -120,6 +142,7 @@ static Suite *suite(void)
         tcase_add_test(tc, sorted_and_unique);
         tcase_add_test(tc, propagations_sorted_and_sourced);
         tcase_add_test(tc, values_compared_by_type);
+        tcase_add_test(tc, enforcement_by_version);
         tcase_add_test(tc, entries_are_complete);
         tcase_add_test(tc, covers_reference_keys);
         tcase_add_test(tc, key_facts);
