@@ -40,9 +40,10 @@ int diff_compute(const struct profile *p, const struct validate_opts *o, struct 
                 const struct setting *s = &p->settings[i];
                 struct diff_row *row = &d->rows[d->n++];
                 row->setting = s;
-                if (!setting_active(s, o)) {
+                if (!setting_active(s, o) || setting_removed_noop(s, o)) {
                         row->status = DIFF_SKIP;
-                        row->reason = str_printf("condition false: %s", s->when_text);
+                        row->reason = setting_active(s, o) ? strdup("removed from this kernel; the value asks for nothing")
+                                                           : str_printf("condition false: %s", s->when_text);
                         r = row->reason ? 0 : -ENOMEM;
                         continue;
                 }

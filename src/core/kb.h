@@ -41,6 +41,7 @@ struct kb_entry {
         const char *values;    /* meaning of each value, for enums */
         struct kver introduced;
         struct kver removed;   /* KVER_NONE if still present */
+        const char *removed_noop; /* the value that asks for nothing the removed key did ("0"), or NULL */
         enum kb_scope scope;
         struct kver netns_since; /* for KB_NETNS: when it became per-namespace; NONE if unknown */
         struct kver top_value_since; /* the highest value (max) exists only since this version */

@@ -230,7 +230,7 @@ int txn_from_profile(const struct profile *p, const struct validate_opts *o, str
         int r = 0;
         for (size_t i = 0; i < p->n_settings && r == 0; i++) {
                 const struct setting *s = &p->settings[i];
-                if (!setting_active(s, o))
+                if (!setting_active(s, o) || setting_removed_noop(s, o))
                         continue;
                 char *cur = NULL;
                 r = read_for_plan(sr, s->key, &cur);

@@ -15,6 +15,13 @@ bool setting_active(const struct setting *s, const struct validate_opts *o)
         return !s->has_when || !o->kernel_known || kcond_eval(&s->when, o->kernel);
 }
 
+bool setting_removed_noop(const struct setting *s, const struct validate_opts *o)
+{
+        const struct kb_entry *e = kb_lookup(s->key);
+        return e && e->removed_noop && o->kernel_known && kver_is_set(e->removed) && kver_cmp(o->kernel, e->removed) >= 0 &&
+               s->mode == SET_EXACT && value_equal(s->value, e->removed_noop);
+}
+
 static const char *kv(struct kver v, char *buf)
 {
         return kver_format(v, buf, 32);
@@ -273,6 +280,12 @@ static void validate_setting(const struct profile *p, const struct validate_opts
         if (!active || !o->kernel_known)
                 goto hazards;
 
+        if (setting_removed_noop(s, o)) {
+                findings_add(f, SEV_INFO, "removed-key-off", s->key, &s->loc,
+                             "%s was removed in Linux %s (validating for %s); %s asks for nothing it did, so it is "
+                             "skipped: drop it from the profile", s->key, kv(e->removed, b1), kv(o->kernel, b2), s->value);
+                return;
+        }
         if (kver_is_set(e->removed) && kver_cmp(o->kernel, e->removed) >= 0) {
                 enum severity sev = s->optional || !(e->verified & KBV_REMOVED) ? SEV_WARNING : SEV_ERROR;
                 findings_add(f, sev, "removed-in-kernel", s->key, &s->loc, "%s was removed in Linux %s (validating for %s). %s",

@@ -24,4 +24,8 @@ int validate_profile(const struct profile *p, const struct validate_opts *o, str
 /* Whether a setting's condition holds (settings without 'when' always do). */
 bool setting_active(const struct setting *s, const struct validate_opts *o);
 
+/* Whether a setting turns off a key the kernel validated for no longer has (tcp_tw_recycle: 0 on
+ * 4.12+): the kernel already behaves so, and the setting is skipped rather than an error. */
+bool setting_removed_noop(const struct setting *s, const struct validate_opts *o);
+
 #endif

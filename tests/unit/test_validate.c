@@ -11,6 +11,7 @@ struct run {
         struct profile *p;
         struct target *t;
         char *dir;
+        struct validate_opts o;
 };
 
 /* Validates text for a kernel, against a snapshot when one is given. */
@@ -26,8 +27,8 @@ static void run(struct run *x, const char *text, struct kver kernel, const char 
                 ck_assert_int_eq(target_new_snapshot(path, &x->t, NULL), 0);
                 free(path);
         }
-        struct validate_opts o = {.kernel = kernel, .kernel_known = kver_is_set(kernel), .target = x->t};
-        ck_assert_int_eq(validate_profile(x->p, &o, &x->f), 0);
+        x->o = (struct validate_opts){.kernel = kernel, .kernel_known = kver_is_set(kernel), .target = x->t};
+        ck_assert_int_eq(validate_profile(x->p, &x->o, &x->f), 0);
 }
 
 static void done(struct run *x)
@@ -109,8 +110,18 @@ START_TEST(versions)
         ck_assert_uint_eq(x.f.n, 0);
         done(&x);
         /* An optional removed key is a warning. */
-        run(&x, "sysctl:\n  net.ipv4.tcp_tw_recycle: {value: 0, optional: true}\n", KVER(6, 1), NULL);
+        run(&x, "sysctl:\n  net.ipv4.tcp_tw_recycle: {value: 1, optional: true}\n", KVER(6, 1), NULL);
         expect(&x, "removed-in-kernel", SEV_WARNING, NULL);
+        done(&x);
+        /* Turning off what the kernel no longer has asks for nothing: a note, and the setting is skipped. */
+        run(&x, "sysctl:\n  net.ipv4.tcp_tw_recycle: 0\n", KVER(4, 12), NULL);
+        expect(&x, "removed-key-off", SEV_INFO, "net.ipv4.tcp_tw_recycle");
+        ck_assert_uint_eq(findings_count(&x.f, SEV_ERROR) + findings_count(&x.f, SEV_WARNING), 0);
+        ck_assert(setting_removed_noop(&x.p->settings[0], &x.o));
+        done(&x);
+        run(&x, "sysctl:\n  net.ipv4.tcp_tw_recycle: 0\n", KVER(4, 11), NULL); /* still there: an ordinary setting */
+        ck_assert_ptr_null(find_code(&x.f, "removed-key-off"));
+        ck_assert(!setting_removed_noop(&x.p->settings[0], &x.o));
         done(&x);
         /* The profile's own kernel requirement. */
         run(&x, "kernel: \">= 5.4\"\nsysctl:\n  net.core.somaxconn: 4096\n", KVER(4, 19), NULL);
