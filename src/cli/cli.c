@@ -32,6 +32,7 @@ const struct option cli_global_options[] = {
         {"help", no_argument, NULL, OPT_HELP},
         {"version", no_argument, NULL, OPT_VERSION},
         {"allow-absolute-extends", no_argument, NULL, OPT_ALLOW_ABS_EXTENDS},
+        {"strict", no_argument, NULL, OPT_STRICT},
         {0},
 };
 
@@ -40,6 +41,7 @@ static const char global_help[] =
         "      --kernel VERSION           validate for this kernel instead of the target's\n"
         "      --root DIR                 system root for /proc/sys and configuration\n"
         "      --allow-absolute-extends   let profiles extend files by absolute path\n"
+        "      --strict                   treat every warning as an error (for CI)\n"
         "  -q, --quiet                    print only problems\n"
         "  -h, --help                     show this help\n";
 
@@ -67,6 +69,9 @@ int cli_global_option(struct cli *c, int opt, const char *arg)
                 return 0;
         case OPT_ALLOW_ABS_EXTENDS:
                 c->allow_absolute_extends = true;
+                return 0;
+        case OPT_STRICT:
+                c->strict = true;
                 return 0;
         case 'q':
         case OPT_QUIET:
@@ -457,6 +462,8 @@ int cli_prepare(struct cli *c, const char *path, const struct validate_opts *vo,
         int r = cli_load_profile(c, path, &p, f);
         if (r == 0)
                 r = validate_profile(p, vo, f);
+        if (c->strict)
+                findings_strict(f);
         if (r == 0)
                 r = diff_compute(p, vo, f, &d);
         findings_sort(f);

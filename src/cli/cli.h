@@ -27,7 +27,7 @@ enum {
 enum out_format { FMT_TEXT, FMT_JSON, FMT_GITHUB };
 
 /* Values of the long-only global options in cli_global_options. */
-enum { OPT_FORMAT = 0x100, OPT_KERNEL, OPT_ROOT, OPT_QUIET, OPT_HELP, OPT_VERSION, OPT_ALLOW_ABS_EXTENDS };
+enum { OPT_FORMAT = 0x100, OPT_KERNEL, OPT_ROOT, OPT_QUIET, OPT_HELP, OPT_VERSION, OPT_ALLOW_ABS_EXTENDS, OPT_STRICT };
 
 struct cli {
         const char *cmd;
@@ -38,6 +38,7 @@ struct cli {
         const char *root;   /* --root */
         const char *kernel; /* --kernel */
         bool allow_absolute_extends; /* --allow-absolute-extends */
+        bool strict;                 /* --strict: warnings are errors */
         const char *state_sub; /* state subdirectory after --netns, NULL for the host */
         char state_sub_buf[128];
         bool in_netns; /* --netns entered another network namespace than the caller's */

@@ -66,6 +66,8 @@ int cmd_check(struct cli *c, int argc, char **argv)
                 if (e > exit_code)
                         exit_code = e;
         }
+        if (c->strict)
+                findings_strict(&f);
         if (exit_code == EXIT_OK && findings_count(&f, SEV_ERROR))
                 exit_code = EXIT_INVALID;
         findings_sort(&f);

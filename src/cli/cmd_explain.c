@@ -10,46 +10,6 @@
 #include "target.h"
 #include "util.h"
 
-static size_t edit_distance(const char *a, const char *b)
-{
-        size_t lb = strlen(b), prev[KEY_MAX_LEN + 2], cur[KEY_MAX_LEN + 2];
-        if (strlen(a) > KEY_MAX_LEN || lb > KEY_MAX_LEN)
-                return (size_t)-1;
-        for (size_t j = 0; j <= lb; j++)
-                prev[j] = j;
-        for (size_t i = 1; a[i - 1]; i++) {
-                cur[0] = i;
-                for (size_t j = 1; j <= lb; j++) {
-                        size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-                        size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
-                        cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-                }
-                memcpy(prev, cur, (lb + 1) * sizeof(size_t));
-        }
-        return prev[lb];
-}
-
-/* The closest known key, for "did you mean"; matches on the last component count too. */
-static const char *suggest(const char *key)
-{
-        size_t n, best = 4;
-        const struct kb_entry *e = kb_entries(&n);
-        const char *found = NULL;
-        const char *last = strrchr(key, '.');
-        last = last ? last + 1 : key;
-        for (size_t i = 0; i < n; i++) {
-                const char *elast = strrchr(e[i].key, '.') + 1;
-                size_t d = edit_distance(key, e[i].key), dl = edit_distance(last, elast);
-                if (dl < d)
-                        d = dl;
-                if (d < best) {
-                        best = d;
-                        found = e[i].key;
-                }
-        }
-        return found;
-}
-
 /* "tcp_tw_reuse" for net.ipv4.tcp_tw_reuse, when exactly one key ends so. */
 static const struct kb_entry *lookup_last_component(const char *name)
 {
@@ -183,7 +143,7 @@ int cmd_explain(struct cli *c, int argc, char **argv)
         if (!e && !strchr(key, '.'))
                 e = lookup_last_component(key);
         if (!e) {
-                const char *s = suggest(key);
+                const char *s = kb_suggest(key, NULL, 0);
                 r = cli_error(c, EXIT_USAGE, "%s is not in the knowledge base%s%s%s (see 'twtune keys')", key,
                               s ? "; did you mean " : "", s ? s : "", s ? "?" : "");
                 free(key);

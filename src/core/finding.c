@@ -100,3 +100,10 @@ const char *severity_name(enum severity s)
 {
         return s == SEV_ERROR ? "error" : s == SEV_WARNING ? "warning" : "info";
 }
+
+void findings_strict(struct findings *f)
+{
+        for (size_t i = 0; i < f->n; i++)
+                if (f->v[i].severity == SEV_WARNING)
+                        f->v[i].severity = SEV_ERROR;
+}

@@ -32,6 +32,8 @@ void findings_add(struct findings *f, enum severity sev, const char *code, const
                   const struct srcloc *loc, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 size_t findings_count(const struct findings *f, enum severity sev);
 bool findings_has_error_for(const struct findings *f, const char *key);
+/* Makes every warning an error (--strict, for CI). */
+void findings_strict(struct findings *f);
 /* Stable order for output: by file, line, column, then insertion order. */
 void findings_sort(struct findings *f);
 void findings_release(struct findings *f);

@@ -410,3 +410,53 @@ bool kb_kernel_enforces(const struct kb_entry *e, struct kver k, bool known)
                 return false;
         return !kver_is_set(e->enforced_since) || (known && kver_cmp(k, e->enforced_since) >= 0);
 }
+
+static size_t edit_distance(const char *a, const char *b)
+{
+        size_t lb = strlen(b), prev[KEY_MAX_LEN + 2], cur[KEY_MAX_LEN + 2];
+        if (strlen(a) > KEY_MAX_LEN || lb > KEY_MAX_LEN)
+                return (size_t)-1;
+        for (size_t j = 0; j <= lb; j++)
+                prev[j] = j;
+        for (size_t i = 1; a[i - 1]; i++) {
+                cur[0] = i;
+                for (size_t j = 1; j <= lb; j++) {
+                        size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+                        size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+                        cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+                }
+                memcpy(prev, cur, (lb + 1) * sizeof(size_t));
+        }
+        return prev[lb];
+}
+
+static const char *last_component(const char *key)
+{
+        const char *dot = strrchr(key, '.');
+        return dot ? dot + 1 : key;
+}
+
+/* Keeps candidate if it is closer to key than *best; matching on the last component counts too. */
+static void consider(const char *key, const char *candidate, size_t *best, const char **found)
+{
+        if (strcmp(key, candidate) == 0)
+                return;
+        size_t d = edit_distance(key, candidate), dl = edit_distance(last_component(key), last_component(candidate));
+        if (dl < d)
+                d = dl;
+        if (d < *best) {
+                *best = d;
+                *found = candidate;
+        }
+}
+
+const char *kb_suggest(const char *key, char *const *extra, size_t n_extra)
+{
+        size_t best = 4;
+        const char *found = NULL;
+        for (size_t i = 0; i < ELEMENTSOF(table); i++)
+                consider(key, table[i].key, &best, &found);
+        for (size_t i = 0; i < n_extra; i++)
+                consider(key, extra[i], &best, &found);
+        return found;
+}

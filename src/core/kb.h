@@ -55,6 +55,11 @@ struct kb_entry {
 
 const struct kb_entry *kb_lookup(const char *key);
 
+/* The key a typo most likely meant, for "did you mean": the closest of the knowledge base's keys
+ * and of extra (e.g. the target's keys beside it), by edit distance of the whole key or of its last
+ * component, if within 3 edits; NULL if none is that close. */
+const char *kb_suggest(const char *key, char *const *extra, size_t n_extra);
+
 /* Whether the kernel itself rejects values outside [min, max] on kernel k (known: whether k is
  * known; an unknown kernel is taken as one where it does not, so the claim is never overstated). */
 bool kb_kernel_enforces(const struct kb_entry *e, struct kver k, bool known);

@@ -22,6 +22,10 @@ void target_free(struct target *t);
 bool target_is_snapshot(const struct target *t);
 /* The value of a normalised key; -ENOENT if the target has no such key. */
 int target_get(struct target *t, const char *key, char **ret_value);
+/* The keys beside key on the target (those whose name differs only in the last component), for
+ * "did you mean". *ret is NULL-terminated; free each and it. */
+int target_siblings(struct target *t, const char *key, char ***ret, size_t *ret_n);
+
 /* The target's kernel, from kernel.osrelease; -ENOENT if a snapshot lacks it. */
 int target_kernel(struct target *t, struct kver *ret);
 

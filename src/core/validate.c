@@ -235,6 +235,46 @@ static void check_hazards(const struct profile *p, const struct validate_opts *o
         }
 }
 
+/* A key the knowledge base does not know: how bad that is depends on whether the target has it,
+ * and a typo gets the nearest known or existing key. */
+static void report_unknown(const struct validate_opts *o, const struct setting *s, struct findings *f)
+{
+        if (o->netns) {
+                findings_add(f, SEV_ERROR, "not-per-netns", s->key, &s->loc,
+                             "%s is not in the knowledge base, so twtune cannot tell whether it is per network "
+                             "namespace; refusing it with --netns", s->key);
+                return;
+        }
+        char *v = NULL, **near = NULL;
+        size_t n_near = 0;
+        int r = o->target ? target_get(o->target, s->key, &v) : -ENODATA;
+        free(v);
+        if (r != 0 && o->target && target_siblings(o->target, s->key, &near, &n_near) < 0)
+                near = NULL, n_near = 0;
+        const char *guess = r == 0 ? NULL : kb_suggest(s->key, near, n_near);
+        char *dym = guess ? str_printf("; did you mean %s?", guess) : strdup("");
+        if (!dym)
+                f->oom = true;
+        else if (r == 0)
+                findings_add(f, SEV_WARNING, "unknown-key", s->key, &s->loc,
+                             "%s is not in twtune's knowledge base; it exists on the target, but its value is not "
+                             "validated", s->key);
+        else if (r == -ENODATA)
+                findings_add(f, SEV_WARNING, "unknown-key", s->key, &s->loc,
+                             "%s is not in twtune's knowledge base; its value is not validated%s", s->key, dym);
+        else if (s->optional)
+                findings_add(f, SEV_INFO, "unknown-key", s->key, &s->loc,
+                             "%s is not in the knowledge base and absent on the target; skipped (optional)%s", s->key, dym);
+        else
+                findings_add(f, SEV_ERROR, "unknown-key", s->key, &s->loc,
+                             "%s is not in twtune's knowledge base and does not exist on the target%s%s", s->key, dym,
+                             guess ? "" : " (a typo, or a module not loaded? mark it 'optional: true' if it may be absent)");
+        free(dym);
+        for (size_t i = 0; i < n_near; i++)
+                free(near[i]);
+        free(near);
+}
+
 static void validate_setting(const struct profile *p, const struct validate_opts *o, const struct setting *s,
                              struct findings *f)
 {
@@ -243,31 +283,8 @@ static void validate_setting(const struct profile *p, const struct validate_opts
         bool active = setting_active(s, o);
 
         if (!e) {
-                if (!active)
-                        return;
-                if (o->netns) {
-                        findings_add(f, SEV_ERROR, "not-per-netns", s->key, &s->loc,
-                                     "%s is not in the knowledge base, so twtune cannot tell whether it is per network "
-                                     "namespace; refusing it with --netns", s->key);
-                        return;
-                }
-                char *v = NULL;
-                int r = o->target ? target_get(o->target, s->key, &v) : -ENODATA;
-                free(v);
-                if (r == 0)
-                        findings_add(f, SEV_WARNING, "unknown-key", s->key, &s->loc,
-                                     "%s is not in twtune's knowledge base; it exists on the target, but its value is not "
-                                     "validated", s->key);
-                else if (r == -ENODATA)
-                        findings_add(f, SEV_WARNING, "unknown-key", s->key, &s->loc,
-                                     "%s is not in twtune's knowledge base; its value is not validated", s->key);
-                else if (s->optional)
-                        findings_add(f, SEV_INFO, "unknown-key", s->key, &s->loc,
-                                     "%s is not in the knowledge base and absent on the target; skipped (optional)", s->key);
-                else
-                        findings_add(f, SEV_ERROR, "unknown-key", s->key, &s->loc,
-                                     "%s is not in twtune's knowledge base and does not exist on the target (a typo, or a "
-                                     "module not loaded? mark it 'optional: true' if it may be absent)", s->key);
+                if (active)
+                        report_unknown(o, s, f);
                 return;
         }
 

@@ -63,4 +63,11 @@ expect_out "<stdin>:2:3: error: net.ipv4.tcp_tw_reuse: 5 is outside 0..2" "stdin
 cat "$SRCDIR/profiles/examples/seed-sysctl-conf.yaml" | "$TWTUNE" --kernel 6.18 check - >out 2>err; RC=$?
 expect_rc 3 "the seed on standard input"
 expect_out "<stdin>:10:3: error: net.ipv4.tcp_tw_recycle was removed" "same findings as from the file"
+
+# A typo passes CI only without --strict; it gets a guess either way.
+printf 'sysctl:\n  net.ipv4.tcp_max_tw_bucket: 5000\n' >typo.yaml
+run --kernel 6.1 check typo.yaml; expect_rc 0 "a typo is a warning"
+expect_out "did you mean net.ipv4.tcp_max_tw_buckets?" "with the key it meant"
+run --kernel 6.1 --strict check typo.yaml; expect_rc 3 "--strict makes it an error"
+expect_out "error: net.ipv4.tcp_max_tw_bucket" "shown as an error"
 finish

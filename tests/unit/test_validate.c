@@ -237,6 +237,32 @@ START_TEST(cross_key)
 }
 END_TEST
 
+START_TEST(did_you_mean)
+{
+        struct run x;
+        /* A typo of a known key: the nearest knowledge-base key. */
+        run(&x, "sysctl:\n  net.ipv4.tcp_max_tw_bucket: 5000\n", KVER(6, 1), NULL);
+        expect(&x, "unknown-key", SEV_WARNING, NULL);
+        ck_assert_ptr_nonnull(strstr(find_code(&x.f, "unknown-key")->message, "did you mean net.ipv4.tcp_max_tw_buckets?"));
+        done(&x);
+        /* A typo of a key the knowledge base does not know, but the target has beside it. */
+        run(&x, "sysctl:\n  net.core.rmem_mx: 1\n", KVER(6, 1), "net.core.rmem_max = 212992\nnet.core.wmem_max = 212992\n");
+        expect(&x, "unknown-key", SEV_ERROR, NULL);
+        ck_assert_ptr_nonnull(strstr(find_code(&x.f, "unknown-key")->message, "did you mean net.core.rmem_max?"));
+        done(&x);
+        /* Nothing close: no guess. */
+        run(&x, "sysctl:\n  kernel.zzzzzzzz: 1\n", KVER(6, 1), NULL);
+        ck_assert_ptr_null(strstr(find_code(&x.f, "unknown-key")->message, "did you mean"));
+        done(&x);
+        /* --strict: every warning is an error. */
+        run(&x, "sysctl:\n  net.ipv4.tcp_max_tw_bucket: 5000\n", KVER(6, 1), NULL);
+        findings_strict(&x.f);
+        ck_assert_uint_eq(findings_count(&x.f, SEV_WARNING), 0);
+        expect(&x, "unknown-key", SEV_ERROR, NULL);
+        done(&x);
+}
+END_TEST
+
 START_TEST(unknown_keys)
 {
         struct run x;
@@ -267,6 +293,7 @@ static Suite *suite(void)
         tcase_add_test(tc, port_range);
         tcase_add_test(tc, cross_key);
         tcase_add_test(tc, unknown_keys);
+        tcase_add_test(tc, did_you_mean);
         suite_add_tcase(s, tc);
         return s;
 }
