@@ -14,12 +14,12 @@
 static const struct kb_entry *lookup_last_component(const char *name)
 {
         size_t n;
-        const struct kb_entry *e = kb_entries(&n), *found = NULL;
+        const struct kb_entry *const *e = kb_entries(&n), *found = NULL;
         for (size_t i = 0; i < n; i++)
-                if (strcmp(strrchr(e[i].key, '.') + 1, name) == 0) {
+                if (strcmp(strrchr(e[i]->key, '.') + 1, name) == 0) {
                         if (found)
                                 return NULL;
-                        found = &e[i];
+                        found = e[i];
                 }
         return found;
 }

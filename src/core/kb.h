@@ -1,5 +1,5 @@
-/* The kernel knowledge base: what twtune knows about each sysctl it covers.
- * The table is sorted by key and keys are unique (checked by tests/unit/test_kb.c). */
+/* The kernel knowledge base: what twtune knows about each sysctl it covers. The entries are data,
+ * one file per key family under kb/; keys are unique (checked by tests/unit/test_kb.c). */
 #ifndef TWTUNE_KB_H
 #define TWTUNE_KB_H
 
@@ -81,7 +81,10 @@ const struct kb_propagation *kb_propagation(const char *key);
 const struct kb_propagation *kb_propagations(size_t *ret_n);
 /* Whether writing p->key changes key (one of its dependents' patterns matches it). */
 bool kb_propagation_covers(const struct kb_propagation *p, const char *key);
-const struct kb_entry *kb_entries(size_t *ret_n);
+/* Every entry, sorted by key (an index over the families of kb/). */
+const struct kb_entry *const *kb_entries(size_t *ret_n);
+/* The family arrays themselves, each terminated by an entry whose key is NULL (for tests). */
+const struct kb_entry *const *kb_families(size_t *ret_n);
 const char *kb_type_name(enum kb_type t);
 
 #endif
