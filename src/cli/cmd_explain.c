@@ -35,15 +35,19 @@ static char *range_text(const struct kb_entry *e)
                 return NULL;
         if (e->type == KB_PORTLIST)
                 return strdup("ports 0..65535, as \"a,b-c\"");
+        /* The range as on current kernels, and since when the kernel itself checks it. */
+        struct kb_facts now = kb_facts_at(e, KVER(999, 0), true);
         char since[48] = "";
-        if (e->kernel_enforced && kver_is_set(e->enforced_since)) {
-                char v[32];
-                snprintf(since, sizeof(since), " since %s", kver_format(e->enforced_since, v, sizeof(v)));
-        }
-        return str_printf("%s%lld..%lld%s%s%s%s", e->nvalues > 1 ? "each " : "", e->min, e->max,
-                          e->kernel_enforced ? " (the kernel rejects other values" : "; twtune rejects other values: ",
-                          since, e->kernel_enforced ? ")" : "",
-                          e->kernel_enforced ? "" : e->range_note ? e->range_note : "they make no sense");
+        for (size_t i = 0; now.enforced && !e->kernel_enforced && i < e->n_changes; i++)
+                if ((e->changes[i].what & KBC_ENFORCED) && e->changes[i].enforced) {
+                        char v[32];
+                        snprintf(since, sizeof(since), " since %s", kver_format(e->changes[i].since, v, sizeof(v)));
+                        break;
+                }
+        return str_printf("%s%lld..%lld%s%s%s%s", e->nvalues > 1 ? "each " : "", now.min, now.max,
+                          now.enforced ? " (the kernel rejects other values" : "; twtune rejects other values: ",
+                          since, now.enforced ? ")" : "",
+                          now.enforced ? "" : e->range_note ? e->range_note : "they make no sense");
 }
 
 static void print_text(struct cli *c, const struct kb_entry *e, const char *current, int cur_err)

@@ -2,6 +2,7 @@
 
 #include <fnmatch.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,12 +69,29 @@ static int cmp_key(const void *k, const void *e)
         return strcmp(k, (*(const struct kb_entry *const *)e)->key);
 }
 
-const struct kb_entry *kb_lookup(const char *key)
+static const struct kb_entry *lookup_exact(const char *key)
 {
         size_t n;
         const struct kb_entry *const *v = index_all(&n);
         const struct kb_entry *const *hit = v ? bsearch(key, v, n, sizeof(*v), cmp_key) : NULL;
         return hit ? *hit : NULL;
+}
+
+const struct kb_entry *kb_lookup(const char *key)
+{
+        const struct kb_entry *e = lookup_exact(key);
+        if (e || strlen(key) > KEY_MAX_LEN)
+                return e;
+        /* A per-interface key: try each inner component as the pattern's IFACE. */
+        char buf[KEY_MAX_LEN + 8];
+        for (const char *c = strchr(key, '.'); c && !e; c = strchr(c + 1, '.')) {
+                const char *end = strchr(c + 1, '.');
+                if (!end)
+                        break;
+                snprintf(buf, sizeof(buf), "%.*sIFACE%s", (int)(c + 1 - key), key, end);
+                e = lookup_exact(buf);
+        }
+        return e;
 }
 
 const struct kb_entry *const *kb_entries(size_t *ret_n)
@@ -156,11 +174,26 @@ bool kb_propagation_covers(const struct kb_propagation *p, const char *key)
         return hit;
 }
 
+struct kb_facts kb_facts_at(const struct kb_entry *e, struct kver k, bool known)
+{
+        struct kb_facts f = {e->min, e->max, e->kernel_enforced, e->defval};
+        for (size_t i = 0; known && i < e->n_changes && kver_cmp(k, e->changes[i].since) >= 0; i++) {
+                const struct kb_change *c = &e->changes[i];
+                if (c->what & KBC_RANGE) {
+                        f.min = c->min;
+                        f.max = c->max;
+                }
+                if (c->what & KBC_ENFORCED)
+                        f.enforced = c->enforced;
+                if (c->what & KBC_DEFAULT)
+                        f.defval = c->defval;
+        }
+        return f;
+}
+
 bool kb_kernel_enforces(const struct kb_entry *e, struct kver k, bool known)
 {
-        if (!e->kernel_enforced)
-                return false;
-        return !kver_is_set(e->enforced_since) || (known && kver_cmp(k, e->enforced_since) >= 0);
+        return kb_facts_at(e, k, known).enforced;
 }
 
 static size_t edit_distance(const char *a, const char *b)

@@ -19,6 +19,49 @@ enum kb_type {
 
 enum kb_scope { KB_GLOBAL, KB_NETNS };
 
+/* How a key looks from a network namespace other than the initial one. */
+enum kb_child {
+        KB_CHILD_OWN,      /* its own copy (per netns keys) */
+        KB_CHILD_ABSENT,   /* not there at all (most global keys; per netns keys before netns_since) */
+        KB_CHILD_READONLY, /* the host's value, read-only (mode 0444): rmem_max, nf_conntrack_max */
+        KB_CHILD_SHARED,   /* the host's value, and writing it changes the host (global, visible) */
+};
+
+/* The value a new network namespace starts with. */
+enum kb_netns_init {
+        KB_INIT_UNKNOWN,
+        KB_INIT_DEFAULT,    /* the compiled default (somaxconn) */
+        KB_INIT_INIT_NET,   /* the initial namespace's current value (tcp_rmem, congestion control) */
+        KB_INIT_PARENT,     /* the creating namespace's value */
+};
+
+/* How the kernel turns a written value into what it prints back. */
+enum kb_rounding {
+        KB_ROUND_NONE,
+        KB_ROUND_MS_JIFFIES, /* milliseconds kept in jiffies: 10 reads back 12 at HZ=250 */
+        KB_ROUND_POW2,       /* rounded up to a power of two */
+};
+
+/* A fact that holds from a kernel version on; the entry's own fields hold before the first
+ * change (or always, without changes). Changes are sorted by version. */
+enum { KBC_RANGE = 1 << 0, KBC_ENFORCED = 1 << 1, KBC_DEFAULT = 1 << 2 };
+struct kb_change {
+        struct kver since;
+        unsigned what;      /* KBC_*: which of the fields below the change sets */
+        long long min, max; /* KBC_RANGE */
+        bool enforced;      /* KBC_ENFORCED: whether the kernel itself rejects values outside the range */
+        const char *defval; /* KBC_DEFAULT */
+        bool confirmed;     /* the version is confirmed at a commit or tag, not inferred */
+        const char *source;
+};
+
+/* The facts of an entry on one kernel, with every change up to it applied. */
+struct kb_facts {
+        long long min, max;
+        bool enforced;
+        const char *defval;
+};
+
 /* Which version facts were confirmed at a primary source (kernel commit or source).
  * Findings that rest on an unconfirmed fact are warnings, never errors. */
 enum {
@@ -34,7 +77,6 @@ struct kb_entry {
         unsigned nvalues;      /* tokens a value has; 0 for port lists and strings */
         long long min, max;    /* per element; twtune rejects values outside */
         bool kernel_enforced;  /* the kernel itself returns EINVAL outside [min, max] */
-        struct kver enforced_since; /* ...only since this version (NONE: always); before, the twtune bound */
         const char *range_note; /* why twtune enforces what the kernel does not */
         const char *unit;      /* "s", "ms", "" */
         const char *defval;
@@ -45,6 +87,12 @@ struct kb_entry {
         enum kb_scope scope;
         struct kver netns_since; /* for KB_NETNS: when it became per-namespace; NONE if unknown */
         struct kver top_value_since; /* the highest value (max) exists only since this version */
+        enum kb_child in_child;      /* for KB_GLOBAL keys; per netns keys are KB_CHILD_OWN */
+        enum kb_netns_init netns_init;
+        enum kb_rounding rounding;
+        bool write_only;             /* mode 0200 (route.flush): written, never read back */
+        const struct kb_change *changes; /* sorted by version, n_changes of them */
+        size_t n_changes;
         unsigned verified;     /* KBV_* */
         bool read_only;
         const char *k8s;       /* Kubernetes safe-sysctl status, or NULL */
@@ -53,15 +101,20 @@ struct kb_entry {
         const char *source;
 };
 
+/* The entry for key. Per-interface keys are matched by pattern entries whose key has the
+ * component IFACE: net.ipv4.conf.IFACE.rp_filter covers all, default, eth0 and eth0/100. */
 const struct kb_entry *kb_lookup(const char *key);
+
+/* The entry's facts on kernel k; with the kernel unknown (known false), the facts before any change
+ * whose version is not reached for certain: the kernel is never credited with a check it may lack. */
+struct kb_facts kb_facts_at(const struct kb_entry *e, struct kver k, bool known);
 
 /* The key a typo most likely meant, for "did you mean": the closest of the knowledge base's keys
  * and of extra (e.g. the target's keys beside it), by edit distance of the whole key or of its last
  * component, if within 3 edits; NULL if none is that close. */
 const char *kb_suggest(const char *key, char *const *extra, size_t n_extra);
 
-/* Whether the kernel itself rejects values outside [min, max] on kernel k (known: whether k is
- * known; an unknown kernel is taken as one where it does not, so the claim is never overstated). */
+/* Whether the kernel itself rejects values outside the range on kernel k (kb_facts_at). */
 bool kb_kernel_enforces(const struct kb_entry *e, struct kver k, bool known);
 
 /* Whether two values of key mean the same to the kernel: by the key's type where the knowledge

@@ -11,6 +11,7 @@ struct kver {
 
 #define KVER(a, b) ((struct kver){(a), (b), 0})
 #define KVER3(a, b, c) ((struct kver){(a), (b), (c)}) /* 2.6.25 is not 2.6 */
+#define KV(a, b, c) {(a), (b), (c)} /* the same as a plain initializer, inside nested tables */
 #define KVER_NONE ((struct kver){0, 0, 0})
 
 static inline bool kver_is_set(struct kver v)

@@ -41,13 +41,14 @@ static bool check_int(const struct kb_entry *e, const struct setting *s, const s
                              tok, s->key, kb_type_name(e->type));
                 return false;
         }
-        if (*ret < e->min || *ret > e->max) {
-                if (kb_kernel_enforces(e, o->kernel, o->kernel_known))
+        struct kb_facts k = kb_facts_at(e, o->kernel, o->kernel_known);
+        if (*ret < k.min || *ret > k.max) {
+                if (k.enforced)
                         findings_add(f, SEV_ERROR, "out-of-range", s->key, &s->loc,
-                                     "%s: %s is outside %lld..%lld; the kernel rejects it (EINVAL)", s->key, tok, e->min, e->max);
+                                     "%s: %s is outside %lld..%lld; the kernel rejects it (EINVAL)", s->key, tok, k.min, k.max);
                 else
                         findings_add(f, SEV_ERROR, "out-of-range", s->key, &s->loc,
-                                     "%s: %s is outside %lld..%lld; %s", s->key, tok, e->min, e->max,
+                                     "%s: %s is outside %lld..%lld; %s", s->key, tok, k.min, k.max,
                                      e->range_note ? e->range_note : "the kernel would accept it, but it makes no sense");
                 return false;
         }

@@ -140,6 +140,45 @@ START_TEST(enforcement_by_version)
 }
 END_TEST
 
+START_TEST(changes_sorted_and_sourced)
+{
+        size_t n;
+        const struct kb_entry *const *e = kb_entries(&n);
+        for (size_t i = 0; i < n; i++)
+                for (size_t c = 0; c < e[i]->n_changes; c++) {
+                        const struct kb_change *x = &e[i]->changes[c];
+                        ck_assert_msg(x->source && *x->source, "%s: a change without a source", e[i]->key);
+                        ck_assert_msg(x->what != 0, "%s: a change that changes nothing", e[i]->key);
+                        ck_assert_msg(kver_cmp(e[i]->introduced, x->since) < 0, "%s: a change before the key", e[i]->key);
+                        if (c)
+                                ck_assert_msg(kver_cmp(e[i]->changes[c - 1].since, x->since) < 0, "%s: changes out of order",
+                                              e[i]->key);
+                        if (x->what & KBC_RANGE)
+                                ck_assert_msg(x->min <= x->max, "%s: a change with min > max", e[i]->key);
+                }
+}
+END_TEST
+
+START_TEST(interface_patterns)
+{
+        /* A pattern entry answers for every interface, 'all' and 'default' included. */
+        size_t n;
+        const struct kb_entry *const *e = kb_entries(&n), *pattern = NULL;
+        for (size_t i = 0; i < n && !pattern; i++)
+                if (strstr(e[i]->key, ".IFACE."))
+                        pattern = e[i];
+        if (!pattern)
+                return; /* no pattern entry yet */
+        const char *ifs[] = {"all", "default", "eth0", "eth0/100"};
+        for (size_t i = 0; i < 4; i++) {
+                char key[300];
+                const char *at = strstr(pattern->key, "IFACE");
+                snprintf(key, sizeof(key), "%.*s%s%s", (int)(at - pattern->key), pattern->key, ifs[i], at + 5);
+                ck_assert_ptr_eq(kb_lookup(key), pattern);
+        }
+}
+END_TEST
+
 static Suite *suite(void)
 {
         Suite *s = suite_create("kb");
@@ -148,6 +187,8 @@ static Suite *suite(void)
         tcase_add_test(tc, propagations_sorted_and_sourced);
         tcase_add_test(tc, values_compared_by_type);
         tcase_add_test(tc, enforcement_by_version);
+        tcase_add_test(tc, changes_sorted_and_sourced);
+        tcase_add_test(tc, interface_patterns);
         tcase_add_test(tc, entries_are_complete);
         tcase_add_test(tc, covers_reference_keys);
         tcase_add_test(tc, key_facts);

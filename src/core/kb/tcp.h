@@ -213,7 +213,12 @@ static const struct kb_entry kb_tcp[] = {
         },
         {
                 .key = "net.ipv4.tcp_tw_reuse",
-                .type = KB_ENUM, .nvalues = 1, .min = 0, .max = 2, .kernel_enforced = true, .enforced_since = KVER(4, 18),
+                .type = KB_ENUM, .nvalues = 1, .min = 0, .max = 2, .kernel_enforced = false,
+                .changes = (const struct kb_change[]){
+                        {KV(4, 18, 0), KBC_ENFORCED, .enforced = true, .confirmed = true,
+                         .source = "commit 79e9fed46038 (proc_dointvec_minmax 0..2; merged for 4.18; kb-audit)"},
+                },
+                .n_changes = 1,
                 .range_note = "before 4.18 the kernel took any int",
                 .defval = "2 (0 before the value 2 existed)",
                 .values = "0: off; 1: on for all outgoing connections; 2: on for loopback only",
