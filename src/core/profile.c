@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "key.h"
+#include "profile_internal.h"
 #include "util.h"
 #include "value.h"
 #include "yaml_tree.h"
@@ -235,7 +236,7 @@ static bool parse_setting(struct ctx *c, const char *file, const char *key, cons
         return ok;
 }
 
-static void setting_release(struct setting *s)
+void setting_release(struct setting *s)
 {
         free(s->key);
         free(s->value);
@@ -243,8 +244,7 @@ static void setting_release(struct setting *s)
         free(s->note);
 }
 
-/* Merges s into the profile, replacing an inherited value for the same key. Takes ownership. */
-static int merge_setting(struct profile *p, struct setting *s)
+int profile_merge_setting(struct profile *p, struct setting *s)
 {
         for (size_t i = 0; i < p->n_settings; i++)
                 if (strcmp(p->settings[i].key, s->key) == 0) {
@@ -514,6 +514,13 @@ static int load_file(struct ctx *c, const char *path, const char *buf, size_t le
                 return -EFBIG;
         }
 
+        if (!from && str_has_suffix(path, ".conf")) {
+                /* A sysctl.conf file, as systemd-sysctl and procps read it. */
+                int q = profile_load_conf(c->p, file, buf, len, c->f);
+                free(text);
+                free(real);
+                return q;
+        }
         struct ynode *root = NULL;
         struct yerror yerr = {0};
         int r = ytree_parse(buf, len, &root, &yerr);
@@ -608,7 +615,7 @@ static int load_file(struct ctx *c, const char *path, const char *buf, size_t le
         if ((n = map_get(root, "sysctl")))
                 handle_sysctl(c, file, n, &own, &n_own);
         for (size_t i = 0; i < n_own; i++)
-                if (merge_setting(c->p, &own[i]) < 0) {
+                if (profile_merge_setting(c->p, &own[i]) < 0) {
                         setting_release(&own[i]);
                         c->f->oom = true;
                 }

@@ -42,16 +42,15 @@ static bool check_int(const struct kb_entry *e, const struct setting *s, const s
                 return false;
         }
         struct kb_facts k = kb_facts_at(e, o->kernel, o->kernel_known);
-        if (*ret < k.min || *ret > k.max) {
-                if (k.enforced)
-                        findings_add(f, SEV_ERROR, "out-of-range", s->key, &s->loc,
-                                     "%s: %s is outside %lld..%lld; the kernel rejects it (EINVAL)", s->key, tok, k.min, k.max);
-                else
-                        findings_add(f, SEV_ERROR, "out-of-range", s->key, &s->loc,
-                                     "%s: %s is outside %lld..%lld; %s", s->key, tok, k.min, k.max,
-                                     e->range_note ? e->range_note : "the kernel would accept it, but it makes no sense");
+        if ((*ret < k.min || *ret > k.max) && k.enforced) {
+                findings_add(f, SEV_ERROR, "out-of-range", s->key, &s->loc,
+                             "%s: %s is outside %lld..%lld; the kernel rejects it (EINVAL)", s->key, tok, k.min, k.max);
                 return false;
         }
+        /* A value the kernel takes is the user's call: twtune warns (--strict makes it an error). */
+        if (*ret < k.min || *ret > k.max)
+                findings_add(f, SEV_WARNING, "out-of-range", s->key, &s->loc, "%s: %s is outside %lld..%lld; %s", s->key,
+                             tok, k.min, k.max, e->range_note ? e->range_note : "the kernel takes it, but it makes no sense");
         if (tok[0] == '0' && tok[1] >= '0' && tok[1] <= '9')
                 findings_add(f, SEV_WARNING, "octal-number", s->key, &s->loc,
                              "%s: the kernel reads %s as octal (%lld); drop the leading zero or write it in decimal", s->key,

@@ -369,6 +369,50 @@ START_TEST(buffer_is_a_file_in_cwd)
 }
 END_TEST
 
+START_TEST(sysctl_conf_files)
+{
+        /* What users already have: sysctl.conf syntax read as systemd-sysctl and procps read it. */
+        char *d = make_tmpdir();
+        write_file(d, "a.conf",
+                   "# comment\n; another\n\n  net.ipv4.tcp_fin_timeout  =   30  \r\n"
+                   "-net.ipv4.nope = 1\n"
+                   "net.ipv4.tcp_keepalive_time=600 # ten minutes\n"
+                   "net/ipv4/conf/eth0.100/rp_filter = 2\n"
+                   "net.ipv4.tcp_fin_timeout = 31\n"
+                   "not an assignment\n"
+                   "net.ipv4.conf.*.rp_filter = 1\n"
+                   "net.ipv4.ip_local_port_range = 1024\t65000");
+        struct findings f = {0};
+        int r;
+        struct profile *p = load_in(d, "a.conf", &f, &r);
+        ck_assert_int_eq(r, 0);
+        ck_assert_str_eq(p->name, "a.conf");
+        const struct setting *s = profile_find(p, "net.ipv4.tcp_fin_timeout");
+        ck_assert_str_eq(s->value, "31"); /* the last assignment wins */
+        ck_assert_uint_eq(s->loc.line, 8);
+        ck_assert(profile_find(p, "net.ipv4.nope")->optional);
+        ck_assert_str_eq(profile_find(p, "net.ipv4.tcp_keepalive_time")->value, "600");
+        ck_assert_str_eq(profile_find(p, "net.ipv4.conf.eth0/100.rp_filter")->value, "2");
+        ck_assert_str_eq(profile_find(p, "net.ipv4.ip_local_port_range")->value, "1024 65000"); /* no final newline */
+        ck_assert_uint_eq(p->n_settings, 5);
+        const struct finding *x = find_code(&f, "conf-syntax");
+        ck_assert_ptr_nonnull(x);
+        ck_assert_uint_eq(x->line, 9);
+        ck_assert_uint_eq(x->column, 1);
+        ck_assert_int_eq(x->severity, SEV_ERROR);
+        x = find_code(&f, "inline-comment");
+        ck_assert_uint_eq(x->line, 6);
+        ck_assert_uint_eq(x->column, 33);
+        ck_assert_ptr_nonnull(find_code(&f, "duplicate-key"));
+        ck_assert_ptr_nonnull(find_code(&f, "glob-not-applied"));
+        ck_assert_uint_eq(find_code(&f, "duplicate-key")->severity, SEV_INFO);
+        profile_free(p);
+        findings_release(&f);
+        rm_rf(d);
+        free(d);
+}
+END_TEST
+
 static Suite *suite(void)
 {
         Suite *s = suite_create("profile");
@@ -384,6 +428,7 @@ static Suite *suite(void)
         tcase_add_test(tc, names_are_one_printable_line);
         tcase_add_test(tc, extends_only_profiles);
         tcase_add_test(tc, buffer_is_a_file_in_cwd);
+        tcase_add_test(tc, sysctl_conf_files);
         suite_add_tcase(s, tc);
         return s;
 }

@@ -1,0 +1,109 @@
+/* A sysctl.conf file as a profile: what users already have, checked, diffed and applied as they
+ * wrote it, with the meaning systemd-sysctl and procps give it. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "key.h"
+#include "profile_internal.h"
+#include "sysctl_conf.h"
+#include "util.h"
+#include "value.h"
+
+/* Where an inline "# ..." starts: a '#' after a blank. Neither systemd-sysctl nor procps treats
+ * it as a comment; they hand it to the kernel. */
+static char *inline_comment(char *v)
+{
+        for (char *p = strchr(v, '#'); p; p = strchr(p + 1, '#'))
+                if (p > v && (p[-1] == ' ' || p[-1] == '\t'))
+                        return p;
+        return NULL;
+}
+
+static bool has_control(const char *v)
+{
+        for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+                if ((*p < ' ' && *p != '\t') || *p == 0x7f)
+                        return true;
+        return false;
+}
+
+static bool is_glob(const char *key)
+{
+        return strpbrk(key, "*?[") != NULL;
+}
+
+/* The setting for one assignment, or false after reporting why there is none. */
+static bool to_setting(const struct conf_line *l, const char *file, struct setting *s, struct findings *f)
+{
+        struct srcloc kloc = {file, l->line, l->key_col}, vloc = {file, l->line, l->value_col};
+        const char *why = NULL;
+        char *key = NULL;
+        int r = key_normalize(l->key, &key, &why);
+        if (r < 0) {
+                if (r == -ENOMEM)
+                        f->oom = true;
+                else
+                        findings_add(f, SEV_ERROR, "bad-key", NULL, &kloc, "bad key '%s': %s", l->key, why);
+                return false;
+        }
+        if (!l->value || is_glob(key)) {
+                findings_add(f, SEV_WARNING, "glob-not-applied", key, &kloc,
+                             l->value ? "%s is a glob; twtune does not expand globs yet, so it is left out"
+                                      : "-%s excludes keys from a glob; twtune does not expand globs yet, so it has no effect",
+                             key);
+                free(key);
+                return false;
+        }
+        if (has_control(l->value)) {
+                findings_add(f, SEV_ERROR, "bad-value", key, &vloc, "%s: value contains a control character", key);
+                free(key);
+                return false;
+        }
+        char *raw = strdup(l->value);
+        char *hash = raw ? inline_comment(raw) : NULL;
+        if (hash) {
+                struct srcloc cloc = {file, l->line, l->value_col + (unsigned)(hash - raw)};
+                findings_add(f, SEV_WARNING, "inline-comment", key, &cloc,
+                             "%s: '#' here is not a comment to systemd-sysctl or sysctl -p: they write it to the "
+                             "kernel, which ignores it after a single number and rejects it after a list; twtune "
+                             "applies the value before it. Put the comment on a line of its own", key);
+                *hash = '\0';
+        }
+        *s = (struct setting){.key = key, .value = raw ? value_normalize(raw) : NULL, .optional = l->ignore_failure,
+                              .loc = kloc};
+        free(raw);
+        if (!s->value) {
+                f->oom = true;
+                free(key);
+                return false;
+        }
+        return true;
+}
+
+int profile_load_conf(struct profile *p, const char *file, const char *buf, size_t len, struct findings *f)
+{
+        struct conf_line *lines = NULL;
+        size_t n = 0;
+        int r = conf_parse(buf, len, file, &lines, &n, f);
+        if (r < 0) {
+                f->oom = true;
+                return r;
+        }
+        for (size_t i = 0; i < n && !f->oom; i++) {
+                struct setting s;
+                if (!to_setting(&lines[i], file, &s, f))
+                        continue;
+                const struct setting *earlier = profile_find(p, s.key);
+                if (earlier)
+                        findings_add(f, SEV_INFO, "duplicate-key", s.key, &s.loc,
+                                     "%s was set at line %u too; the last assignment wins, as with sysctl -p", s.key,
+                                     earlier->loc.line);
+                if (profile_merge_setting(p, &s) < 0) {
+                        setting_release(&s);
+                        f->oom = true;
+                }
+        }
+        conf_lines_free(lines, n);
+        return f->oom ? -ENOMEM : 0;
+}

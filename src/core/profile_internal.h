@@ -1,0 +1,13 @@
+/* Shared between the profile loaders (YAML in profile.c, sysctl.conf in profile_conf.c). */
+#ifndef TWTUNE_PROFILE_INTERNAL_H
+#define TWTUNE_PROFILE_INTERNAL_H
+
+#include "profile.h"
+
+void setting_release(struct setting *s);
+/* Merges s into the profile, replacing an earlier value for the same key. Takes ownership. */
+int profile_merge_setting(struct profile *p, struct setting *s);
+/* The settings of a sysctl.conf file (file: the profile's copy of its name, for positions). */
+int profile_load_conf(struct profile *p, const char *file, const char *buf, size_t len, struct findings *f);
+
+#endif

@@ -1,0 +1,117 @@
+#include "sysctl_conf.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static bool blank(char c)
+{
+        return c == ' ' || c == '\t';
+}
+
+static void bad(struct findings *f, const char *file, unsigned line, unsigned col, const char *why)
+{
+        struct srcloc loc = {file, line, col};
+        findings_add(f, SEV_ERROR, "conf-syntax", NULL, &loc, "%s", why);
+}
+
+/* One line, without its newline (and a CR before it). Returns 0 with *ret set or left alone. */
+static int parse_line(const char *s, size_t n, const char *file, unsigned lineno, struct conf_line *ret, bool *ret_have,
+                      struct findings *f)
+{
+        *ret_have = false;
+        if (n && s[n - 1] == '\r')
+                n--;
+        size_t a = 0;
+        while (a < n && blank(s[a]))
+                a++;
+        while (n > a && blank(s[n - 1]))
+                n--;
+        if (a == n || s[a] == '#' || s[a] == ';')
+                return 0;
+        if (n > CONF_LINE_MAX) {
+                bad(f, file, lineno, 1, "line longer than 4096 bytes");
+                return 0;
+        }
+        struct conf_line l = {.line = lineno};
+        if (s[a] == '-') {
+                l.ignore_failure = true;
+                a++;
+        }
+        const char *eq = memchr(s + a, '=', n - a);
+        size_t kend = eq ? (size_t)(eq - s) : n;
+        size_t k = kend;
+        while (k > a && blank(s[k - 1]))
+                k--;
+        if (k == a) {
+                bad(f, file, lineno, (unsigned)a + 1, eq ? "no key before '='" : "expected 'key = value'");
+                return 0;
+        }
+        if (!eq && !l.ignore_failure) {
+                bad(f, file, lineno, (unsigned)a + 1, "expected 'key = value' (a line with no '=' must be '-key', "
+                                                      "which excludes the key from a glob)");
+                return 0;
+        }
+        l.key_col = (unsigned)a + 1;
+        if (!(l.key = strndup(s + a, k - a)))
+                return -ENOMEM;
+        if (eq) {
+                size_t v = kend + 1;
+                while (v < n && blank(s[v]))
+                        v++;
+                l.value_col = (unsigned)v + 1;
+                if (!(l.value = strndup(s + v, n - v))) {
+                        free(l.key);
+                        return -ENOMEM;
+                }
+        }
+        *ret = l;
+        *ret_have = true;
+        return 0;
+}
+
+int conf_parse(const char *text, size_t len, const char *file, struct conf_line **ret, size_t *ret_n, struct findings *f)
+{
+        struct conf_line *v = NULL;
+        size_t n = 0, cap = 0;
+        unsigned lineno = 0;
+        for (size_t pos = 0; pos < len;) {
+                const char *nl = memchr(text + pos, '\n', len - pos);
+                size_t end = nl ? (size_t)(nl - text) : len;
+                lineno++;
+                if (memchr(text + pos, '\0', end - pos)) {
+                        bad(f, file, lineno, 1, "NUL byte in the line");
+                } else {
+                        if (n == cap) {
+                                cap = cap ? cap * 2 : 32;
+                                struct conf_line *p = realloc(v, cap * sizeof(*p));
+                                if (!p) {
+                                        conf_lines_free(v, n);
+                                        return -ENOMEM;
+                                }
+                                v = p;
+                        }
+                        bool have;
+                        if (parse_line(text + pos, end - pos, file, lineno, &v[n], &have, f) < 0) {
+                                conf_lines_free(v, n);
+                                return -ENOMEM;
+                        }
+                        n += have;
+                }
+                pos = end + 1;
+        }
+        *ret = v;
+        *ret_n = n;
+        return f->oom ? -ENOMEM : 0;
+}
+
+void conf_lines_free(struct conf_line *v, size_t n)
+{
+        for (size_t i = 0; i < n; i++) {
+                free(v[i].key);
+                free(v[i].value);
+        }
+        free(v);
+}

@@ -1,0 +1,27 @@
+/* sysctl.conf syntax, as systemd-sysctl and procps' sysctl read it: "key = value" lines, '#' and
+ * ';' comments, blanks around '=' and at both ends, a '-' before the key to ignore a failure, and
+ * "-key" alone to exclude a key from a glob. Only the syntax: keys are not normalised here. */
+#ifndef TWTUNE_SYSCTL_CONF_H
+#define TWTUNE_SYSCTL_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "finding.h"
+
+#define CONF_LINE_MAX 4096 /* longer lines are reported, not read */
+
+struct conf_line {
+        char *key;           /* as written, without the '-' prefix */
+        char *value;         /* trimmed; NULL for an exclusion ("-key" with no '=') */
+        bool ignore_failure; /* the '-' prefix */
+        unsigned line, key_col, value_col; /* 1-based */
+};
+
+/* Parses text (len bytes, which may hold a NUL: reported) from file. Malformed lines become
+ * findings with file, line and column (code "conf-syntax") and are left out; the rest are
+ * returned. Returns 0 or -ENOMEM. */
+int conf_parse(const char *text, size_t len, const char *file, struct conf_line **ret, size_t *ret_n, struct findings *f);
+void conf_lines_free(struct conf_line *v, size_t n);
+
+#endif
