@@ -41,6 +41,8 @@ static const char *item_status(const struct txn_item *it, bool dry, bool committ
 {
         if (it->dependent && !it->write)
                 return "follows"; /* the kernel sets it along with a key above */
+        if (it->write_only)
+                return !it->write ? "write-only" : dry ? "write" : committed ? "written" : "not-written";
         if (!it->write)
                 return "ok";
         return dry ? "change" : committed ? "changed" : "not-changed";

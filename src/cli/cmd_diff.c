@@ -52,8 +52,9 @@ static void print_json(struct cli *c, const struct profile *p, const struct vali
         }
         fputs(d->n ? "\n  ],\n  " : "],\n  ", c->out);
         out_findings_json(c, f);
-        fprintf(c->out, ",\n  \"summary\": {\"ok\": %zu, \"change\": %zu, \"skip\": %zu, \"error\": %zu}}\n",
-                d->count[DIFF_OK], d->count[DIFF_CHANGE], d->count[DIFF_SKIP], d->count[DIFF_ERROR]);
+        fprintf(c->out, ",\n  \"summary\": {\"ok\": %zu, \"change\": %zu, \"skip\": %zu, \"error\": %zu, \"write-only\": %zu}}\n",
+                d->count[DIFF_OK], d->count[DIFF_CHANGE], d->count[DIFF_SKIP], d->count[DIFF_ERROR],
+                d->count[DIFF_WRITE_ONLY]);
 }
 
 /* Text table; findings follow as text, or as GitHub workflow commands with --format github. */
@@ -80,9 +81,13 @@ static void print_text(struct cli *c, const struct diff *d, const struct finding
                 out_findings_github(c, f);
         else
                 out_findings_text(c, f, c->out);
-        if (!c->quiet)
-                fprintf(c->out, "%zu ok, %zu to change, %zu skipped, %zu error%s\n", d->count[DIFF_OK], d->count[DIFF_CHANGE],
-                        d->count[DIFF_SKIP], d->count[DIFF_ERROR], d->count[DIFF_ERROR] == 1 ? "" : "s");
+        if (c->quiet)
+                return;
+        fprintf(c->out, "%zu ok, %zu to change, %zu skipped, %zu error%s", d->count[DIFF_OK], d->count[DIFF_CHANGE],
+                d->count[DIFF_SKIP], d->count[DIFF_ERROR], d->count[DIFF_ERROR] == 1 ? "" : "s");
+        if (d->count[DIFF_WRITE_ONLY])
+                fprintf(c->out, ", %zu write-only", d->count[DIFF_WRITE_ONLY]);
+        fputc('\n', c->out);
 }
 
 int cmd_diff(struct cli *c, int argc, char **argv);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kb.h"
 #include "target.h"
 #include "util.h"
 #include "value.h"
@@ -61,7 +62,13 @@ int diff_compute(const struct profile *p, const struct validate_opts *o, struct 
                                 break;
                         }
                 }
-                if (q < 0 && s->optional) {
+                const struct kb_entry *e = kb_lookup(s->key);
+                if (q == -EACCES || (e && e->write_only)) {
+                        row->status = DIFF_WRITE_ONLY;
+                        free(row->current);
+                        row->current = NULL;
+                        row->reason = strdup("write-only: written on apply, never read back");
+                } else if (q < 0 && s->optional) {
                         row->status = DIFF_SKIP;
                         row->reason = str_printf("%s on the target (optional)", q == -ENOENT ? "absent" : strerror(-q));
                 } else if (q < 0) {
@@ -104,6 +111,6 @@ void diff_free(struct diff *d)
 
 const char *diff_status_name(enum diff_status s)
 {
-        static const char *const names[] = {"ok", "change", "skip", "error"};
+        static const char *const names[] = {"ok", "change", "skip", "error", "write-only"};
         return s < _DIFF_STATUS_MAX ? names[s] : "?";
 }

@@ -8,7 +8,8 @@
 #include "profile.h"
 #include "validate.h"
 
-enum diff_status { DIFF_OK, DIFF_CHANGE, DIFF_SKIP, DIFF_ERROR, _DIFF_STATUS_MAX };
+/* DIFF_WRITE_ONLY: a key that cannot be read (route.flush); apply writes it, nothing compares it. */
+enum diff_status { DIFF_OK, DIFF_CHANGE, DIFF_SKIP, DIFF_ERROR, DIFF_WRITE_ONLY, _DIFF_STATUS_MAX };
 
 struct diff_row {
         const struct setting *setting; /* borrowed from the profile */

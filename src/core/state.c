@@ -238,8 +238,9 @@ static char *serialize(const struct record *r, size_t *ret_len)
                            r->file_before_gid);
         put_hex(&sb, "file", r->file_present, r->file, r->file_len);
         for (size_t i = 0; i < r->n_keys; i++)
-                sb_appendf(&sb, "%s\t%s\t%d\t%s\t%s\n", r->keys[i].dependent ? "dep" : "key", r->keys[i].key,
-                           r->keys[i].written, r->keys[i].before, r->keys[i].after);
+                sb_appendf(&sb, "%s\t%s\t%s\t%s\t%s\n", r->keys[i].dependent ? "dep" : "key", r->keys[i].key,
+                           r->keys[i].write_only ? (r->keys[i].written ? "W" : "w") : r->keys[i].written ? "1" : "0",
+                           r->keys[i].before, r->keys[i].after);
         if (sb.oom || !sb.buf) {
                 sb_release(&sb);
                 return NULL;
@@ -277,8 +278,8 @@ bool record_value_valid(const char *v)
 static bool record_key_valid(const char *key, const char *written, const char *before, const char *after)
 {
         char *norm = NULL;
-        bool ok = key_normalize(key, &norm, NULL) == 0 && strcmp(norm, key) == 0 && (strcmp(written, "0") == 0 ||
-                  strcmp(written, "1") == 0) && record_value_valid(before) && record_value_valid(after);
+        bool ok = key_normalize(key, &norm, NULL) == 0 && strcmp(norm, key) == 0 && strlen(written) == 1 &&
+                  strchr("01wW", written[0]) && record_value_valid(before) && record_value_valid(after);
         free(norm);
         return ok;
 }
@@ -368,8 +369,10 @@ static int parse(char *text, size_t len, struct record **ret)
                         }
                         if (!record_key_valid(f[0], f[1], f[2], f[3]))
                                 goto fail;
-                        if ((line[0] == 'd' ? record_add_dependent : record_add_key)(r, f[0], f[2], f[3], f[1][0] == '1') < 0)
+                        if ((line[0] == 'd' ? record_add_dependent : record_add_key)(r, f[0], f[2], f[3],
+                                                                                     f[1][0] == '1' || f[1][0] == 'W') < 0)
                                 goto oom;
+                        r->keys[r->n_keys - 1].write_only = f[1][0] == 'w' || f[1][0] == 'W';
                 } else
                         goto fail;
         }
@@ -525,7 +528,7 @@ static int add_key(struct record *r, const char *key, const char *before, const 
         if (!v)
                 return -ENOMEM;
         r->keys = v;
-        struct rec_key k = {strdup(key), one_line(before), one_line(after), written, dep};
+        struct rec_key k = {strdup(key), one_line(before), one_line(after), written, dep, false};
         if (!k.key || !k.before || !k.after) {
                 free(k.key);
                 free(k.before);

@@ -14,7 +14,8 @@
  *   file-before -|HEX          the persisted file before the transaction ('-': absent)
  *   file-before-meta MODE UID GID   its octal mode and owner (optional; records before 0.2 lack it)
  *   file -|HEX                 the persisted file it leaves ('-': absent)
- *   key<TAB>KEY<TAB>0|1<TAB>BEFORE<TAB>AFTER     (in write order; 1: written)
+ *   key<TAB>KEY<TAB>0|1|w|W<TAB>BEFORE<TAB>AFTER  (in write order; 1: written; w, W: a write-only
+ *                              key, not written or written: it has no value to restore)
  *   dep<TAB>KEY<TAB>0|1<TAB>BEFORE<TAB>AFTER     a key the kernel changed along with one above
  *   end SHA256
  *
@@ -36,6 +37,7 @@ struct rec_key {
         char *key, *before, *after;
         bool written;
         bool dependent; /* changed by the kernel when another key was written (kb propagation) */
+        bool write_only; /* cannot be read (net.ipv4.route.flush): never compared or restored */
 };
 
 struct record {

@@ -58,7 +58,7 @@ static int add_item(struct txn *t, const char *key, const char *before, const ch
         if (!v)
                 return -ENOMEM;
         t->items = v;
-        struct txn_item it = {strdup(key), value_normalize(before), value_normalize(after), false, optional, dependent};
+        struct txn_item it = {strdup(key), value_normalize(before), value_normalize(after), false, optional, dependent, false};
         if (!it.key || !it.before || !it.after) {
                 free(it.key);
                 free(it.before);
@@ -68,6 +68,13 @@ static int add_item(struct txn *t, const char *key, const char *before, const ch
         it.write = !kb_value_equal(key, it.before, it.after);
         v[t->n++] = it;
         return 0;
+}
+
+/* Known to be write-only (mode 0200), where a read would not say so (a fake root, a snapshot). */
+static bool key_write_only(const char *key)
+{
+        const struct kb_entry *e = kb_lookup(key);
+        return e && e->write_only;
 }
 
 static bool has_item(const struct txn *t, const char *key)
@@ -238,6 +245,15 @@ int txn_from_profile(const struct profile *p, const struct validate_opts *o, str
                         r = 0;
                         continue;
                 }
+                if (r == -EACCES || (r == 0 && key_write_only(s->key))) {
+                        /* Nothing to compare: it is written when the transaction writes anything. */
+                        free(cur);
+                        if ((r = add_item(t, s->key, "", s->value, s->optional, false)) == 0) {
+                                t->items[t->n - 1].write_only = true;
+                                t->items[t->n - 1].write = false;
+                        }
+                        continue;
+                }
                 if (r < 0) {
                         r = fail_key(ret_key, s->key, r);
                         break;
@@ -256,6 +272,9 @@ int txn_from_profile(const struct profile *p, const struct validate_opts *o, str
                 mark_clobbered(t);
                 r = add_dependents(t, sr, ret_key);
         }
+        if (r == 0 && txn_count_writes(t) > 0)
+                for (size_t i = 0; i < t->n; i++)
+                        t->items[i].write |= t->items[i].write_only;
         if (r == 0)
                 r = finish_body(t);
         if (r < 0) {
@@ -269,8 +288,8 @@ int txn_from_profile(const struct profile *p, const struct validate_opts *o, str
 /* Adds a key from a record to a rollback plan, with the value it goes back to. */
 static int plan_back(struct txn *t, struct sysroot *sr, const struct rec_key *k, const char *value, char **ret_key)
 {
-        if (has_item(t, k->key))
-                return 0;
+        if (k->write_only || has_item(t, k->key))
+                return 0; /* a write-only key has no earlier value to go back to */
         char *cur = NULL;
         int r = read_for_plan(sr, k->key, &cur);
         if (r == -ENOENT && k->dependent)
@@ -436,6 +455,17 @@ static int write_verify(struct sysroot *sr, const char *key, const char *value, 
         return 0;
 }
 
+/* A key that cannot be read back: written, with the same fault points. */
+static int write_only(struct sysroot *sr, const char *key, const char *value)
+{
+        int r = fault_point("write");
+        if (r == 0)
+                r = sysroot_write_sysctl(sr, key, value);
+        if (r == 0)
+                fault_point("written");
+        return r;
+}
+
 /* Puts the persisted file back as the journal found it, with its mode and owner, if it differs. */
 static bool restore_file(int dfd, const struct record *j)
 {
@@ -457,6 +487,8 @@ static bool restore_file(int dfd, const struct record *j)
 
 static bool restore_key(struct sysroot *sr, const struct rec_key *k, struct txn_failure *f)
 {
+        if (k->write_only)
+                return true; /* an action such as a route flush cannot be undone, nor needs to be */
         char *cur = NULL;
         bool same = sysroot_read_sysctl(sr, k->key, &cur) == 0 && kb_value_equal(k->key, cur, k->before);
         free(cur);
@@ -553,7 +585,10 @@ static int commit_plan_file(struct commit *c)
 
 static int add_record_key(struct record *r, const struct txn_item *it, bool written)
 {
-        return (it->dependent ? record_add_dependent : record_add_key)(r, it->key, it->before, it->after, written);
+        int q = (it->dependent ? record_add_dependent : record_add_key)(r, it->key, it->before, it->after, written);
+        if (q == 0)
+                r->keys[r->n_keys - 1].write_only = it->write_only;
+        return q;
 }
 
 /* 1. The journal: enough to undo everything below, on disk before anything changes. */
@@ -615,7 +650,8 @@ static bool commit_keys(struct commit *c, enum txn_result *ret)
                 if (!c->j.keys[i].written)
                         continue; /* a dependent: the kernel sets it */
                 char *kept = NULL;
-                int r = write_verify(c->sr, c->j.keys[i].key, c->j.keys[i].after, "write", &kept);
+                int r = c->j.keys[i].write_only ? write_only(c->sr, c->j.keys[i].key, c->j.keys[i].after)
+                                                : write_verify(c->sr, c->j.keys[i].key, c->j.keys[i].after, "write", &kept);
                 if (r < 0) {
                         fail_at(c->fail, c->j.keys[i].key, r, kept ? str_printf("the kernel kept '%s'", kept) : NULL);
                         free(kept);

@@ -26,6 +26,8 @@ struct txn_item {
         bool optional; /* persisted with systemd's '-' prefix */
         bool dependent; /* set by the kernel along with another key (kb_propagation); not persisted,
                          * recorded so that undo and rollback restore it */
+        bool write_only; /* cannot be read (mode 0200, route.flush): written with the transaction's
+                          * other writes, never read back, compared or restored */
 };
 
 struct txn {

@@ -46,9 +46,9 @@ expect_out "error:" "quiet keeps errors"
 # --against: unknown keys are resolved against the snapshot.
 cat >u.yaml <<'Y'
 sysctl:
-  net.netfilter.nf_conntrack_max: 262144
+  dev.raid.speed_limit_max: 262144
 Y
-printf 'kernel.osrelease = 6.1.0\nnet.netfilter.nf_conntrack_max = 65536\n' >with.snap
+printf 'kernel.osrelease = 6.1.0\ndev.raid.speed_limit_max = 65536\n' >with.snap
 printf 'kernel.osrelease = 6.1.0\n' >without.snap
 run check u.yaml --against with.snap; expect_rc 0 "unknown key present in snapshot: warning only"
 expect_out "u.yaml:2:3: warning:" "unknown-key warning"

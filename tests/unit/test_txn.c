@@ -442,6 +442,37 @@ START_TEST(rollback_restores_file_mode_and_owner)
 }
 END_TEST
 
+START_TEST(write_only_keys)
+{
+        /* route.flush cannot be read: written along with the other writes, never read back,
+         * compared or restored, and never a reason to apply again. */
+        struct fix x;
+        setup(&x);
+        write_file(x.dir, "proc/sys/net/ipv4/route/flush", "\n");
+        const char *prof = "name: w\nsysctl:\n  net.ipv4.tcp_fin_timeout: 30\n  net.ipv4.route.flush: 1\n";
+        struct txn *t = plan(&x, prof);
+        ck_assert_uint_eq(txn_count_writes(t), 2);
+        ck_assert(t->items[1].write_only);
+        ck_assert_ptr_nonnull(strstr(t->body, "net.ipv4.route.flush = 1"));
+        struct txn_failure fail;
+        ck_assert_int_eq(commit(&x, t, &fail), TXN_COMMITTED);
+        txn_free(t);
+        expect_val(&x, "net.ipv4.route.flush", "1");
+        write_file(x.dir, "proc/sys/net/ipv4/route/flush", "\n"); /* a flush leaves nothing to read */
+        t = plan(&x, prof);
+        ck_assert_uint_eq(txn_count_writes(t), 0); /* nothing else changes: no flush either */
+        ck_assert_int_eq(commit(&x, t, &fail), TXN_UNCHANGED);
+        txn_free(t);
+        ck_assert_int_eq(txn_from_generation(x.st, x.sr, 0, &t, NULL), 0);
+        for (size_t i = 0; i < t->n; i++)
+                ck_assert_str_ne(t->items[i].key, "net.ipv4.route.flush"); /* nothing to go back to */
+        ck_assert_int_eq(commit(&x, t, &fail), TXN_COMMITTED);
+        txn_free(t);
+        expect_val(&x, "net.ipv4.tcp_fin_timeout", "60");
+        teardown(&x);
+}
+END_TEST
+
 START_TEST(symlinks_not_followed)
 {
         struct fix x;
@@ -498,6 +529,7 @@ static Suite *suite(void)
         tcase_add_test(tc, rollback_fails_on_unreadable_key);
         tcase_add_test(tc, failed_record_leaves_no_generation);
         tcase_add_test(tc, rollback_restores_file_mode_and_owner);
+        tcase_add_test(tc, write_only_keys);
         suite_add_tcase(s, tc);
         return s;
 }

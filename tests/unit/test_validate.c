@@ -269,16 +269,16 @@ END_TEST
 START_TEST(unknown_keys)
 {
         struct run x;
-        run(&x, "sysctl:\n  net.netfilter.nf_conntrack_max: 262144\n", KVER(6, 1), NULL);
+        run(&x, "sysctl:\n  dev.raid.speed_limit_max: 262144\n", KVER(6, 1), NULL);
         expect(&x, "unknown-key", SEV_WARNING, NULL);
         done(&x);
-        run(&x, "sysctl:\n  net.netfilter.nf_conntrack_max: 262144\n", KVER(6, 1), "net.netfilter.nf_conntrack_max = 65536\n");
+        run(&x, "sysctl:\n  dev.raid.speed_limit_max: 262144\n", KVER(6, 1), "dev.raid.speed_limit_max = 65536\n");
         expect(&x, "unknown-key", SEV_WARNING, NULL);
         done(&x);
-        run(&x, "sysctl:\n  net.netfilter.nf_conntrack_max: 262144\n", KVER(6, 1), "kernel.osrelease = 6.1.0\n");
+        run(&x, "sysctl:\n  dev.raid.speed_limit_max: 262144\n", KVER(6, 1), "kernel.osrelease = 6.1.0\n");
         expect(&x, "unknown-key", SEV_ERROR, NULL);
         done(&x);
-        run(&x, "sysctl:\n  net.netfilter.nf_conntrack_max: {value: 262144, optional: true}\n", KVER(6, 1),
+        run(&x, "sysctl:\n  dev.raid.speed_limit_max: {value: 262144, optional: true}\n", KVER(6, 1),
             "kernel.osrelease = 6.1.0\n");
         expect(&x, "unknown-key", SEV_INFO, NULL);
         done(&x);
