@@ -50,6 +50,45 @@ static char *range_text(const struct kb_entry *e)
                           now.enforced ? "" : e->range_note ? e->range_note : "they make no sense");
 }
 
+static const char *child_text(enum kb_child v)
+{
+        switch (v) {
+        case KB_CHILD_ABSENT: return "global: one value for the host, absent in other network namespaces (containers)";
+        case KB_CHILD_READONLY: return "global: other network namespaces (containers) see the host's value, read-only";
+        case KB_CHILD_SHARED: return "not per network namespace: a container that can write it changes the host's value";
+        default: return "global: one value for the whole host, not settable from a container";
+        }
+}
+
+static const char *netns_init_text(enum kb_netns_init v)
+{
+        switch (v) {
+        case KB_INIT_DEFAULT: return "; a new one starts at the compiled default";
+        case KB_INIT_INIT_NET: return "; a new one copies the initial namespace's current value";
+        case KB_INIT_PARENT: return "; a new one copies its creator's value";
+        default: return "";
+        }
+}
+
+/* What changes from a kernel version on, one line each. */
+static void print_changes(struct cli *c, const struct kb_entry *e)
+{
+        for (size_t i = 0; i < e->n_changes; i++) {
+                const struct kb_change *x = &e->changes[i];
+                char v[32];
+                fprintf(c->out, "  %-11s %s%s:", i ? "" : "changes", kver_format(x->since, v, sizeof(v)),
+                        x->confirmed ? "" : " (unconfirmed)");
+                if (x->what & KBC_RANGE)
+                        fprintf(c->out, " range %lld..%lld;", x->min, x->max);
+                if (x->what & KBC_ENFORCED)
+                        fprintf(c->out, " %s;", x->enforced ? "the kernel rejects values outside the range"
+                                                            : "the kernel no longer checks the range");
+                if (x->what & KBC_DEFAULT)
+                        fprintf(c->out, " default %s;", x->defval);
+                fprintf(c->out, " (%s)\n", x->source);
+        }
+}
+
 static void print_text(struct cli *c, const struct kb_entry *e, const char *current, int cur_err)
 {
         char b1[32], b2[32], b3[32];
@@ -64,6 +103,7 @@ static void print_text(struct cli *c, const struct kb_entry *e, const char *curr
         if (e->values)
                 fprintf(c->out, "  %-11s %s\n", "values", e->values);
         fprintf(c->out, "  %-11s %s\n", "default", e->defval);
+        print_changes(c, e);
         fprintf(c->out, "  %-11s since %s%s", "kernel", ver(e->introduced, b1) ? b1 : "(unknown)",
                 e->verified & KBV_INTRODUCED ? "" : " (unconfirmed)");
         if (ver(e->removed, b2))
@@ -72,12 +112,17 @@ static void print_text(struct cli *c, const struct kb_entry *e, const char *curr
                 fprintf(c->out, "; value %lld since %s%s", e->max, b3, e->verified & KBV_TOP_VALUE ? "" : " (unconfirmed)");
         fputc('\n', c->out);
         if (e->scope == KB_NETNS)
-                fprintf(c->out, "  %-11s per network namespace%s%s%s\n", "namespace", ver(e->netns_since, b1) ? " since " : "",
-                        ver(e->netns_since, b1) ? b1 : "", e->verified & KBV_NETNS ? "" : " (version unconfirmed)");
+                fprintf(c->out, "  %-11s per network namespace%s%s%s%s\n", "namespace", ver(e->netns_since, b1) ? " since " : "",
+                        ver(e->netns_since, b1) ? b1 : "", e->verified & KBV_NETNS ? "" : " (version unconfirmed)",
+                        netns_init_text(e->netns_init));
         else
-                fprintf(c->out, "  %-11s global: one value for the whole host, not settable from a container\n", "namespace");
-        if (e->read_only)
-                fprintf(c->out, "  %-11s read-only\n", "access");
+                fprintf(c->out, "  %-11s %s\n", "namespace", child_text(e->in_child));
+        if (e->read_only || e->write_only)
+                fprintf(c->out, "  %-11s %s\n", "access", e->read_only ? "read-only" : "write-only: it cannot be read back");
+        if (e->rounding != KB_ROUND_NONE)
+                fprintf(c->out, "  %-11s %s\n", "rounding", e->rounding == KB_ROUND_MS_JIFFIES
+                        ? "milliseconds kept in jiffies: the kernel reads back the nearest multiple of its tick"
+                        : "the kernel rounds it up to a power of two");
         if (e->k8s)
                 fprintf(c->out, "  %-11s %s\n", "kubernetes", e->k8s);
         if (e->hazard)
@@ -153,14 +198,13 @@ int cmd_explain(struct cli *c, int argc, char **argv)
                 free(key);
                 return r;
         }
-        free(key);
 
         /* The current value is a convenience: failing to read it is not an error. */
         struct sysroot *sr = NULL;
         char *current = NULL;
         int cur_err = -ENOENT;
-        if (sysroot_new(c->root, &sr) == 0)
-                cur_err = sysroot_read_sysctl(sr, e->key, &current);
+        if (sysroot_new(c->root, &sr) == 0) /* a pattern entry: the key asked for */
+                cur_err = sysroot_read_sysctl(sr, strstr(e->key, "IFACE") ? key : e->key, &current);
         sysroot_free(sr);
         if (current) {
                 for (char *p = current; *p; p++)
@@ -172,5 +216,6 @@ int cmd_explain(struct cli *c, int argc, char **argv)
         else
                 print_text(c, e, current, cur_err);
         free(current);
+        free(key);
         return EXIT_OK;
 }
