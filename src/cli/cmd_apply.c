@@ -104,6 +104,10 @@ static void print(struct cli *c, const struct profile *p, const struct diff *d, 
         }
         table_print(c, &tab, header);
         table_release(&tab);
+        for (size_t i = 0; i < t->n; i++)
+                if (t->items[i].kept)
+                        out_line(c->out, "note: %s: the kernel keeps %s for %s (its own rounding; the persisted file keeps %s)",
+                                 t->items[i].key, t->items[i].kept, t->items[i].after, t->items[i].after);
         if (f->n && !c->quiet)
                 fputc('\n', c->out);
         if (c->format == FMT_GITHUB)

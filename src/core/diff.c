@@ -12,7 +12,7 @@
 static int compare(const struct setting *s, const char *current, enum diff_status *ret, char **ret_reason)
 {
         if (s->mode == SET_EXACT) {
-                *ret = value_equal(current, s->value) ? DIFF_OK : DIFF_CHANGE;
+                *ret = kb_value_equal(s->key, current, s->value) ? DIFF_OK : DIFF_CHANGE;
                 return 0;
         }
         long long cur, want;

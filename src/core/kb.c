@@ -117,12 +117,47 @@ const char *kb_type_name(enum kb_type t)
         }
 }
 
+/* Whether the kernel, keeping milliseconds in jiffies, could print `got` for a written `want`:
+ * msecs_to_jiffies rounds up, jiffies_to_msecs down, at one of the usual HZ values. */
+static bool ms_jiffies_equal(const char *want, const char *got)
+{
+        static const long long hz[] = {100, 250, 300, 1000};
+        long long w, g;
+        if (parse_kernel_int(want, &w) < 0 || parse_kernel_int(got, &g) < 0 || w < 0 || w > LLONG_MAX / 1000)
+                return false;
+        for (size_t i = 0; i < ELEMENTSOF(hz); i++) {
+                long long j = (w * hz[i] + 999) / 1000;
+                if (j * 1000 / hz[i] == g)
+                        return true;
+        }
+        return false;
+}
+
+static bool pow2_equal(const char *want, const char *got)
+{
+        long long w, g, p = 1;
+        if (parse_kernel_int(want, &w) < 0 || parse_kernel_int(got, &g) < 0 || w < 0)
+                return false;
+        while (p < w && p <= LLONG_MAX / 2)
+                p *= 2;
+        return g == p;
+}
+
 bool kb_value_equal(const char *key, const char *a, const char *b)
 {
+        if (value_equal(a, b))
+                return true;
         const struct kb_entry *e = kb_lookup(key);
-        if (e && e->type == KB_PORTLIST)
-                return portlist_equal(a, b) || value_equal(a, b);
-        return value_equal(a, b);
+        if (!e)
+                return false;
+        if (e->type == KB_PORTLIST)
+                return portlist_equal(a, b);
+        /* Rounding is one way: a written value and what the kernel kept of it, in either order. */
+        if (e->rounding == KB_ROUND_MS_JIFFIES)
+                return ms_jiffies_equal(a, b) || ms_jiffies_equal(b, a);
+        if (e->rounding == KB_ROUND_POW2)
+                return pow2_equal(a, b) || pow2_equal(b, a);
+        return false;
 }
 
 /* Sorted by key. Each was seen on Linux 6.18 in a private network namespace with a veth pair:

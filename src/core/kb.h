@@ -117,8 +117,10 @@ const char *kb_suggest(const char *key, char *const *extra, size_t n_extra);
 /* Whether the kernel itself rejects values outside the range on kernel k (kb_facts_at). */
 bool kb_kernel_enforces(const struct kb_entry *e, struct kver k, bool known);
 
-/* Whether two values of key mean the same to the kernel: by the key's type where the knowledge
- * base knows it (port lists as sets of ports), else token by token (value_equal). */
+/* Whether two values of key mean the same to the kernel: token by token (value_equal), or by the
+ * key's type and rounding where the knowledge base knows them: port lists as sets of ports, a
+ * value and what the kernel keeps of it when it rounds (icmp_ratelimit 10 and 12 at HZ=250), so
+ * that apply accepts the kernel's rounding and verify does not call it drift. */
 bool kb_value_equal(const char *key, const char *a, const char *b);
 
 /* A key whose write the kernel carries over to other keys: restoring it alone would leave them

@@ -25,6 +25,7 @@ void txn_free(struct txn *t)
                 free(t->items[i].key);
                 free(t->items[i].before);
                 free(t->items[i].after);
+                free(t->items[i].kept);
         }
         free(t->items);
         free(t->profile);
@@ -58,7 +59,8 @@ static int add_item(struct txn *t, const char *key, const char *before, const ch
         if (!v)
                 return -ENOMEM;
         t->items = v;
-        struct txn_item it = {strdup(key), value_normalize(before), value_normalize(after), false, optional, dependent, false};
+        struct txn_item it = {strdup(key), value_normalize(before), value_normalize(after), false, optional, dependent,
+                              false, NULL};
         if (!it.key || !it.before || !it.after) {
                 free(it.key);
                 free(it.before);
@@ -431,7 +433,8 @@ static void left_changed(struct txn_failure *f, const char *key)
                 f->n_left++;
 }
 
-/* Sets a key and checks what the kernel kept. On a mismatch *ret_kept is the value read back. */
+/* Sets a key and checks what the kernel kept. *ret_kept (if given) is the value read back when it
+ * differs from value: on a mismatch (-EIO), or in form only (the kernel's rounding; 0). */
 static int write_verify(struct sysroot *sr, const char *key, const char *value, const char *point, char **ret_kept)
 {
         int r = fault_point(point);
@@ -445,14 +448,11 @@ static int write_verify(struct sysroot *sr, const char *key, const char *value, 
         r = sysroot_read_sysctl(sr, key, &back);
         if (r < 0)
                 return r;
-        if (!kb_value_equal(key, back, value)) {
-                if (ret_kept)
-                        *ret_kept = value_normalize(back);
-                free(back);
-                return -EIO;
-        }
+        bool same = kb_value_equal(key, back, value);
+        if (ret_kept && (!same || !value_equal(back, value)))
+                *ret_kept = value_normalize(back);
         free(back);
-        return 0;
+        return same ? 0 : -EIO;
 }
 
 /* A key that cannot be read back: written, with the same fault points. */
@@ -659,6 +659,12 @@ static bool commit_keys(struct commit *c, enum txn_result *ret)
                         *ret = undo(c->st, c->sr, c->dfd, &c->j, i + 1, false, c->fail);
                         return false;
                 }
+                for (size_t k = 0; kept && k < c->t->n; k++)
+                        if (strcmp(c->t->items[k].key, c->j.keys[i].key) == 0) {
+                                c->t->items[k].kept = kept;
+                                kept = NULL;
+                        }
+                free(kept);
                 observe_dependents(c, i);
         }
         return true;

@@ -28,6 +28,8 @@ struct txn_item {
                          * recorded so that undo and rollback restore it */
         bool write_only; /* cannot be read (mode 0200, route.flush): written with the transaction's
                           * other writes, never read back, compared or restored */
+        char *kept;      /* after a commit: what the kernel printed back when it differs in form
+                          * from `after` but means the same (its rounding), else NULL */
 };
 
 struct txn {

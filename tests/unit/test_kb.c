@@ -115,6 +115,16 @@ START_TEST(values_compared_by_type)
         ck_assert(!kb_value_equal("net.ipv4.ip_local_reserved_ports", "", "80"));
         ck_assert(!kb_value_equal("net.ipv4.tcp_fin_timeout", "1000,1001", "1000-1001"));
         ck_assert(kb_value_equal("net.ipv4.tcp_fin_timeout", "0x1e", "30"));
+        /* Rounding the kernel does: milliseconds in jiffies (10 ms is 12 at HZ=250, 10 at HZ=100),
+         * powers of two. Only what some tick could give back is equal. */
+        ck_assert(kb_value_equal("net.ipv4.icmp_ratelimit", "10", "12"));
+        ck_assert(kb_value_equal("net.ipv4.icmp_ratelimit", "12", "10"));
+        ck_assert(kb_value_equal("net.ipv4.icmp_ratelimit", "1", "4"));
+        ck_assert(!kb_value_equal("net.ipv4.icmp_ratelimit", "10", "13"));
+        ck_assert(!kb_value_equal("net.ipv4.icmp_ratelimit", "10", "1000"));
+        ck_assert(kb_value_equal("net.ipv4.tcp_child_ehash_entries", "1000", "1024"));
+        ck_assert(!kb_value_equal("net.ipv4.tcp_child_ehash_entries", "1000", "2048"));
+        ck_assert(!kb_value_equal("net.ipv4.tcp_fin_timeout", "10", "12")); /* no rounding known: different */
 }
 END_TEST
 

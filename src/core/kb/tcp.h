@@ -66,6 +66,7 @@ static const struct kb_entry kb_tcp[] = {
         {
                 .key = "net.ipv4.tcp_child_ehash_entries",
                 .type = KB_INT, .nvalues = 1, .min = 0, .max = 16777216, .kernel_enforced = true,
+                .rounding = KB_ROUND_POW2,
                 .defval = "0",
                 .introduced = KVER(6, 1), .scope = KB_NETNS, .netns_since = KVER(6, 1),
                 .verified = KBV_INTRODUCED | KBV_NETNS,
