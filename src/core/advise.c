@@ -248,8 +248,10 @@ int advise(const struct advise_input *in, struct advice **ret, size_t *ret_n)
                         remedy(a, "net.ipv4.tcp_tw_reuse", REMEDY_SET, "1");
                 if (in->timestamps == 0)
                         remedy(a, "net.ipv4.tcp_timestamps", REMEDY_SET, "1");
-                if (ports < 60000)
-                        remedy(a, "net.ipv4.ip_local_port_range", REMEDY_SET, "1024 65535");
+                /* Wider, but above every well-known service port (kb_service_ports): a range that
+                 * reaches down to 1024 lets outgoing connections take ports servers listen on. */
+                if (ports < 32768)
+                        remedy(a, "net.ipv4.ip_local_port_range", REMEDY_SET, "32768 65535");
         }
 
         if (in->reqq_full_drop > 0) {

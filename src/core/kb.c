@@ -28,6 +28,7 @@
 #include "kb/netfilter.h"
 #include "kb/tcp.h"
 #include "kb/vm.h"
+#include "kb/service_ports.h"
 
 static const struct kb_entry *const families[] = {kb_fs, kb_ipv4, kb_ipv6, kb_kernel, kb_net_core, kb_netfilter, kb_tcp, kb_vm};
 
@@ -97,6 +98,11 @@ const struct kb_entry *kb_lookup(const char *key)
 const struct kb_entry *const *kb_entries(size_t *ret_n)
 {
         return index_all(ret_n);
+}
+
+const struct kb_service_port *kb_service_ports(void)
+{
+        return kb_service_ports_;
 }
 
 const struct kb_entry *const *kb_families(size_t *ret_n)

@@ -101,6 +101,15 @@ struct kb_entry {
         const char *source;
 };
 
+/* A well-known service port (kb/service_ports.h), for port-range-covers-service-port. */
+struct kb_service_port {
+        unsigned port;
+        const char *service;
+        const char *source;
+};
+/* The table, sorted by port and terminated by port 0. */
+const struct kb_service_port *kb_service_ports(void);
+
 /* The entry for key. Per-interface keys are matched by pattern entries whose key has the
  * component IFACE: net.ipv4.conf.IFACE.rp_filter covers all, default, eth0 and eth0/100. */
 const struct kb_entry *kb_lookup(const char *key);

@@ -147,6 +147,40 @@ static bool effective_int(const struct profile *p, const struct validate_opts *o
         return ok;
 }
 
+/* The well-known service ports, and the target's listening ports, inside the ephemeral range and
+ * not reserved: an outgoing connection can hold one when the service restarts (EADDRINUSE). */
+static void check_service_ports(const struct profile *p, const struct validate_opts *o, const struct setting *s,
+                                long long lo, long long hi, struct findings *f)
+{
+        bool from_profile;
+        char *reserved = effective(p, o, "net.ipv4.ip_local_reserved_ports", &from_profile);
+        struct strbuf sb = {0};
+        size_t n = 0, shown = 0;
+        for (const struct kb_service_port *sp = kb_service_ports(); sp->port; sp++) {
+                unsigned long in = 0;
+                if (sp->port < lo || sp->port > hi)
+                        continue;
+                if (reserved && portlist_parse(reserved, sp->port, sp->port, &in) == 0 && in)
+                        continue;
+                if (shown++ < 6)
+                        sb_appendf(&sb, "%s%u (%s)", n ? ", " : "", sp->port, sp->service);
+                n++;
+        }
+        free(reserved);
+        if (n > 6)
+                sb_appendf(&sb, " and %zu more of twtune's list", n - 6);
+        char *list = sb_steal(&sb);
+        if (n && list)
+                findings_add(f, SEV_WARNING, "port-range-covers-service-port", s->key, &s->loc,
+                             "%s: %lld..%lld holds ports services listen on: %s. An outgoing connection can take one, and "
+                             "the service then cannot bind() it after a restart (EADDRINUSE). Reserve them in "
+                             "net.ipv4.ip_local_reserved_ports, or start the range above them (32768 and up clears "
+                             "twtune's list)", s->key, lo, hi, list);
+        else if (n)
+                f->oom = true;
+        free(list);
+}
+
 static void check_port_range(const struct profile *p, const struct validate_opts *o, const struct setting *s,
                              struct findings *f)
 {
@@ -170,6 +204,7 @@ static void check_port_range(const struct profile *p, const struct validate_opts
                              "%s: %lld and %lld have the same parity; since 4.2 the kernel logs 'prefer different parity' "
                              "because connect() and bind() split the range by parity (e.g. use %lld %lld)",
                              s->key, lo, hi, lo, hi < 65535 ? hi + 1 : hi - 1);
+        check_service_ports(p, o, s, lo, hi, f);
         long long start = 1024;
         bool from_profile = false;
         bool known = effective_int(p, o, "net.ipv4.ip_unprivileged_port_start", &start, &from_profile);

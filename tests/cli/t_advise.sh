@@ -14,7 +14,7 @@ echo "  sl  local_address remote_address st" >root/proc/net/tcp6
 run --root root advise; expect_rc 0 "advise"
 expect_out "60 sockets in TIME_WAIT to 10.0.0.5:80 hold 60% of the 100 ephemeral ports" "exhaustion with its numbers"
 expect_out "supports: net.ipv4.tcp_tw_reuse = 1" "supports tw_reuse"
-expect_out "net.ipv4.ip_local_port_range = 1024 65535" "supports a wider range"
+expect_out "net.ipv4.ip_local_port_range = 32768 65535" "supports a wider range, above the service ports"
 expect_out "does not support: tcp_fin_timeout" "and says what it does not support"
 run --root root --format json advise "$SRCDIR/profiles/reverse-proxy.yaml"; expect_rc 0 "advise with a profile"
 expect_json '.source == "proc" and .sockets == 60 and .time_wait == 60' "inputs"

@@ -32,7 +32,7 @@ run --root old check "$SEED"; expect_rc 0 "kernel 4.9 from the root's kernel.osr
 run --kernel 6.18 --format json check "$SEED"; expect_rc 3 "json exit code"
 expect_json '.format == 1 and .kernel == "6.18"' "json header"
 expect_json '[.findings[] | select(.code == "removed-in-kernel" and .severity == "error" and .line == 10 and .column == 3 and .key == "net.ipv4.tcp_tw_recycle")] | length == 1' "json finding fields"
-expect_json '.summary.error == 1 and .summary.warning == 2 and .summary.info == 1' "json summary"
+expect_json '.summary.error == 1 and .summary.warning == 3 and .summary.info == 1' "json summary"
 
 run --kernel 6.18 check --format github "$SEED"; expect_rc 3 "github exit code"
 expect_out "::error file=$SEED,line=10,col=3,title=twtune removed-in-kernel::net.ipv4.tcp_tw_recycle" "github annotation"

@@ -152,13 +152,13 @@ START_TEST(ephemeral_exhaustion)
         ck_assert(strstr(a->message, "20000 sockets in TIME_WAIT to 10.0.0.5:80"));
         ck_assert(strstr(a->evidence, "10.0.0.5:80"));
         ck_assert(has_remedy(a, "net.ipv4.tcp_tw_reuse", "1")); /* 2 covers loopback only */
-        ck_assert(has_remedy(a, "net.ipv4.ip_local_port_range", "1024 65535"));
+        ck_assert(has_remedy(a, "net.ipv4.ip_local_port_range", "32768 65535"));
         ck_assert(strstr(a->not_supported, "tcp_fin_timeout"));
         ck_assert(strstr(a->not_supported, "tcp_tw_recycle"));
         ck_assert_ptr_null(get(&x, "no-problem"));
 
         /* What the profile says about it. */
-        static const char yes[] = "sysctl:\n  net.ipv4.tcp_tw_reuse: 1\n  net.ipv4.ip_local_port_range: [1024, 65535]\n";
+        static const char yes[] = "sysctl:\n  net.ipv4.tcp_tw_reuse: 1\n  net.ipv4.ip_local_port_range: [32768, 65535]\n";
         static const char no[] = "sysctl:\n  net.ipv4.tcp_fin_timeout: 10\n  net.ipv4.tcp_tw_reuse: 1\n";
         struct findings f = {0};
         struct profile *p = NULL;
@@ -176,7 +176,8 @@ START_TEST(ephemeral_exhaustion)
         ck_assert_int_eq(validate_profile(p, &o, &f), 0);
         ck_assert_uint_eq(findings_count(&f, SEV_ERROR), 0);
         ck_assert_str_eq(profile_find(p, "net.ipv4.tcp_tw_reuse")->value, "1");
-        ck_assert_str_eq(profile_find(p, "net.ipv4.ip_local_port_range")->value, "1024 65535");
+        ck_assert_str_eq(profile_find(p, "net.ipv4.ip_local_port_range")->value, "32768 65535");
+        ck_assert_ptr_null(find_code(&f, "port-range-covers-service-port")); /* the suggestion avoids them */
         ck_assert(advice_addressed(a, p, &o));
         profile_free(p);
         findings_release(&f);
@@ -190,7 +191,7 @@ START_TEST(ephemeral_exhaustion)
         scene_new(&x, tcp, on, 0, 0, 0, 0);
         a = get(&x, "ephemeral-exhaustion");
         ck_assert(!has_remedy(a, "net.ipv4.tcp_tw_reuse", "1"));
-        ck_assert(has_remedy(a, "net.ipv4.ip_local_port_range", "1024 65535"));
+        ck_assert(has_remedy(a, "net.ipv4.ip_local_port_range", "32768 65535"));
         ck_assert(strstr(get(&x, "port-capacity")->message, "about 28232 a second with a 1000 ms delay"));
         free(tcp);
         scene_free(&x);
