@@ -6,6 +6,7 @@
 
 #include "kb.h"
 #include "target.h"
+#include "validate_internal.h"
 #include "util.h"
 #include "value.h"
 
@@ -112,10 +113,7 @@ static bool check_value(const struct kb_entry *e, const struct setting *s, const
         return ok;
 }
 
-/* The value a key will have after the profile: the profile's when it is set exactly, the target's
- * raised or lowered by an at_least/at_most bound, else the target's. NULL if nothing is known.
- * *ret_from_profile tells whether the profile decided it. */
-static char *effective(const struct profile *p, const struct validate_opts *o, const char *key, bool *ret_from_profile)
+char *validate_effective(const struct profile *p, const struct validate_opts *o, const char *key, bool *ret_from_profile)
 {
         const struct setting *s = profile_find(p, key);
         *ret_from_profile = false;
@@ -138,10 +136,10 @@ static char *effective(const struct profile *p, const struct validate_opts *o, c
         return v;
 }
 
-static bool effective_int(const struct profile *p, const struct validate_opts *o, const char *key, long long *ret,
-                          bool *ret_from_profile)
+bool validate_effective_int(const struct profile *p, const struct validate_opts *o, const char *key, long long *ret,
+                            bool *ret_from_profile)
 {
-        char *v = effective(p, o, key, ret_from_profile);
+        char *v = validate_effective(p, o, key, ret_from_profile);
         bool ok = v && parse_kernel_int(v, ret) == 0;
         free(v);
         return ok;
@@ -153,7 +151,7 @@ static void check_service_ports(const struct profile *p, const struct validate_o
                                 long long lo, long long hi, struct findings *f)
 {
         bool from_profile;
-        char *reserved = effective(p, o, "net.ipv4.ip_local_reserved_ports", &from_profile);
+        char *reserved = validate_effective(p, o, "net.ipv4.ip_local_reserved_ports", &from_profile);
         struct strbuf sb = {0};
         size_t n = 0, shown = 0;
         for (const struct kb_service_port *sp = kb_service_ports(); sp->port; sp++) {
@@ -207,7 +205,7 @@ static void check_port_range(const struct profile *p, const struct validate_opts
         check_service_ports(p, o, s, lo, hi, f);
         long long start = 1024;
         bool from_profile = false;
-        bool known = effective_int(p, o, "net.ipv4.ip_unprivileged_port_start", &start, &from_profile);
+        bool known = validate_effective_int(p, o, "net.ipv4.ip_unprivileged_port_start", &start, &from_profile);
         if (!known && o->kernel_known && kver_cmp(o->kernel, KVER(4, 11)) < 0)
                 return; /* no such restriction before ip_unprivileged_port_start (4.11) */
         if (lo < start)
@@ -228,7 +226,7 @@ static void check_hazards(const struct profile *p, const struct validate_opts *o
                 check_port_range(p, o, s, f);
         } else if (strcmp(s->key, "net.ipv4.ip_unprivileged_port_start") == 0 && is_int &&
                    !profile_find(p, "net.ipv4.ip_local_port_range")) {
-                char *r = effective(p, o, "net.ipv4.ip_local_port_range", &from_profile);
+                char *r = validate_effective(p, o, "net.ipv4.ip_local_port_range", &from_profile);
                 long long lo;
                 char **tok = NULL;
                 if (r && value_split(r, &tok, NULL) == 0 && tok[0] && parse_kernel_int(tok[0], &lo) == 0 && v > lo)
@@ -238,7 +236,7 @@ static void check_hazards(const struct profile *p, const struct validate_opts *o
                 value_tokens_free(tok);
                 free(r);
         } else if (strcmp(s->key, "net.ipv4.tcp_tw_reuse") == 0 && is_int && v != 0) {
-                if (effective_int(p, o, "net.ipv4.tcp_timestamps", &x, &from_profile) && x == 0)
+                if (validate_effective_int(p, o, "net.ipv4.tcp_timestamps", &x, &from_profile) && x == 0)
                         findings_add(f, SEV_WARNING, "reuse-needs-timestamps", s->key, &s->loc,
                                      "%s is on but net.ipv4.tcp_timestamps is 0 (%s): TIME_WAIT reuse needs timestamps on "
                                      "both ends, so this does nothing", s->key, from_profile ? "in this profile" : "on the target");
@@ -262,7 +260,7 @@ static void check_hazards(const struct profile *p, const struct validate_opts *o
                                      "this way is not a fix", s->key, v,
                                      have ? "the target's current value" : "typical kernel defaults (half the established hash)");
         } else if (strcmp(s->key, "net.ipv4.tcp_max_syn_backlog") == 0 && is_int) {
-                if (effective_int(p, o, "net.core.somaxconn", &x, &from_profile) && x < v)
+                if (validate_effective_int(p, o, "net.core.somaxconn", &x, &from_profile) && x < v)
                         findings_add(f, SEV_INFO, "syn-backlog-capped", s->key, &s->loc,
                                      "%s=%lld, but net.core.somaxconn is %lld (%s): listen() backlogs, and with them the "
                                      "queues, are capped by somaxconn", s->key, v, x,
@@ -380,5 +378,6 @@ int validate_profile(const struct profile *p, const struct validate_opts *o, str
         }
         for (size_t i = 0; i < p->n_settings; i++)
                 validate_setting(p, o, &p->settings[i], f);
+        check_value_hazards(p, o, f);
         return f->oom ? -ENOMEM : 0;
 }

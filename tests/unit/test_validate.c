@@ -285,6 +285,72 @@ START_TEST(unknown_keys)
 }
 END_TEST
 
+START_TEST(hazards)
+{
+        struct run x;
+        run(&x,
+            "sysctl:\n"
+            "  net.ipv4.tcp_sack: 0\n"
+            "  net.ipv4.tcp_window_scaling: 0\n"
+            "  net.ipv4.tcp_timestamps: 0\n"
+            "  net.ipv4.tcp_syn_retries: 1\n"
+            "  net.ipv4.tcp_synack_retries: 1\n"
+            "  net.core.rmem_default: 16777216\n"
+            "  net.core.rmem_max: 8388608\n"
+            "  net.ipv4.tcp_wmem: 4096 65536 16384\n"
+            "  net.ipv4.tcp_rmem: 4096 87380 16777216\n"
+            "  net.ipv4.tcp_mem: 4096 87380 16777216\n"
+            "  net.ipv4.udp_mem: 300 200 100\n"
+            "  fs.file-max: 65535\n"
+            "  vm.max_map_count: 262144\n",
+            KVER(6, 1), "fs.file-max = 9223372036854775807\nvm.max_map_count = 65530\n");
+        expect(&x, "sack-off", SEV_WARNING, "net.ipv4.tcp_sack");
+        expect(&x, "window-scaling-off", SEV_WARNING, "net.ipv4.tcp_window_scaling");
+        expect(&x, "timestamps-off", SEV_WARNING, "net.ipv4.tcp_timestamps");
+        ck_assert_uint_eq(count_code(&x.f, "retries-too-low"), 2);
+        ck_assert_uint_eq(count_code(&x.f, "buffer-default-above-max"), 2); /* rmem pair, tcp_wmem default */
+        ck_assert_uint_eq(count_code(&x.f, "tcp-mem-pages"), 2);              /* copied bytes, udp_mem order */
+        expect(&x, "lowers-system-limit", SEV_WARNING, "fs.file-max");
+        ck_assert_uint_eq(count_code(&x.f, "lowers-system-limit"), 1); /* max_map_count is raised */
+        done(&x);
+        /* Sensible values draw none of them. */
+        run(&x,
+            "sysctl:\n  net.ipv4.tcp_sack: 1\n  net.ipv4.tcp_syn_retries: 3\n  net.core.rmem_default: 262144\n"
+            "  net.core.rmem_max: 16777216\n  net.ipv4.tcp_mem: 786432 1048576 1572864\n",
+            KVER(6, 1), NULL);
+        ck_assert_uint_eq(findings_count(&x.f, SEV_WARNING), 0);
+        done(&x);
+}
+END_TEST
+
+START_TEST(same_key_across_kernels)
+{
+        /* One mechanism answers for every kernel: the facts of each version, no special case. */
+        static const struct {
+                struct kver k;
+                enum severity reuse3;  /* tcp_tw_reuse: 3: the kernel checks 0..2 only since 4.18 */
+                bool truncated;        /* somaxconn: 100000 is cut to 16 bits before 5.4 */
+                bool reuse_delay;      /* tcp_tw_reuse_delay exists since 6.14 */
+        } cases[] = {
+                {KVER(4, 9), SEV_WARNING, true, false},
+                {KVER(5, 4), SEV_ERROR, false, false},
+                {KVER(5, 15), SEV_ERROR, false, false},
+                {KVER3(6, 18, 0), SEV_ERROR, false, true},
+        };
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                struct run x;
+                run(&x, "sysctl:\n  net.ipv4.tcp_tw_reuse: 3\n  net.core.somaxconn: 100000\n"
+                        "  net.ipv4.tcp_tw_reuse_delay: 500\n", cases[i].k, NULL);
+                const struct finding *r = find_code(&x.f, "out-of-range");
+                ck_assert_ptr_nonnull(r);
+                ck_assert_int_eq(r->severity, cases[i].reuse3);
+                ck_assert_int_eq(find_code(&x.f, "somaxconn-truncated") != NULL, cases[i].truncated);
+                ck_assert_int_eq(find_code(&x.f, "not-yet-in-kernel") == NULL, cases[i].reuse_delay);
+                done(&x);
+        }
+}
+END_TEST
+
 static Suite *suite(void)
 {
         Suite *s = suite_create("validate");
@@ -297,6 +363,8 @@ static Suite *suite(void)
         tcase_add_test(tc, cross_key);
         tcase_add_test(tc, unknown_keys);
         tcase_add_test(tc, did_you_mean);
+        tcase_add_test(tc, hazards);
+        tcase_add_test(tc, same_key_across_kernels);
         suite_add_tcase(s, tc);
         return s;
 }
