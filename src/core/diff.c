@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "kb.h"
+#include "sysroot.h"
 #include "target.h"
 #include "util.h"
 #include "value.h"
@@ -24,6 +25,35 @@ static int compare(const struct setting *s, const char *current, enum diff_statu
         bool ok = s->mode == SET_AT_LEAST ? cur >= want : cur <= want;
         *ret = ok ? DIFF_OK : DIFF_CHANGE;
         return 0;
+}
+
+/* Why a key that must change cannot be written on this target, found before anything is written;
+ * NULL when nothing stands in the way. Reads modes and lists only from a live target. */
+static char *blocker(struct target *t, const struct setting *s, const struct kb_entry *e)
+{
+        struct sysroot *sr = target_sysroot(t);
+        unsigned mode;
+        if (sr && sysroot_sysctl_mode(sr, s->key, &mode) == 0 && !(mode & 0200))
+                return str_printf("read-only here (mode %04o)%s", mode,
+                                  e && e->in_child == KB_CHILD_READONLY
+                                          ? ": a global key, shown read-only inside a network namespace other than the "
+                                            "host's; set it on the host"
+                                          : "");
+        if (strcmp(s->key, "net.ipv4.tcp_congestion_control") != 0)
+                return NULL;
+        char *avail = NULL, *allowed = NULL, *why = NULL;
+        /* The allowed list is writable only in the initial namespace; elsewhere it bounds what may be set. */
+        bool child = sr && sysroot_sysctl_mode(sr, "net.ipv4.tcp_allowed_congestion_control", &mode) == 0 && !(mode & 0200);
+        if (target_get(t, "net.ipv4.tcp_available_congestion_control", &avail) == 0 && !value_has_token(avail, s->value))
+                why = str_printf("the kernel has no congestion control '%s' (available: %s); load its module "
+                                 "(tcp_%s) first, or the write fails with ENOENT", s->value, avail, s->value);
+        else if (child && target_get(t, "net.ipv4.tcp_allowed_congestion_control", &allowed) == 0 &&
+                 !value_has_token(allowed, s->value))
+                why = str_printf("'%s' is not in tcp_allowed_congestion_control (%s), which bounds a network namespace "
+                                 "other than the host's (EPERM)", s->value, allowed);
+        free(avail);
+        free(allowed);
+        return why;
 }
 
 int diff_compute(const struct profile *p, const struct validate_opts *o, struct findings *f, struct diff **ret)
@@ -74,14 +104,27 @@ int diff_compute(const struct profile *p, const struct validate_opts *o, struct 
                 } else if (q < 0) {
                         row->status = DIFF_ERROR;
                         row->reason = strdup(q == -ENOENT ? "absent on the target" : strerror(-q));
-                        if (!findings_has_error_for(f, s->key))
+                        char *hint = q == -ENOENT ? kb_absence_hint(s->key) : strdup("");
+                        if (hint && !findings_has_error_for(f, s->key))
                                 findings_add(f, SEV_ERROR, q == -ENOENT ? "key-absent" : "read-error", s->key, &s->loc,
-                                             "%s: %s", s->key, q == -ENOENT ? "no such key on the target" : strerror(-q));
+                                             "%s: %s%s", s->key, q == -ENOENT ? "no such key on the target" : strerror(-q),
+                                             hint);
+                        if (!hint)
+                                r = -ENOMEM;
+                        free(hint);
                 } else if (findings_has_error_for(f, s->key)) {
                         row->status = DIFF_ERROR;
                         row->reason = strdup("invalid setting (see findings)");
                 } else {
                         r = compare(s, row->current, &row->status, &row->reason);
+                        char *why = r == 0 && row->status == DIFF_CHANGE ? blocker(o->target, s, e) : NULL;
+                        if (why) {
+                                row->status = DIFF_ERROR;
+                                free(row->reason);
+                                row->reason = why;
+                                findings_add(f, SEV_ERROR, "cannot-write", s->key, &s->loc, "%s: cannot be set here: %s",
+                                             s->key, why);
+                        }
                         continue;
                 }
                 if (!row->reason)

@@ -100,6 +100,37 @@ const struct kb_entry *const *kb_entries(size_t *ret_n)
         return index_all(ret_n);
 }
 
+const char *kb_module_for(const char *key)
+{
+        /* Prefixes of keys a module registers when it loads (its sysctl table in net/netfilter/,
+         * net/bridge/, net/netfilter/ipvs/). */
+        static const struct {
+                const char *prefix, *module;
+        } modules[] = {
+                {"net.bridge.bridge-nf-", "br_netfilter"},
+                {"net.ipv4.vs.", "ip_vs"},
+                {"net.netfilter.nf_conntrack_", "nf_conntrack"},
+                {"net.nf_conntrack_", "nf_conntrack"},
+        };
+        for (size_t i = 0; i < ELEMENTSOF(modules); i++)
+                if (strncmp(key, modules[i].prefix, strlen(modules[i].prefix)) == 0)
+                        return modules[i].module;
+        return NULL;
+}
+
+char *kb_absence_hint(const char *key)
+{
+        const char *module = kb_module_for(key);
+        const struct kb_entry *e = kb_lookup(key);
+        if (module)
+                return str_printf(" (it appears once the %s module is loaded: load it first, e.g. through "
+                                  "/etc/modules-load.d)", module);
+        if (e && e->scope == KB_GLOBAL && e->in_child == KB_CHILD_ABSENT)
+                return strdup(" (a global key: absent inside a network namespace other than the host's; set it on "
+                              "the host)");
+        return strdup("");
+}
+
 const struct kb_service_port *kb_service_ports(void)
 {
         return kb_service_ports_;

@@ -101,6 +101,12 @@ struct kb_entry {
         const char *source;
 };
 
+/* The kernel module a key belongs to (keys that exist only once it is loaded), or NULL. */
+const char *kb_module_for(const char *key);
+/* Why a key may be absent on a target, from what the knowledge base knows, as " (...)" to append
+ * to a message, or "" when it knows nothing; NULL only when out of memory. */
+char *kb_absence_hint(const char *key);
+
 /* A well-known service port (kb/service_ports.h), for port-range-covers-service-port. */
 struct kb_service_port {
         unsigned port;

@@ -97,8 +97,10 @@ static int checked_path(const char *key, char **ret)
 
 static int open_beneath(int dirfd, const char *path, int mode)
 {
+        /* O_PATH takes no other open flags (openat2 says EINVAL); a FIFO is no worry there. */
+        int extra = mode & O_PATH ? 0 : O_NOCTTY | O_NONBLOCK;
         struct open_how how = {
-                .flags = (unsigned)mode | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
+                .flags = (unsigned)(mode | extra) | O_CLOEXEC,
                 .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
         };
         long fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
@@ -125,7 +127,7 @@ static int open_beneath(int dirfd, const char *path, int mode)
                         break;
                 }
                 bool last = save == NULL || *save == '\0';
-                int flags = O_CLOEXEC | O_NOFOLLOW | (last ? mode | O_NONBLOCK | O_NOCTTY : O_PATH | O_DIRECTORY);
+                int flags = O_CLOEXEC | O_NOFOLLOW | (last ? mode | extra : O_PATH | O_DIRECTORY);
                 int next = openat(cur, c, flags);
                 int saved = errno;
                 close(cur);
@@ -158,6 +160,27 @@ int sysroot_read_sysctl(struct sysroot *sr, const char *key, char **ret_value)
                 v[--len] = '\0';
         *ret_value = v;
         return 0;
+}
+
+int sysroot_sysctl_mode(struct sysroot *sr, const char *key, unsigned *ret_mode)
+{
+        int dfd = proc_sys_fd(sr);
+        if (dfd < 0)
+                return dfd;
+        char *path = NULL;
+        int r = checked_path(key, &path);
+        if (r < 0)
+                return r;
+        int fd = open_beneath(dfd, path, O_PATH);
+        free(path);
+        if (fd < 0)
+                return fd;
+        struct stat st;
+        r = fstat(fd, &st) < 0 ? -errno : 0;
+        close(fd);
+        if (r == 0)
+                *ret_mode = st.st_mode & 07777;
+        return r;
 }
 
 int sysroot_write_sysctl(struct sysroot *sr, const char *key, const char *value)

@@ -22,6 +22,9 @@ const char *sysroot_path(const struct sysroot *sr);
  * are refused. -ENOENT when the key does not exist, -EISDIR for a directory. */
 int sysroot_read_sysctl(struct sysroot *sr, const char *key, char **ret_value);
 
+/* The mode bits of a sysctl's file (0444 for a key read-only here, 0200 for a write-only one). */
+int sysroot_sysctl_mode(struct sysroot *sr, const char *key, unsigned *ret_mode);
+
 /* Writes a value (plus a newline) in one write() at offset 0, never following symlinks.
  * Returns the kernel's error, e.g. -EINVAL for a value it rejects. */
 int sysroot_write_sysctl(struct sysroot *sr, const char *key, const char *value);

@@ -150,6 +150,11 @@ bool target_is_snapshot(const struct target *t)
         return t->sr == NULL;
 }
 
+struct sysroot *target_sysroot(const struct target *t)
+{
+        return t->sr;
+}
+
 int target_get(struct target *t, const char *key, char **ret_value)
 {
         if (t->sr)

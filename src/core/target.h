@@ -20,6 +20,8 @@ int target_new_snapshot(const char *path, struct target **ret, unsigned *ret_bad
 void target_free(struct target *t);
 
 bool target_is_snapshot(const struct target *t);
+/* The live tree's root, NULL for a snapshot. */
+struct sysroot *target_sysroot(const struct target *t);
 /* The value of a normalised key; -ENOENT if the target has no such key. */
 int target_get(struct target *t, const char *key, char **ret_value);
 /* The keys beside key on the target (those whose name differs only in the last component), for

@@ -298,10 +298,14 @@ static void report_unknown(const struct validate_opts *o, const struct setting *
         else if (s->optional)
                 findings_add(f, SEV_INFO, "unknown-key", s->key, &s->loc,
                              "%s is not in the knowledge base and absent on the target; skipped (optional)%s", s->key, dym);
-        else
+        else {
+                char *hint = kb_absence_hint(s->key);
                 findings_add(f, SEV_ERROR, "unknown-key", s->key, &s->loc,
                              "%s is not in twtune's knowledge base and does not exist on the target%s%s", s->key, dym,
-                             guess ? "" : " (a typo, or a module not loaded? mark it 'optional: true' if it may be absent)");
+                             hint && *hint ? hint : guess ? ""
+                             : " (a typo, or a module not loaded? mark it 'optional: true' if it may be absent)");
+                free(hint);
+        }
         free(dym);
         for (size_t i = 0; i < n_near; i++)
                 free(near[i]);

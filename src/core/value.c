@@ -149,3 +149,15 @@ bool portlist_equal(const char *a, const char *b)
         free(nb);
         return eq;
 }
+
+bool value_has_token(const char *list, const char *token)
+{
+        size_t n = strlen(token);
+        for (const char *p = list + strspn(list, BLANKS); *p; p += strspn(p, BLANKS)) {
+                size_t len = strcspn(p, BLANKS);
+                if (len == n && memcmp(p, token, n) == 0)
+                        return true;
+                p += len;
+        }
+        return false;
+}

@@ -15,6 +15,8 @@ int value_split(const char *s, char ***ret, size_t *ret_n);
 void value_tokens_free(char **tokens);
 
 bool value_equal(const char *a, const char *b);
+/* Whether one of list's whitespace-separated tokens is token (a congestion-control list). */
+bool value_has_token(const char *list, const char *token);
 
 /* Parses a port list such as "8080,9000-9100" (empty: no ports). Returns the number of ports
  * within [lo, hi] in *ret_in_range (if given), -EINVAL for bad syntax, -ERANGE for ports
