@@ -462,6 +462,8 @@ int cli_prepare(struct cli *c, const char *path, const struct validate_opts *vo,
         int r = cli_load_profile(c, path, &p, f);
         if (r == 0)
                 r = validate_profile(p, vo, f);
+        if (r == 0 && vo->target)
+                r = profile_expand(p, vo->target, f);
         if (c->strict)
                 findings_strict(f);
         if (r == 0)

@@ -272,6 +272,7 @@ void json_setting(FILE *f, bool first, const struct setting *s, const char *curr
         char *src = str_printf("%s:%u", s->loc.file, s->loc.line);
         json_member(f, "source", src);
         free(src);
+        json_member(f, "pattern", s->pattern);
         fputc('}', f);
 }
 

@@ -197,13 +197,32 @@ bool kb_value_equal(const char *key, const char *a, const char *b)
         return false;
 }
 
+/* A write to conf.default.ATTR is copied to every interface that has not set ATTR itself
+ * (devinet_copy_dflt_conf); only the ones that follow change, and undo reads back which. */
+#define DEVINET_DEFAULT(attr)                                                                                   \
+        {"net.ipv4.conf.default." attr, {"net.ipv4.conf.*." attr, NULL, NULL},                                  \
+         "net/ipv4/devinet.c devinet_conf_proc: a write to default is copied to interfaces that have not set "  \
+         "their own value (devinet_copy_dflt_conf); observed 6.18 for rp_filter with a veth pair"}
+
 /* Sorted by key. Each was seen on Linux 6.18 in a private network namespace with a veth pair:
- * writing the key changed every listed key, overwriting values set before. */
+ * writing the key changed the listed keys, overwriting values set before (for 'all'), or those
+ * that follow it (for 'default'). */
 static const struct kb_propagation propagations[] = {
         {"net.ipv4.conf.all.forwarding",
          {"net.ipv4.ip_forward", "net.ipv4.conf.*.forwarding", "net.ipv4.conf.all.accept_redirects"},
          "net/ipv4/devinet.c devinet_sysctl_forward: the 'all' entry calls inet_forward_change, which sets "
          "default and every device, and all.accept_redirects to the opposite; observed 6.18"},
+        DEVINET_DEFAULT("accept_redirects"),
+        DEVINET_DEFAULT("accept_source_route"),
+        DEVINET_DEFAULT("arp_announce"),
+        DEVINET_DEFAULT("arp_filter"),
+        DEVINET_DEFAULT("arp_ignore"),
+        DEVINET_DEFAULT("log_martians"),
+        DEVINET_DEFAULT("promote_secondaries"),
+        DEVINET_DEFAULT("proxy_arp"),
+        DEVINET_DEFAULT("rp_filter"),
+        DEVINET_DEFAULT("secure_redirects"),
+        DEVINET_DEFAULT("send_redirects"),
         {"net.ipv4.ip_forward", {"net.ipv4.conf.*.forwarding", "net.ipv4.conf.all.accept_redirects", NULL},
          "net/ipv4/devinet.c: ip_forward shares the 'all' forwarding value and handler (inet_forward_change); "
          "observed 6.18"},

@@ -238,6 +238,7 @@ static bool parse_setting(struct ctx *c, const char *file, const char *key, cons
 
 void setting_release(struct setting *s)
 {
+        free(s->pattern);
         free(s->key);
         free(s->value);
         free(s->when_text);
@@ -400,6 +401,7 @@ static void handle_sysctl(struct ctx *c, const char *file, const struct ynode *m
                         continue;
                 }
                 s.key = key;
+                s.glob = strpbrk(key, "*?[") != NULL;
                 s.loc = (struct srcloc){file, k->line, k->column};
                 v[n++] = s;
         }
@@ -709,6 +711,9 @@ void profile_free(struct profile *p)
         for (size_t i = 0; i < p->n_files; i++)
                 free(p->files[i]);
         free(p->files);
+        for (size_t i = 0; i < p->n_excluded; i++)
+                free(p->excluded[i]);
+        free(p->excluded);
         free(p->name);
         free(p->description);
         free(p->path);

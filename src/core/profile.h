@@ -28,6 +28,8 @@ struct setting {
         char *when_text;
         char *note;
         struct srcloc loc; /* loc.file is owned by the profile */
+        bool glob;     /* the key is a pattern (net.ipv4.conf.*.rp_filter), until profile_expand */
+        char *pattern; /* after profile_expand: the pattern this key came from, else NULL */
 };
 
 struct kernel_req {
@@ -46,6 +48,8 @@ struct profile {
         size_t n_reqs;
         char **files;           /* every file read, parents included */
         size_t n_files;
+        char **excluded;        /* "-key" lines of a sysctl.conf file: left out of every pattern */
+        size_t n_excluded;
 };
 
 struct profile_opts {
@@ -72,6 +76,13 @@ int profile_parse_buffer(const char *buf, size_t len, const char *filename, cons
 void profile_free(struct profile *p);
 
 const struct setting *profile_find(const struct profile *p, const char *key);
+
+struct target;
+/* Replaces each pattern setting by one setting per key of the target it matches, with systemd-
+ * sysctl's meaning: a key set explicitly anywhere in the profile, or excluded, is left out, and a
+ * later pattern wins over an earlier one. A pattern that matches nothing is dropped with an info
+ * finding (glob-matches-nothing). Returns 0 or -ENOMEM. */
+int profile_expand(struct profile *p, struct target *t, struct findings *f);
 const char *setting_mode_name(enum setting_mode m);
 
 #endif

@@ -47,13 +47,9 @@ static bool to_setting(const struct conf_line *l, const char *file, struct setti
                         findings_add(f, SEV_ERROR, "bad-key", NULL, &kloc, "bad key '%s': %s", l->key, why);
                 return false;
         }
-        if (!l->value || is_glob(key)) {
-                findings_add(f, SEV_WARNING, "glob-not-applied", key, &kloc,
-                             l->value ? "%s is a glob; twtune does not expand globs yet, so it is left out"
-                                      : "-%s excludes keys from a glob; twtune does not expand globs yet, so it has no effect",
-                             key);
-                free(key);
-                return false;
+        if (!l->value) { /* "-key": excluded from every pattern; kept by the caller */
+                *s = (struct setting){.key = key, .loc = kloc};
+                return true;
         }
         if (has_control(l->value)) {
                 findings_add(f, SEV_ERROR, "bad-value", key, &vloc, "%s: value contains a control character", key);
@@ -71,7 +67,7 @@ static bool to_setting(const struct conf_line *l, const char *file, struct setti
                 *hash = '\0';
         }
         *s = (struct setting){.key = key, .value = raw ? value_normalize(raw) : NULL, .optional = l->ignore_failure,
-                              .loc = kloc};
+                              .loc = kloc, .glob = is_glob(key)};
         free(raw);
         if (!s->value) {
                 f->oom = true;
@@ -94,6 +90,17 @@ int profile_load_conf(struct profile *p, const char *file, const char *buf, size
                 struct setting s;
                 if (!to_setting(&lines[i], file, &s, f))
                         continue;
+                if (!s.value) {
+                        char **v = realloc(p->excluded, (p->n_excluded + 1) * sizeof(*v));
+                        if (!v) {
+                                free(s.key);
+                                f->oom = true;
+                                continue;
+                        }
+                        p->excluded = v;
+                        v[p->n_excluded++] = s.key;
+                        continue;
+                }
                 const struct setting *earlier = profile_find(p, s.key);
                 if (earlier)
                         findings_add(f, SEV_INFO, "duplicate-key", s.key, &s.loc,

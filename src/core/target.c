@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -219,6 +220,43 @@ int target_siblings(struct target *t, const char *key, char ***ret, size_t *ret_
         }
         if (oom) {
                 for (size_t i = 0; i < n; i++)
+                        free(v[i]);
+                free(v);
+                return -ENOMEM;
+        }
+        *ret = v;
+        *ret_n = n;
+        return 0;
+}
+
+int target_expand(struct target *t, const char *pattern, char ***ret, size_t *ret_n)
+{
+        if (t->sr)
+                return sysroot_expand(t->sr, pattern, ret, ret_n);
+        /* Matched in path form, where FNM_PATHNAME keeps '*' inside one component. */
+        char *pat = key_to_path(pattern);
+        char **v = calloc(1, sizeof(*v));
+        size_t n = 0;
+        bool oom = !pat || !v;
+        for (size_t i = 0; !oom && i < t->n; i++) {
+                char *path = key_to_path(t->kv[i].key);
+                bool hit = path && fnmatch(pat, path, FNM_PATHNAME) == 0;
+                oom = !path;
+                free(path);
+                if (!hit)
+                        continue;
+                char **nv = realloc(v, (n + 2) * sizeof(*v));
+                if (nv)
+                        v = nv;
+                if (!nv || !(v[n] = strdup(t->kv[i].key))) {
+                        oom = true;
+                        break;
+                }
+                v[++n] = NULL;
+        }
+        free(pat);
+        if (oom) {
+                for (size_t i = 0; v && i < n; i++)
                         free(v[i]);
                 free(v);
                 return -ENOMEM;

@@ -24,6 +24,10 @@ bool target_is_snapshot(const struct target *t);
 struct sysroot *target_sysroot(const struct target *t);
 /* The value of a normalised key; -ENOENT if the target has no such key. */
 int target_get(struct target *t, const char *key, char **ret_value);
+/* The keys of the target that a pattern (fnmatch wildcards within components) matches, sorted:
+ * the live tree's files (sysroot_expand) or the snapshot's keys. */
+int target_expand(struct target *t, const char *pattern, char ***ret, size_t *ret_n);
+
 /* The keys beside key on the target (those whose name differs only in the last component), for
  * "did you mean". *ret is NULL-terminated; free each and it. */
 int target_siblings(struct target *t, const char *key, char ***ret, size_t *ret_n);

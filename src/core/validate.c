@@ -280,7 +280,8 @@ static void report_unknown(const struct validate_opts *o, const struct setting *
         }
         char *v = NULL, **near = NULL;
         size_t n_near = 0;
-        int r = o->target ? target_get(o->target, s->key, &v) : -ENODATA;
+        /* A pattern is no key of its own to look up; it is expanded against the target later. */
+        int r = o->target && !s->glob ? target_get(o->target, s->key, &v) : -ENODATA;
         free(v);
         if (r != 0 && o->target && target_siblings(o->target, s->key, &near, &n_near) < 0)
                 near = NULL, n_near = 0;

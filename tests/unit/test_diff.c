@@ -158,6 +158,42 @@ START_TEST(snapshot_parsing)
 }
 END_TEST
 
+START_TEST(patterns_expand_against_the_target)
+{
+        /* systemd-sysctl's meaning: a pattern sets every matching key of the target, an explicit
+         * key beats it wherever it stands, "-key" excludes, a later pattern wins. */
+        char *dir = make_tmpdir();
+        struct target *t = snapshot(dir, "net.ipv4.conf.all.rp_filter = 0\nnet.ipv4.conf.default.rp_filter = 0\n"
+                                         "net.ipv4.conf.eth0.rp_filter = 0\nnet.ipv4.conf.eth0/100.rp_filter = 0\n"
+                                         "net.ipv4.conf.lo.rp_filter = 0\nnet.ipv4.conf.eth0.arp_ignore = 0\n");
+        write_file(dir, "p.conf", "net.ipv4.conf.lo.rp_filter = 0\nnet.ipv4.conf.*.rp_filter = 1\n-net.ipv4.conf.all.rp_filter\n"
+                                  "net.ipv4.conf.eth*.rp_filter = 2\nnet.ipv4.conf.*.nothing = 1\n");
+        char *path;
+        ck_assert_int_ge(asprintf(&path, "%s/p.conf", dir), 0);
+        struct findings f = {0};
+        struct profile *p = NULL;
+        ck_assert_int_eq(profile_load(path, NULL, &p, &f), 0);
+        ck_assert_int_eq(profile_expand(p, t, &f), 0);
+        ck_assert_str_eq(profile_find(p, "net.ipv4.conf.lo.rp_filter")->value, "0");   /* explicit */
+        ck_assert_ptr_null(profile_find(p, "net.ipv4.conf.all.rp_filter"));          /* excluded */
+        ck_assert_str_eq(profile_find(p, "net.ipv4.conf.default.rp_filter")->value, "1");
+        ck_assert_str_eq(profile_find(p, "net.ipv4.conf.eth0.rp_filter")->value, "2"); /* the later pattern */
+        ck_assert_str_eq(profile_find(p, "net.ipv4.conf.eth0/100.rp_filter")->value, "2");
+        ck_assert_str_eq(profile_find(p, "net.ipv4.conf.eth0.rp_filter")->pattern, "net.ipv4.conf.eth*.rp_filter");
+        ck_assert_ptr_null(profile_find(p, "net.ipv4.conf.eth0.arp_ignore"));
+        ck_assert_ptr_nonnull(find_code(&f, "glob-matches-nothing"));
+        for (size_t i = 0; i < p->n_settings; i++)
+                ck_assert(!p->settings[i].glob);
+        ck_assert_uint_eq(p->n_settings, 4);
+        profile_free(p);
+        findings_release(&f);
+        target_free(t);
+        free(path);
+        rm_rf(dir);
+        free(dir);
+}
+END_TEST
+
 static Suite *suite(void)
 {
         Suite *s = suite_create("diff");
@@ -165,6 +201,7 @@ static Suite *suite(void)
         tcase_add_test(tc, statuses);
         tcase_add_test(tc, invalid_setting_is_error_row);
         tcase_add_test(tc, snapshot_parsing);
+        tcase_add_test(tc, patterns_expand_against_the_target);
         suite_add_tcase(s, tc);
         return s;
 }
