@@ -329,6 +329,12 @@ static void validate_setting(const struct profile *p, const struct validate_opts
         if (o->netns && active && e->scope != KB_NETNS)
                 findings_add(f, SEV_ERROR, "not-per-netns", s->key, &s->loc,
                              "%s is global, not per network namespace: it cannot be set from inside --netns", s->key);
+        else if (o->netns && active && o->kernel_known && kver_is_set(e->netns_since) &&
+                 kver_cmp(o->kernel, e->netns_since) < 0)
+                findings_add(f, e->verified & KBV_NETNS ? SEV_ERROR : SEV_WARNING, "not-per-netns", s->key, &s->loc,
+                             "%s is per network namespace only since Linux %s%s (validating for %s): before, it is absent "
+                             "inside a namespace", s->key, kv(e->netns_since, b1),
+                             e->verified & KBV_NETNS ? "" : " (unconfirmed)", kv(o->kernel, b2));
         bool well_formed = check_value(e, s, o, f);
         if (e->read_only)
                 findings_add(f, SEV_ERROR, "read-only", s->key, &s->loc, "%s is read-only", s->key);

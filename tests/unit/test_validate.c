@@ -323,6 +323,25 @@ START_TEST(hazards)
 }
 END_TEST
 
+START_TEST(netns_versions)
+{
+        /* Inside another network namespace a key exists only once it is per namespace. */
+        struct run x;
+        memset(&x, 0, sizeof(x));
+        static const char text[] = "sysctl:\n  net.ipv4.tcp_timestamps: 1\n";
+        ck_assert_int_eq(profile_parse_buffer(text, strlen(text), "p.yaml", NULL, &x.p, &x.f), 0);
+        x.o = (struct validate_opts){.kernel = KVER(4, 9), .kernel_known = true, .netns = true};
+        ck_assert_int_eq(validate_profile(x.p, &x.o, &x.f), 0);
+        expect(&x, "not-per-netns", SEV_ERROR, "net.ipv4.tcp_timestamps"); /* 4.13, confirmed */
+        findings_release(&x.f);
+        x.f = (struct findings){0};
+        x.o.kernel = KVER(4, 13);
+        ck_assert_int_eq(validate_profile(x.p, &x.o, &x.f), 0);
+        ck_assert_ptr_null(find_code(&x.f, "not-per-netns"));
+        done(&x);
+}
+END_TEST
+
 START_TEST(same_key_across_kernels)
 {
         /* One mechanism answers for every kernel: the facts of each version, no special case. */
@@ -365,6 +384,7 @@ static Suite *suite(void)
         tcase_add_test(tc, did_you_mean);
         tcase_add_test(tc, hazards);
         tcase_add_test(tc, same_key_across_kernels);
+        tcase_add_test(tc, netns_versions);
         suite_add_tcase(s, tc);
         return s;
 }
