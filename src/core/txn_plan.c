@@ -1,0 +1,346 @@
+/* Transaction planning: what an apply or a rollback will write, in which order, and what the
+ * kernel will change along with it. Nothing here writes; txn.c commits the plan. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kb.h"
+#include "sha256.h"
+#include "state.h"
+#include "sysroot.h"
+#include "txn.h"
+#include "util.h"
+#include "value.h"
+
+static int add_item(struct txn *t, const char *key, const char *before, const char *after, bool optional, bool dependent)
+{
+        struct txn_item *v = realloc(t->items, (t->n + 1) * sizeof(*v));
+        if (!v)
+                return -ENOMEM;
+        t->items = v;
+        struct txn_item it = {strdup(key), value_normalize(before), value_normalize(after), false, optional, dependent,
+                              false, NULL};
+        if (!it.key || !it.before || !it.after) {
+                free(it.key);
+                free(it.before);
+                free(it.after);
+                return -ENOMEM;
+        }
+        it.write = !kb_value_equal(key, it.before, it.after);
+        v[t->n++] = it;
+        return 0;
+}
+
+/* Known to be write-only (mode 0200), where a read would not say so (a fake root, a snapshot). */
+static bool key_write_only(const char *key)
+{
+        const struct kb_entry *e = kb_lookup(key);
+        return e && e->write_only;
+}
+
+static bool has_item(const struct txn *t, const char *key)
+{
+        for (size_t i = 0; i < t->n; i++)
+                if (strcmp(t->items[i].key, key) == 0)
+                        return true;
+        return false;
+}
+
+/* Reads a key's live value for a plan. A value a record could not give back exactly (a control
+ * character, a multi-line value) cannot be restored, so it is refused (-EBADMSG). */
+static int read_for_plan(struct sysroot *sr, const char *key, char **ret)
+{
+        char *cur = NULL;
+        int r = sysroot_read_sysctl(sr, key, &cur);
+        if (r < 0)
+                return r;
+        if (!record_value_valid(cur)) {
+                free(cur);
+                return -EBADMSG;
+        }
+        *ret = cur;
+        return 0;
+}
+
+static int fail_key(char **ret_key, const char *key, int r)
+{
+        if (ret_key && r != -ENOMEM)
+                *ret_key = strdup(key);
+        return r;
+}
+
+static long long first_int(const char *v, long long dflt)
+{
+        long long x;
+        char buf[32];
+        size_t n = strcspn(v, " ");
+        if (n >= sizeof(buf))
+                return dflt;
+        memcpy(buf, v, n);
+        buf[n] = '\0';
+        return parse_kernel_int(buf, &x) == 0 ? x : dflt;
+}
+
+/* The kernel refuses ip_unprivileged_port_start above the port range's low end and a low end
+ * below it, so when both change, the order of the two writes matters. */
+static void order_coupled(struct txn *t)
+{
+        size_t u = t->n, r = t->n;
+        for (size_t i = 0; i < t->n; i++) {
+                if (strcmp(t->items[i].key, "net.ipv4.ip_unprivileged_port_start") == 0)
+                        u = i;
+                else if (strcmp(t->items[i].key, "net.ipv4.ip_local_port_range") == 0)
+                        r = i;
+        }
+        if (u == t->n || r == t->n)
+                return;
+        /* Raising the start above the current low end: move the range first; otherwise lower
+         * the start first. */
+        bool range_first = first_int(t->items[u].after, 0) > first_int(t->items[r].before, 0);
+        if ((range_first && r > u) || (!range_first && u > r)) {
+                struct txn_item tmp = t->items[u];
+                t->items[u] = t->items[r];
+                t->items[r] = tmp;
+        }
+}
+
+/* A key the kernel propagates goes first, so that its write cannot overwrite a later explicit
+ * value of a key it propagates to. Stable, so the profile's order holds otherwise. */
+static void order_propagating(struct txn *t)
+{
+        size_t w = 0;
+        for (size_t i = 0; i < t->n; i++)
+                if (kb_propagation(t->items[i].key)) {
+                        struct txn_item it = t->items[i];
+                        memmove(&t->items[w + 1], &t->items[w], (i - w) * sizeof(it));
+                        t->items[w++] = it;
+                }
+}
+
+/* A key after a propagating write does not keep the value read when planning: the write gives it
+ * whatever the kernel propagates first. So it is written, to the value it must end with. */
+static void mark_clobbered(struct txn *t)
+{
+        for (size_t i = 0; i < t->n; i++) {
+                const struct kb_propagation *pr = kb_propagation(t->items[i].key);
+                if (!pr || !t->items[i].write)
+                        continue;
+                for (size_t k = i + 1; k < t->n; k++)
+                        if (kb_propagation_covers(pr, t->items[k].key))
+                                t->items[k].write = true;
+        }
+}
+
+/* Adds, as dependents, the live keys a propagating write will change, so that undo and rollback
+ * can restore what the kernel changed behind the profile. twtune does not write them: their
+ * after-values are read back once the key is written (commit_keys). */
+static int add_dependents(struct txn *t, struct sysroot *sr, char **ret_key)
+{
+        size_t n = t->n;
+        for (size_t i = 0; i < n; i++) {
+                const struct kb_propagation *pr = kb_propagation(t->items[i].key);
+                if (!pr || !t->items[i].write)
+                        continue;
+                for (size_t d = 0; d < ELEMENTSOF(pr->dependents) && pr->dependents[d]; d++) {
+                        char **keys = NULL;
+                        size_t nk = 0;
+                        int r = sysroot_expand(sr, pr->dependents[d], &keys, &nk);
+                        for (size_t k = 0; k < nk && r == 0; k++) {
+                                char *cur = NULL;
+                                if (has_item(t, keys[k]))
+                                        continue;
+                                r = read_for_plan(sr, keys[k], &cur);
+                                if (r == -ENOENT) /* gone since it was listed */
+                                        r = 0;
+                                else if (r < 0)
+                                        r = fail_key(ret_key, keys[k], r);
+                                else
+                                        r = add_item(t, keys[k], cur, cur, false, true);
+                                free(cur);
+                        }
+                        for (size_t k = 0; k < nk; k++)
+                                free(keys[k]);
+                        free(keys);
+                        if (r < 0)
+                                return r;
+                }
+        }
+        return 0;
+}
+
+static int finish_body(struct txn *t)
+{
+        struct strbuf sb = {0};
+        for (size_t i = 0; i < t->n; i++)
+                if (!t->items[i].dependent)
+                        sb_appendf(&sb, "%s%s = %s\n", t->items[i].optional ? "-" : "", t->items[i].key,
+                                   t->items[i].after);
+        t->body = sb_steal(&sb);
+        if (!t->body)
+                return -ENOMEM;
+        char hex[SHA256_HEX_LEN + 1];
+        sha256_hex(t->body, strlen(t->body), hex);
+        t->hash = strdup(hex);
+        return t->hash ? 0 : -ENOMEM;
+}
+
+int txn_from_profile(const struct profile *p, const struct validate_opts *o, struct sysroot *sr, bool persist,
+                     struct txn **ret, char **ret_key)
+{
+        struct txn *t = calloc(1, sizeof(*t));
+        if (!t || !(t->profile = strdup(p->name))) {
+                free(t);
+                return -ENOMEM;
+        }
+        t->persist = persist;
+        t->render = true;
+        t->file_present = true;
+        int r = 0;
+        for (size_t i = 0; i < p->n_settings && r == 0; i++) {
+                const struct setting *s = &p->settings[i];
+                if (!setting_active(s, o) || setting_removed_noop(s, o))
+                        continue;
+                char *cur = NULL;
+                r = read_for_plan(sr, s->key, &cur);
+                if (r == -ENOENT && s->optional) {
+                        r = 0;
+                        continue;
+                }
+                if (r == -EACCES || (r == 0 && key_write_only(s->key))) {
+                        /* Nothing to compare: it is written when the transaction writes anything. */
+                        free(cur);
+                        if ((r = add_item(t, s->key, "", s->value, s->optional, false)) == 0) {
+                                t->items[t->n - 1].write_only = true;
+                                t->items[t->n - 1].write = false;
+                        }
+                        continue;
+                }
+                if (r < 0) {
+                        r = fail_key(ret_key, s->key, r);
+                        break;
+                }
+                const char *after = s->value;
+                long long c, w;
+                if (s->mode != SET_EXACT && parse_kernel_int(cur, &c) == 0 && parse_kernel_int(s->value, &w) == 0 &&
+                    (s->mode == SET_AT_LEAST ? c >= w : c <= w))
+                        after = cur;
+                r = add_item(t, s->key, cur, after, s->optional, false);
+                free(cur);
+        }
+        if (r == 0) {
+                order_propagating(t);
+                order_coupled(t);
+                mark_clobbered(t);
+                r = add_dependents(t, sr, ret_key);
+        }
+        if (r == 0 && txn_count_writes(t) > 0)
+                for (size_t i = 0; i < t->n; i++)
+                        t->items[i].write |= t->items[i].write_only;
+        if (r == 0)
+                r = finish_body(t);
+        if (r < 0) {
+                txn_free(t);
+                return r;
+        }
+        *ret = t;
+        return 0;
+}
+
+/* Adds a key from a record to a rollback plan, with the value it goes back to. */
+static int plan_back(struct txn *t, struct sysroot *sr, const struct rec_key *k, const char *value, char **ret_key)
+{
+        if (k->write_only || has_item(t, k->key))
+                return 0; /* a write-only key has no earlier value to go back to */
+        char *cur = NULL;
+        int r = read_for_plan(sr, k->key, &cur);
+        if (r == -ENOENT && k->dependent)
+                return 0; /* its interface is gone, and with it what there was to restore */
+        if (r < 0)
+                return fail_key(ret_key, k->key, r);
+        r = add_item(t, k->key, cur, value, false, k->dependent);
+        free(cur);
+        return r;
+}
+
+/* The file at `to` is what the first later generation that managed it found. */
+static int plan_file_back(struct txn *t, struct record **later, size_t nl)
+{
+        for (size_t g = 0; g < nl; g++) {
+                const struct record *r = later[g];
+                if (!r->persist)
+                        continue;
+                t->persist = true;
+                t->file_present = r->file_before_present;
+                t->file_meta = r->file_before_meta;
+                t->file_mode = r->file_before_mode;
+                t->file_uid = r->file_before_uid;
+                t->file_gid = r->file_before_gid;
+                if (t->file_present) {
+                        if (!(t->file = malloc(r->file_before_len + 1)))
+                                return -ENOMEM;
+                        memcpy(t->file, r->file_before, r->file_before_len);
+                        t->file[r->file_before_len] = '\0';
+                        t->file_len = r->file_before_len;
+                }
+                break;
+        }
+        return 0;
+}
+
+int txn_from_generation(struct state *st, struct sysroot *sr, unsigned long to, struct txn **ret, char **ret_key)
+{
+        unsigned long *ids;
+        size_t n;
+        int r = state_generations(st, &ids, &n);
+        if (r < 0)
+                return r;
+        bool known = to == 0;
+        for (size_t i = 0; i < n; i++)
+                known |= ids[i] == to;
+        if (n == 0 || !known || to > ids[n - 1]) {
+                free(ids);
+                return -ENOENT;
+        }
+        struct txn *t = calloc(1, sizeof(*t));
+        struct record *base = NULL;
+        struct record **later = calloc(n, sizeof(*later));
+        size_t nl = 0;
+        if (!t || !later || !(t->profile = str_printf("rollback to generation %lu", to))) {
+                r = -ENOMEM;
+                goto out;
+        }
+        if (to > 0 && (r = state_generation_read(st, to, &base)) < 0)
+                goto out;
+        for (size_t i = 0; i < n && r == 0; i++)
+                if (ids[i] > to && (r = state_generation_read(st, ids[i], &later[nl])) == 0)
+                        nl++;
+
+        /* The value each key had at generation `to`: its value there, or, for keys first managed
+         * later, the value before the first later generation that touched them. */
+        for (size_t k = 0; base && k < base->n_keys && r == 0; k++)
+                r = plan_back(t, sr, &base->keys[k], base->keys[k].after, ret_key);
+        for (size_t g = 0; g < nl && r == 0; g++)
+                for (size_t k = 0; k < later[g]->n_keys && r == 0; k++)
+                        r = plan_back(t, sr, &later[g]->keys[k], later[g]->keys[k].before, ret_key);
+        if (r == 0)
+                r = plan_file_back(t, later, nl);
+        if (r == 0 && base && base->hash && !(t->hash = strdup(base->hash)))
+                r = -ENOMEM;
+        if (r == 0) {
+                order_propagating(t);
+                order_coupled(t);
+                mark_clobbered(t);
+        }
+out:
+        for (size_t g = 0; g < nl; g++)
+                record_free(later[g]);
+        free(later);
+        record_free(base);
+        free(ids);
+        if (r < 0) {
+                txn_free(t);
+                return r;
+        }
+        *ret = t;
+        return 0;
+}
