@@ -137,7 +137,8 @@ static int open_beneath(int dirfd, const char *path, int mode)
         return cur;
 }
 
-int sysroot_read_sysctl(struct sysroot *sr, const char *key, char **ret_value)
+/* Opens a key's file below <root>/proc/sys; the key must be in normal form. */
+static int open_sysctl(struct sysroot *sr, const char *key, int flags)
 {
         int dfd = proc_sys_fd(sr);
         if (dfd < 0)
@@ -146,13 +147,19 @@ int sysroot_read_sysctl(struct sysroot *sr, const char *key, char **ret_value)
         int r = checked_path(key, &path);
         if (r < 0)
                 return r;
-        int fd = open_beneath(dfd, path, O_RDONLY);
+        int fd = open_beneath(dfd, path, flags);
         free(path);
+        return fd;
+}
+
+int sysroot_read_sysctl(struct sysroot *sr, const char *key, char **ret_value)
+{
+        int fd = open_sysctl(sr, key, O_RDONLY);
         if (fd < 0)
                 return fd;
         char *v;
         size_t len;
-        r = read_fd(fd, SYSCTL_VALUE_MAX, &v, &len);
+        int r = read_fd(fd, SYSCTL_VALUE_MAX, &v, &len);
         close(fd);
         if (r < 0)
                 return r;
@@ -164,19 +171,11 @@ int sysroot_read_sysctl(struct sysroot *sr, const char *key, char **ret_value)
 
 int sysroot_sysctl_mode(struct sysroot *sr, const char *key, unsigned *ret_mode)
 {
-        int dfd = proc_sys_fd(sr);
-        if (dfd < 0)
-                return dfd;
-        char *path = NULL;
-        int r = checked_path(key, &path);
-        if (r < 0)
-                return r;
-        int fd = open_beneath(dfd, path, O_PATH);
-        free(path);
+        int fd = open_sysctl(sr, key, O_PATH);
         if (fd < 0)
                 return fd;
         struct stat st;
-        r = fstat(fd, &st) < 0 ? -errno : 0;
+        int r = fstat(fd, &st) < 0 ? -errno : 0;
         close(fd);
         if (r == 0)
                 *ret_mode = st.st_mode & 07777;
@@ -185,22 +184,12 @@ int sysroot_sysctl_mode(struct sysroot *sr, const char *key, unsigned *ret_mode)
 
 int sysroot_write_sysctl(struct sysroot *sr, const char *key, const char *value)
 {
-        int dfd = proc_sys_fd(sr);
-        if (dfd < 0)
-                return dfd;
-        char *path = NULL;
-        int r = checked_path(key, &path);
-        if (r < 0)
-                return r;
         char *line = str_printf("%s\n", value);
-        if (!line) {
-                free(path);
+        if (!line)
                 return -ENOMEM;
-        }
         /* O_TRUNC is a no-op on /proc/sys and keeps a fake tree's files exact. */
-        int fd = open_beneath(dfd, path, O_WRONLY | O_TRUNC);
-        free(path);
-        r = fd;
+        int fd = open_sysctl(sr, key, O_WRONLY | O_TRUNC);
+        int r = fd;
         if (fd >= 0) {
                 /* One write at offset 0: with kernel.sysctl_writes_strict a write at a later offset
                  * is ignored, and a vector must arrive whole. */

@@ -3,6 +3,10 @@
  * Every key here exists only once nf_conntrack is loaded: a sysctl.d file applied at boot before the
  * module loads gets ENOENT for them. */
 #define KB_CT_NOTE "Exists only while nf_conntrack is loaded (ENOENT before: order sysctl after the module, e.g. modules-load.d)."
+/* The conntrack timeouts' shared handler: seconds in jiffies, any int below INT_MAX/HZ. */
+#define KB_CT_SECONDS_NOTE                                                                                         \
+        "the kernel accepts 0 and negative values (observed); its upper bound is INT_MAX/HZ (8589934 s at HZ=250), twtune's the one for HZ=1000"
+
 static const struct kb_entry kb_netfilter[] = {
         {
                 .key = "net.netfilter.nf_conntrack_acct",
@@ -88,7 +92,7 @@ static const struct kb_entry kb_netfilter[] = {
         {
                 .key = "net.netfilter.nf_conntrack_tcp_timeout_close_wait",
                 .type = KB_INT, .nvalues = 1, .min = 1, .max = 2147483, .unit = "s",
-                .range_note = "the kernel accepts 0 and negative values (observed); its upper bound is INT_MAX/HZ (8589934 s at HZ=250), twtune's the one for HZ=1000",
+                .range_note = KB_CT_SECONDS_NOTE,
                 .defval = "60",
                 .introduced = KVER3(2, 6, 15), .scope = KB_NETNS, .netns_since = KVER(3, 7),
                 .netns_init = KB_INIT_DEFAULT,
@@ -100,7 +104,7 @@ static const struct kb_entry kb_netfilter[] = {
         {
                 .key = "net.netfilter.nf_conntrack_tcp_timeout_established",
                 .type = KB_INT, .nvalues = 1, .min = 1, .max = 2147483, .unit = "s",
-                .range_note = "the kernel accepts 0 and negative values (observed); its upper bound is INT_MAX/HZ (8589934 s at HZ=250), twtune's the one for HZ=1000",
+                .range_note = KB_CT_SECONDS_NOTE,
                 .defval = "432000 (5 days)",
                 .introduced = KVER3(2, 6, 15), .scope = KB_NETNS, .netns_since = KVER(3, 7),
                 .netns_init = KB_INIT_DEFAULT,
@@ -112,7 +116,7 @@ static const struct kb_entry kb_netfilter[] = {
         {
                 .key = "net.netfilter.nf_conntrack_tcp_timeout_fin_wait",
                 .type = KB_INT, .nvalues = 1, .min = 1, .max = 2147483, .unit = "s",
-                .range_note = "the kernel accepts 0 and negative values (observed); its upper bound is INT_MAX/HZ (8589934 s at HZ=250), twtune's the one for HZ=1000",
+                .range_note = KB_CT_SECONDS_NOTE,
                 .defval = "120",
                 .introduced = KVER3(2, 6, 15), .scope = KB_NETNS, .netns_since = KVER(3, 7),
                 .netns_init = KB_INIT_DEFAULT,
@@ -124,7 +128,7 @@ static const struct kb_entry kb_netfilter[] = {
         {
                 .key = "net.netfilter.nf_conntrack_tcp_timeout_time_wait",
                 .type = KB_INT, .nvalues = 1, .min = 1, .max = 2147483, .unit = "s",
-                .range_note = "the kernel accepts 0 and negative values (observed); its upper bound is INT_MAX/HZ (8589934 s at HZ=250), twtune's the one for HZ=1000",
+                .range_note = KB_CT_SECONDS_NOTE,
                 .defval = "120",
                 .introduced = KVER3(2, 6, 15), .scope = KB_NETNS, .netns_since = KVER(3, 7),
                 .netns_init = KB_INIT_DEFAULT,
@@ -136,7 +140,7 @@ static const struct kb_entry kb_netfilter[] = {
         {
                 .key = "net.netfilter.nf_conntrack_udp_timeout",
                 .type = KB_INT, .nvalues = 1, .min = 1, .max = 2147483, .unit = "s",
-                .range_note = "the kernel accepts 0 and negative values (observed); its upper bound is INT_MAX/HZ (8589934 s at HZ=250), twtune's the one for HZ=1000",
+                .range_note = KB_CT_SECONDS_NOTE,
                 .defval = "30",
                 .introduced = KVER3(2, 6, 15), .scope = KB_NETNS, .netns_since = KVER(3, 7),
                 .netns_init = KB_INIT_DEFAULT,
@@ -148,7 +152,7 @@ static const struct kb_entry kb_netfilter[] = {
         {
                 .key = "net.netfilter.nf_conntrack_udp_timeout_stream",
                 .type = KB_INT, .nvalues = 1, .min = 1, .max = 2147483, .unit = "s",
-                .range_note = "the kernel accepts 0 and negative values (observed); its upper bound is INT_MAX/HZ (8589934 s at HZ=250), twtune's the one for HZ=1000",
+                .range_note = KB_CT_SECONDS_NOTE,
                 .defval = "120 (180 in older kernels, UNVERIFIED)",
                 .introduced = KVER3(2, 6, 15), .scope = KB_NETNS, .netns_since = KVER(3, 7),
                 .netns_init = KB_INIT_DEFAULT,
