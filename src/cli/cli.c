@@ -17,6 +17,7 @@
 #define SO_NETNS_COOKIE 71 /* Linux 5.14; older headers lack it */
 #endif
 
+#include "sockstat.h"
 #include "state.h"
 #include "sysroot.h"
 #include "txn.h"
@@ -231,6 +232,19 @@ int cli_open_root(struct cli *c, struct sysroot **ret)
 {
         int r = sysroot_new(c->root, ret);
         return r < 0 ? cli_error(c, EXIT_ENV, "cannot use root %s: %s", c->root ? c->root : "/", strerror(-r)) : 0;
+}
+
+unsigned char *cli_listen_ports(struct cli *c, struct target *t)
+{
+        (void)c;
+        struct sysroot *sr = t ? target_sysroot(t) : NULL;
+        struct sockstat_opts o = {.port_lo = 1, .port_hi = 65535};
+        struct sockstats *s = NULL;
+        unsigned char *bits = NULL;
+        if (sr && sockstats_collect(sr, &o, &s) == 0 && s->ports_listen && (bits = malloc(65536 / 8)))
+                memcpy(bits, s->ports_listen, 65536 / 8);
+        sockstats_free(s);
+        return bits;
 }
 
 int cli_open_target(struct cli *c, const char *against, struct sysroot **ret_sr, struct target **ret_t)

@@ -155,7 +155,8 @@ int cmd_apply(struct cli *c, int argc, char **argv)
         struct target *t = NULL;
         if ((r = cli_open_target(c, NULL, &sr, &t)))
                 return r;
-        struct validate_opts vo = {.target = t, .netns = c->in_netns};
+        unsigned char *listening = cli_listen_ports(c, t);
+        struct validate_opts vo = {.target = t, .netns = c->in_netns, .listen_ports = listening};
         cli_kernel(c, t, &vo.kernel, &vo.kernel_known);
 
         struct findings f = {0};
@@ -216,6 +217,7 @@ out:
         profile_free(p);
         findings_release(&f);
         free(persisted);
+        free(listening);
         target_free(t);
         sysroot_free(sr);
         return exit_code;

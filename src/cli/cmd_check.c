@@ -1,5 +1,6 @@
 /* twtune check: validate profiles against the knowledge base. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -51,7 +52,8 @@ int cmd_check(struct cli *c, int argc, char **argv)
                 if (r)
                         return r;
         }
-        struct validate_opts vo = {.target = a.against || a.live ? t : NULL};
+        unsigned char *listening = a.live ? cli_listen_ports(c, t) : NULL;
+        struct validate_opts vo = {.target = a.against || a.live ? t : NULL, .listen_ports = listening};
         cli_kernel(c, t, &vo.kernel, &vo.kernel_known);
 
         struct findings f = {0};
@@ -98,6 +100,7 @@ int cmd_check(struct cli *c, int argc, char **argv)
                                 findings_count(&f, SEV_INFO) == 1 ? "" : "s");
         }
         findings_release(&f);
+        free(listening);
         target_free(t);
         sysroot_free(sr);
         return exit_code;

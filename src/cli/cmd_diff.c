@@ -116,7 +116,8 @@ int cmd_diff(struct cli *c, int argc, char **argv)
         r = cli_open_target(c, a.against, &sr, &t);
         if (r)
                 return r;
-        struct validate_opts vo = {.target = t, .netns = c->in_netns};
+        unsigned char *listening = cli_listen_ports(c, t);
+        struct validate_opts vo = {.target = t, .netns = c->in_netns, .listen_ports = listening};
         cli_kernel(c, t, &vo.kernel, &vo.kernel_known);
 
         struct findings f = {0};
@@ -136,6 +137,7 @@ int cmd_diff(struct cli *c, int argc, char **argv)
         diff_free(d);
         profile_free(p);
         findings_release(&f);
+        free(listening);
         target_free(t);
         sysroot_free(sr);
         return exit_code;

@@ -145,38 +145,59 @@ bool validate_effective_int(const struct profile *p, const struct validate_opts 
         return ok;
 }
 
-/* The well-known service ports, and the target's listening ports, inside the ephemeral range and
- * not reserved: an outgoing connection can hold one when the service restarts (EADDRINUSE). */
+/* Adds port to the finding's text (the first few, named) and to the reservation it suggests. */
+static void note_port(struct strbuf *text, struct strbuf *ports, size_t *n, unsigned port, const char *what)
+{
+        if (*n < 6)
+                sb_appendf(text, "%s%u (%s)", *n ? ", " : "", port, what);
+        sb_appendf(ports, "%s%u", *n ? "," : "", port);
+        (*n)++;
+}
+
+static bool reserved_port(const char *reserved, unsigned port)
+{
+        unsigned long in = 0;
+        return reserved && portlist_parse(reserved, port, port, &in) == 0 && in;
+}
+
+/* The well-known service ports, and the ports listeners hold on a live target, inside the
+ * ephemeral range and not reserved: an outgoing connection can hold one when the service
+ * restarts, and bind() then fails with EADDRINUSE. */
 static void check_service_ports(const struct profile *p, const struct validate_opts *o, const struct setting *s,
                                 long long lo, long long hi, struct findings *f)
 {
-        bool from_profile;
+        bool from_profile, listener = false;
         char *reserved = validate_effective(p, o, "net.ipv4.ip_local_reserved_ports", &from_profile);
-        struct strbuf sb = {0};
-        size_t n = 0, shown = 0;
-        for (const struct kb_service_port *sp = kb_service_ports(); sp->port; sp++) {
-                unsigned long in = 0;
-                if (sp->port < lo || sp->port > hi)
+        struct strbuf text = {0}, ports = {0};
+        size_t n = 0;
+        for (const struct kb_service_port *sp = kb_service_ports(); sp->port; sp++)
+                if (sp->port >= lo && sp->port <= hi && !reserved_port(reserved, sp->port))
+                        note_port(&text, &ports, &n, sp->port, sp->service);
+        for (long long port = lo; o->listen_ports && port <= hi && port <= 65535; port++) {
+                bool known = false;
+                if (!(o->listen_ports[port >> 3] & (1u << (port & 7))) || reserved_port(reserved, (unsigned)port))
                         continue;
-                if (reserved && portlist_parse(reserved, sp->port, sp->port, &in) == 0 && in)
-                        continue;
-                if (shown++ < 6)
-                        sb_appendf(&sb, "%s%u (%s)", n ? ", " : "", sp->port, sp->service);
-                n++;
+                for (const struct kb_service_port *sp = kb_service_ports(); sp->port && !known; sp++)
+                        known = sp->port == port;
+                if (!known) {
+                        note_port(&text, &ports, &n, (unsigned)port, "a listener on the target");
+                        listener = true;
+                }
         }
         free(reserved);
         if (n > 6)
-                sb_appendf(&sb, " and %zu more of twtune's list", n - 6);
-        char *list = sb_steal(&sb);
-        if (n && list)
+                sb_appendf(&text, " and %zu more", n - 6);
+        char *list = sb_steal(&text), *res = sb_steal(&ports);
+        if (n && list && res)
                 findings_add(f, SEV_WARNING, "port-range-covers-service-port", s->key, &s->loc,
                              "%s: %lld..%lld holds ports services listen on: %s. An outgoing connection can take one, and "
-                             "the service then cannot bind() it after a restart (EADDRINUSE). Reserve them in "
-                             "net.ipv4.ip_local_reserved_ports, or start the range above them (32768 and up clears "
-                             "twtune's list)", s->key, lo, hi, list);
+                             "the service then cannot bind() it after a restart (EADDRINUSE). Reserve them "
+                             "(net.ipv4.ip_local_reserved_ports = %s)%s", s->key, lo, hi, list, res,
+                             listener ? "" : ", or start the range at 32768 or above, clear of twtune's list");
         else if (n)
                 f->oom = true;
         free(list);
+        free(res);
 }
 
 static void check_port_range(const struct profile *p, const struct validate_opts *o, const struct setting *s,

@@ -16,6 +16,7 @@ struct validate_opts {
         bool kernel_known;   /* false: version checks are skipped (an info finding says so) */
         struct target *target; /* NULL: nothing is read; unknown keys are warnings */
         bool netns;          /* operating in another network namespace: only per-netns keys */
+        const unsigned char *listen_ports; /* bit per local port a listener holds on a live target, or NULL */
 };
 
 /* Adds findings; returns 0, or -ENOMEM. Reads only the keys it needs from the target. */

@@ -23,6 +23,17 @@ expect_json '.settings[] | select(.key == "net.ipv4.tcp_fin_timeout") | .status 
 before=$(cat /proc/sys/net/ipv4/tcp_fin_timeout)
 run apply --no-persist blk.conf; expect_rc 3 "apply refuses before writing anything"
 [ "$(cat /proc/sys/net/ipv4/tcp_fin_timeout)" = "$before" ] && ok "nothing was written" || not_ok "a key was written"
+# A port a listener holds on the target is a service port too, whatever it is.
+ip link set lo up
+python3 -c 'import socket, time; s = socket.socket(); s.bind(("127.0.0.1", 40000)); s.listen(); time.sleep(5)' &
+sleep 0.5
+printf 'sysctl:\n  net.ipv4.ip_local_port_range: 32768 65535\n' >lp.yaml
+run diff lp.yaml; expect_rc 0 "a range above every well-known port"
+expect_out "40000 (a listener on the target)" "names the listener's port"
+expect_out "net.ipv4.ip_local_reserved_ports = 40000" "and the reservation that protects it"
+printf 'sysctl:\n  net.ipv4.ip_local_port_range: 32768 65535\n  net.ipv4.ip_local_reserved_ports: "40000"\n' >lp2.yaml
+run diff lp2.yaml; expect_no_out "port-range-covers-service-port" "a reserved listener port is fine"
+wait
 # A module's keys: the hint names the module.
 printf 'net.netfilter.nf_conntrack_no_such_key = 1\n' >mod.conf
 run diff mod.conf; expect_rc 3 "an absent conntrack key"
