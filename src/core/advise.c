@@ -88,6 +88,18 @@ void advise_parse_netstat(const char *text, struct advise_input *in)
         in->syncookies_sent = netstat_counter(text, "TcpExt", "SyncookiesSent");
 }
 
+/* Where a wider ephemeral range may start: 32768 (above twtune's well-known service ports), or
+ * just above the highest port a listener holds beyond it; even, so that the ends differ in parity
+ * from 65535. */
+static long long wider_range_start(const struct sockstats *s)
+{
+        long long from = 32768;
+        for (long long port = from; s && s->ports_listen && port <= 65535; port++)
+                if (s->ports_listen[port >> 3] & (1u << (port & 7)))
+                        from = port + 1;
+        return from + (from & 1);
+}
+
 int advise_collect(struct sysroot *sr, const struct sockstats *stats, struct advise_input *in)
 {
         *in = (struct advise_input){.stats = stats};
@@ -248,10 +260,12 @@ int advise(const struct advise_input *in, struct advice **ret, size_t *ret_n)
                         remedy(a, "net.ipv4.tcp_tw_reuse", REMEDY_SET, "1");
                 if (in->timestamps == 0)
                         remedy(a, "net.ipv4.tcp_timestamps", REMEDY_SET, "1");
-                /* Wider, but above every well-known service port (kb_service_ports): a range that
-                 * reaches down to 1024 lets outgoing connections take ports servers listen on. */
-                if (ports < 32768)
-                        remedy(a, "net.ipv4.ip_local_port_range", REMEDY_SET, "32768 65535");
+                /* Wider, but above every well-known service port (kb_service_ports) and every port a
+                 * listener holds here: a range over them lets outgoing connections take ports servers
+                 * must bind after a restart. Only when that is still wider than today's. */
+                long long from = wider_range_start(s);
+                if (ports < 65536 - from)
+                        remedy(a, "net.ipv4.ip_local_port_range", REMEDY_SET, "%lld 65535", from);
         }
 
         if (in->reqq_full_drop > 0) {

@@ -20,12 +20,13 @@ struct scene {
 static const char netstat_fmt[] = "TcpExt: SyncookiesSent SyncookiesRecv ListenOverflows ListenDrops TCPReqQFullDrop "
                                    "TCPTimeWaitOverflow\nTcpExt: %d 0 %d %d %d %d\nIpExt: InNoRoutes\nIpExt: 0\n";
 
-/* n sockets in state st from 127.0.0.1 (ports from 40000) to remote (hex "0500000A:0050"). */
+/* n sockets in state st from 127.0.0.1 (ports from 40000; listeners on 8080 and up) to remote
+ * (hex "0500000A:0050"). */
 static void add_sockets(struct strbuf *sb, int n, const char *remote, int st, int *slot)
 {
         for (int i = 0; i < n; i++, (*slot)++)
                 sb_appendf(sb, "%4d: 0100007F:%04X %s %02X 00000000:00000000 03:00000D5A 00000000     0        0 0 3 0\n",
-                           *slot, 40000 + (*slot % 20000), remote, st);
+                           *slot, st == 0x0A ? 8080 + i : 40000 + (*slot % 20000), remote, st);
 }
 
 static void scene_new(struct scene *x, const char *tcp, const char *sysctls[][2], int overflows, int reqq, int twover,
@@ -184,6 +185,22 @@ START_TEST(ephemeral_exhaustion)
         free(yaml);
         free(tcp);
         scene_free(&x);
+
+        /* A listener above 32768: the wider range starts above it, and only if still wider. */
+        for (int k = 0; k < 2; k++) {
+                struct strbuf sb = {0};
+                int slot = 0;
+                add_sockets(&sb, 20000, "0500000A:0050", 6, &slot);
+                sb_appendf(&sb, "%4d: 0100007F:%04X 00000000:0000 0A 00000000:00000000 00:0 0\n", slot,
+                           k ? 45000 : 33000);
+                tcp = sb_steal(&sb);
+                scene_new(&x, tcp, NULL, 0, 0, 0, 0);
+                a = get(&x, "ephemeral-exhaustion");
+                ck_assert(has_remedy(a, "net.ipv4.ip_local_port_range", "33002 65535") == (k == 0));
+                ck_assert(!has_remedy(a, "net.ipv4.ip_local_port_range", "32768 65535"));
+                free(tcp);
+                scene_free(&x);
+        }
 
         /* Reuse already on for all destinations: only the range is left to suggest. */
         static const char *on[][2] = {{"net/ipv4/tcp_tw_reuse", "1"}, {NULL, NULL}};
