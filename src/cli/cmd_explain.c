@@ -85,6 +85,8 @@ static void print_changes(struct cli *c, const struct kb_entry *e)
                                                             : "the kernel no longer checks the range");
                 if (x->what & KBC_DEFAULT)
                         fprintf(c->out, " default %s;", x->defval);
+                if (x->what & KBC_KERNEL_RANGE)
+                        fprintf(c->out, " the kernel rejects values outside %lld..%lld;", x->kmin, x->kmax);
                 fprintf(c->out, " (%s)\n", x->source);
         }
 }

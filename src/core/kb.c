@@ -267,7 +267,7 @@ bool kb_propagation_covers(const struct kb_propagation *p, const char *key)
 
 struct kb_facts kb_facts_at(const struct kb_entry *e, struct kver k, bool known)
 {
-        struct kb_facts f = {e->min, e->max, e->kernel_enforced, e->defval};
+        struct kb_facts f = {.min = e->min, .max = e->max, .enforced = e->kernel_enforced, .defval = e->defval};
         for (size_t i = 0; known && i < e->n_changes && kver_cmp(k, e->changes[i].since) >= 0; i++) {
                 const struct kb_change *c = &e->changes[i];
                 if (c->what & KBC_RANGE) {
@@ -278,6 +278,11 @@ struct kb_facts kb_facts_at(const struct kb_entry *e, struct kver k, bool known)
                         f.enforced = c->enforced;
                 if (c->what & KBC_DEFAULT)
                         f.defval = c->defval;
+                if (c->what & KBC_KERNEL_RANGE) {
+                        f.kernel_range = true;
+                        f.kmin = c->kmin;
+                        f.kmax = c->kmax;
+                }
         }
         return f;
 }

@@ -44,11 +44,12 @@ enum kb_rounding {
 
 /* A fact that holds from a kernel version on; the entry's own fields hold before the first
  * change (or always, without changes). Changes are sorted by version. */
-enum { KBC_RANGE = 1 << 0, KBC_ENFORCED = 1 << 1, KBC_DEFAULT = 1 << 2 };
+enum { KBC_RANGE = 1 << 0, KBC_ENFORCED = 1 << 1, KBC_DEFAULT = 1 << 2, KBC_KERNEL_RANGE = 1 << 3 };
 struct kb_change {
         struct kver since;
         unsigned what;      /* KBC_*: which of the fields below the change sets */
         long long min, max; /* KBC_RANGE */
+        long long kmin, kmax; /* KBC_KERNEL_RANGE: what the kernel itself takes, when wider than min..max */
         bool enforced;      /* KBC_ENFORCED: whether the kernel itself rejects values outside the range */
         const char *defval; /* KBC_DEFAULT */
         bool confirmed;     /* the version is confirmed at a commit or tag, not inferred */
@@ -59,8 +60,19 @@ struct kb_change {
 struct kb_facts {
         long long min, max;
         bool enforced;
+        bool kernel_range;    /* the kernel rejects values outside kmin..kmax (a range wider than min..max) */
+        long long kmin, kmax;
         const char *defval;
 };
+
+/* The 5.13 conversion of many switches to one-byte handlers (proc_dou8vec_minmax): from then on
+ * the kernel rejects values outside 0..255 (before, it took any int). */
+#define KB_U8_SINCE_5_13                                                                                          \
+        .changes = (const struct kb_change[]){{KV(5, 13, 0), KBC_KERNEL_RANGE, .kmin = 0, .kmax = 255,         \
+                                               .confirmed = true,                                                 \
+                                               .source = "commit 4ecc1baf362c 'convert elligible sysctls to u8' "  \
+                                                         "(5.13; kb-audit)"}},                                    \
+        .n_changes = 1
 
 /* Which version facts were confirmed at a primary source (kernel commit or source).
  * Findings that rest on an unconfirmed fact are warnings, never errors. */

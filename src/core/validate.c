@@ -43,6 +43,11 @@ static bool check_int(const struct kb_entry *e, const struct setting *s, const s
                 return false;
         }
         struct kb_facts k = kb_facts_at(e, o->kernel, o->kernel_known);
+        if (k.kernel_range && (*ret < k.kmin || *ret > k.kmax)) {
+                findings_add(f, SEV_ERROR, "out-of-range", s->key, &s->loc,
+                             "%s: %s is outside %lld..%lld; the kernel rejects it (EINVAL)", s->key, tok, k.kmin, k.kmax);
+                return false;
+        }
         if ((*ret < k.min || *ret > k.max) && k.enforced) {
                 findings_add(f, SEV_ERROR, "out-of-range", s->key, &s->loc,
                              "%s: %s is outside %lld..%lld; the kernel rejects it (EINVAL)", s->key, tok, k.min, k.max);

@@ -165,6 +165,9 @@ START_TEST(changes_sorted_and_sourced)
                                               e[i]->key);
                         if (x->what & KBC_RANGE)
                                 ck_assert_msg(x->min <= x->max, "%s: a change with min > max", e[i]->key);
+                        if (x->what & KBC_KERNEL_RANGE)
+                                ck_assert_msg(x->kmin <= x->kmax && x->kmin <= e[i]->min && e[i]->max <= x->kmax,
+                                              "%s: a kernel range that does not hold twtune's", e[i]->key);
                 }
 }
 END_TEST

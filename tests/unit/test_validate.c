@@ -356,6 +356,15 @@ START_TEST(same_key_across_kernels)
                 {KVER(5, 15), SEV_ERROR, false, false},
                 {KVER3(6, 18, 0), SEV_ERROR, false, true},
         };
+        /* A one-byte switch: any int before 5.13, 0..255 after; twtune's own 0..1 only warns. */
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                struct run x;
+                run(&x, "sysctl:\n  net.ipv4.tcp_sack: 300\n  net.ipv4.tcp_dsack: 2\n", cases[i].k, NULL);
+                bool u8 = kver_cmp(cases[i].k, KVER(5, 13)) >= 0;
+                ck_assert_uint_eq(findings_count(&x.f, SEV_ERROR), u8 ? 1 : 0);
+                ck_assert_uint_eq(count_code(&x.f, "out-of-range"), 2);
+                done(&x);
+        }
         for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
                 struct run x;
                 run(&x, "sysctl:\n  net.ipv4.tcp_tw_reuse: 3\n  net.core.somaxconn: 100000\n"
