@@ -234,9 +234,12 @@ int cli_open_root(struct cli *c, struct sysroot **ret)
         return r < 0 ? cli_error(c, EXIT_ENV, "cannot use root %s: %s", c->root ? c->root : "/", strerror(-r)) : 0;
 }
 
-unsigned char *cli_listen_ports(struct cli *c, struct target *t)
+unsigned char *cli_listen_ports(struct cli *c, const struct profile *p, struct target *t)
 {
         (void)c;
+        /* The socket dump is the costly part of a diff: only for a profile that sets the range. */
+        if (!profile_find(p, "net.ipv4.ip_local_port_range"))
+                return NULL;
         struct sysroot *sr = t ? target_sysroot(t) : NULL;
         struct sockstat_opts o = {.port_lo = 1, .port_hi = 65535};
         struct sockstats *s = NULL;
@@ -474,8 +477,13 @@ int cli_prepare(struct cli *c, const char *path, const struct validate_opts *vo,
         struct profile *p = NULL;
         struct diff *d = NULL;
         int r = cli_load_profile(c, path, &p, f);
+        /* A copy of the options, so that the listeners' ports live only as long as validation. */
+        struct validate_opts v = *vo;
+        unsigned char *listening = r == 0 ? cli_listen_ports(c, p, vo->target) : NULL;
+        v.listen_ports = listening;
         if (r == 0)
-                r = validate_profile(p, vo, f);
+                r = validate_profile(p, &v, f);
+        free(listening);
         if (r == 0 && vo->target)
                 r = profile_expand(p, vo->target, f);
         if (c->strict)

@@ -123,9 +123,10 @@ struct target;
 /* Opens the system root given by --root ("/" by default). Returns 0 or an exit code. */
 int cli_open_root(struct cli *c, struct sysroot **ret);
 
-/* The local ports listeners hold on a live target, as a bitmap to free, or NULL (a snapshot, or
- * sockets that cannot be read: the check is then left to the well-known ports). */
-unsigned char *cli_listen_ports(struct cli *c, struct target *t);
+/* The local ports listeners hold on a live target, as a bitmap to free, when profile p sets the
+ * ephemeral port range; NULL otherwise (a snapshot, sockets that cannot be read: the check is then
+ * left to the well-known ports). */
+unsigned char *cli_listen_ports(struct cli *c, const struct profile *p, struct target *t);
 
 /* Opens the target: the snapshot FILE when against is set, else the live tree below --root.
  * Returns 0 or an exit code after printing the error. */

@@ -155,8 +155,7 @@ int cmd_apply(struct cli *c, int argc, char **argv)
         struct target *t = NULL;
         if ((r = cli_open_target(c, NULL, &sr, &t)))
                 return r;
-        unsigned char *listening = cli_listen_ports(c, t);
-        struct validate_opts vo = {.target = t, .netns = c->in_netns, .listen_ports = listening};
+        struct validate_opts vo = {.target = t, .netns = c->in_netns};
         cli_kernel(c, t, &vo.kernel, &vo.kernel_known);
 
         struct findings f = {0};
@@ -217,7 +216,6 @@ out:
         profile_free(p);
         findings_release(&f);
         free(persisted);
-        free(listening);
         target_free(t);
         sysroot_free(sr);
         return exit_code;

@@ -52,8 +52,8 @@ int cmd_check(struct cli *c, int argc, char **argv)
                 if (r)
                         return r;
         }
-        unsigned char *listening = a.live ? cli_listen_ports(c, t) : NULL;
-        struct validate_opts vo = {.target = a.against || a.live ? t : NULL, .listen_ports = listening};
+        unsigned char *listening = NULL;
+        struct validate_opts vo = {.target = a.against || a.live ? t : NULL};
         cli_kernel(c, t, &vo.kernel, &vo.kernel_known);
 
         struct findings f = {0};
@@ -61,6 +61,8 @@ int cmd_check(struct cli *c, int argc, char **argv)
         for (int i = first; i < argc; i++) {
                 struct profile *p = NULL;
                 r = cli_load_profile(c, argv[i], &p, &f);
+                if (r == 0 && a.live && !listening && (listening = cli_listen_ports(c, p, t)))
+                        vo.listen_ports = listening;
                 if (r == 0)
                         r = validate_profile(p, &vo, &f);
                 profile_free(p);

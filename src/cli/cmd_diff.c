@@ -116,8 +116,7 @@ int cmd_diff(struct cli *c, int argc, char **argv)
         r = cli_open_target(c, a.against, &sr, &t);
         if (r)
                 return r;
-        unsigned char *listening = cli_listen_ports(c, t);
-        struct validate_opts vo = {.target = t, .netns = c->in_netns, .listen_ports = listening};
+        struct validate_opts vo = {.target = t, .netns = c->in_netns};
         cli_kernel(c, t, &vo.kernel, &vo.kernel_known);
 
         struct findings f = {0};
@@ -137,7 +136,6 @@ int cmd_diff(struct cli *c, int argc, char **argv)
         diff_free(d);
         profile_free(p);
         findings_release(&f);
-        free(listening);
         target_free(t);
         sysroot_free(sr);
         return exit_code;
