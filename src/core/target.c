@@ -192,41 +192,14 @@ int target_kernel(struct target *t, struct kver *ret)
 
 int target_siblings(struct target *t, const char *key, char ***ret, size_t *ret_n)
 {
+        /* The keys in key's directory: its parent, then a wildcard for one component. */
         const char *dot = strrchr(key, '.');
-        size_t plen = dot ? (size_t)(dot - key) + 1 : 0;
-        if (t->sr) {
-                char *pattern = str_printf("%.*s*", (int)plen, key);
-                if (!pattern)
-                        return -ENOMEM;
-                int r = sysroot_expand(t->sr, pattern, ret, ret_n);
-                free(pattern);
-                return r;
-        }
-        char **v = calloc(1, sizeof(*v));
-        size_t n = 0;
-        bool oom = !v;
-        for (size_t i = 0; !oom && i < t->n; i++) {
-                const char *k = t->kv[i].key;
-                if (strncmp(k, key, plen) != 0 || strchr(k + plen, '.'))
-                        continue;
-                char **nv = realloc(v, (n + 2) * sizeof(*v));
-                if (nv)
-                        v = nv;
-                if (!nv || !(v[n] = strdup(k))) {
-                        oom = true;
-                        break;
-                }
-                v[++n] = NULL;
-        }
-        if (oom) {
-                for (size_t i = 0; i < n; i++)
-                        free(v[i]);
-                free(v);
+        char *pattern = str_printf("%.*s*", dot ? (int)(dot - key) + 1 : 0, key);
+        if (!pattern)
                 return -ENOMEM;
-        }
-        *ret = v;
-        *ret_n = n;
-        return 0;
+        int r = target_expand(t, pattern, ret, ret_n);
+        free(pattern);
+        return r;
 }
 
 int target_expand(struct target *t, const char *pattern, char ***ret, size_t *ret_n)

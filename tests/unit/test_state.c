@@ -37,6 +37,15 @@ static struct state *open_state(const char *dir, struct sysroot **sr)
         return st;
 }
 
+/* The end of a test: the state, the root and the temporary tree. */
+static void close_state(struct state *st, struct sysroot *sr, char *d)
+{
+        state_free(st);
+        sysroot_free(sr);
+        rm_rf(d);
+        free(d);
+}
+
 static struct record *sample(void)
 {
         struct record *r = calloc(1, sizeof(*r));
@@ -96,10 +105,7 @@ START_TEST(record_round_trip)
         ck_assert_int_eq(state_journal_remove(st), 0);
         ck_assert_int_eq(state_journal_read(st, &back), -ENOENT);
         record_free(r);
-        state_free(st);
-        sysroot_free(sr);
-        rm_rf(d);
-        free(d);
+        close_state(st, sr, d);
 }
 END_TEST
 
@@ -190,10 +196,7 @@ START_TEST(generations_listed_in_order)
         record_free(g);
         ck_assert_int_eq(state_generation_read(st, 5, &g), -ENOENT);
         record_free(r);
-        state_free(st);
-        sysroot_free(sr);
-        rm_rf(d);
-        free(d);
+        close_state(st, sr, d);
 }
 END_TEST
 
@@ -328,10 +331,7 @@ START_TEST(forged_records_refused)
         ck_assert_int_eq(state_generation_read(st, 1, &back), -ENOENT);
         ck_assert_int_eq(state_generation_remove(st, 1), 0); /* gone already is fine */
         record_free(r);
-        state_free(st);
-        sysroot_free(sr);
-        rm_rf(d);
-        free(d);
+        close_state(st, sr, d);
 }
 END_TEST
 
@@ -351,10 +351,7 @@ START_TEST(new_parents_are_not_private)
         ck_assert_int_eq(stat(p, &s), 0);
         ck_assert_uint_eq(s.st_mode & 0777, 0700);
         free(p);
-        state_free(st);
-        sysroot_free(sr);
-        rm_rf(d);
-        free(d);
+        close_state(st, sr, d);
 }
 END_TEST
 
