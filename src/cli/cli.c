@@ -17,6 +17,8 @@
 #define SO_NETNS_COOKIE 71 /* Linux 5.14; older headers lack it */
 #endif
 
+#include "managed.h"
+#include "rows.h"
 #include "sockstat.h"
 #include "state.h"
 #include "sysroot.h"
@@ -126,23 +128,63 @@ int cli_parse(struct cli *c, const struct command *cmd, int argc, char **argv, c
         return -1;
 }
 
-/* "twtune CMD: message" with the message escaped: it quotes paths, keys and values from outside. */
-static void print_error(struct cli *c, const char *fmt, va_list ap)
+const char *cli_exit_code_name(int exit_code)
 {
-        fprintf(c->err, "twtune%s%s: ", c->cmd ? " " : "", c->cmd ? c->cmd : "");
+        switch (exit_code) {
+        case EXIT_DRIFT: return "drift";
+        case EXIT_USAGE: return "usage";
+        case EXIT_INVALID: return "invalid-profile";
+        case EXIT_APPLY_ROLLED_BACK: return "rolled-back";
+        case EXIT_ENV: return "environment";
+        case EXIT_ROLLBACK_FAILED: return "rollback-incomplete";
+        case EXIT_REPORT_LOST: return "report-lost";
+        default: return "error";
+        }
+}
+
+/* "twtune CMD: message" with the message escaped: it quotes paths, keys and values from outside.
+ * Returns whether it printed (JSON keeps errors for its "error" member instead). */
+static bool print_error(struct cli *c, int exit_code, const char *code, const char *fmt, va_list ap)
+{
         char *msg = str_vprintf(fmt, ap);
-        out_text(c->err, msg ? msg : strerror(ENOMEM));
+        const char *m = msg ? msg : strerror(ENOMEM);
+        bool printed = true;
+        if (exit_code && !c->err_code)
+                c->err_code = code;
+        if (exit_code && c->format == FMT_JSON) {
+                char *all = c->err_message ? str_printf("%s; %s", c->err_message, m) : strdup(m);
+                if (all) {
+                        free(c->err_message);
+                        c->err_message = all;
+                }
+                printed = false;
+        } else if (c->format == FMT_GITHUB) {
+                struct finding x = {.severity = exit_code ? SEV_ERROR : SEV_INFO,
+                                    .code = (char *)(code ? code : exit_code ? cli_exit_code_name(exit_code) : "note"),
+                                    .message = (char *)m};
+                struct findings one = {.v = &x, .n = 1, .cap = 1};
+                bool quiet = c->quiet;
+                c->quiet = false;
+                out_findings_github(c, &one);
+                c->quiet = quiet;
+                printed = false;
+        } else {
+                fprintf(c->err, "twtune%s%s: ", c->cmd ? " " : "", c->cmd ? c->cmd : "");
+                out_text(c->err, m);
+                fputc('\n', c->err);
+        }
         free(msg);
-        fputc('\n', c->err);
+        return printed;
 }
 
 int cli_usage_error(struct cli *c, const char *fmt, ...)
 {
         va_list ap;
         va_start(ap, fmt);
-        print_error(c, fmt, ap);
+        bool printed = print_error(c, EXIT_USAGE, NULL, fmt, ap);
         va_end(ap);
-        fprintf(c->err, "Try 'twtune %s%s--help'.\n", c->cmd ? c->cmd : "", c->cmd ? " " : "");
+        if (printed)
+                fprintf(c->err, "Try 'twtune %s%s--help'.\n", c->cmd ? c->cmd : "", c->cmd ? " " : "");
         return EXIT_USAGE;
 }
 
@@ -150,9 +192,50 @@ int cli_error(struct cli *c, int code, const char *fmt, ...)
 {
         va_list ap;
         va_start(ap, fmt);
-        print_error(c, fmt, ap);
+        print_error(c, code, NULL, fmt, ap);
         va_end(ap);
         return code;
+}
+
+int cli_fail(struct cli *c, int exit_code, const char *code, const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        print_error(c, exit_code, code, fmt, ap);
+        va_end(ap);
+        return exit_code;
+}
+
+void json_begin(struct cli *c)
+{
+        fputs("{\"format\": 1", c->out);
+        json_member(c->out, "command", c->cmd);
+}
+
+void cli_json_finish(struct cli *c, int exit_code, const char *buf, size_t len, FILE *to)
+{
+        bool object = len && buf[0] == '{';
+        if (exit_code < EXIT_USAGE || (len && !object)) { /* success, drift, or help text */
+                fwrite(buf, 1, len, to);
+                return;
+        }
+        if (object) {
+                while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
+                        len--;
+                fwrite(buf, 1, len && buf[len - 1] == '}' ? len - 1 : len, to);
+                fputs(",\n  ", to);
+        } else {
+                fputs("{\"format\": 1", to);
+                json_member(to, "command", c->cmd);
+                fputs(", ", to);
+        }
+        fputs("\"error\": {\"code\": ", to);
+        json_str(to, c->err_code ? c->err_code : cli_exit_code_name(exit_code));
+        json_member(to, "message", c->err_message ? c->err_message : cli_exit_code_name(exit_code));
+        fprintf(to, ", \"exit\": %d", exit_code);
+        if (c->err_key)
+                json_member(to, "key", c->err_key);
+        fputs("}}\n", to);
 }
 
 int cli_kernel(struct cli *c, struct target *t, struct kver *ret, bool *ret_known)
@@ -372,22 +455,27 @@ int cli_parse_wait(struct cli *c, const char *arg, unsigned long *ret_ms)
 /* Prints what txn_recover or a failed transaction left, and picks the exit code. */
 int cli_txn_exit(struct cli *c, const struct txn_failure *f, enum txn_result res)
 {
+        int code = res == TXN_RESTORE_FAILED ? EXIT_ROLLBACK_FAILED : EXIT_APPLY_ROLLED_BACK;
+        if (f->key && !c->err_key)
+                c->err_key = strdup(f->key);
         if (f->key || f->detail)
-                cli_error(c, 0, "%s%s%s%s%s%s", f->key ? f->key : "", f->key ? ": " : "",
+                cli_error(c, code, "%s%s%s%s%s%s%s", f->key ? f->key : "", f->key ? ": " : "",
                           f->error ? strerror(-f->error) : "", f->detail ? (f->error ? " (" : "") : "",
-                          f->detail ? f->detail : "", f->detail && f->error ? ")" : "");
+                          f->detail ? f->detail : "", f->detail && f->error ? ")" : "",
+                          res == TXN_RESTORE_FAILED ? "" : "; every change was rolled back");
         if (res == TXN_RESTORE_FAILED) {
-                fprintf(c->err, "twtune %s: ROLLBACK FAILED; left changed:", c->cmd);
-                for (size_t i = 0; i < f->n_left; i++) {
-                        fputc(' ', c->err);
-                        out_text(c->err, f->left_changed[i]);
-                }
+                struct strbuf sb = {0};
+                for (size_t i = 0; i < f->n_left; i++)
+                        sb_appendf(&sb, " %s", f->left_changed[i]);
                 if (f->file_left_changed)
-                        fprintf(c->err, " %s", TXN_FILE_NAME);
-                fprintf(c->err, "\ntwtune %s: the journal is kept; fix the cause and run 'twtune recover'\n", c->cmd);
-                return EXIT_ROLLBACK_FAILED;
-        }
-        return EXIT_APPLY_ROLLED_BACK;
+                        sb_appendf(&sb, " %s", TXN_FILE_NAME);
+                char *left = sb_steal(&sb);
+                cli_error(c, code, "ROLLBACK FAILED; left changed:%s", left ? left : " ?");
+                cli_error(c, code, "the journal is kept; fix the cause and run 'twtune recover'");
+                free(left);
+        } else if (!f->key && !f->detail)
+                cli_error(c, code, "every change was rolled back");
+        return code;
 }
 
 int cli_open_state(struct cli *c, struct sysroot *sr, bool create, struct state **ret)
@@ -493,17 +581,73 @@ int cli_prepare(struct cli *c, const char *path, const struct validate_opts *vo,
         findings_sort(f);
         if (r < 0) {
                 profile_free(p);
+                int code = r == -ENOMEM ? EXIT_ENV : cli_profile_exit(r);
                 if (c->format == FMT_GITHUB)
                         out_findings_github(c, f);
                 else if (c->format == FMT_JSON) {
-                        fputs("{\"format\": 1, \"profile\": null, \"settings\": [],\n  ", c->out);
+                        /* The shape of a result, with nothing in it. */
+                        struct rows none = {0};
+                        json_begin(c);
+                        json_member(c->out, "profile", NULL);
+                        json_member(c->out, "path", path);
+                        cli_json_target(c, vo);
+                        out_rows(c, &none);
+                        fputs(",\n  ", c->out);
                         out_findings_json(c, f);
                         fputs("}\n", c->out);
                 } else
-                        out_findings_text(c, f, c->err);
-                return r == -ENOMEM ? EXIT_ENV : cli_profile_exit(r);
+                        out_findings_text(c, f, c->out); /* findings are the report, in every command */
+                return cli_error(c, code, "%s: %s", path, code == EXIT_INVALID ? "cannot load the profile" : "cannot read the profile");
         }
         *ret_p = p;
         *ret_d = d;
         return 0;
+}
+
+void cli_json_target(struct cli *c, const struct validate_opts *vo)
+{
+        char kb[32];
+        json_member(c->out, "kernel", vo->kernel_known ? kver_format(vo->kernel, kb, sizeof(kb)) : NULL);
+        json_member(c->out, "target", !vo->target ? NULL : target_is_snapshot(vo->target) ? "snapshot" : "live");
+}
+
+void cli_out_findings(struct cli *c, const struct findings *f, FILE *to)
+{
+        if (f->n && !c->quiet && c->format != FMT_GITHUB)
+                fputc('\n', to);
+        if (c->format == FMT_GITHUB)
+                out_findings_github(c, f);
+        else
+                out_findings_text(c, f, to);
+}
+
+int cli_managed(struct cli *c, struct sysroot *sr, struct state *st, struct managed *ret)
+{
+        struct state *own = NULL;
+        int r = 0;
+        if (!st) {
+                r = state_open(sr, c->state_sub, false, &own, NULL);
+                st = own;
+        }
+        if (r == 0)
+                r = managed_current(st, ret);
+        state_free(own);
+        return r == -ENOENT ? 0 : r;
+}
+
+void cli_plan_rows(struct cli *c, struct sysroot *sr, const struct profile *p, const struct validate_opts *vo,
+                   const struct diff *d, struct rows *rows)
+{
+        struct managed m = {0};
+        struct txn *x = NULL;
+        int r = cli_managed(c, sr, NULL, &m);
+        if (r < 0)
+                cli_error(c, 0, "cannot read what twtune manages (%s): managed keys this profile drops are not shown",
+                          r == -EBADMSG ? "a damaged generation record" : strerror(-r));
+        if (txn_from_profile(p, vo, sr, true, &m, &x, NULL) == 0)
+                rows_from_plan(rows, d, x, false);
+        else
+                rows_from_diff(rows, d);
+        txn_free(x);
+        managed_release(&m);
 }

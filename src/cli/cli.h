@@ -44,6 +44,10 @@ struct cli {
         bool in_netns; /* --netns entered another network namespace than the caller's */
         bool changed;  /* this run changed the host: a commit, or the undo of an interrupted one */
         FILE *out, *err;
+        /* The failure to report (exit code 2 and above): JSON puts it in an "error" member. */
+        const char *err_code; /* NULL: the default for the exit code (cli_exit_code_name) */
+        char *err_message;
+        char *err_key;
 };
 
 struct command {
@@ -67,8 +71,20 @@ int cli_global_option(struct cli *c, int opt, const char *arg);
 extern const struct option cli_global_options[];
 
 void cli_usage(struct cli *c, const struct command *cmd, FILE *f);
+/* Errors: text on stderr, a ::error workflow command with --format github; with --format json
+ * they are kept for the "error" member main() adds to the command's JSON (or prints alone). An
+ * exit code of 0 makes a note, not an error: stderr in text and JSON, ::notice in github. */
 int cli_usage_error(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int cli_error(struct cli *c, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The same with a specific error code for JSON and github ("lock-held", "not-host-netns"). */
+int cli_fail(struct cli *c, int exit_code, const char *code, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The error code of an exit code: usage, invalid-profile, rolled-back, environment, ... */
+const char *cli_exit_code_name(int exit_code);
+/* Prints the command's JSON, held in buf, with an "error" member for exit codes 2 and above;
+ * a command that printed nothing gets {"format": 1, "command": ..., "error": {...}}. */
+void cli_json_finish(struct cli *c, int exit_code, const char *buf, size_t len, FILE *to);
+/* Starts a command's JSON object: {"format": 1, "command": "NAME" (members follow, then "}\n"). */
+void json_begin(struct cli *c);
 
 /* The kernel to validate for: --kernel, else the target's, else unknown. */
 int cli_kernel(struct cli *c, struct target *t, struct kver *ret, bool *ret_known);
@@ -89,6 +105,7 @@ int cli_profile_exit(int r);
  * backslash stay as they are. */
 void out_text(FILE *f, const char *s);   /* writes s escaped; NULL writes nothing */
 char *text_escape(const char *s);        /* s escaped, to free; NULL for NULL or out of memory */
+char *text_elide(const char *s);         /* escaped and cut to 100 characters, as "head…(N bytes)" */
 /* A line of text output: formatted, escaped as a whole, then a newline. */
 void out_line(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -155,6 +172,21 @@ int cli_plan_error(struct cli *c, const char *key, int r);
 
 /* Prints a failed transaction (its cause, and any keys left changed) and returns 4 or 6. */
 int cli_txn_exit(struct cli *c, const struct txn_failure *f, enum txn_result res);
+
+struct managed;
+struct rows;
+
+/* The "kernel" and "target" members of a JSON result. */
+void cli_json_target(struct cli *c, const struct validate_opts *vo);
+/* Findings after a table: text (after a blank line) or github workflow commands. */
+void cli_out_findings(struct cli *c, const struct findings *f, FILE *to);
+/* What twtune manages now, from st or (NULL) the state directory opened read-only; nothing when
+ * nothing was applied. Returns 0 or a negative errno. */
+int cli_managed(struct cli *c, struct sysroot *sr, struct state *st, struct managed *ret);
+/* The rows apply would show for p: its plan against the live values, with managed keys the
+ * profile drops; the diff's rows where no plan can be made. */
+void cli_plan_rows(struct cli *c, struct sysroot *sr, const struct profile *p, const struct validate_opts *vo,
+                   const struct diff *d, struct rows *rows);
 
 /* Parses --wait SECONDS into milliseconds. */
 int cli_parse_wait(struct cli *c, const char *arg, unsigned long *ret_ms);

@@ -58,7 +58,8 @@ static int emit(struct cli *c, const char *path, const struct advice *v, size_t 
 static void print_json(struct cli *c, const struct sockstats *s, const struct profile *p, const struct validate_opts *vo,
                        const struct advice *v, size_t n)
 {
-        fprintf(c->out, "{\"format\": 1, \"source\": \"%s\", \"sockets\": %lu, \"time_wait\": %lu",
+        json_begin(c);
+        fprintf(c->out, ", \"source\": \"%s\", \"sockets\": %lu, \"time_wait\": %lu",
                 s->source == SOCK_NETLINK ? "netlink" : "proc", s->total, s->count[0][6] + s->count[1][6]);
         json_member(c->out, "profile", p ? p->name : NULL);
         fputs(", \"advice\": [", c->out);
@@ -193,6 +194,13 @@ int cmd_advise(struct cli *c, int argc, char **argv)
                 print_json(c, s, p, &vo, v, n);
         else
                 print_text(c, s, p, &vo, v, n, a.emit);
+        if (c->format == FMT_GITHUB) { /* each piece of advice as an annotation, at its severity */
+                struct findings gf = {0};
+                for (size_t i = 0; i < n; i++)
+                        findings_add(&gf, v[i].severity, v[i].code, NULL, NULL, "%s", v[i].message);
+                out_findings_github(c, &gf);
+                findings_release(&gf);
+        }
         exit_code = EXIT_OK;
 out:
         advice_free_all(v, n);

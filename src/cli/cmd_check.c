@@ -78,7 +78,8 @@ int cmd_check(struct cli *c, int argc, char **argv)
 
         if (c->format == FMT_JSON) {
                 char kb[32];
-                fputs("{\"format\": 1, \"kernel\": ", c->out);
+                json_begin(c);
+                fputs(", \"kernel\": ", c->out);
                 json_str(c->out, vo.kernel_known ? kver_format(vo.kernel, kb, sizeof(kb)) : NULL);
                 fputs(", \"profiles\": [", c->out);
                 for (int i = first; i < argc; i++) {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "rows.h"
 #include "sysroot.h"
 #include "target.h"
 #include "util.h"
@@ -28,66 +29,24 @@ static int on_opt(struct cli *c, int opt, const char *arg, void *ud)
         return 0;
 }
 
-static char *desired_text(const struct setting *s)
+static void print(struct cli *c, const struct profile *p, const struct validate_opts *vo, const struct rows *rows,
+                  const struct findings *f)
 {
-        if (s->mode == SET_EXACT)
-                return strdup(s->value);
-        return str_printf("%s%s", s->mode == SET_AT_LEAST ? ">=" : "<=", s->value);
-}
-
-static void print_json(struct cli *c, const struct profile *p, const struct validate_opts *vo, const struct diff *d,
-                       const struct findings *f)
-{
-        char kb[32];
-        fputs("{\"format\": 1", c->out);
-        json_member(c->out, "profile", p->name);
-        json_member(c->out, "path", p->path);
-        json_member(c->out, "kernel", vo->kernel_known ? kver_format(vo->kernel, kb, sizeof(kb)) : NULL);
-        json_member(c->out, "target", target_is_snapshot(vo->target) ? "snapshot" : "live");
-        fputs(",\n  \"settings\": [", c->out);
-        for (size_t i = 0; i < d->n; i++) {
-                const struct diff_row *row = &d->rows[i];
-                const struct setting *s = row->setting;
-                json_setting(c->out, i == 0, s, row->current, s->value, diff_status_name(row->status), row->reason);
-        }
-        fputs(d->n ? "\n  ],\n  " : "],\n  ", c->out);
-        out_findings_json(c, f);
-        fprintf(c->out, ",\n  \"summary\": {\"ok\": %zu, \"change\": %zu, \"skip\": %zu, \"error\": %zu, \"write-only\": %zu}}\n",
-                d->count[DIFF_OK], d->count[DIFF_CHANGE], d->count[DIFF_SKIP], d->count[DIFF_ERROR],
-                d->count[DIFF_WRITE_ONLY]);
-}
-
-/* Text table; findings follow as text, or as GitHub workflow commands with --format github. */
-static void print_text(struct cli *c, const struct diff *d, const struct findings *f)
-{
-        static const char *const header[] = {"KEY", "CURRENT", "DESIRED", "STATUS"};
-        struct table t = {.ncols = 4};
-        for (size_t i = 0; i < d->n; i++) {
-                const struct diff_row *row = &d->rows[i];
-                if (c->quiet && (row->status == DIFF_OK || row->status == DIFF_SKIP))
-                        continue;
-                const char *st = diff_status_name(row->status);
-                char *want = desired_text(row->setting);
-                char *status = row->reason ? str_printf("%s (%s)", st, row->reason) : strdup(st);
-                table_add(&t, st, row->setting->key, row->current, want, status);
-                free(want);
-                free(status);
-        }
-        table_print(c, &t, header);
-        table_release(&t);
-        if (f->n && !c->quiet)
-                fputc('\n', c->out);
-        if (c->format == FMT_GITHUB)
-                out_findings_github(c, f);
-        else
-                out_findings_text(c, f, c->out);
-        if (c->quiet)
+        if (c->format == FMT_JSON) {
+                json_begin(c);
+                json_member(c->out, "profile", p->name);
+                json_member(c->out, "path", p->path);
+                cli_json_target(c, vo);
+                out_rows(c, rows);
+                fputs(",\n  ", c->out);
+                out_findings_json(c, f);
+                fputs("}\n", c->out);
                 return;
-        fprintf(c->out, "%zu ok, %zu to change, %zu skipped, %zu error%s", d->count[DIFF_OK], d->count[DIFF_CHANGE],
-                d->count[DIFF_SKIP], d->count[DIFF_ERROR], d->count[DIFF_ERROR] == 1 ? "" : "s");
-        if (d->count[DIFF_WRITE_ONLY])
-                fprintf(c->out, ", %zu write-only", d->count[DIFF_WRITE_ONLY]);
-        fputc('\n', c->out);
+        }
+        out_rows(c, rows);
+        cli_out_findings(c, f, c->out);
+        if (!c->quiet)
+                out_rows_summary(c, rows, target_is_snapshot(vo->target) ? "against the snapshot" : "diff");
 }
 
 int cmd_diff(struct cli *c, int argc, char **argv);
@@ -122,17 +81,23 @@ int cmd_diff(struct cli *c, int argc, char **argv)
         struct findings f = {0};
         struct profile *p = NULL;
         struct diff *d = NULL;
+        struct rows rows = {0};
         int exit_code = cli_prepare(c, argv[first], &vo, &p, &f, &d);
         if (exit_code == 0) {
-                if (c->format == FMT_JSON)
-                        print_json(c, p, &vo, d, &f);
+                /* On the live system, the rows of the plan apply would make, with the managed keys
+                 * the profile drops; a snapshot has only its values. */
+                if (sr && !findings_count(&f, SEV_ERROR))
+                        cli_plan_rows(c, sr, p, &vo, d, &rows);
                 else
-                        print_text(c, d, &f);
+                        rows_from_diff(&rows, d);
+                print(c, p, &vo, &rows, &f);
                 if (findings_count(&f, SEV_ERROR))
-                        exit_code = EXIT_INVALID;
-                else if (a.exit_code && (d->count[DIFF_CHANGE] || d->count[DIFF_ERROR]))
+                        exit_code = cli_error(c, EXIT_INVALID, "%s is invalid", argv[first]);
+                else if (a.exit_code && (rows_count(&rows, "change") || rows_count(&rows, "restore") ||
+                                         rows_count(&rows, "error")))
                         exit_code = EXIT_DRIFT;
         }
+        rows_release(&rows);
         diff_free(d);
         profile_free(p);
         findings_release(&f);

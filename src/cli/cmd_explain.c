@@ -144,7 +144,7 @@ static void print_json(struct cli *c, const struct kb_entry *e, const char *curr
         char b[32];
         FILE *o = c->out;
         char *range = range_text(e);
-        fputs("{\"format\": 1", o);
+        json_begin(c);
         json_member(o, "key", e->key);
         json_member(o, "type", kb_type_name(e->type));
         fprintf(o, ", \"values\": %u", e->nvalues);

@@ -31,6 +31,11 @@ static void print_generation(struct cli *c, const struct record *g, bool first, 
                 fprintf(c->out, "%s\n  {\"generation\": %lu", first ? "" : ",", g->generation);
                 json_member(c->out, "time", when);
                 json_member(c->out, "profile", g->profile);
+                json_member(c->out, "action", g->is_rollback ? "rollback" : "apply");
+                if (g->is_rollback)
+                        fprintf(c->out, ", \"restores\": %lu", g->restores);
+                else
+                        fputs(", \"restores\": null", c->out);
                 json_member(c->out, "hash", g->hash);
                 fprintf(c->out, ", \"persisted\": %s, \"changed\": [", g->persist ? "true" : "false");
                 for (size_t k = 0, m = 0; k < g->n_keys; k++)
@@ -49,6 +54,82 @@ static void print_generation(struct cli *c, const struct record *g, bool first, 
         table_add(tab, "reset", gen, when, hash, nchanged, g->profile);
 }
 
+static const char *key_role(const struct rec_key *k)
+{
+        return k->dependent ? "follows" : k->restored ? "restore" : k->write_only ? "write-only" : "set";
+}
+
+/* One generation in full: what produced it, each key before and after, and the file it left. */
+static void print_one(struct cli *c, const struct record *g)
+{
+        char when[32];
+        time_t tt = (time_t)g->time;
+        struct tm tm;
+        strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&tt, &tm));
+        if (c->format == FMT_JSON) {
+                json_begin(c);
+                fprintf(c->out, ", \"generation\": %lu", g->generation);
+                json_member(c->out, "time", when);
+                json_member(c->out, "profile", g->profile);
+                json_member(c->out, "action", g->is_rollback ? "rollback" : "apply");
+                if (g->is_rollback)
+                        fprintf(c->out, ", \"restores\": %lu", g->restores);
+                else
+                        fputs(", \"restores\": null", c->out);
+                json_member(c->out, "hash", g->hash);
+                fprintf(c->out, ", \"persisted\": %s,\n  \"keys\": [", g->persist ? "true" : "false");
+                for (size_t k = 0; k < g->n_keys; k++) {
+                        fputs(k ? ",\n    {\"key\": " : "\n    {\"key\": ", c->out);
+                        json_str(c->out, g->keys[k].key);
+                        json_member(c->out, "before", g->keys[k].write_only ? NULL : g->keys[k].before);
+                        json_member(c->out, "after", g->keys[k].after);
+                        json_member(c->out, "role", key_role(&g->keys[k]));
+                        fprintf(c->out, ", \"written\": %s}", g->keys[k].written ? "true" : "false");
+                }
+                fputs(g->n_keys ? "\n  ],\n  \"managed\": [" : "],\n  \"managed\": [", c->out);
+                for (size_t k = 0; k < g->n_base; k++) {
+                        fputs(k ? ", {\"key\": " : "{\"key\": ", c->out);
+                        json_str(c->out, g->base[k].key);
+                        json_member(c->out, "baseline", g->base[k].value);
+                        fputc('}', c->out);
+                }
+                fputs("],\n  \"file\": ", c->out);
+                json_str(c->out, g->persist && g->file_present ? g->file : NULL);
+                fputs(",\n  \"file_before\": ", c->out);
+                json_str(c->out, g->persist && g->file_before_present ? g->file_before : NULL);
+                fputs("}\n", c->out);
+                return;
+        }
+        out_line(c->out, "generation %lu, %s", g->generation, when);
+        out_line(c->out, "profile:   %s", g->profile);
+        if (g->is_rollback)
+                out_line(c->out, "action:    rollback, to the state of generation %lu", g->restores);
+        else
+                out_line(c->out, "action:    apply");
+        static const char *const header[] = {"KEY", "BEFORE", "AFTER", "ROLE"};
+        struct table tab = {.ncols = 4};
+        for (size_t k = 0; k < g->n_keys; k++)
+                table_add(&tab, g->keys[k].written ? "change" : "ok", g->keys[k].key,
+                          g->keys[k].write_only ? NULL : g->keys[k].before, g->keys[k].after, key_role(&g->keys[k]));
+        fputc('\n', c->out);
+        table_print(c, &tab, header);
+        table_release(&tab);
+        if (!g->persist) {
+                fputs("\nnot persisted (--no-persist or a network namespace)\n", c->out);
+                return;
+        }
+        if (!g->file_present) {
+                fputs("\npersisted file: removed\n", c->out);
+                return;
+        }
+        fputs("\npersisted file:\n", c->out);
+        for (const char *l = g->file; *l;) {
+                size_t n = strcspn(l, "\n");
+                out_line(c->out, "  %.*s", (int)n, l);
+                l += n + (l[n] == '\n');
+        }
+}
+
 int cmd_history(struct cli *c, int argc, char **argv)
 {
         static const struct option opts[] = {
@@ -60,8 +141,16 @@ int cmd_history(struct cli *c, int argc, char **argv)
         int r = cli_parse(c, command_find("history"), argc, argv, opts, on_opt, &netns, &first);
         if (r >= 0)
                 return r;
-        if (first < argc)
-                return cli_usage_error(c, "history takes no arguments");
+        unsigned long one = 0;
+        if (argc - first > 1)
+                return cli_usage_error(c, "history takes at most one generation number");
+        if (first < argc) {
+                char *end;
+                errno = 0;
+                one = strtoul(argv[first], &end, 10);
+                if (errno || *end || end == argv[first] || argv[first][0] == '-' || one == 0)
+                        return cli_usage_error(c, "history N takes a generation number from 1, not '%s'", argv[first]);
+        }
         if ((r = cli_enter_netns(c, netns)))
                 return r;
         struct sysroot *sr = NULL;
@@ -81,12 +170,28 @@ int cmd_history(struct cli *c, int argc, char **argv)
                 sysroot_free(sr);
                 return cli_error(c, EXIT_ENV, "cannot read the state directory: %s", strerror(-r));
         }
+        if (one) {
+                struct record *g = NULL;
+                r = st ? state_generation_read(st, one, &g) : -ENOENT;
+                int code = r == 0 ? EXIT_OK
+                           : r == -ENOENT ? cli_fail(c, EXIT_USAGE, "no-generation", "no generation %lu (see 'twtune history')", one)
+                           : cli_error(c, EXIT_ENV, "generation %lu: %s", one, r == -EBADMSG ? "damaged record" : strerror(-r));
+                if (g)
+                        print_one(c, g);
+                record_free(g);
+                free(ids);
+                state_free(st);
+                sysroot_free(sr);
+                return code;
+        }
         static const char *const header[] = {"GEN", "TIME (UTC)", "SHA256", "CHANGED", "PROFILE"};
         struct table tab = {.ncols = 5};
         int exit_code = EXIT_OK;
         size_t printed = 0;
-        if (c->format == FMT_JSON)
-                fputs("{\"format\": 1, \"generations\": [", c->out);
+        if (c->format == FMT_JSON) {
+                json_begin(c);
+                fputs(", \"generations\": [", c->out);
+        }
         for (size_t i = 0; i < n; i++) {
                 struct record *g;
                 if ((r = state_generation_read(st, ids[i], &g)) < 0) {

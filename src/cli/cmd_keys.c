@@ -14,7 +14,8 @@ int cmd_keys(struct cli *c, int argc, char **argv)
         size_t n;
         const struct kb_entry *const *e = kb_entries(&n);
         if (c->format == FMT_JSON) {
-                fputs("{\"format\": 1, \"keys\": [", c->out);
+                json_begin(c);
+                fputs(", \"keys\": [", c->out);
                 for (size_t i = 0; i < n; i++) {
                         fputs(i ? ",\n  {\"key\": " : "\n  {\"key\": ", c->out);
                         json_str(c->out, e[i]->key);

@@ -4,13 +4,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "cli.h"
+#include "managed.h"
+#include "rows.h"
 #include "state.h"
 #include "sysroot.h"
 #include "txn.h"
 
 struct args {
-        bool have_to;
+        bool have_to, dry_run;
         unsigned long to;
         unsigned long wait_ms;
         const char *netns;
@@ -33,9 +37,139 @@ static int on_opt(struct cli *c, int opt, const char *arg, void *ud)
         case 'n':
                 a->netns = arg;
                 return 0;
+        case 'd':
+                a->dry_run = true;
+                return 0;
         default:
                 return cli_usage_error(c, "unexpected option");
         }
+}
+
+/* The persisted file's change as lines removed and added ("-"/"+"), for the dry run: the file is
+ * short, so a line-set difference reads as well as a real diff. */
+static void print_file_change(struct cli *c, const char *before, const char *after)
+{
+        for (int pass = 0; pass < 2; pass++) {
+                const char *from = pass ? after : before, *other = pass ? before : after;
+                for (const char *l = from; l && *l;) {
+                        size_t n = strcspn(l, "\n");
+                        bool found = false;
+                        for (const char *o = other; o && *o && !found;) {
+                                size_t m = strcspn(o, "\n");
+                                found = m == n && memcmp(o, l, n) == 0;
+                                o += m + (o[m] == '\n');
+                        }
+                        if (!found)
+                                out_line(c->out, "%c%.*s", pass ? '+' : '-', (int)n, l);
+                        l += n + (l[n] == '\n');
+                }
+        }
+}
+
+static int print(struct cli *c, struct sysroot *sr, const struct txn *x, unsigned long to, bool dry, enum txn_result res)
+{
+        struct rows rows = {0};
+        char source[32];
+        snprintf(source, sizeof(source), "generation %lu", to);
+        for (size_t i = 0; i < x->n; i++) {
+                const struct txn_item *it = &x->items[i];
+                rows_add(&rows, &(struct row){.key = it->key, .current = it->before, .desired = it->after,
+                                               .status = it->dependent && !it->write ? "follows" : it->write ? "change" : "ok",
+                                               .mode = "exact", .source = source});
+        }
+        /* The file as it is now, and as the rollback leaves it. */
+        char *now = NULL;
+        size_t len = 0;
+        int dfd = x->persist ? sysroot_open_dir(sr, SYSROOT_SYSCTL_D, false) : -1;
+        bool have_now = dfd >= 0 && txn_read_file(dfd, &now, &len) == 0;
+        if (dfd >= 0)
+                close(dfd);
+        bool committed = res == TXN_COMMITTED;
+        size_t nw = txn_count_writes(x);
+        bool file_changes = x->persist && (have_now != x->file_present ||
+                                           (have_now && (len != x->file_len || memcmp(now, x->file, len) != 0)));
+        if (c->format == FMT_JSON) {
+                json_begin(c);
+                fprintf(c->out, ", \"dry_run\": %s, \"changed\": %s, \"to\": %lu, \"generation\": ", dry ? "true" : "false",
+                        (dry ? nw > 0 || file_changes : committed) ? "true" : "false", to);
+                if (committed)
+                        fprintf(c->out, "%lu", x->generation);
+                else
+                        fputs("null", c->out);
+                out_rows(c, &rows);
+                fputs(",\n  \"file\": ", c->out);
+                if (x->persist) {
+                        fputs("{\"path\": ", c->out);
+                        char *path = sysroot_dir_path(sr, SYSROOT_SYSCTL_D, TXN_FILE_NAME);
+                        json_str(c->out, path);
+                        free(path);
+                        json_member(c->out, "before", dry ? (have_now ? now : NULL) : NULL);
+                        json_member(c->out, "after", x->file_present ? x->file : NULL);
+                        fprintf(c->out, ", \"changes\": %s}", file_changes ? "true" : "false");
+                } else
+                        fputs("null", c->out);
+                fputs("}\n", c->out);
+        } else {
+                out_rows(c, &rows);
+                if (dry && file_changes) {
+                        char *path = sysroot_dir_path(sr, SYSROOT_SYSCTL_D, TXN_FILE_NAME);
+                        out_line(c->out, "\n%s would %s:", path ? path : TXN_FILE_NAME,
+                                 !x->file_present ? "be removed" : have_now ? "change" : "be created");
+                        print_file_change(c, have_now ? now : "", x->file_present ? x->file : "");
+                        free(path);
+                }
+                if (c->quiet) {
+                } else if (dry)
+                        out_line(c->out, "dry run: rolling back to generation %lu would change %zu key%s%s", to, nw,
+                                 nw == 1 ? "" : "s", file_changes ? " and the persisted file" : "");
+                else if (committed)
+                        out_line(c->out, "rolled back to generation %lu as generation %lu: %zu key%s changed%s", to,
+                                 x->generation, nw, nw == 1 ? "" : "s",
+                                 x->persist ? (x->file_present ? ", persisted file restored" : ", persisted file removed") : "");
+                else
+                        out_line(c->out, "already as at generation %lu: nothing to change", to);
+        }
+        free(now);
+        rows_release(&rows);
+        return 0;
+}
+
+/* The generation to go back to: --to, or one step back from the state now. */
+static int pick_target(struct cli *c, struct state *st, const struct args *a, unsigned long *ret_to)
+{
+        unsigned long *ids = NULL;
+        size_t n = 0;
+        int r = state_generations(st, &ids, &n);
+        unsigned long newest = r == 0 && n ? ids[n - 1] : 0;
+        free(ids);
+        if (r < 0)
+                return cli_error(c, EXIT_ENV, "cannot read the history: %s", strerror(-r));
+        if (n == 0)
+                return cli_fail(c, EXIT_ENV, "nothing-applied", "nothing to roll back: no generation applied");
+        if (a->have_to) {
+                if (a->to > newest)
+                        return cli_usage_error(c, "no generation %lu (the newest is %lu)", a->to, newest);
+                *ret_to = a->to;
+                return 0;
+        }
+        r = managed_rollback_target(st, ret_to);
+        if (r == -EALREADY) {
+                if (!c->quiet && c->format != FMT_JSON)
+                        fputs("already as before twtune's first apply: nothing to roll back\n", c->out);
+                else if (c->format == FMT_JSON) {
+                        struct rows none = {0};
+                        json_begin(c);
+                        fprintf(c->out, ", \"dry_run\": %s, \"changed\": false, \"to\": 0, \"generation\": null",
+                                a->dry_run ? "true" : "false");
+                        out_rows(c, &none);
+                        fputs(",\n  \"file\": null}\n", c->out);
+                }
+                return -1;
+        }
+        if (r < 0)
+                return cli_error(c, EXIT_ENV, "cannot read the history: %s",
+                                 r == -EBADMSG ? "a damaged generation record" : strerror(-r));
+        return 0;
 }
 
 int cmd_rollback(struct cli *c, int argc, char **argv);
@@ -43,6 +177,7 @@ int cmd_rollback(struct cli *c, int argc, char **argv)
 {
         static const struct option opts[] = {
                 {"to", required_argument, NULL, 't'},
+                {"dry-run", no_argument, NULL, 'd'},
                 {"wait", required_argument, NULL, 'w'},
                 {"netns", required_argument, NULL, 'n'},
                 {0},
@@ -61,23 +196,23 @@ int cmd_rollback(struct cli *c, int argc, char **argv)
         struct txn *x = NULL;
         struct txn_failure fail = {0};
         enum txn_result res = TXN_UNCHANGED;
-        unsigned long *ids = NULL;
-        size_t n = 0;
+        unsigned long to = 0;
         int exit_code;
         if ((r = cli_open_root(c, &sr)))
                 return r;
-        if ((exit_code = cli_lock_state(c, sr, a.wait_ms, &st)))
+        /* A dry run takes no lock and writes nothing, not even a missing state directory. */
+        if (a.dry_run)
+                exit_code = cli_open_state(c, sr, false, &st);
+        else
+                exit_code = cli_lock_state(c, sr, a.wait_ms, &st);
+        if (exit_code)
                 goto out;
-        if ((r = state_generations(st, &ids, &n)) < 0 || n == 0) {
-                exit_code = cli_error(c, EXIT_ENV, "%s", r < 0 ? strerror(-r) : "nothing to roll back: no generation applied");
+        if (!st) {
+                exit_code = cli_fail(c, EXIT_ENV, "nothing-applied", "nothing to roll back: no generation applied");
                 goto out;
         }
-        unsigned long current = ids[n - 1];
-        unsigned long to = a.have_to ? a.to : current - 1;
-        if (to >= current) {
-                exit_code = to == current ? EXIT_OK : cli_usage_error(c, "no generation %lu (the newest is %lu)", to, current);
-                if (to == current && !c->quiet)
-                        fprintf(c->out, "generation %lu is the current one: nothing to do\n", to);
+        if ((exit_code = pick_target(c, st, &a, &to)) != 0) {
+                exit_code = exit_code < 0 ? EXIT_OK : exit_code;
                 goto out;
         }
         char *bad_key = NULL;
@@ -93,7 +228,7 @@ int cmd_rollback(struct cli *c, int argc, char **argv)
                 free(bad_key);
                 goto out;
         }
-        if (r == 0)
+        if (r == 0 && !a.dry_run)
                 r = txn_commit(st, sr, x, &fail, &res);
         if (r < 0) {
                 exit_code = cli_error(c, EXIT_ENV, "%s: %s; nothing was changed",
@@ -101,38 +236,11 @@ int cmd_rollback(struct cli *c, int argc, char **argv)
                 goto out;
         }
         c->changed |= res == TXN_COMMITTED;
-        size_t nw = txn_count_writes(x);
-        if (res == TXN_ROLLED_BACK || res == TXN_RESTORE_FAILED) {
+        if (res == TXN_ROLLED_BACK || res == TXN_RESTORE_FAILED)
                 exit_code = cli_txn_exit(c, &fail, res);
-        } else if (c->format == FMT_JSON) {
-                fprintf(c->out, "{\"format\": 1, \"changed\": %s, \"to\": %lu, \"generation\": ", res == TXN_COMMITTED ? "true" : "false", to);
-                if (res == TXN_COMMITTED)
-                        fprintf(c->out, "%lu", x->generation);
-                else
-                        fputs("null", c->out);
-                fputs(", \"settings\": [", c->out);
-                for (size_t i = 0; i < x->n; i++) {
-                        fputs(i ? ", {\"key\": " : "{\"key\": ", c->out);
-                        json_str(c->out, x->items[i].key);
-                        json_member(c->out, "current", x->items[i].before);
-                        json_member(c->out, "desired", x->items[i].after);
-                        json_member(c->out, "status", x->items[i].write ? "changed" : "ok");
-                        fputc('}', c->out);
-                }
-                fputs("]}\n", c->out);
-        } else if (!c->quiet) {
-                for (size_t i = 0; i < x->n; i++)
-                        if (x->items[i].write)
-                                out_line(c->out, "%s: %s -> %s", x->items[i].key, x->items[i].before, x->items[i].after);
-                if (res == TXN_COMMITTED)
-                        fprintf(c->out, "rolled back to generation %lu as generation %lu: %zu key%s changed%s\n", to,
-                                x->generation, nw, nw == 1 ? "" : "s",
-                                x->persist ? (x->file_present ? ", persisted file restored" : ", persisted file removed") : "");
-                else
-                        fprintf(c->out, "already as at generation %lu: nothing to change\n", to);
-        }
+        else
+                exit_code = print(c, sr, x, to, a.dry_run, res);
 out:
-        free(ids);
         txn_failure_release(&fail);
         txn_free(x);
         state_free(st);
@@ -162,8 +270,13 @@ int cmd_recover(struct cli *c, int argc, char **argv)
         if ((r = cli_open_root(c, &sr)))
                 return r;
         /* Taking the lock runs the recovery and reports what it did. */
+        bool changed_before = c->changed;
         int exit_code = cli_lock_state(c, sr, a.wait_ms, &st);
-        if (exit_code == 0 && !c->quiet)
+        if (exit_code == 0 && c->format == FMT_JSON) {
+                json_begin(c);
+                fprintf(c->out, ", \"changed\": %s, \"result\": \"%s\"}\n", c->changed ? "true" : "false",
+                        c->changed && !changed_before ? "undone" : "clean");
+        } else if (exit_code == 0 && !c->quiet)
                 fputs("no interrupted transaction left\n", c->out);
         state_free(st);
         sysroot_free(sr);

@@ -120,7 +120,8 @@ int cmd_stats(struct cli *c, int argc, char **argv)
         unsigned long in_use = sockstats_ephemeral_in_use(s);
         unsigned long avail = have_range ? o.port_hi - o.port_lo + 1 - reserved : 0;
         if (c->format == FMT_JSON) {
-                fprintf(c->out, "{\"format\": 1, \"source\": \"%s\", \"states\": {", src);
+                json_begin(c);
+                fprintf(c->out, ", \"source\": \"%s\", \"states\": {", src);
                 for (unsigned st = 1, k = 0; st < TCPS_MAX; st++, k++)
                         fprintf(c->out, "%s\"%s\": {\"ipv4\": %lu, \"ipv6\": %lu, \"total\": %lu}", k ? ", " : "",
                                 tcp_state_name(st), s->count[0][st], s->count[1][st], s->count[0][st] + s->count[1][st]);

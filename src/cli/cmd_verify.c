@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "managed.h"
+#include "rows.h"
 #include "kb.h"
 #include "state.h"
 #include "sysroot.h"
@@ -61,6 +63,60 @@ static const char *file_status(struct sysroot *sr, bool want_present, const char
         return st;
 }
 
+static void print(struct cli *c, const struct profile *p, const struct record *g, bool pending, const struct rows *rows,
+                  const char *fstat_, const char *fpath, const struct findings *f, size_t drifted)
+{
+        if (c->format == FMT_JSON) {
+                json_begin(c);
+                fprintf(c->out, ", \"drift\": %s, \"generation\": ", drifted ? "true" : "false");
+                if (g)
+                        fprintf(c->out, "%lu", g->generation);
+                else
+                        fputs("null", c->out);
+                json_member(c->out, "profile", p ? p->name : g ? g->profile : NULL);
+                fprintf(c->out, ", \"interrupted\": %s", pending ? "true" : "false");
+                out_rows(c, rows);
+                fputs(",\n  \"file\": ", c->out);
+                if (fstat_) {
+                        fputs("{\"path\": ", c->out);
+                        json_str(c->out, fpath);
+                        json_member(c->out, "status", fstat_);
+                        fputc('}', c->out);
+                } else
+                        fputs("null", c->out);
+                fputs(",\n  ", c->out);
+                out_findings_json(c, f);
+                fputs("}\n", c->out);
+                return;
+        }
+        if (rows->n)
+                out_rows(c, rows);
+        cli_out_findings(c, f, c->out);
+        /* Problems that are not rows: as text lines, or ::error annotations. */
+        struct findings more = {0};
+        if (pending)
+                findings_add(&more, SEV_ERROR, "interrupted", NULL, NULL,
+                             "an interrupted transaction is pending; run 'twtune recover'");
+        if (fstat_ && strcmp(fstat_, "ok") != 0)
+                findings_add(&more, SEV_ERROR, "file-drift", NULL, NULL, "%s is %s", fpath, fstat_);
+        if (c->format == FMT_GITHUB)
+                out_findings_github(c, &more);
+        else
+                for (size_t i = 0; i < more.n; i++)
+                        out_line(c->out, "drift: %s", more.v[i].message);
+        findings_release(&more);
+        if (c->quiet)
+                return;
+        if (drifted)
+                out_line(c->out, "drift: %zu difference%s from %s", drifted, drifted == 1 ? "" : "s",
+                         p ? p->name : g ? g->profile : "?");
+        else if (!p && !g)
+                fputs("no generation applied: nothing to verify\n", c->out);
+        else
+                out_line(c->out, "no drift: %zu key%s%s match %s", rows->n, rows->n == 1 ? "" : "s",
+                         fstat_ ? " and the persisted file" : "", p ? p->name : g->profile);
+}
+
 int cmd_verify(struct cli *c, int argc, char **argv);
 int cmd_verify(struct cli *c, int argc, char **argv)
 {
@@ -90,6 +146,7 @@ int cmd_verify(struct cli *c, int argc, char **argv)
         struct findings f = {0};
         struct check *checks = NULL;
         size_t n = 0;
+        struct rows rows = {0};
         const char *fstat_ = NULL;
         char *fpath = NULL;
         int exit_code = 0;
@@ -111,20 +168,26 @@ int cmd_verify(struct cli *c, int argc, char **argv)
                 if ((exit_code = cli_prepare(c, argv[first], &vo, &p, &f, &d)))
                         goto out;
                 if (findings_count(&f, SEV_ERROR)) {
-                        out_findings_text(c, &f, c->err);
-                        exit_code = EXIT_INVALID;
+                        cli_out_findings(c, &f, c->out);
+                        exit_code = cli_error(c, EXIT_INVALID, "%s is invalid", argv[first]);
                         goto out;
                 }
                 char *bad_key = NULL;
-                if ((r = txn_from_profile(p, &vo, sr, true, &x, &bad_key)) < 0) {
+                struct managed m = {0};
+                cli_managed(c, sr, st, &m);
+                r = txn_from_profile(p, &vo, sr, true, &m, &x, &bad_key);
+                managed_release(&m);
+                if (r < 0) {
                         exit_code = cli_plan_error(c, bad_key, r);
                         free(bad_key);
                         goto out;
                 }
                 checks = calloc(x->n + 1, sizeof(*checks));
                 for (size_t i = 0; checks && i < x->n; i++) {
-                        checks[n] = (struct check){x->items[i].key, x->items[i].after, strdup(x->items[i].before), x->items[i].write};
-                        n++;
+                        if (x->items[i].dependent || x->items[i].write_only)
+                                continue;
+                        checks[n++] = (struct check){x->items[i].key, x->items[i].after, strdup(x->items[i].before),
+                                                     x->items[i].write};
                 }
                 if (!c->in_netns) /* nothing is persisted for another namespace */
                         fstat_ = file_status(sr, true, x->body, strlen(x->body), true);
@@ -165,50 +228,17 @@ int cmd_verify(struct cli *c, int argc, char **argv)
         for (size_t i = 0; i < n; i++)
                 drifted += checks[i].drift;
         drifted += fstat_ && strcmp(fstat_, "ok") != 0;
-        if (c->format == FMT_JSON) {
-                fprintf(c->out, "{\"format\": 1, \"drift\": %s, \"generation\": ", drifted ? "true" : "false");
-                if (g)
-                        fprintf(c->out, "%lu", g->generation);
-                else
-                        fputs("null", c->out);
-                json_member(c->out, "profile", p ? p->name : g ? g->profile : NULL);
-                fprintf(c->out, ", \"interrupted\": %s, \"settings\": [", pending ? "true" : "false");
-                for (size_t i = 0; i < n; i++) {
-                        fputs(i ? ", {\"key\": " : "{\"key\": ", c->out);
-                        json_str(c->out, checks[i].key);
-                        json_member(c->out, "expected", checks[i].expected);
-                        json_member(c->out, "live", checks[i].live);
-                        json_member(c->out, "status", checks[i].drift ? "drift" : "ok");
-                        fputc('}', c->out);
-                }
-                fputs("], \"file\": ", c->out);
-                if (fstat_) {
-                        fputs("{\"path\": ", c->out);
-                        json_str(c->out, fpath);
-                        json_member(c->out, "status", fstat_);
-                        fputc('}', c->out);
-                } else
-                        fputs("null", c->out);
-                fputs("}\n", c->out);
-        } else {
-                if (pending)
-                        fputs("drift: an interrupted transaction is pending; run 'twtune recover'\n", c->out);
-                for (size_t i = 0; i < n; i++)
-                        if (checks[i].drift)
-                                out_line(c->out, "drift: %s is %s, expected %s", checks[i].key,
-                                         checks[i].live ? checks[i].live : "absent", checks[i].expected);
-                if (fstat_ && strcmp(fstat_, "ok") != 0)
-                        out_line(c->out, "drift: %s is %s", fpath, fstat_);
-                if (!c->quiet && !drifted) {
-                        if (!p && !g)
-                                fputs("no generation applied: nothing to verify\n", c->out);
-                        else
-                                out_line(c->out, "no drift: %zu key%s%s match %s", n, n == 1 ? "" : "s",
-                                         fstat_ ? " and the persisted file" : "", p ? p->name : g->profile);
-                }
-        }
+        char source[32];
+        snprintf(source, sizeof(source), "generation %lu", g ? g->generation : 0);
+        for (size_t i = 0; i < n; i++)
+                rows_add(&rows, &(struct row){.key = (char *)checks[i].key, .current = checks[i].live,
+                                              .desired = (char *)checks[i].expected, .mode = "exact",
+                                              .status = checks[i].drift ? "drift" : "ok", .source = g ? source : NULL,
+                                              .reason = checks[i].drift && !checks[i].live ? "absent or unreadable" : NULL});
+        print(c, p, g, pending, &rows, fstat_, fpath, &f, drifted);
         exit_code = drifted ? EXIT_DRIFT : EXIT_OK;
 out:
+        rows_release(&rows);
         for (size_t i = 0; i < n; i++)
                 free(checks[i].live);
         free(checks);

@@ -118,7 +118,7 @@ char *text_escape(const char *s)
 }
 
 /* The escaped cell, elided to CELL_MAX_CHARS characters: "head…(N bytes)". */
-static char *cell_text(const char *s)
+char *text_elide(const char *s)
 {
         bool all;
         char *e = escape_upto(s, CELL_MAX_CHARS, &all);
@@ -311,7 +311,7 @@ void table_add(struct table *t, const char *status_color, ...)
         va_start(ap, status_color);
         for (size_t i = 0; i < t->ncols; i++) {
                 const char *s = va_arg(ap, const char *);
-                cells[t->nrows * t->ncols + i] = cell_text(s ? s : "-");
+                cells[t->nrows * t->ncols + i] = text_elide(s ? s : "-");
         }
         va_end(ap);
         colors[t->nrows++] = status_color;

@@ -1,6 +1,8 @@
 /* twtune: declarative sysctl tuning. This file holds main() and the command table; each
  * command lives in cmd_NAME.c over the core library. */
+#include <errno.h>
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -41,16 +43,19 @@ static const struct command commands[] = {
          "      --netns NAME|PATH          compare inside a network namespace\n"
          "      --exit-code                exit 1 when anything would change\n"},
         {"explain", cmd_explain, "Show what twtune knows about a sysctl key.", "KEY", NULL},
-        {"history", cmd_history, "List the generations applied, oldest first.", "[--netns NAME|PATH]",
-         "      --netns NAME|PATH          the history of a network namespace\n"},
+        {"history", cmd_history, "List the generations applied, oldest first, or show generation N.",
+         "[--netns NAME|PATH] [N]",
+         "      --netns NAME|PATH          the history of a network namespace\n"
+         "      N                          show generation N: each key before and after, the persisted file\n"},
         {"keys", cmd_keys, "List the keys of the knowledge base.", "", NULL},
         {"recover", cmd_recover, "Finish or undo a transaction a crash interrupted.", "[--wait SECONDS] [--netns NAME|PATH]",
          "      --wait SECONDS             wait this long for another twtune to finish\n"
          "      --netns NAME|PATH          in a network namespace\n"},
         {"rollback", cmd_rollback, "Restore the live values and persisted file of an earlier generation.",
-         "[--to N] [--wait SECONDS] [--netns NAME|PATH]",
-         "      --to N                     the generation to go back to (default: the one before the newest; 0: before\n"
-         "                                 twtune's first apply)\n"
+         "[--to N] [--dry-run] [--wait SECONDS] [--netns NAME|PATH]",
+         "      --to N                     the generation to go back to (default: one step back, to the generation\n"
+         "                                 before the one whose state is current; 0: before twtune's first apply)\n"
+         "      --dry-run                  show the rows and the persisted file's change; take no lock, write nothing\n"
          "      --wait SECONDS             wait this long for another twtune to finish\n"
          "      --netns NAME|PATH          in a network namespace\n"},
         {"stats", cmd_stats, "Count TCP sockets by state (and by remote endpoint).",
@@ -85,6 +90,16 @@ static void usage(FILE *f)
               f);
 }
 
+/* An error before a command runs: with --format json it still is JSON. */
+static int early_error(struct cli *c, int r)
+{
+        if (c->format == FMT_JSON)
+                cli_json_finish(c, r, NULL, 0, stdout);
+        free(c->err_message);
+        c->err_message = NULL;
+        return r;
+}
+
 int main(int argc, char **argv)
 {
         struct cli c = {.out = stdout, .err = stderr};
@@ -106,10 +121,10 @@ int main(int argc, char **argv)
                         return EXIT_OK;
                 }
                 if (opt == '?' || opt == ':')
-                        return cli_usage_error(&c, "unknown or incomplete option '%s'", argv[optind - 1]);
+                        return early_error(&c, cli_usage_error(&c, "unknown or incomplete option '%s'", argv[optind - 1]));
                 int r = cli_global_option(&c, opt, optarg);
                 if (r)
-                        return r;
+                        return early_error(&c, r);
         }
         if (optind >= argc) {
                 usage(stderr);
@@ -119,7 +134,7 @@ int main(int argc, char **argv)
         if (strcmp(name, "help") == 0) {
                 const struct command *cmd = optind + 1 < argc ? command_find(argv[optind + 1]) : NULL;
                 if (optind + 1 < argc && !cmd)
-                        return cli_usage_error(&c, "no command '%s'", argv[optind + 1]);
+                        return early_error(&c, cli_usage_error(&c, "no command '%s'", argv[optind + 1]));
                 if (cmd)
                         cli_usage(&c, cmd, stdout);
                 else
@@ -128,11 +143,29 @@ int main(int argc, char **argv)
         }
         const struct command *cmd = command_find(name);
         if (!cmd)
-                return cli_usage_error(&c, "no command '%s'", name);
+                return early_error(&c, cli_usage_error(&c, "no command '%s'", name));
         c.cmd = cmd->name;
+        /* JSON is held until the command ends, so that a failure becomes its "error" member. */
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *mem = c.format == FMT_JSON ? open_memstream(&buf, &len) : NULL;
+        if (mem)
+                c.out = mem;
         int r = cmd->run(&c, argc - optind, argv + optind);
+        if (mem) {
+                bool lost = fclose(mem) != 0;
+                c.out = stdout;
+                if (lost && r < EXIT_USAGE)
+                        r = cli_error(&c, EXIT_ENV, "%s", strerror(ENOMEM));
+                cli_json_finish(&c, r, buf, lost ? 0 : len, stdout);
+                free(buf);
+        }
+        free(c.err_message);
+        free(c.err_key);
+        c.err_message = c.err_key = NULL;
         if (fflush(stdout) == 0 && !ferror(stdout))
                 return r;
+        c.format = FMT_TEXT; /* stdout is gone: say so on stderr */
         /* The report is lost, not the work: exit 5 promises that nothing was changed. */
         if (r == EXIT_OK && c.changed)
                 return cli_error(&c, EXIT_REPORT_LOST, "error writing output; the change itself is in effect "

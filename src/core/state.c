@@ -163,13 +163,8 @@ int state_lock_shared(struct state *st, unsigned long wait_ms)
         return 0;
 }
 
-static void put_hex(struct strbuf *sb, const char *name, bool present, const char *data, size_t len)
+static void put_hex(struct strbuf *sb, const char *data, size_t len)
 {
-        sb_appendf(sb, "%s ", name);
-        if (!present) {
-                sb_append(sb, "-\n");
-                return;
-        }
         static const char digits[] = "0123456789abcdef";
         char chunk[512];
         size_t k = 0;
@@ -182,17 +177,56 @@ static void put_hex(struct strbuf *sb, const char *name, bool present, const cha
                 }
         }
         sb_appendn(sb, chunk, k);
-        sb_append(sb, "\n");
+}
+
+/* Whether a file can be kept as text lines: printable UTF-8, tabs and newlines, no CR (a line
+ * would not give it back) and no other control character. */
+static bool is_text(const char *data, size_t len)
+{
+        for (size_t i = 0; i < len;) {
+                unsigned cp;
+                if (data[i] == '\n' || data[i] == '\t') {
+                        i++;
+                        continue;
+                }
+                int n = data[i] ? utf8_decode(data + i, &cp) : -1;
+                if (n < 0 || (size_t)n > len - i || !unicode_printable(cp))
+                        return false;
+                i += (size_t)n;
+        }
+        return true;
+}
+
+/* "NAME -", "NAME text BYTES LINES" and the lines, each after a '|', or "NAME hex HEX". */
+static void put_file(struct strbuf *sb, const char *name, bool present, const char *data, size_t len)
+{
+        if (!present) {
+                sb_appendf(sb, "%s -\n", name);
+                return;
+        }
+        if (!is_text(data, len)) {
+                sb_appendf(sb, "%s hex ", name);
+                put_hex(sb, data, len);
+                sb_append(sb, "\n");
+                return;
+        }
+        size_t lines = 0;
+        for (size_t i = 0; i < len; i++)
+                lines += data[i] == '\n';
+        lines += len && data[len - 1] != '\n';
+        sb_appendf(sb, "%s text %zu %zu\n", name, len, lines);
+        for (size_t i = 0; i < len;) {
+                const char *nl = memchr(data + i, '\n', len - i);
+                size_t n = nl ? (size_t)(nl - data - i) : len - i;
+                sb_append(sb, "|");
+                sb_appendn(sb, data + i, n);
+                sb_append(sb, "\n");
+                i += n + 1;
+        }
 }
 
 static int get_hex(const char *s, bool *ret_present, char **ret, size_t *ret_len)
 {
-        if (strcmp(s, "-") == 0) {
-                *ret_present = false;
-                *ret = NULL;
-                *ret_len = 0;
-                return 0;
-        }
         size_t n = strlen(s);
         if (n % 2)
                 return -EBADMSG;
@@ -214,6 +248,51 @@ static int get_hex(const char *s, bool *ret_present, char **ret, size_t *ret_len
         return 0;
 }
 
+/* Reads a file block written by put_file (or a version 1 record's bare hex); *next is the line
+ * after it, advanced past the text lines. */
+static int get_file(const char *v, char **next, bool *ret_present, char **ret, size_t *ret_len)
+{
+        *ret_present = false;
+        *ret = NULL;
+        *ret_len = 0;
+        if (strcmp(v, "-") == 0)
+                return 0;
+        if (strncmp(v, "hex ", 4) == 0)
+                return get_hex(v + 4, ret_present, ret, ret_len);
+        unsigned long bytes, lines;
+        char extra;
+        if (strncmp(v, "text ", 5) != 0)
+                return get_hex(v, ret_present, ret, ret_len); /* version 1 */
+        if (sscanf(v + 5, "%lu %lu%c", &bytes, &lines, &extra) != 2 || bytes > RECORD_MAX)
+                return -EBADMSG;
+        char *out = malloc(bytes + 1);
+        if (!out)
+                return -ENOMEM;
+        size_t len = 0;
+        for (unsigned long i = 0; i < lines; i++) {
+                char *line = *next, *nl = line ? strchr(line, '\n') : NULL;
+                size_t n = nl ? (size_t)(nl - line) : line ? strlen(line) : 0;
+                if (!line || line[0] != '|' || len + (n - 1) > bytes) {
+                        free(out);
+                        return -EBADMSG;
+                }
+                memcpy(out + len, line + 1, n - 1);
+                len += n - 1;
+                if (len < bytes)
+                        out[len++] = '\n';
+                *next = nl ? nl + 1 : line + n;
+        }
+        if (len != bytes) {
+                free(out);
+                return -EBADMSG;
+        }
+        out[len] = '\0';
+        *ret_present = true;
+        *ret = out;
+        *ret_len = len;
+        return 0;
+}
+
 static char *one_line(const char *s)
 {
         /* Names are free text; keep the record line-oriented. */
@@ -228,19 +307,26 @@ static char *serialize(const struct record *r, size_t *ret_len)
 {
         struct strbuf sb = {0};
         char *profile = one_line(r->profile);
-        sb_appendf(&sb, "twtune-state 1\nkind %s\ngeneration %lu\ntime %lld\nprofile %s\nhash %s\npersist %d\n",
-                   r->is_journal ? "journal" : "generation", r->generation, r->time, profile ? profile : "",
-                   r->hash ? r->hash : "-", r->persist);
+        sb_appendf(&sb, "twtune-state 2\nkind %s\ngeneration %lu\ntime %lld\nprofile %s\n",
+                   r->is_journal ? "journal" : "generation", r->generation, r->time, profile ? profile : "");
+        if (r->is_rollback)
+                sb_appendf(&sb, "action rollback %lu\n", r->restores);
+        else
+                sb_append(&sb, "action apply\n");
+        sb_appendf(&sb, "hash %s\npersist %d\n", r->hash ? r->hash : "-", r->persist);
         free(profile);
-        put_hex(&sb, "file-before", r->file_before_present, r->file_before, r->file_before_len);
+        put_file(&sb, "file-before", r->file_before_present, r->file_before, r->file_before_len);
         if (r->file_before_meta)
                 sb_appendf(&sb, "file-before-meta %o %lu %lu\n", r->file_before_mode, r->file_before_uid,
                            r->file_before_gid);
-        put_hex(&sb, "file", r->file_present, r->file, r->file_len);
+        put_file(&sb, "file", r->file_present, r->file, r->file_len);
         for (size_t i = 0; i < r->n_keys; i++)
-                sb_appendf(&sb, "%s\t%s\t%s\t%s\t%s\n", r->keys[i].dependent ? "dep" : "key", r->keys[i].key,
+                sb_appendf(&sb, "%s\t%s\t%s\t%s\t%s\n",
+                           r->keys[i].dependent ? "dep" : r->keys[i].restored ? "rst" : "key", r->keys[i].key,
                            r->keys[i].write_only ? (r->keys[i].written ? "W" : "w") : r->keys[i].written ? "1" : "0",
                            r->keys[i].before, r->keys[i].after);
+        for (size_t i = 0; i < r->n_base; i++)
+                sb_appendf(&sb, "base\t%s\t%s\n", r->base[i].key, r->base[i].value);
         if (sb.oom || !sb.buf) {
                 sb_release(&sb);
                 return NULL;
@@ -309,15 +395,28 @@ static int parse(char *text, size_t len, struct record **ret)
                 next = strchr(line, '\n');
                 if (next)
                         *next++ = '\0';
-                bool keyline = strncmp(line, "key\t", 4) == 0 || strncmp(line, "dep\t", 4) == 0;
+                bool keyline = strncmp(line, "key\t", 4) == 0 || strncmp(line, "dep\t", 4) == 0 ||
+                               strncmp(line, "rst\t", 4) == 0;
+                if (strncmp(line, "base\t", 5) == 0) {
+                        char *k = line + 5, *tab = strchr(k, '\t');
+                        if (!tab || !r->has_base)
+                                goto fail;
+                        *tab = '\0';
+                        if (!record_key_valid(k, "0", tab + 1, tab + 1))
+                                goto fail;
+                        if (record_add_base(r, k, tab + 1) < 0)
+                                goto oom;
+                        continue;
+                }
                 char *sp = strchr(line, keyline ? '\t' : ' ');
                 if (!sp)
                         goto fail;
                 *sp = '\0';
                 char *v = sp + 1;
                 if (strcmp(line, "twtune-state") == 0) {
-                        if (strcmp(v, "1") != 0)
+                        if (strcmp(v, "1") != 0 && strcmp(v, "2") != 0)
                                 goto fail;
+                        r->has_base = v[0] == '2';
                         seen |= 1;
                 } else if (strcmp(line, "kind") == 0) {
                         if (strcmp(v, "journal") != 0 && strcmp(v, "generation") != 0)
@@ -335,6 +434,11 @@ static int parse(char *text, size_t len, struct record **ret)
                                 goto fail;
                         if (!(r->profile = strdup(v)))
                                 goto oom;
+                } else if (strcmp(line, "action") == 0) {
+                        if (strncmp(v, "rollback ", 9) == 0 && parse_ulong(v + 9, &r->restores) == 0)
+                                r->is_rollback = true;
+                        else if (strcmp(v, "apply") != 0)
+                                goto fail;
                 } else if (strcmp(line, "hash") == 0) {
                         if (strcmp(v, "-") != 0 && (strlen(v) != SHA256_HEX_LEN || v[strspn(v, "0123456789abcdef")]))
                                 goto fail;
@@ -343,7 +447,7 @@ static int parse(char *text, size_t len, struct record **ret)
                 } else if (strcmp(line, "persist") == 0) {
                         r->persist = strcmp(v, "1") == 0;
                 } else if (strcmp(line, "file-before") == 0) {
-                        if ((res = get_hex(v, &r->file_before_present, &r->file_before, &r->file_before_len)) < 0)
+                        if ((res = get_file(v, &next, &r->file_before_present, &r->file_before, &r->file_before_len)) < 0)
                                 goto fail;
                         res = -EBADMSG;
                 } else if (strcmp(line, "file-before-meta") == 0) {
@@ -352,7 +456,7 @@ static int parse(char *text, size_t len, struct record **ret)
                                 goto fail;
                         r->file_before_meta = true;
                 } else if (strcmp(line, "file") == 0) {
-                        if ((res = get_hex(v, &r->file_present, &r->file, &r->file_len)) < 0)
+                        if ((res = get_file(v, &next, &r->file_present, &r->file, &r->file_len)) < 0)
                                 goto fail;
                         res = -EBADMSG;
                 } else if (keyline) {
@@ -369,8 +473,9 @@ static int parse(char *text, size_t len, struct record **ret)
                         }
                         if (!record_key_valid(f[0], f[1], f[2], f[3]))
                                 goto fail;
-                        if ((line[0] == 'd' ? record_add_dependent : record_add_key)(r, f[0], f[2], f[3],
-                                                                                     f[1][0] == '1' || f[1][0] == 'W') < 0)
+                        int (*add)(struct record *, const char *, const char *, const char *, bool) =
+                                line[0] == 'd' ? record_add_dependent : line[0] == 'r' ? record_add_restored : record_add_key;
+                        if (add(r, f[0], f[2], f[3], f[1][0] == '1' || f[1][0] == 'W') < 0)
                                 goto oom;
                         r->keys[r->n_keys - 1].write_only = f[1][0] == 'w' || f[1][0] == 'W';
                 } else
@@ -378,6 +483,12 @@ static int parse(char *text, size_t len, struct record **ret)
         }
         if (seen != 7)
                 goto fail;
+        unsigned long to;
+        char tail;
+        if (!r->has_base && r->profile && sscanf(r->profile, "rollback to generation %lu%c", &to, &tail) == 1) {
+                r->is_rollback = true; /* version 1 named a rollback only in its profile */
+                r->restores = to;
+        }
         *ret = r;
         return 0;
 oom:
@@ -522,13 +633,14 @@ int state_generations(struct state *st, unsigned long **ret_ids, size_t *ret_n)
         return 0;
 }
 
-static int add_key(struct record *r, const char *key, const char *before, const char *after, bool written, bool dep)
+static int add_key(struct record *r, const char *key, const char *before, const char *after, bool written, bool dep,
+                   bool restored)
 {
         struct rec_key *v = realloc(r->keys, (r->n_keys + 1) * sizeof(*v));
         if (!v)
                 return -ENOMEM;
         r->keys = v;
-        struct rec_key k = {strdup(key), one_line(before), one_line(after), written, dep, false};
+        struct rec_key k = {strdup(key), one_line(before), one_line(after), written, dep, false, restored};
         if (!k.key || !k.before || !k.after) {
                 free(k.key);
                 free(k.before);
@@ -541,12 +653,34 @@ static int add_key(struct record *r, const char *key, const char *before, const 
 
 int record_add_key(struct record *r, const char *key, const char *before, const char *after, bool written)
 {
-        return add_key(r, key, before, after, written, false);
+        return add_key(r, key, before, after, written, false, false);
 }
 
 int record_add_dependent(struct record *r, const char *key, const char *before, const char *after, bool written)
 {
-        return add_key(r, key, before, after, written, true);
+        return add_key(r, key, before, after, written, true, false);
+}
+
+int record_add_restored(struct record *r, const char *key, const char *before, const char *after, bool written)
+{
+        return add_key(r, key, before, after, written, false, true);
+}
+
+int record_add_base(struct record *r, const char *key, const char *value)
+{
+        struct rec_base *v = realloc(r->base, (r->n_base + 1) * sizeof(*v));
+        if (!v)
+                return -ENOMEM;
+        r->base = v;
+        struct rec_base b = {strdup(key), one_line(value)};
+        if (!b.key || !b.value) {
+                free(b.key);
+                free(b.value);
+                return -ENOMEM;
+        }
+        v[r->n_base++] = b;
+        r->has_base = true;
+        return 0;
 }
 
 void record_clear_keys(struct record *r)
@@ -559,6 +693,13 @@ void record_clear_keys(struct record *r)
         free(r->keys);
         r->keys = NULL;
         r->n_keys = 0;
+        for (size_t i = 0; i < r->n_base; i++) {
+                free(r->base[i].key);
+                free(r->base[i].value);
+        }
+        free(r->base);
+        r->base = NULL;
+        r->n_base = 0;
 }
 
 void record_free(struct record *r)

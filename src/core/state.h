@@ -1,23 +1,35 @@
 /* The state directory (<root>/var/lib/twtune, 0700): an exclusive lock, the journal of the
  * transaction in progress, and one record per committed generation (generations/N).
  *
- * Journal and generations share one text format, written atomically, whose last line holds
- * the SHA-256 of everything before it, so a truncated or damaged record is detected:
+ * Journal and generations share one text format a person can read with cat, written atomically,
+ * whose last line holds the SHA-256 of everything before it, so a truncated or damaged record is
+ * detected:
  *
- *   twtune-state 1
+ *   twtune-state 2
  *   kind journal|generation
  *   generation N
  *   time UNIX-SECONDS
  *   profile NAME
+ *   action apply | action rollback N   what produced it; rollback N restored generation N's state
  *   hash SHA256-OF-PERSISTED-BODY|-
  *   persist 0|1
- *   file-before -|HEX          the persisted file before the transaction ('-': absent)
- *   file-before-meta MODE UID GID   its octal mode and owner (optional; records before 0.2 lack it)
- *   file -|HEX                 the persisted file it leaves ('-': absent)
+ *   file-before -|text BYTES LINES|hex HEX   the persisted file before the transaction ('-':
+ *                              absent); as text, LINES lines follow, each "|" and one line of the
+ *                              file, and BYTES says whether the last one ended in a newline. A file
+ *                              that is not printable UTF-8 text is kept as hex.
+ *   file-before-meta MODE UID GID   its octal mode and owner (optional)
+ *   file -|text BYTES LINES|hex HEX   the persisted file it leaves, likewise
  *   key<TAB>KEY<TAB>0|1|w|W<TAB>BEFORE<TAB>AFTER  (in write order; 1: written; w, W: a write-only
  *                              key, not written or written: it has no value to restore)
  *   dep<TAB>KEY<TAB>0|1<TAB>BEFORE<TAB>AFTER     a key the kernel changed along with one above
+ *   rst<TAB>KEY<TAB>0|1<TAB>BEFORE<TAB>AFTER     a managed key the profile no longer sets, put
+ *                              back to its baseline
+ *   base<TAB>KEY<TAB>VALUE     after a generation: each key twtune manages and the value it had
+ *                              before twtune first managed it (its baseline)
  *   end SHA256
+ *
+ * Version 1 records (before 0.3) are read too: file contents in bare hex, no action, rst or base
+ * lines (a rollback is then known by its profile name, "rollback to generation N").
  *
  * Records are read back as root and replayed, so they are trusted only when no other user could
  * have written them (state_open, and every read, check owner and mode on the open descriptor),
@@ -38,6 +50,12 @@ struct rec_key {
         bool written;
         bool dependent; /* changed by the kernel when another key was written (kb propagation) */
         bool write_only; /* cannot be read (net.ipv4.route.flush): never compared or restored */
+        bool restored;   /* a managed key the profile dropped, put back to its baseline */
+};
+
+/* A key twtune manages and its baseline: the value before twtune first managed it. */
+struct rec_base {
+        char *key, *value;
 };
 
 struct record {
@@ -45,6 +63,8 @@ struct record {
         unsigned long generation;
         long long time;
         char *profile;
+        bool is_rollback;         /* action rollback: it restored the state of generation `restores` */
+        unsigned long restores;
         char *hash; /* NULL when not persisted */
         bool persist;
         bool file_before_present, file_present;
@@ -55,6 +75,9 @@ struct record {
         unsigned long file_before_uid, file_before_gid;
         struct rec_key *keys;
         size_t n_keys;
+        bool has_base;            /* base lines were recorded (records from 0.3 on) */
+        struct rec_base *base;    /* the managed keys after this generation, sorted by key */
+        size_t n_base;
 };
 
 /* Opens the state directory, or its subdirectory sub (e.g. "netns/c42", for transactions inside
@@ -90,10 +113,13 @@ int state_generations(struct state *st, unsigned long **ret_ids, size_t *ret_n);
 bool record_value_valid(const char *v);
 
 void record_free(struct record *r);
-/* Frees the keys of a record whose other members are borrowed (one on the stack). */
+/* Frees the keys and base of a record whose other members are borrowed (one on the stack). */
 void record_clear_keys(struct record *r);
 int record_add_key(struct record *r, const char *key, const char *before, const char *after, bool written);
 /* The same for a key the kernel changes along with another (kb_propagation). */
 int record_add_dependent(struct record *r, const char *key, const char *before, const char *after, bool written);
+/* The same for a managed key put back to its baseline. */
+int record_add_restored(struct record *r, const char *key, const char *before, const char *after, bool written);
+int record_add_base(struct record *r, const char *key, const char *value);
 
 #endif

@@ -27,6 +27,11 @@ void txn_free(struct txn *t)
                 free(t->items[i].kept);
         }
         free(t->items);
+        for (size_t i = 0; i < t->n_base; i++) {
+                free(t->base[i].key);
+                free(t->base[i].value);
+        }
+        free(t->base);
         free(t->profile);
         free(t->body);
         free(t->file);
@@ -251,7 +256,8 @@ static int commit_plan_file(struct commit *c)
 
 static int add_record_key(struct record *r, const struct txn_item *it, bool written)
 {
-        int q = (it->dependent ? record_add_dependent : record_add_key)(r, it->key, it->before, it->after, written);
+        int q = (it->dependent ? record_add_dependent : it->restore ? record_add_restored : record_add_key)(
+                r, it->key, it->before, it->after, written);
         if (q == 0)
                 r->keys[r->n_keys - 1].write_only = it->write_only;
         return q;
@@ -262,6 +268,8 @@ static int commit_journal(struct commit *c)
 {
         struct record *j = &c->j;
         j->profile = c->t->profile;
+        j->is_rollback = c->t->is_rollback;
+        j->restores = c->t->restores;
         j->hash = c->t->hash;
         j->persist = c->file_write;
         j->file_before_present = c->cur_present;
@@ -373,6 +381,9 @@ static bool commit_record(struct commit *c, enum txn_result *ret)
         int r = 0;
         for (size_t i = 0; i < c->t->n && r == 0; i++)
                 r = add_record_key(&g, &c->t->items[i], c->t->items[i].write);
+        for (size_t i = 0; i < c->t->n_base && r == 0; i++)
+                r = record_add_base(&g, c->t->base[i].key, c->t->base[i].value);
+        g.has_base = true; /* even empty: after a rollback to 0, twtune manages nothing */
         if (r == 0)
                 r = fault_point("generation");
         if (r == 0)
@@ -420,7 +431,12 @@ int txn_commit(struct state *st, struct sysroot *sr, struct txn *t, struct txn_f
         c.j.generation = n_ids ? ids[n_ids - 1] + 1 : 1;
         if ((r = commit_plan_file(&c)) < 0)
                 goto out;
-        if (txn_count_writes(t) == 0 && !c.file_write) {
+        /* Dropping a managed key already at its baseline writes nothing but still changes what
+         * twtune manages, which only a generation records. */
+        bool drops = false;
+        for (size_t i = 0; i < t->n; i++)
+                drops |= t->items[i].restore;
+        if (txn_count_writes(t) == 0 && !c.file_write && !drops) {
                 *ret = TXN_UNCHANGED;
                 goto out;
         }

@@ -30,6 +30,10 @@ struct txn_item {
                           * other writes, never read back, compared or restored */
         char *kept;      /* after a commit: what the kernel printed back when it differs in form
                           * from `after` but means the same (its rounding), else NULL */
+        bool restore;    /* a managed key the profile no longer sets: back to its baseline, not
+                          * persisted */
+        bool foreign;    /* (restore) the live value is not the one twtune left: another tool or a
+                          * person changed it since */
 };
 
 struct txn {
@@ -48,6 +52,10 @@ struct txn {
         unsigned file_mode;
         unsigned long file_uid, file_gid;
         char *hash;              /* SHA-256 of body */
+        bool is_rollback;        /* a rollback, to the state of generation `restores` */
+        unsigned long restores;
+        struct rec_base *base;   /* the managed keys and baselines once committed */
+        size_t n_base;
         unsigned long generation; /* set by txn_commit when it commits */
 };
 
@@ -62,13 +70,16 @@ struct txn_failure {
         bool file_left_changed;
 };
 
+struct managed;
+
 /* Plans the profile against the live values below sr: the after-value of each active setting
- * (at_least/at_most bound the current value), optional absent keys left out, keys the kernel
- * propagates to others (kb_propagation) first, then coupled keys ordered so that each write is
- * valid, then the keys a propagating write changes, as dependents. The profile must have no error
- * findings. On a failure to read a key, *ret_key (if given) names it. */
+ * (at_least/at_most bound the current value), optional absent keys left out, each key of m (what
+ * twtune manages now; NULL: nothing) that the profile no longer sets back to its baseline, keys
+ * the kernel propagates to others (kb_propagation) first, then coupled keys ordered so that each
+ * write is valid, then the keys a propagating write changes, as dependents. The profile must have
+ * no error findings. On a failure to read a key, *ret_key (if given) names it. */
 int txn_from_profile(const struct profile *p, const struct validate_opts *o, struct sysroot *sr, bool persist,
-                     struct txn **ret, char **ret_key);
+                     const struct managed *m, struct txn **ret, char **ret_key);
 /* Plans going back to generation `to` (0: before twtune's first apply). -ENOENT: no such
  * generation or nothing applied yet. Every key is read: one that cannot be read fails the plan
  * (naming it in *ret_key), except a dependent that no longer exists (its interface is gone). */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "kb.h"
+#include "managed.h"
 #include "sha256.h"
 #include "state.h"
 #include "sysroot.h"
@@ -19,7 +20,7 @@ static int add_item(struct txn *t, const char *key, const char *before, const ch
                 return -ENOMEM;
         t->items = v;
         struct txn_item it = {strdup(key), value_normalize(before), value_normalize(after), false, optional, dependent,
-                              false, NULL};
+                              false, NULL, false, false};
         if (!it.key || !it.before || !it.after) {
                 free(it.key);
                 free(it.before);
@@ -172,7 +173,7 @@ static int finish_body(struct txn *t)
 {
         struct strbuf sb = {0};
         for (size_t i = 0; i < t->n; i++)
-                if (!t->items[i].dependent)
+                if (!t->items[i].dependent && !t->items[i].restore)
                         sb_appendf(&sb, "%s%s = %s\n", t->items[i].optional ? "-" : "", t->items[i].key,
                                    t->items[i].after);
         t->body = sb_steal(&sb);
@@ -184,8 +185,72 @@ static int finish_body(struct txn *t)
         return t->hash ? 0 : -ENOMEM;
 }
 
+static int add_base(struct txn *t, const char *key, const char *value)
+{
+        struct rec_base *v = realloc(t->base, (t->n_base + 1) * sizeof(*v));
+        if (!v)
+                return -ENOMEM;
+        t->base = v;
+        v[t->n_base] = (struct rec_base){strdup(key), strdup(value)};
+        if (!v[t->n_base].key || !v[t->n_base].value) {
+                free(v[t->n_base].key);
+                free(v[t->n_base].value);
+                return -ENOMEM;
+        }
+        t->n_base++;
+        return 0;
+}
+
+static int cmp_base(const void *a, const void *b)
+{
+        return strcmp(((const struct rec_base *)a)->key, ((const struct rec_base *)b)->key);
+}
+
+/* Managed keys the profile no longer sets go back to their baselines, in the same transaction. A
+ * key that is gone (its interface removed) has nothing left to restore. */
+static int plan_restores(struct txn *t, struct sysroot *sr, const struct managed *m, char **ret_key)
+{
+        for (size_t i = 0; m && i < m->n; i++) {
+                const struct managed_key *k = &m->v[i];
+                if (has_item(t, k->key))
+                        continue;
+                char *cur = NULL;
+                int r = read_for_plan(sr, k->key, &cur);
+                if (r == -ENOENT)
+                        continue;
+                if (r < 0)
+                        return fail_key(ret_key, k->key, r);
+                r = add_item(t, k->key, cur, k->baseline, false, false);
+                free(cur);
+                if (r < 0)
+                        return r;
+                struct txn_item *it = &t->items[t->n - 1];
+                it->restore = true;
+                it->foreign = k->last && !kb_value_equal(k->key, it->before, k->last);
+        }
+        return 0;
+}
+
+/* The managed set the apply leaves: every key it sets, with the baseline it already had or,
+ * for a key managed from now on, its value before this transaction. */
+static int plan_base(struct txn *t, const struct managed *m)
+{
+        for (size_t i = 0; i < t->n; i++) {
+                const struct txn_item *it = &t->items[i];
+                if (it->dependent || it->write_only || it->restore)
+                        continue;
+                const struct managed_key *k = m ? managed_find(m, it->key) : NULL;
+                int r = add_base(t, it->key, k ? k->baseline : it->before);
+                if (r < 0)
+                        return r;
+        }
+        if (t->n_base)
+                qsort(t->base, t->n_base, sizeof(*t->base), cmp_base);
+        return 0;
+}
+
 int txn_from_profile(const struct profile *p, const struct validate_opts *o, struct sysroot *sr, bool persist,
-                     struct txn **ret, char **ret_key)
+                     const struct managed *m, struct txn **ret, char **ret_key)
 {
         struct txn *t = calloc(1, sizeof(*t));
         if (!t || !(t->profile = strdup(p->name))) {
@@ -227,6 +292,10 @@ int txn_from_profile(const struct profile *p, const struct validate_opts *o, str
                 r = add_item(t, s->key, cur, after, s->optional, false);
                 free(cur);
         }
+        if (r == 0)
+                r = plan_base(t, m);
+        if (r == 0)
+                r = plan_restores(t, sr, m, ret_key);
         if (r == 0) {
                 order_propagating(t);
                 order_coupled(t);
@@ -309,6 +378,16 @@ int txn_from_generation(struct state *st, struct sysroot *sr, unsigned long to, 
                 r = -ENOMEM;
                 goto out;
         }
+        t->is_rollback = true;
+        t->restores = to;
+        struct managed m = {0};
+        if ((r = managed_at(st, to, &m)) < 0)
+                goto out;
+        for (size_t i = 0; i < m.n && r == 0; i++)
+                r = add_base(t, m.v[i].key, m.v[i].baseline);
+        managed_release(&m);
+        if (r < 0)
+                goto out;
         if (to > 0 && (r = state_generation_read(st, to, &base)) < 0)
                 goto out;
         for (size_t i = 0; i < n && r == 0; i++)

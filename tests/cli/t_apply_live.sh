@@ -31,7 +31,7 @@ cmp -s $F gen1.conf && ok "re-apply leaves the bytes alone" || not_ok "file byte
 run verify; expect_rc 0 "verify after apply"
 echo 33 >/proc/sys/net/ipv4/tcp_keepalive_time
 run verify; expect_rc 1 "verify finds a manual write"
-expect_out "drift: net.ipv4.tcp_keepalive_time is 33, expected 1200" "drift names key and values"
+grep -Eq "^net\.ipv4\.tcp_keepalive_time +33 +1200 +drift$" out && ok "drift names key and values" || not_ok "drift names key and values"
 run --format json verify; expect_json '.drift == true and .generation == 1 and ([.settings[] | select(.status == "drift")] | length) == 1 and .file.status == "ok"' "json drift"
 echo '# edited' >>$F
 run verify; expect_out "drift: $F is modified" "verify finds an edited file"
@@ -98,7 +98,7 @@ check "$(ls /var/lib/twtune/generations | wc -l)" "$gens" "no generation recorde
 # A port range below ip_unprivileged_port_start passes a naive range check; validation refuses it first.
 printf 'sysctl:\n  net.ipv4.tcp_fin_timeout: 31\n  net.ipv4.ip_local_port_range: 1000 2001\n' >ports.yaml
 run apply ports.yaml; expect_rc 3 "invalid port range refused before touching anything"
-expect_err "[port-range-below-unprivileged]" "named by its code"
+expect_out "[port-range-below-unprivileged]" "named by its code"
 check "$(sysv net.ipv4.tcp_fin_timeout)" 60 "nothing changed"
 
 # Symlinks: at the file, refused; the victim untouched.
@@ -131,7 +131,7 @@ run rollback --netns /proc/$child/ns/net --to 0; expect_rc 0 "rollback --netns"
 check "$(nsenter -t $child -n cat /proc/sys/net/ipv4/tcp_fin_timeout)" 60 "the other namespace restored"
 printf 'sysctl:\n  net.core.netdev_max_backlog: 2000\n  net.ipv4.tcp_fin_timeout: 45\n' >global.yaml
 run apply --netns /proc/$child/ns/net global.yaml; expect_rc 3 "a global key is refused with --netns"
-expect_err "[not-per-netns]" "code not-per-netns"
+expect_out "[not-per-netns]" "code not-per-netns"
 check "$(nsenter -t $child -n cat /proc/sys/net/ipv4/tcp_fin_timeout)" 60 "nothing applied there"
 run apply --netns no-such-ns ns.yaml; expect_rc 5 "unknown namespace"
 kill $child 2>/dev/null

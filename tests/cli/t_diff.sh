@@ -12,7 +12,7 @@ expect_no_out "port-range-covers-service-port" "no shipped profile puts a servic
 run --root root diff "$P/web-server.yaml"
 grep -Eq '^net\.core\.somaxconn +4096 +>=8192 +change$' out && ok "at_least row" || not_ok "at_least row"
 grep -Eq '^net\.ipv4\.tcp_syncookies +1 +1 +ok$' out && ok "ok row" || not_ok "ok row"
-expect_out "to change" "summary line"
+expect_out "diff: " "summary line"
 expect_no_out "$(printf '\033')" "no colour when stdout is not a terminal"
 run --root root diff --exit-code "$P/web-server.yaml"; expect_rc 1 "--exit-code with drift"
 [ "$(tree_digest root)" = "$before" ] && ok "diff wrote nothing" || not_ok "diff changed the root"
@@ -35,7 +35,7 @@ expect_json '[.settings[] | select(.key == "net.ipv4.tcp_tw_reuse" and .current 
 expect_json '[.settings[] | select(.key == "net.ipv4.tcp_tw_reuse_delay" and .status == "skip")] | length == 1' "tw_reuse_delay skipped on 6.1"
 expect_json '.settings | all(.source | test("^.*\\.yaml:[0-9]+$"))' "every row has a file:line source"
 expect_json '.settings[] | select(.key == "net.ipv4.tcp_tw_reuse") | .source | endswith("reverse-proxy.yaml:19")' "source points at the defining line"
-expect_json '.summary.change >= 5 and .summary.error == 0 and (.summary | keys == ["change","error","ok","skip","write-only"])' "json summary"
+expect_json '.summary.change >= 5 and .summary.error == 0 and (.summary | keys == ["change","drift","error","follows","ok","restore","skip","write-only"])' "json summary"
 expect_json '.findings | type == "array"' "json findings array"
 
 # A snapshot taken on another host: its kernel comes from kernel.osrelease.
@@ -72,7 +72,7 @@ expect_out "change" "quiet keeps changes"
 
 run --root root --format github diff "$P/examples/seed-sysctl-conf.yaml"; expect_rc 3 "github diff"
 expect_out "::error file=$P/examples/seed-sysctl-conf.yaml,line=10,col=3" "github annotation from diff"
-expect_out "to change" "github format keeps the table for the log"
+expect_out "diff: " "github format keeps the table for the log"
 expect_no_out ": error:" "no plain-text findings in github format"
 
 # Colour: on a terminal, unless NO_COLOR is set.

@@ -146,7 +146,7 @@ chmod 600 root/var/lib/twtune/generations/1
 mkrec 2
 run --root root --format json history; expect_rc 5 "history with a damaged record"
 expect_json '[.generations[].generation] == [2]' "the readable generation is listed"
-expect_err "generation 1: damaged record" "the damaged one is named"
+expect_json '.error.exit == 5 and (.error.message | contains("generation 1: damaged record"))' "the damaged one is named in the JSON error"
 
 # --- advise: it prints the --emit-profile path, and the --root path goes into that profile ----
 nroot=$(printf 'root2\nevil: [injected]\n#')
@@ -175,7 +175,7 @@ for fmt in text json github; do
         expect_clean_run $fmt "verify with a hostile live value, $fmt"
 done
 run --root "$vroot" verify
-expect_out 'is 1\x1b[31mred' "verify shows the live value escaped"
+expect_out 'net.ipv4.tcp_fin_timeout  1\x1b[31mred' "verify shows the live value escaped"
 run --root "$vroot" rollback --to 0; expect_rc 5 "rollback refuses a value it could not restore exactly"
 expect_clean_run text "rollback's error"
 run diff --against "$(printf 'no\033[2Jsuch\rfile')" v.yaml; expect_rc 5 "a missing snapshot with a hostile name"

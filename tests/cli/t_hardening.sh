@@ -24,7 +24,7 @@ record() {
 # 1. A profile name with a line break would be a setting in the persisted file's header.
 printf 'name: "web\\nnet.ipv4.tcp_keepalive_probes = 42"\nsysctl:\n  net.ipv4.tcp_fin_timeout: 30\n' >inj.yaml
 run --root "$R" apply inj.yaml; expect_rc 3 "an injected name is refused"
-expect_err "bad-text" "the finding says why"
+expect_out "bad-text" "the finding says why"
 [ ! -e "$R/etc/sysctl.d/99-twtune.conf" ] && ok "no file written" || not_ok "a file was written"
 printf 'description: "x\\r\\033[2K"\nsysctl:\n  net.ipv4.tcp_fin_timeout: 30\n' >inj2.yaml
 run check inj2.yaml; expect_rc 3 "a description with control characters is refused"

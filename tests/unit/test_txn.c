@@ -73,7 +73,7 @@ static struct txn *plan(struct fix *x, const char *text)
         ck_assert_int_eq(profile_parse_buffer(text, strlen(text), "p.yaml", NULL, &p, &f), 0);
         struct validate_opts o = {.kernel = KVER(6, 1), .kernel_known = true};
         struct txn *t = NULL;
-        ck_assert_int_eq(txn_from_profile(p, &o, x->sr, true, &t, NULL), 0);
+        ck_assert_int_eq(txn_from_profile(p, &o, x->sr, true, NULL, &t, NULL), 0);
         profile_free(p);
         findings_release(&f);
         return t;

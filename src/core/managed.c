@@ -1,0 +1,184 @@
+#include "managed.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "state.h"
+
+void managed_release(struct managed *m)
+{
+        for (size_t i = 0; m && i < m->n; i++) {
+                free(m->v[i].key);
+                free(m->v[i].baseline);
+                free(m->v[i].last);
+        }
+        if (m)
+                *m = (struct managed){0};
+}
+
+const struct managed_key *managed_find(const struct managed *m, const char *key)
+{
+        for (size_t i = 0; i < m->n; i++)
+                if (strcmp(m->v[i].key, key) == 0)
+                        return &m->v[i];
+        return NULL;
+}
+
+static int add(struct managed *m, const char *key, const char *baseline)
+{
+        struct managed_key *v = realloc(m->v, (m->n + 1) * sizeof(*v));
+        if (!v)
+                return -ENOMEM;
+        m->v = v;
+        struct managed_key k = {strdup(key), strdup(baseline), NULL};
+        if (!k.key || !k.baseline) {
+                free(k.key);
+                free(k.baseline);
+                return -ENOMEM;
+        }
+        v[m->n++] = k;
+        return 0;
+}
+
+static int copy(const struct managed *from, struct managed *to)
+{
+        *to = (struct managed){0};
+        for (size_t i = 0; from && i < from->n; i++)
+                if (add(to, from->v[i].key, from->v[i].baseline) < 0) {
+                        managed_release(to);
+                        return -ENOMEM;
+                }
+        return 0;
+}
+
+/* The set after one generation, given the sets after the ones before it (snaps[0..n), ids[]). */
+static int after_record(const struct record *g, const unsigned long *ids, const struct managed *snaps, size_t n,
+                        struct managed *ret)
+{
+        *ret = (struct managed){0};
+        if (g->has_base) {
+                for (size_t i = 0; i < g->n_base; i++)
+                        if (add(ret, g->base[i].key, g->base[i].value) < 0)
+                                goto oom;
+                return 0;
+        }
+        if (g->is_rollback) { /* a version 1 rollback: the set of the generation it restored */
+                for (size_t i = 0; i < n; i++)
+                        if (ids[i] == g->restores)
+                                return copy(&snaps[i], ret);
+                return 0;
+        }
+        const struct managed *prev = n ? &snaps[n - 1] : NULL;
+        for (size_t k = 0; k < g->n_keys; k++) {
+                const struct rec_key *rk = &g->keys[k];
+                if (rk->dependent || rk->write_only || rk->restored || managed_find(ret, rk->key))
+                        continue;
+                const struct managed_key *was = prev ? managed_find(prev, rk->key) : NULL;
+                if (add(ret, rk->key, was ? was->baseline : rk->before) < 0)
+                        goto oom;
+        }
+        return 0;
+oom:
+        managed_release(ret);
+        return -ENOMEM;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+        return strcmp(((const struct managed_key *)a)->key, ((const struct managed_key *)b)->key);
+}
+
+/* What twtune last left each key at: the after-value of the newest record line for it. */
+static int note_last(struct managed *m, const struct record *g)
+{
+        for (size_t k = 0; k < g->n_keys; k++)
+                for (size_t i = 0; i < m->n; i++)
+                        if (strcmp(m->v[i].key, g->keys[k].key) == 0) {
+                                free(m->v[i].last);
+                                if (!(m->v[i].last = strdup(g->keys[k].after)))
+                                        return -ENOMEM;
+                        }
+        return 0;
+}
+
+int managed_at(struct state *st, unsigned long at, struct managed *ret)
+{
+        *ret = (struct managed){0};
+        if (at == 0)
+                return 0;
+        unsigned long *ids = NULL;
+        size_t n = 0, done = 0;
+        int r = state_generations(st, &ids, &n);
+        struct managed *snaps = r == 0 ? calloc(n + 1, sizeof(*snaps)) : NULL;
+        struct record **recs = r == 0 ? calloc(n + 1, sizeof(*recs)) : NULL;
+        if (r == 0 && (!snaps || !recs))
+                r = -ENOMEM;
+        for (; r == 0 && done < n && ids[done] <= at; done++) {
+                if ((r = state_generation_read(st, ids[done], &recs[done])) == 0)
+                        r = after_record(recs[done], ids, snaps, done, &snaps[done]);
+        }
+        if (r == 0 && (done == 0 || ids[done - 1] != at))
+                r = -ENOENT;
+        /* Each key's last value: replay the records' lines in order over the final set. */
+        for (size_t g = 0; r == 0 && g < done; g++)
+                r = note_last(&snaps[done - 1], recs[g]);
+        if (r == 0) {
+                *ret = snaps[done - 1];
+                snaps[done - 1] = (struct managed){0};
+                if (ret->n)
+                        qsort(ret->v, ret->n, sizeof(*ret->v), cmp_key);
+        }
+        for (size_t i = 0; i < n + 1 && snaps && recs; i++) {
+                managed_release(&snaps[i]);
+                record_free(recs[i]);
+        }
+        free(snaps);
+        free(recs);
+        free(ids);
+        return r;
+}
+
+int managed_current(struct state *st, struct managed *ret)
+{
+        unsigned long *ids = NULL;
+        size_t n = 0;
+        *ret = (struct managed){0};
+        int r = st ? state_generations(st, &ids, &n) : 0;
+        if (r == 0 && n)
+                r = managed_at(st, ids[n - 1], ret);
+        free(ids);
+        return r;
+}
+
+int managed_rollback_target(struct state *st, unsigned long *ret_to)
+{
+        unsigned long *ids = NULL;
+        size_t n = 0;
+        int r = state_generations(st, &ids, &n);
+        if (r == 0 && n == 0)
+                r = -ENOENT;
+        /* Follow rollbacks to the apply whose state is current, then step before it. */
+        unsigned long at = r == 0 ? ids[n - 1] : 0;
+        for (size_t guard = 0; r == 0 && at && guard <= n; guard++) {
+                struct record *g = NULL;
+                if ((r = state_generation_read(st, at, &g)) < 0)
+                        break;
+                bool back = g->is_rollback && g->restores < at;
+                unsigned long next = g->restores;
+                record_free(g);
+                if (!back)
+                        break;
+                at = next;
+        }
+        if (r == 0 && at == 0)
+                r = -EALREADY;
+        if (r == 0) {
+                unsigned long to = 0;
+                for (size_t i = 0; i < n && ids[i] < at; i++)
+                        to = ids[i];
+                *ret_to = to;
+        }
+        free(ids);
+        return r;
+}

@@ -1,0 +1,39 @@
+/* What twtune manages: the keys of the last generation, each with its baseline (the value it had
+ * before twtune first managed it) and the value twtune last left it at. An apply restores the
+ * baseline of a managed key its profile no longer sets; a rollback to generation N makes N's
+ * managed set current again. */
+#ifndef TWTUNE_MANAGED_H
+#define TWTUNE_MANAGED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct state;
+
+struct managed_key {
+        char *key;
+        char *baseline; /* the value before twtune first managed it */
+        char *last;     /* the value the generation left (NULL if unknown) */
+};
+
+struct managed {
+        struct managed_key *v; /* sorted by key */
+        size_t n;
+};
+
+/* The managed set after generation `at` (0: none, the empty set). Generations that recorded it
+ * (base lines) give it directly; for older ones it is derived from history: an apply manages the
+ * keys it set, keeping the baselines of keys managed before, a rollback to N the set of N.
+ * -ENOENT: no generation `at`. */
+int managed_at(struct state *st, unsigned long at, struct managed *ret);
+/* The same after the newest generation; the empty set when nothing was applied. */
+int managed_current(struct state *st, struct managed *ret);
+const struct managed_key *managed_find(const struct managed *m, const char *key);
+void managed_release(struct managed *m);
+
+/* The generation whose state a plain `rollback` goes back to: the one before the newest apply
+ * the current state descends from (rollbacks step back, they do not toggle). 0: back to before
+ * twtune's first apply. -ENOENT: nothing applied; -EALREADY: already before the first apply. */
+int managed_rollback_target(struct state *st, unsigned long *ret_to);
+
+#endif
