@@ -206,7 +206,9 @@ int cmd_verify(struct cli *c, int argc, char **argv)
                 checks = calloc((g ? g->n_keys : 0) + 1, sizeof(*checks));
                 for (size_t i = 0; checks && g && i < g->n_keys; i++) {
                         char *live = NULL;
-                        if (g->keys[i].dependent || g->keys[i].write_only) /* nothing of their own to compare */
+                        /* Dependents and write-only keys have nothing of their own to compare; a restored
+                         * key is no longer managed. */
+                        if (g->keys[i].dependent || g->keys[i].write_only || g->keys[i].restored)
                                 continue;
                         if (sysroot_read_sysctl(sr, g->keys[i].key, &live) == 0) {
                                 char *norm = value_normalize(live);

@@ -122,17 +122,16 @@ void rows_from_plan(struct rows *rs, const struct diff *d, const struct txn *t, 
                 const struct txn_item *it = &t->items[i];
                 if (!it->restore && !it->dependent)
                         continue;
-                char *why = NULL;
-                if (it->restore)
-                        why = str_printf("no longer in the profile: back to its value before twtune%s%s%s",
-                                         it->foreign ? " (the live value " : "", it->foreign ? it->before : "",
-                                         it->foreign ? " was not twtune's: changed since by another tool or by hand)" : "");
+                /* Short: it is a table cell. */
+                const char *why = !it->restore ? "set by the kernel along with a key above"
+                                  : it->foreign ? "dropped from the profile: back to its value before twtune; the live "
+                                                  "value was not twtune's"
+                                                : "dropped from the profile: back to its value before twtune";
                 struct row r = {.key = it->key, .current = it->before, .mode = "exact",
                                 /* a dependent's value is only known once the kernel has propagated */
                                 .desired = it->dependent && !done ? NULL : it->after, .status = item_status(it),
-                                .reason = it->dependent ? "set by the kernel along with a key above" : why};
+                                .reason = (char *)why};
                 rows_add(rs, &r);
-                free(why);
         }
 }
 
