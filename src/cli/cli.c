@@ -45,7 +45,8 @@ static const char global_help[] =
         "      --root DIR                 system root for /proc/sys and configuration\n"
         "      --allow-absolute-extends   let profiles extend files by absolute path\n"
         "      --strict                   treat every warning as an error (for CI)\n"
-        "  -q, --quiet                    print only problems\n"
+        "  -q, --quiet                    print only what needs attention: rows to change, restore, in error or\n"
+        "                                 drifted, and error and warning findings\n"
         "  -h, --help                     show this help\n";
 
 int cli_global_option(struct cli *c, int opt, const char *arg)

@@ -147,7 +147,7 @@ void out_findings_text(struct cli *c, const struct findings *f, FILE *to)
 {
         for (size_t i = 0; i < f->n; i++) {
                 const struct finding *x = &f->v[i];
-                if (c->quiet && x->severity != SEV_ERROR)
+                if (c->quiet && x->severity == SEV_INFO) /* --quiet: what needs attention */
                         continue;
                 out_text(to, x->file);
                 if (x->file && x->line)
@@ -190,7 +190,7 @@ void out_findings_github(struct cli *c, const struct findings *f)
 {
         for (size_t i = 0; i < f->n; i++) {
                 const struct finding *x = &f->v[i];
-                if (c->quiet && x->severity != SEV_ERROR)
+                if (c->quiet && x->severity == SEV_INFO) /* --quiet: what needs attention */
                         continue;
                 fprintf(c->out, "::%s ", x->severity == SEV_ERROR ? "error" : x->severity == SEV_WARNING ? "warning" : "notice");
                 if (x->file) {

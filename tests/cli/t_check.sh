@@ -40,7 +40,7 @@ expect_out "::warning file=$SEED,line=13,col=3" "github warning"
 expect_out "::notice file=$SEED,line=11,col=3" "github notice for info"
 
 run --kernel 6.18 --quiet check "$SEED"; expect_rc 3 "quiet exit code"
-expect_no_out "warning" "quiet hides warnings"
+expect_out "warning" "quiet keeps warnings: they need attention"; expect_no_out ": info:" "quiet hides info findings"
 expect_out "error:" "quiet keeps errors"
 
 # --against: unknown keys are resolved against the snapshot.
