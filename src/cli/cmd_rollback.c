@@ -75,7 +75,7 @@ static int print(struct cli *c, struct sysroot *sr, const struct txn *x, unsigne
                 const struct txn_item *it = &x->items[i];
                 rows_add(&rows, &(struct row){.key = it->key, .current = it->before, .desired = it->after,
                                                .status = it->dependent && !it->write ? "follows" : it->write ? "change" : "ok",
-                                               .mode = "exact", .source = source});
+                                               .mode = "value", .source = source});
         }
         /* The file as it is now, and as the rollback leaves it. */
         char *now = NULL;

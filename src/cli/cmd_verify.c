@@ -234,7 +234,7 @@ int cmd_verify(struct cli *c, int argc, char **argv)
         snprintf(source, sizeof(source), "generation %lu", g ? g->generation : 0);
         for (size_t i = 0; i < n; i++)
                 rows_add(&rows, &(struct row){.key = (char *)checks[i].key, .current = checks[i].live,
-                                              .desired = (char *)checks[i].expected, .mode = "exact",
+                                              .desired = (char *)checks[i].expected, .mode = "value",
                                               .status = checks[i].drift ? "drift" : "ok", .source = g ? source : NULL,
                                               .reason = checks[i].drift && !checks[i].live ? "absent or unreadable" : NULL});
         print(c, p, g, pending, &rows, fstat_, fpath, &f, drifted);

@@ -127,7 +127,7 @@ void rows_from_plan(struct rows *rs, const struct diff *d, const struct txn *t, 
                                   : it->foreign ? "dropped from the profile: back to its value before twtune; the live "
                                                   "value was not twtune's"
                                                 : "dropped from the profile: back to its value before twtune";
-                struct row r = {.key = it->key, .current = it->before, .mode = "exact",
+                struct row r = {.key = it->key, .current = it->before, .mode = "value",
                                 /* a dependent's value is only known once the kernel has propagated */
                                 .desired = it->dependent && !done ? NULL : it->after, .status = item_status(it),
                                 .reason = (char *)why};

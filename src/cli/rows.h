@@ -1,7 +1,7 @@
 /* The settings table every command that compares values prints (diff, apply, rollback, verify):
  * one row per key with the same fields and the same status words in every format.
  *
- * Statuses: ok, change, restore (a managed key the profile dropped, back to its baseline), skip
+ * Modes: value, at_least, at_most (setting_mode_name). Statuses: ok, change, restore (a managed key the profile dropped, back to its baseline), skip
  * (not applied here: condition, optional, removed key), error, write-only (written, never read),
  * follows (set by the kernel along with another key), drift (verify: live or file differs). */
 #ifndef TWTUNE_ROWS_H
@@ -18,7 +18,7 @@ struct row {
         char *desired; /* the value the command leaves (or would) */
         char *shown;   /* its rendering in text (">=8192" for at_least); NULL: desired */
         const char *status;
-        const char *mode; /* exact, at_least, at_most */
+        const char *mode; /* value, at_least, at_most */
         char *source;     /* "FILE:LINE" of the setting, "generation N", or NULL */
         char *reason;     /* why, for skip, error, restore and drift; else NULL */
         char *pattern;    /* the glob the key was expanded from, or NULL */
