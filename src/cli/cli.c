@@ -34,6 +34,7 @@ const struct option cli_global_options[] = {
         {"version", no_argument, NULL, OPT_VERSION},
         {"allow-absolute-extends", no_argument, NULL, OPT_ALLOW_ABS_EXTENDS},
         {"strict", no_argument, NULL, OPT_STRICT},
+        {"verbose", no_argument, NULL, OPT_VERBOSE},
         {0},
 };
 
@@ -44,6 +45,7 @@ static const char global_help[] =
         "      --allow-absolute-extends   let profiles extend files by absolute path\n"
         "      --strict                   treat every warning as an error (for CI)\n"
         "  -q, --quiet                    print only problems\n"
+        "      --verbose                  also say what twtune assumed where it could not tell\n"
         "  -h, --help                     show this help\n";
 
 int cli_global_option(struct cli *c, int opt, const char *arg)
@@ -73,6 +75,9 @@ int cli_global_option(struct cli *c, int opt, const char *arg)
                 return 0;
         case OPT_STRICT:
                 c->strict = true;
+                return 0;
+        case OPT_VERBOSE:
+                c->verbose = true;
                 return 0;
         case 'q':
         case OPT_QUIET:
@@ -327,10 +332,61 @@ static int open_netns(struct cli *c, const char *path, int *ret_fd)
         return 0;
 }
 
+static bool same_ns(const struct stat *st, dev_t dev, ino_t ino)
+{
+        return st->st_dev == dev && st->st_ino == ino;
+}
+
+enum netns_where cli_netns_where(struct cli *c)
+{
+        if (c->netns_known)
+                return c->netns_where;
+        c->netns_known = true;
+        c->netns_where = NETNS_UNKNOWN;
+        /* The identity of the namespaces, not the inode number: the initial namespace's fixed
+         * number is a recent kernel's habit, and a container's init is not in the initial one. */
+        struct stat self, init;
+        const char *path = "/proc/self/ns/net";
+        if (stat(path, &self) == 0) {
+                c->netns_dev = self.st_dev;
+                c->netns_ino = self.st_ino;
+                path = "/proc/1/ns/net";
+                if (stat(path, &init) == 0) {
+                        c->init_known = true;
+                        c->init_dev = init.st_dev;
+                        c->init_ino = init.st_ino;
+                        c->netns_where = same_ns(&self, init.st_dev, init.st_ino) ? NETNS_HOST : NETNS_OTHER;
+                        return c->netns_where;
+                }
+        }
+        /* PID 1's namespace is hidden from an unprivileged user or a confined root (EACCES, EPERM),
+         * or /proc is missing (ENOENT). Refusing there would refuse every unprivileged diff; the
+         * caller's namespace is taken for the host's, as --netns does when it cannot tell. */
+        int e = errno;
+        if (c->verbose)
+                cli_error(c, 0, "cannot tell whether this is the host's network namespace (%s: %s); proceeding", path,
+                          strerror(e));
+        return c->netns_where;
+}
+
+/* Gives a process that runs in another namespace than the host's that namespace's own state, as
+ * --netns would: its no-persist transactions must not enter the host's history. */
+static int own_netns_state(struct cli *c)
+{
+        struct stat self;
+        if (stat("/proc/self/ns/net", &self) < 0)
+                return cli_error(c, EXIT_ENV, "cannot identify this network namespace: %s", strerror(errno));
+        if (netns_identity(&self, c->state_sub_buf, sizeof(c->state_sub_buf)) < 0)
+                return cli_error(c, EXIT_ENV, "cannot identify this network namespace");
+        c->state_sub = c->state_sub_buf;
+        return 0;
+}
+
 int cli_enter_netns(struct cli *c, const char *netns)
 {
+        enum netns_where where = cli_netns_where(c);
         if (!netns)
-                return 0;
+                return where == NETNS_OTHER ? own_netns_state(c) : 0;
         char *path = strchr(netns, '/') ? strdup(netns) : str_printf("/run/netns/%s", netns);
         if (!path)
                 return cli_error(c, EXIT_ENV, "%s", strerror(ENOMEM));
@@ -339,16 +395,21 @@ int cli_enter_netns(struct cli *c, const char *netns)
         struct stat target, self;
         if (r == 0 && (fstat(fd, &target) < 0 || stat("/proc/self/ns/net", &self) < 0))
                 r = cli_error(c, EXIT_ENV, "cannot identify network namespace %s: %s", path, strerror(errno));
-        /* The caller's own namespace is no other namespace: it takes the host's path, with the
-         * host's lock and history, so that --netns cannot sidestep a transaction in progress. */
-        bool same = r == 0 && target.st_dev == self.st_dev && target.st_ino == self.st_ino;
-        if (r == 0 && !same && setns(fd, CLONE_NEWNET) < 0)
+        /* A namespace has one state directory and one lock however it is named, so that --netns
+         * cannot sidestep a transaction in progress: the host's namespace (PID 1's; the caller's
+         * where that cannot be told) takes the host's path, lock and file, any other its own. */
+        bool here = r == 0 && same_ns(&target, self.st_dev, self.st_ino);
+        bool host = r == 0 && (where == NETNS_UNKNOWN ? here : same_ns(&target, c->init_dev, c->init_ino));
+        if (r == 0 && !here && setns(fd, CLONE_NEWNET) < 0)
                 r = cli_error(c, EXIT_ENV, "cannot enter network namespace %s: %s", path, strerror(errno));
-        if (r == 0 && !same && netns_identity(&target, c->state_sub_buf, sizeof(c->state_sub_buf)) < 0)
+        if (r == 0 && !host && netns_identity(&target, c->state_sub_buf, sizeof(c->state_sub_buf)) < 0)
                 r = cli_error(c, EXIT_ENV, "cannot identify network namespace %s", path);
-        if (r == 0 && !same) {
-                c->state_sub = c->state_sub_buf;
-                c->in_netns = true;
+        if (r == 0) {
+                c->state_sub = host ? NULL : c->state_sub_buf;
+                c->in_netns = !host;
+                c->netns_dev = target.st_dev;
+                c->netns_ino = target.st_ino;
+                c->netns_where = !host ? NETNS_OTHER : where == NETNS_UNKNOWN ? NETNS_UNKNOWN : NETNS_HOST;
         }
         if (fd >= 0)
                 close(fd);

@@ -126,7 +126,7 @@ int cmd_verify(struct cli *c, int argc, char **argv)
                         checks[n] = (struct check){x->items[i].key, x->items[i].after, strdup(x->items[i].before), x->items[i].write};
                         n++;
                 }
-                if (!c->in_netns) /* nothing is persisted for another namespace */
+                if (!c->state_sub) /* nothing is persisted for another namespace */
                         fstat_ = file_status(sr, true, x->body, strlen(x->body), true);
         } else if (st) {
                 unsigned long *ids = NULL;
