@@ -369,6 +369,27 @@ enum netns_where cli_netns_where(struct cli *c)
         return c->netns_where;
 }
 
+int cli_refuse_other_netns(struct cli *c, const char *netns)
+{
+        if (netns || cli_netns_where(c) != NETNS_OTHER)
+                return 0;
+        /* /etc/sysctl.d and /var/lib/twtune are the host's (they configure PID 1's namespace at
+         * boot), but the live values here are another namespace's: `ip netns exec`, a container's
+         * netns without its own init. Persisting would give the host this namespace's values. */
+        bool apply = strcmp(c->cmd, "apply") == 0;
+        return cli_error(c, EXIT_USAGE,
+                         "this process is not in the host's network namespace (net:[%llu], PID 1 is in net:[%llu]); %s. "
+                         "Use --netns NAME|PATH from the host to target a namespace (live only, with its own history), "
+                         "%s, or run in the host's namespace.",
+                         (unsigned long long)c->netns_ino, (unsigned long long)c->init_ino,
+                         apply ? "persisting here would write the host's /etc/sysctl.d and history for another "
+                                 "namespace's values"
+                               : "the host's journal, history and /etc/sysctl.d do not belong to this namespace's "
+                                 "live values",
+                         apply ? "--no-persist to change this namespace's live values only"
+                               : "--netns /proc/self/ns/net for the history of this namespace's --no-persist applies");
+}
+
 /* Gives a process that runs in another namespace than the host's that namespace's own state, as
  * --netns would: its no-persist transactions must not enter the host's history. */
 static int own_netns_state(struct cli *c)

@@ -151,6 +151,12 @@ struct state;
  * and says so with --verbose. */
 enum netns_where cli_netns_where(struct cli *c);
 
+/* Refuses what would persist or record the host's state (apply without --no-persist, rollback,
+ * recover) from another network namespace than the host's, unless --netns (netns) names the one
+ * meant. Call before opening anything for writing. Returns 0 or EXIT_USAGE after saying where
+ * this is and what to do. */
+int cli_refuse_other_netns(struct cli *c, const char *netns);
+
 /* Moves this process into a network namespace: a name under /run/netns or a path such as
  * /proc/PID/ns/net, which must be a network namespace file (exit 2 otherwise). Call before opening
  * anything below /proc/sys. Transactions in another namespace than the host's keep their own state
