@@ -390,6 +390,24 @@ int cli_refuse_other_netns(struct cli *c, const char *netns)
                                : "--netns /proc/self/ns/net for the history of this namespace's --no-persist applies");
 }
 
+void cli_netns_json(struct cli *c, bool live)
+{
+        static const char *const names[] = {[NETNS_HOST] = "host", [NETNS_OTHER] = "other", [NETNS_UNKNOWN] = "unknown"};
+        json_member(c->out, "netns", live ? names[cli_netns_where(c)] : NULL);
+}
+
+void cli_netns_note(struct cli *c, bool live)
+{
+        if (!live || c->quiet || cli_netns_where(c) != NETNS_OTHER)
+                return;
+        if (c->init_known)
+                out_line(c->out, "note: reading network namespace net:[%llu], not the host's (PID 1 is in net:[%llu])",
+                         (unsigned long long)c->netns_ino, (unsigned long long)c->init_ino);
+        else /* --netns entered it; PID 1's cannot be read */
+                out_line(c->out, "note: reading network namespace net:[%llu] (--netns), not this process's own",
+                         (unsigned long long)c->netns_ino);
+}
+
 /* Gives a process that runs in another namespace than the host's that namespace's own state, as
  * --netns would: its no-persist transactions must not enter the host's history. */
 static int own_netns_state(struct cli *c)

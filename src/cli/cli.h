@@ -157,6 +157,11 @@ enum netns_where cli_netns_where(struct cli *c);
  * this is and what to do. */
 int cli_refuse_other_netns(struct cli *c, const char *netns);
 
+/* Which namespace a command read: the member , "netns": "host"|"other"|"unknown" (null when it
+ * read no live values: a snapshot), and in text a note when the namespace is not the host's. */
+void cli_netns_json(struct cli *c, bool live);
+void cli_netns_note(struct cli *c, bool live);
+
 /* Moves this process into a network namespace: a name under /run/netns or a path such as
  * /proc/PID/ns/net, which must be a network namespace file (exit 2 otherwise). Call before opening
  * anything below /proc/sys. Transactions in another namespace than the host's keep their own state

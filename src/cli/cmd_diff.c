@@ -44,6 +44,7 @@ static void print_json(struct cli *c, const struct profile *p, const struct vali
         json_member(c->out, "path", p->path);
         json_member(c->out, "kernel", vo->kernel_known ? kver_format(vo->kernel, kb, sizeof(kb)) : NULL);
         json_member(c->out, "target", target_is_snapshot(vo->target) ? "snapshot" : "live");
+        cli_netns_json(c, !target_is_snapshot(vo->target));
         fputs(",\n  \"settings\": [", c->out);
         for (size_t i = 0; i < d->n; i++) {
                 const struct diff_row *row = &d->rows[i];
@@ -58,7 +59,7 @@ static void print_json(struct cli *c, const struct profile *p, const struct vali
 }
 
 /* Text table; findings follow as text, or as GitHub workflow commands with --format github. */
-static void print_text(struct cli *c, const struct diff *d, const struct findings *f)
+static void print_text(struct cli *c, const struct target *tg, const struct diff *d, const struct findings *f)
 {
         static const char *const header[] = {"KEY", "CURRENT", "DESIRED", "STATUS"};
         struct table t = {.ncols = 4};
@@ -75,6 +76,7 @@ static void print_text(struct cli *c, const struct diff *d, const struct finding
         }
         table_print(c, &t, header);
         table_release(&t);
+        cli_netns_note(c, !target_is_snapshot(tg));
         if (f->n && !c->quiet)
                 fputc('\n', c->out);
         if (c->format == FMT_GITHUB)
@@ -127,7 +129,7 @@ int cmd_diff(struct cli *c, int argc, char **argv)
                 if (c->format == FMT_JSON)
                         print_json(c, p, &vo, d, &f);
                 else
-                        print_text(c, d, &f);
+                        print_text(c, t, d, &f);
                 if (findings_count(&f, SEV_ERROR))
                         exit_code = EXIT_INVALID;
                 else if (a.exit_code && (d->count[DIFF_CHANGE] || d->count[DIFF_ERROR]))

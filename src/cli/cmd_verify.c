@@ -172,6 +172,7 @@ int cmd_verify(struct cli *c, int argc, char **argv)
                 else
                         fputs("null", c->out);
                 json_member(c->out, "profile", p ? p->name : g ? g->profile : NULL);
+                cli_netns_json(c, true);
                 fprintf(c->out, ", \"interrupted\": %s, \"settings\": [", pending ? "true" : "false");
                 for (size_t i = 0; i < n; i++) {
                         fputs(i ? ", {\"key\": " : "{\"key\": ", c->out);
@@ -199,6 +200,7 @@ int cmd_verify(struct cli *c, int argc, char **argv)
                                          checks[i].live ? checks[i].live : "absent", checks[i].expected);
                 if (fstat_ && strcmp(fstat_, "ok") != 0)
                         out_line(c->out, "drift: %s is %s", fpath, fstat_);
+                cli_netns_note(c, true);
                 if (!c->quiet && !drifted) {
                         if (!p && !g)
                                 fputs("no generation applied: nothing to verify\n", c->out);
