@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "diff.h"
 #include "finding.h"
@@ -27,21 +28,32 @@ enum {
 enum out_format { FMT_TEXT, FMT_JSON, FMT_GITHUB };
 
 /* Values of the long-only global options in cli_global_options. */
-enum { OPT_FORMAT = 0x100, OPT_KERNEL, OPT_ROOT, OPT_QUIET, OPT_HELP, OPT_VERSION, OPT_ALLOW_ABS_EXTENDS, OPT_STRICT };
+enum { OPT_FORMAT = 0x100, OPT_KERNEL, OPT_ROOT, OPT_QUIET, OPT_HELP, OPT_VERSION, OPT_ALLOW_ABS_EXTENDS, OPT_STRICT,
+       OPT_VERBOSE };
+
+/* Whether the network namespace whose values twtune reads and writes is the host's: the one PID 1
+ * is in, as this process sees /proc (systemd's on a host, a container's init in a container). */
+enum netns_where { NETNS_HOST, NETNS_OTHER, NETNS_UNKNOWN };
 
 struct cli {
         const char *cmd;
         enum out_format format;
         bool quiet;
+        bool verbose; /* --verbose: also say what twtune assumed where it could not tell */
         bool color;
         bool tty; /* stdout is a terminal (bars in stats), whatever NO_COLOR says */
         const char *root;   /* --root */
         const char *kernel; /* --kernel */
         bool allow_absolute_extends; /* --allow-absolute-extends */
         bool strict;                 /* --strict: warnings are errors */
-        const char *state_sub; /* state subdirectory after --netns, NULL for the host */
+        const char *state_sub; /* state subdirectory of another namespace than the host's, else NULL */
         char state_sub_buf[128];
-        bool in_netns; /* --netns entered another network namespace than the caller's */
+        bool in_netns; /* --netns entered another network namespace than the host's */
+        /* cli_netns_where's answer once computed, and the namespaces it compared (for messages). */
+        bool netns_known, init_known;
+        enum netns_where netns_where;
+        dev_t netns_dev, init_dev;
+        ino_t netns_ino, init_ino;
         bool changed;  /* this run changed the host: a commit, or the undo of an interrupted one */
         FILE *out, *err;
         /* The failure to report (exit code 2 and above): JSON puts it in an "error" member. */
@@ -150,11 +162,30 @@ unsigned char *cli_listen_ports(struct cli *c, const struct profile *p, struct t
 int cli_open_target(struct cli *c, const char *against, struct sysroot **ret_sr, struct target **ret_t);
 struct state;
 
+/* Where this process's network namespace is: /proc/self/ns/net and /proc/1/ns/net compared by
+ * device and inode (the real /proc, whatever --root says). Computed once, then kept up to date by
+ * cli_enter_netns. NETNS_UNKNOWN where either cannot be read; twtune then proceeds as on the host,
+ * and says so with --verbose. */
+enum netns_where cli_netns_where(struct cli *c);
+
+/* Refuses what would persist or record the host's state (apply without --no-persist, rollback,
+ * recover) from another network namespace than the host's, unless --netns (netns) names the one
+ * meant. Call before opening anything for writing. Returns 0 or EXIT_USAGE after saying where
+ * this is and what to do. */
+int cli_refuse_other_netns(struct cli *c, const char *netns);
+
+/* Which namespace a command read: the member , "netns": "host"|"other"|"unknown" (null when it
+ * read no live values: a snapshot), and in text a note when the namespace is not the host's. */
+void cli_netns_json(struct cli *c, bool live);
+void cli_netns_note(struct cli *c, bool live);
+
 /* Moves this process into a network namespace: a name under /run/netns or a path such as
  * /proc/PID/ns/net, which must be a network namespace file (exit 2 otherwise). Call before opening
- * anything below /proc/sys. Transactions there keep their own state (c->state_sub), keyed by an
- * identity the kernel does not reuse; c->in_netns is set. The caller's own namespace is the
- * host's: nothing changes. Returns 0 or an exit code. */
+ * anything below /proc/sys. Transactions in another namespace than the host's keep their own state
+ * (c->state_sub), keyed by an identity the kernel does not reuse; c->in_netns is set. The host's
+ * namespace named this way is the host: nothing changes. Without netns, a process that runs in
+ * another namespace than the host's gets that namespace's state too, but not c->in_netns.
+ * Returns 0 or an exit code. */
 int cli_enter_netns(struct cli *c, const char *netns);
 
 /* Opens the state directory (for c->state_sub), creating it when create is set; without create,

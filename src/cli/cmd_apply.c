@@ -94,6 +94,9 @@ int cmd_apply(struct cli *c, int argc, char **argv)
                 return cli_usage_error(c, argc == first ? "no profile given" : "apply takes one profile");
         if (c->kernel)
                 return cli_usage_error(c, "--kernel is for check and diff; apply validates for the running kernel");
+        /* Before anything is opened: a dry run too, since it shows the file it would persist. */
+        if (!a.no_persist && (r = cli_refuse_other_netns(c, a.netns)))
+                return r;
         if ((r = cli_enter_netns(c, a.netns)))
                 return r;
 

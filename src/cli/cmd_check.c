@@ -81,6 +81,7 @@ int cmd_check(struct cli *c, int argc, char **argv)
                 json_begin(c);
                 fputs(", \"kernel\": ", c->out);
                 json_str(c->out, vo.kernel_known ? kver_format(vo.kernel, kb, sizeof(kb)) : NULL);
+                cli_netns_json(c, a.live);
                 fputs(", \"profiles\": [", c->out);
                 for (int i = first; i < argc; i++) {
                         if (i > first)
@@ -95,6 +96,7 @@ int cmd_check(struct cli *c, int argc, char **argv)
                 out_findings_github(c, &f);
         } else {
                 out_findings_text(c, &f, c->out);
+                cli_netns_note(c, a.live);
                 if (!c->quiet)
                         fprintf(c->out, "%d profile%s checked: %zu error%s, %zu warning%s, %zu note%s\n", argc - first,
                                 argc - first == 1 ? "" : "s", findings_count(&f, SEV_ERROR),

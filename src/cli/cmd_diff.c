@@ -44,6 +44,7 @@ static void print(struct cli *c, const struct profile *p, const struct validate_
                 return;
         }
         out_rows(c, rows);
+        cli_netns_note(c, !target_is_snapshot(vo->target));
         cli_out_findings(c, f, c->out);
         if (!c->quiet)
                 out_rows_summary(c, rows, target_is_snapshot(vo->target) ? "against the snapshot" : "diff");

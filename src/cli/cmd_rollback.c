@@ -189,6 +189,8 @@ int cmd_rollback(struct cli *c, int argc, char **argv)
                 return r;
         if (first < argc)
                 return cli_usage_error(c, "rollback takes no arguments (use --to N)");
+        if ((r = cli_refuse_other_netns(c, a.netns)))
+                return r;
         if ((r = cli_enter_netns(c, a.netns)))
                 return r;
         struct sysroot *sr = NULL;
@@ -263,6 +265,8 @@ int cmd_recover(struct cli *c, int argc, char **argv)
                 return r;
         if (first < argc)
                 return cli_usage_error(c, "recover takes no arguments");
+        if ((r = cli_refuse_other_netns(c, a.netns)))
+                return r;
         if ((r = cli_enter_netns(c, a.netns)))
                 return r;
         struct sysroot *sr = NULL;

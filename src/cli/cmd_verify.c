@@ -74,6 +74,7 @@ static void print(struct cli *c, const struct profile *p, const struct record *g
                 else
                         fputs("null", c->out);
                 json_member(c->out, "profile", p ? p->name : g ? g->profile : NULL);
+                cli_netns_json(c, true);
                 fprintf(c->out, ", \"interrupted\": %s", pending ? "true" : "false");
                 out_rows(c, rows);
                 fputs(",\n  \"file\": ", c->out);
@@ -105,6 +106,7 @@ static void print(struct cli *c, const struct profile *p, const struct record *g
                 for (size_t i = 0; i < more.n; i++)
                         out_line(c->out, "drift: %s", more.v[i].message);
         findings_release(&more);
+        cli_netns_note(c, true);
         if (c->quiet)
                 return;
         if (drifted)
@@ -189,7 +191,7 @@ int cmd_verify(struct cli *c, int argc, char **argv)
                         checks[n++] = (struct check){x->items[i].key, x->items[i].after, strdup(x->items[i].before),
                                                      x->items[i].write};
                 }
-                if (!c->in_netns) /* nothing is persisted for another namespace */
+                if (!c->state_sub) /* nothing is persisted for another namespace */
                         fstat_ = file_status(sr, true, x->body, strlen(x->body), true);
         } else if (st) {
                 unsigned long *ids = NULL;

@@ -80,7 +80,7 @@ const struct command *command_find(const char *name)
 
 static void usage(FILE *f)
 {
-        fputs("usage: twtune [--root DIR] [--kernel VERSION] [--format text|json|github] [--quiet] COMMAND [ARGS]\n\n"
+        fputs("usage: twtune [--root DIR] [--kernel VERSION] [--format text|json|github] [--quiet] [--verbose] COMMAND [ARGS]\n\n"
               "Declarative sysctl tuning for TIME_WAIT and connection-heavy hosts.\n\ncommands:\n",
               f);
         for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)

@@ -54,18 +54,20 @@ tree_digest() { (cd "$1" && find . -type f -exec md5sum {} + | sort | md5sum); }
 
 # require_ns: skip the whole test (exit 77, a visible SKIP) where the kernel refuses namespaces.
 require_ns() {
-        if ! unshare -n -m true 2>/dev/null; then
-                echo "SKIP - unshare -n -m refused here (needs root or user namespaces)"
+        if ! unshare -n -m -p --fork --mount-proc true 2>/dev/null; then
+                echo "SKIP - unshare -n -m -p refused here (needs root or user namespaces)"
                 exit 77
         fi
 }
 
-# in_ns SCRIPT [ARGS]: runs SCRIPT (sourced, with this library) in new network and mount
+# in_ns SCRIPT [ARGS]: runs SCRIPT (sourced, with this library) in new network, mount and PID
 # namespaces, with tmpfs over /etc/sysctl.d and /var/lib, so twtune runs with its default paths
-# on the real kernel and the host's sysctls and files are never touched. Its ok/not ok lines
-# count here.
+# on the real kernel and the host's sysctls and files are never touched. The script's shell is
+# PID 1 there, with a /proc of its own, so that twtune takes the namespace for the host's, as it
+# would on a host or in a container. Its ok/not ok lines count here.
 in_ns() {
-        unshare -n -m sh -c 'mount -t tmpfs -o mode=0755 tmpfs /etc/sysctl.d && mount -t tmpfs -o mode=0755 tmpfs /var/lib &&
+        unshare -n -m -p --fork --mount-proc sh -c 'mount -t tmpfs -o mode=0755 tmpfs /etc/sysctl.d &&
+                mount -t tmpfs -o mode=0755 tmpfs /var/lib &&
                 TWTUNE_INNER=1 . "$SRCDIR/tests/cli/lib.sh" && script=$1 && shift && . "./$script"' sh "$@" >ns.out 2>&1
         ns_rc=$?
         cat ns.out
