@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "suggest.h"
 
 int cmd_advise(struct cli *c, int argc, char **argv);
 int cmd_apply(struct cli *c, int argc, char **argv);
@@ -73,6 +74,19 @@ const struct command *command_find(const char *name)
         return NULL;
 }
 
+/* An unknown command, with the nearest one; "help" is one too, except as help's operand. */
+static int no_command(struct cli *c, const char *name, bool with_help)
+{
+        struct suggest s;
+        suggest_init(&s, name);
+        for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+                suggest_add(&s, commands[i].name);
+        if (with_help)
+                suggest_add(&s, "help");
+        const char *m = suggest_result(&s);
+        return cli_usage_error(c, "no command '%s'%s%s%s", name, m ? "; did you mean '" : "", m ? m : "", m ? "'?" : "");
+}
+
 static void usage(FILE *f)
 {
         fputs("usage: twtune [--root DIR] [--kernel VERSION] [--format text|json|github] [--quiet] COMMAND [ARGS]\n\n"
@@ -119,7 +133,7 @@ int main(int argc, char **argv)
         if (strcmp(name, "help") == 0) {
                 const struct command *cmd = optind + 1 < argc ? command_find(argv[optind + 1]) : NULL;
                 if (optind + 1 < argc && !cmd)
-                        return cli_usage_error(&c, "no command '%s'", argv[optind + 1]);
+                        return no_command(&c, argv[optind + 1], false);
                 if (cmd)
                         cli_usage(&c, cmd, stdout);
                 else
@@ -128,7 +142,7 @@ int main(int argc, char **argv)
         }
         const struct command *cmd = command_find(name);
         if (!cmd)
-                return cli_usage_error(&c, "no command '%s'", name);
+                return no_command(&c, name, true);
         c.cmd = cmd->name;
         int r = cmd->run(&c, argc - optind, argv + optind);
         if (fflush(stdout) == 0 && !ferror(stdout))
