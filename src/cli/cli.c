@@ -37,18 +37,55 @@ const struct option cli_global_options[] = {
         {0},
 };
 
-static const char global_help[] =
-        "      --format text|json|github  output format (text is coloured only on a terminal)\n"
-        "      --kernel VERSION           validate for this kernel instead of the target's\n"
-        "      --root DIR                 system root for /proc/sys and configuration\n"
-        "      --allow-absolute-extends   let profiles extend files by absolute path\n"
-        "      --strict                   treat every warning as an error (for CI)\n"
-        "  -q, --quiet                    print only problems\n"
-        "  -h, --help                     show this help\n";
+#define TAKES_NONE (1u << 31) /* --version: twtune's own, before the command */
+
+/* The global options: what a command's globals need for it to take each (0: every command takes
+ * it), and the line of its help. */
+static const struct {
+        int opt;
+        unsigned takes;
+        const char *help;
+} globals[] = {
+        {OPT_FORMAT, 0, "      --format text|json|github  output format (text is coloured only on a terminal)\n"},
+        {OPT_KERNEL, TAKES_KERNEL, "      --kernel VERSION           validate for this kernel instead of the target's\n"},
+        {OPT_ROOT, 0, "      --root DIR                 system root for /proc/sys and configuration\n"},
+        {OPT_ALLOW_ABS_EXTENDS, TAKES_ABS_EXTENDS, "      --allow-absolute-extends   let profiles extend files by absolute path\n"},
+        {OPT_STRICT, TAKES_STRICT, "      --strict                   treat every warning as an error (for CI)\n"},
+        {OPT_QUIET, 0, "  -q, --quiet                    print only problems\n"},
+        {OPT_HELP, 0, "  -h, --help                     show this help\n"},
+        {OPT_VERSION, TAKES_NONE, NULL},
+};
+
+static unsigned global_takes(int opt)
+{
+        for (size_t i = 0; i < ELEMENTSOF(globals); i++)
+                if (globals[i].opt == opt)
+                        return globals[i].takes;
+        return 0;
+}
+
+static const char *option_name(const struct option *opts, int val)
+{
+        for (const struct option *o = opts; o->name; o++)
+                if (o->val == val)
+                        return o->name;
+        return "?";
+}
+
+/* A usage error naming the first of the global options given that cmd does not take; 0 if none. */
+static int refuse_globals(struct cli *c, const struct command *cmd, unsigned given)
+{
+        for (size_t i = 0; i < ELEMENTSOF(globals); i++)
+                if (globals[i].takes & given & ~cmd->globals)
+                        return cli_usage_error(c, "%s does not take --%s", cmd->name,
+                                               option_name(cli_global_options, globals[i].opt));
+        return 0;
+}
 
 int cli_global_option(struct cli *c, int opt, const char *arg)
 {
         struct kver v;
+        c->globals_given |= global_takes(opt);
         switch (opt) {
         case OPT_FORMAT:
                 if (strcmp(arg, "text") == 0)
@@ -86,8 +123,11 @@ int cli_global_option(struct cli *c, int opt, const char *arg)
 void cli_usage(struct cli *c, const struct command *cmd, FILE *f)
 {
         (void)c;
-        fprintf(f, "usage: twtune %s %s\n\n%s\n\noptions:\n%s%s", cmd->name, cmd->usage, cmd->summary,
-                cmd->help ? cmd->help : "", global_help);
+        fprintf(f, "usage: twtune %s %s\n\n%s\n\noptions:\n%s", cmd->name, cmd->usage, cmd->summary,
+                cmd->help ? cmd->help : "");
+        for (size_t i = 0; i < ELEMENTSOF(globals); i++)
+                if (globals[i].help && (globals[i].takes & cmd->globals) == globals[i].takes)
+                        fputs(globals[i].help, f);
 }
 
 int cli_parse(struct cli *c, const struct command *cmd, int argc, char **argv, const struct option *own,
@@ -116,12 +156,18 @@ int cli_parse(struct cli *c, const struct command *cmd, int argc, char **argv, c
                                 return cli_usage_error(c, "unknown option '-%c'", optopt);
                         return cli_usage_error(c, "unknown or incomplete option '%s'", argv[optind - 1]);
                 }
-                int r = cli_global_option(c, opt, optarg);
+                int r = refuse_globals(c, cmd, global_takes(opt));
+                if (r == 0)
+                        r = cli_global_option(c, opt, optarg);
                 if (r == 1)
                         r = on_opt ? on_opt(c, opt, optarg, ud) : cli_usage_error(c, "unexpected option");
                 if (r != 0)
                         return r;
         }
+        /* Those given before the command. */
+        int r = refuse_globals(c, cmd, c->globals_given);
+        if (r)
+                return r;
         *ret_optind = optind;
         return -1;
 }

@@ -29,6 +29,11 @@ enum out_format { FMT_TEXT, FMT_JSON, FMT_GITHUB };
 /* Values of the long-only global options in cli_global_options. */
 enum { OPT_FORMAT = 0x100, OPT_KERNEL, OPT_ROOT, OPT_QUIET, OPT_HELP, OPT_VERSION, OPT_ALLOW_ABS_EXTENDS, OPT_STRICT };
 
+/* The global options a command takes besides --format, --root, --quiet and --help, which every
+ * command takes (struct command's globals); --version is twtune's own, before any command. */
+enum { TAKES_KERNEL = 1 << 0, TAKES_ABS_EXTENDS = 1 << 1, TAKES_STRICT = 1 << 2 };
+#define TAKES_PROFILE (TAKES_ABS_EXTENDS | TAKES_STRICT) /* those of commands that load a profile */
+
 struct cli {
         const char *cmd;
         enum out_format format;
@@ -44,6 +49,7 @@ struct cli {
         bool in_netns; /* --netns entered another network namespace than the caller's */
         bool changed;  /* this run changed the host: a commit, or the undo of an interrupted one */
         FILE *out, *err;
+        unsigned globals_given; /* TAKES_* of the global options given, for cli_parse to check */
 };
 
 struct command {
@@ -52,6 +58,7 @@ struct command {
         const char *summary;
         const char *usage; /* options and arguments, after "twtune NAME " */
         const char *help;  /* the command's own options, one a line */
+        unsigned globals;  /* TAKES_*: the global options it takes beyond those every command takes */
 };
 
 const struct command *command_find(const char *name);

@@ -146,8 +146,6 @@ int cmd_apply(struct cli *c, int argc, char **argv)
                 return r;
         if (argc - first != 1)
                 return cli_usage_error(c, argc == first ? "no profile given" : "apply takes one profile");
-        if (c->kernel)
-                return cli_usage_error(c, "--kernel is for check and diff; apply validates for the running kernel");
         if ((r = cli_enter_netns(c, a.netns)))
                 return r;
 

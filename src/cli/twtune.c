@@ -26,44 +26,49 @@ static const struct command commands[] = {
          "[--emit-profile FILE] [--netns NAME|PATH] [PROFILE]",
          "      --emit-profile FILE        write the supported changes as a profile\n"
          "      --netns NAME|PATH          look inside a network namespace\n"
-         "      PROFILE                    also say whether this profile addresses each finding\n"},
+         "      PROFILE                    also say whether this profile addresses each finding\n",
+         TAKES_KERNEL | TAKES_PROFILE},
         {"apply", cmd_apply, "Apply PROFILE live and persist it, all or nothing.",
          "[--dry-run] [--no-persist] [--wait SECONDS] [--netns NAME|PATH] PROFILE",
          "      --dry-run                  show what would change; take no lock, write nothing\n"
          "      --no-persist               change live values only; leave /etc/sysctl.d alone\n"
          "      --wait SECONDS             wait this long for another twtune to finish (default 0)\n"
          "      --netns NAME|PATH          apply inside a network namespace (/run/netns/NAME or a path); live\n"
-         "                                 only, with its own journal and history\n"},
+         "                                 only, with its own journal and history\n",
+         TAKES_PROFILE}, /* validated for the running kernel: no --kernel */
         {"check", cmd_check, "Validate profiles against the kernel knowledge base.", "[--against FILE | --live] PROFILE...",
          "      --against FILE             also check against a 'sysctl -a' snapshot (unknown keys, cross-key checks)\n"
-         "      --live                     also check against the live /proc/sys\n"},
+         "      --live                     also check against the live /proc/sys\n",
+         TAKES_KERNEL | TAKES_PROFILE},
         {"diff", cmd_diff, "Show what applying PROFILE would change.", "[--against FILE | --netns NAME|PATH] [--exit-code] PROFILE",
          "      --against FILE             compare with a 'sysctl -a' snapshot instead of the live system\n"
          "      --netns NAME|PATH          compare inside a network namespace\n"
-         "      --exit-code                exit 1 when anything would change\n"},
-        {"explain", cmd_explain, "Show what twtune knows about a sysctl key.", "KEY", NULL},
+         "      --exit-code                exit 1 when anything would change\n",
+         TAKES_KERNEL | TAKES_PROFILE},
+        {"explain", cmd_explain, "Show what twtune knows about a sysctl key.", "KEY", NULL, 0},
         {"history", cmd_history, "List the generations applied, oldest first.", "[--netns NAME|PATH]",
-         "      --netns NAME|PATH          the history of a network namespace\n"},
-        {"keys", cmd_keys, "List the keys of the knowledge base.", "", NULL},
+         "      --netns NAME|PATH          the history of a network namespace\n", 0},
+        {"keys", cmd_keys, "List the keys of the knowledge base.", "", NULL, 0},
         {"recover", cmd_recover, "Finish or undo a transaction a crash interrupted.", "[--wait SECONDS] [--netns NAME|PATH]",
          "      --wait SECONDS             wait this long for another twtune to finish\n"
-         "      --netns NAME|PATH          in a network namespace\n"},
+         "      --netns NAME|PATH          in a network namespace\n", 0},
         {"rollback", cmd_rollback, "Restore the live values and persisted file of an earlier generation.",
          "[--to N] [--wait SECONDS] [--netns NAME|PATH]",
          "      --to N                     the generation to go back to (default: the one before the newest; 0: before\n"
          "                                 twtune's first apply)\n"
          "      --wait SECONDS             wait this long for another twtune to finish\n"
-         "      --netns NAME|PATH          in a network namespace\n"},
+         "      --netns NAME|PATH          in a network namespace\n", 0},
         {"stats", cmd_stats, "Count TCP sockets by state (and by remote endpoint).",
          "[--by-remote [N]] [--source netlink|proc] [--netns NAME|PATH]",
          "      --by-remote [N]            also the N (default 10) remotes with most TIME_WAIT and most sockets,\n"
          "                                 and the ephemeral ports in use\n"
          "      --source netlink|proc      force a source (default: netlink, else /proc/net/tcp)\n"
-         "      --netns NAME|PATH          count inside a network namespace\n"},
+         "      --netns NAME|PATH          count inside a network namespace\n", 0},
         {"verify", cmd_verify, "Check that live values and the persisted file match the last generation or PROFILE.",
          "[--wait SECONDS] [--netns NAME|PATH] [PROFILE]",
          "      --netns NAME|PATH          verify inside a network namespace\n"
-         "      --wait SECONDS             wait this long for a transaction in progress (default 10)\n"},
+         "      --wait SECONDS             wait this long for a transaction in progress (default 10)\n",
+         TAKES_KERNEL | TAKES_PROFILE},
 };
 
 const struct command *command_find(const char *name)
