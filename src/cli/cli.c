@@ -19,6 +19,7 @@
 
 #include "sockstat.h"
 #include "state.h"
+#include "suggest.h"
 #include "sysroot.h"
 #include "txn.h"
 #include "target.h"
@@ -64,12 +65,13 @@ static unsigned global_takes(int opt)
         return 0;
 }
 
+/* The name of the option with value val in opts (which may be NULL), or "". */
 static const char *option_name(const struct option *opts, int val)
 {
-        for (const struct option *o = opts; o->name; o++)
+        for (const struct option *o = opts; o && o->name; o++)
                 if (o->val == val)
                         return o->name;
-        return "?";
+        return "";
 }
 
 /* A usage error naming the first of the global options given that cmd does not take; 0 if none. */
@@ -120,6 +122,54 @@ int cli_global_option(struct cli *c, int opt, const char *arg)
         }
 }
 
+/* A command's own option or a global one it takes; all global ones before the command. */
+static bool takes(const struct command *cmd, const struct option *o, bool own)
+{
+        return own || !cmd || (global_takes(o->val) & cmd->globals) == global_takes(o->val);
+}
+
+/* An unknown or ambiguous long option (name: as typed, without "--" and "=VALUE"), with the
+ * nearest one cmd takes. */
+static int unknown_option(struct cli *c, const struct command *cmd, const struct option *own, const char *name)
+{
+        struct suggest s, all;
+        suggest_init(&s, name);
+        suggest_init(&all, name);
+        for (int k = 0; k < 2; k++)
+                for (const struct option *o = k ? cli_global_options : own; o && o->name; o++) {
+                        suggest_add(&all, o->name);
+                        if (takes(cmd, o, k == 0))
+                                suggest_add(&s, o->name);
+                }
+        const char *m = suggest_result(&s);
+        /* getopt_long takes a unique abbreviation: one it refused that begins several is ambiguous. */
+        return cli_usage_error(c, "%s option '--%s'%s%s%s", all.n_extended > 1 ? "ambiguous" : "unknown", name,
+                               m ? "; did you mean '--" : "", m ? m : "", m ? "'?" : "");
+}
+
+int cli_option_error(struct cli *c, const struct command *cmd, const struct option *own, int opt, char **argv)
+{
+        /* getopt_long leaves optopt 0 for an unknown long option, the option's value for a missing
+         * or unwanted value, the letter for an unknown short one. */
+        const char *arg = argv[optind - 1];
+        const char *name = optopt ? option_name(own, optopt) : NULL;
+        if (name && !*name)
+                name = option_name(cli_global_options, optopt);
+        if (opt == ':')
+                return cli_usage_error(c, "--%s needs a value", name);
+        size_t len = strncmp(arg, "--", 2) == 0 ? strcspn(arg + 2, "=") : 0;
+        if (optopt && len && arg[2 + len] == '=' && strncmp(name, arg + 2, len) == 0)
+                return cli_usage_error(c, "--%s takes no value", name);
+        if (optopt)
+                return cli_usage_error(c, "unknown option '-%c'", optopt);
+        if (!len)
+                return cli_usage_error(c, "unknown option '%s'", arg);
+        char *typed = strndup(arg + 2, len);
+        int r = typed ? unknown_option(c, cmd, own, typed) : cli_usage_error(c, "unknown option '%s'", arg);
+        free(typed);
+        return r;
+}
+
 void cli_usage(struct cli *c, const struct command *cmd, FILE *f)
 {
         (void)c;
@@ -134,9 +184,10 @@ int cli_parse(struct cli *c, const struct command *cmd, int argc, char **argv, c
               int (*on_opt)(struct cli *c, int opt, const char *arg, void *ud), void *ud, int *ret_optind)
 {
         struct option opts[32];
-        size_t n = 0;
+        size_t n = 0, n_own;
         for (const struct option *o = own; o && o->name; o++)
                 opts[n++] = *o;
+        n_own = n;
         for (const struct option *o = cli_global_options; o->name; o++)
                 opts[n++] = *o;
         opts[n] = (struct option){0};
@@ -144,18 +195,19 @@ int cli_parse(struct cli *c, const struct command *cmd, int argc, char **argv, c
         optind = 0; /* full reinitialisation: main already ran getopt */
         opterr = 0;
         for (;;) {
-                int opt = getopt_long(argc, argv, "qh", opts, NULL);
+                int li = -1;
+                int opt = getopt_long(argc, argv, ":qh", opts, &li);
                 if (opt == -1)
                         break;
                 if (opt == 'h' || opt == OPT_HELP) {
                         cli_usage(c, cmd, c->out);
                         return EXIT_OK;
                 }
-                if (opt == '?' || opt == ':') {
-                        if (optopt)
-                                return cli_usage_error(c, "unknown option '-%c'", optopt);
-                        return cli_usage_error(c, "unknown or incomplete option '%s'", argv[optind - 1]);
-                }
+                if (opt == '?' || opt == ':')
+                        return cli_option_error(c, cmd, own, opt, argv);
+                /* An empty FILE, NAME or N is none (--root "" is the host's root, on purpose). */
+                if (li >= 0 && (size_t)li < n_own && opts[li].has_arg == required_argument && !*optarg)
+                        return cli_usage_error(c, "--%s needs a value", opts[li].name);
                 int r = refuse_globals(c, cmd, global_takes(opt));
                 if (r == 0)
                         r = cli_global_option(c, opt, optarg);

@@ -69,6 +69,10 @@ const struct command *command_find(const char *name);
  * (EXIT_OK after --help). */
 int cli_parse(struct cli *c, const struct command *cmd, int argc, char **argv, const struct option *own,
               int (*on_opt)(struct cli *c, int opt, const char *arg, void *ud), void *ud, int *ret_optind);
+/* The usage error for an option getopt_long (with ':' leading its option string) refused as opt
+ * ('?' or ':'): unknown, with the nearest option cmd takes (own or global; every global one when cmd
+ * is NULL), ambiguous, missing its value or given one it does not take. */
+int cli_option_error(struct cli *c, const struct command *cmd, const struct option *own, int opt, char **argv);
 /* Handles one global option; returns 1 if it was not one, 0 if handled, or an exit code. */
 int cli_global_option(struct cli *c, int opt, const char *arg);
 extern const struct option cli_global_options[];

@@ -61,7 +61,9 @@ const char *suggest_result(const struct suggest *s)
 {
         if (s->n_extended == 1)
                 return s->extended;
-        if (s->n_nearest == 1 && s->nearest_dist <= 2 && s->nearest_dist < strlen(s->word))
+        /* Two edits in a word of four would make "foo" a typo of "root". */
+        size_t len = strlen(s->word), most = len > 4 ? 2 : 1;
+        if (s->n_nearest == 1 && s->nearest_dist <= most && s->nearest_dist < len)
                 return s->nearest;
         return NULL;
 }

@@ -21,8 +21,8 @@ struct suggest {
 void suggest_init(struct suggest *s, const char *word);
 /* Adds each candidate once; it must outlive s. */
 void suggest_add(struct suggest *s, const char *candidate);
-/* The only candidate word is a prefix of, else the only closest candidate if within 2 edits and
- * fewer edits than word has characters (a word replaced whole is no typo); else NULL. */
+/* The only candidate word is a prefix of, else the only closest candidate if within 1 edit (2 for
+ * a word longer than 4 characters) and fewer edits than word has characters; else NULL. */
 const char *suggest_result(const struct suggest *s);
 
 #endif

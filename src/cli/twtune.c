@@ -113,7 +113,7 @@ int main(int argc, char **argv)
 
         opterr = 0;
         for (;;) {
-                int opt = getopt_long(argc, argv, "+qhV", cli_global_options, NULL);
+                int opt = getopt_long(argc, argv, "+:qhV", cli_global_options, NULL);
                 if (opt == -1)
                         break;
                 if (opt == 'h' || opt == OPT_HELP) {
@@ -125,7 +125,7 @@ int main(int argc, char **argv)
                         return EXIT_OK;
                 }
                 if (opt == '?' || opt == ':')
-                        return cli_usage_error(&c, "unknown or incomplete option '%s'", argv[optind - 1]);
+                        return cli_option_error(&c, NULL, NULL, opt, argv);
                 int r = cli_global_option(&c, opt, optarg);
                 if (r)
                         return r;

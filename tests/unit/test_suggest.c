@@ -36,7 +36,9 @@ START_TEST(result)
         ck_assert_str_eq(pick("stat", cmds), "stats");
         ck_assert_ptr_null(pick("h", cmds));              /* the prefix of two */
         ck_assert_ptr_null(pick("frobnicate", cmds));     /* too far */
-        ck_assert_ptr_null(pick("xy", (const char *const[]){"to", NULL})); /* replaced whole */
+        ck_assert_ptr_null(pick("x", (const char *const[]){"q", NULL}));  /* replaced whole */
+        ck_assert_ptr_null(pick("foo", (const char *const[]){"root", NULL})); /* 2 edits in 3 letters */
+        ck_assert_str_eq(pick("dyrrun", (const char *const[]){"dry-run", "root", NULL}), "dry-run"); /* 2 in 6 */
         ck_assert_str_eq(pick("aply", (const char *const[]){"apply", "reply", NULL}), "apply"); /* the nearest */
         ck_assert_ptr_null(pick("ab", (const char *const[]){"ax", "ay", NULL})); /* a tie */
 }
