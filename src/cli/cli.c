@@ -97,7 +97,7 @@ int cli_global_option(struct cli *c, int opt, const char *arg)
                 else if (strcmp(arg, "github") == 0)
                         c->format = FMT_GITHUB;
                 else
-                        return cli_usage_error(c, "unknown format '%s' (text, json or github)", arg);
+                        return cli_usage_error(c, "--format takes text, json or github, not '%s'", arg);
                 return 0;
         case OPT_KERNEL:
                 if (kver_parse(arg, &v) < 0)
