@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <linux/nsfs.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -523,6 +524,31 @@ int cli_plan_error(struct cli *c, const char *key, int r)
                          r == -ENOENT ? "no such key" : strerror(-r));
 }
 
+/* The name of a running process, or "" if it cannot be read. */
+static void proc_comm(pid_t pid, char *buf, size_t size)
+{
+        char path[48];
+        snprintf(path, sizeof(path), "/proc/%ld/comm", (long)pid);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        ssize_t n = fd >= 0 ? read(fd, buf, size - 1) : -1;
+        buf[n > 0 ? (size_t)n : 0] = '\0';
+        buf[strcspn(buf, "\n")] = '\0';
+        if (fd >= 0)
+                close(fd);
+}
+
+/* The pid in the lock file is the last twtune's to hold it, whoever holds it now (flock(1) writes
+ * none): it is named only while it runs, with its name, by which a reused pid shows. */
+static int lock_held(struct cli *c, const char *dir, pid_t holder)
+{
+        char comm[64] = "";
+        if (holder <= 0 || (kill(holder, 0) < 0 && errno != EPERM))
+                return cli_error(c, EXIT_ENV, "%s/lock is held by another process; give --wait SECONDS to wait for it", dir);
+        proc_comm(holder, comm, sizeof(comm));
+        return cli_error(c, EXIT_ENV, "%s/lock is held by process %ld%s%s%s; give --wait SECONDS to wait for it", dir,
+                         (long)holder, *comm ? " (" : "", comm, *comm ? ")" : "");
+}
+
 int cli_lock_state(struct cli *c, struct sysroot *sr, unsigned long wait_ms, struct state **ret)
 {
         struct state *st = NULL;
@@ -534,8 +560,7 @@ int cli_lock_state(struct cli *c, struct sysroot *sr, unsigned long wait_ms, str
         r = state_lock(st, wait_ms, &holder);
         if (r < 0) {
                 if (r == -EWOULDBLOCK)
-                        r = cli_error(c, EXIT_ENV, "%s/lock is held by process %ld; give --wait SECONDS to wait for it",
-                                      dir ? dir : "", (long)holder);
+                        r = lock_held(c, dir ? dir : "", holder);
                 else if (r == -EPERM)
                         r = cli_error(c, EXIT_ENV, "will not trust %s/lock: it is owned by another user or writable by "
                                       "others; remove it once you know who made it", dir ? dir : "");

@@ -122,5 +122,26 @@ for c in advise apply check diff explain history keys recover rollback stats ver
                 expect_no_out "--allow-absolute-extends" "$c --help leaves out --allow-absolute-extends" ;;
         esac
 done
+# A held lock names the pid in it only while that process runs: flock(1) writes none, so the pid
+# there may be an earlier twtune's, long gone.
+if command -v flock >/dev/null; then
+        mkroot lr
+        printf 'sysctl:\n  net.ipv4.tcp_fin_timeout: 31\n' >l.yaml
+        run --root lr apply l.yaml; expect_rc 0 "apply leaves its pid in the lock file"
+        L=lr/var/lib/twtune/lock
+        flock "$L" sleep 3 &
+        holder=$!
+        sleep 0.3
+        run --root lr apply l.yaml; expect_rc 5 "the lock is held"
+        expect_err "/var/lib/twtune/lock is held by another process; give --wait SECONDS to wait for it" \
+                "the earlier apply's pid, dead, is not named"
+        echo 0 >"$L"
+        run --root lr apply l.yaml; expect_rc 5 "held, with no pid in the lock file"
+        expect_err "lock is held by another process;" "no pid is named"
+        echo "$holder" >"$L"
+        run --root lr apply l.yaml; expect_rc 5 "held by a process that runs"
+        expect_err "lock is held by process $holder (flock); give --wait SECONDS" "its pid and name are"
+        wait
+fi
 run --root /nonexistent-root diff "$SRCDIR/profiles/base.yaml"; expect_rc 5 "missing --root is an environment error"
 finish
