@@ -254,6 +254,19 @@ int cli_error(struct cli *c, int code, const char *fmt, ...)
         return code;
 }
 
+int cli_access_error(struct cli *c, int code, int err, const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        char *msg = str_vprintf(fmt, ap);
+        va_end(ap);
+        bool denied = (err == -EACCES || err == -EPERM) && geteuid() != 0;
+        int r = cli_error(c, code, "%s%s%s", !denied ? "" : c->cmd ? c->cmd : "twtune", denied ? " needs root: " : "",
+                          msg ? msg : strerror(ENOMEM));
+        free(msg);
+        return r;
+}
+
 int cli_kernel(struct cli *c, struct target *t, struct kver *ret, bool *ret_known)
 {
         *ret_known = false;
@@ -472,9 +485,9 @@ int cli_parse_wait(struct cli *c, const char *arg, unsigned long *ret_ms)
 int cli_txn_exit(struct cli *c, const struct txn_failure *f, enum txn_result res)
 {
         if (f->key || f->detail)
-                cli_error(c, 0, "%s%s%s%s%s%s", f->key ? f->key : "", f->key ? ": " : "",
-                          f->error ? strerror(-f->error) : "", f->detail ? (f->error ? " (" : "") : "",
-                          f->detail ? f->detail : "", f->detail && f->error ? ")" : "");
+                cli_access_error(c, 0, f->error, "%s%s%s%s%s%s", f->key ? f->key : "", f->key ? ": " : "",
+                                 f->error ? strerror(-f->error) : "", f->detail ? (f->error ? " (" : "") : "",
+                                 f->detail ? f->detail : "", f->detail && f->error ? ")" : "");
         if (res == TXN_RESTORE_FAILED) {
                 fprintf(c->err, "twtune %s: ROLLBACK FAILED; left changed:", c->cmd);
                 for (size_t i = 0; i < f->n_left; i++) {
@@ -507,7 +520,8 @@ int cli_open_state(struct cli *c, struct sysroot *sr, bool create, struct state 
                               "content is known to be twtune's: chown -R root:root %s && chmod -R go-w %s",
                               dir ? dir : "", why, dir ? dir : "", dir ? dir : "");
         else
-                r = cli_error(c, EXIT_ENV, "cannot open the state directory %s: %s", dir ? dir : "", strerror(-r));
+                r = cli_access_error(c, EXIT_ENV, create ? r : 0, "cannot open the state directory %s: %s", dir ? dir : "",
+                                     strerror(-r));
         free(why);
         free(dir);
         return r;
@@ -565,7 +579,7 @@ int cli_lock_state(struct cli *c, struct sysroot *sr, unsigned long wait_ms, str
                         r = cli_error(c, EXIT_ENV, "will not trust %s/lock: it is owned by another user or writable by "
                                       "others; remove it once you know who made it", dir ? dir : "");
                 else
-                        r = cli_error(c, EXIT_ENV, "cannot lock %s: %s", dir ? dir : "", strerror(-r));
+                        r = cli_access_error(c, EXIT_ENV, r, "cannot lock %s: %s", dir ? dir : "", strerror(-r));
                 free(dir);
                 state_free(st);
                 return r;

@@ -80,6 +80,10 @@ extern const struct option cli_global_options[];
 void cli_usage(struct cli *c, const struct command *cmd, FILE *f);
 int cli_usage_error(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int cli_error(struct cli *c, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* cli_error for a failure to open or write what a command changes (/proc/sys, the state directory,
+ * /etc/sysctl.d): when err (a negative errno, 0 for none) is EACCES or EPERM and twtune does not
+ * run as root, the message starts "CMD needs root: ". */
+int cli_access_error(struct cli *c, int code, int err, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* The kernel to validate for: --kernel, else the target's, else unknown. */
 int cli_kernel(struct cli *c, struct target *t, struct kver *ret, bool *ret_known);

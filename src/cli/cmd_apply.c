@@ -197,8 +197,8 @@ int cmd_apply(struct cli *c, int argc, char **argv)
         if (!a.dry_run) {
                 r = txn_commit(st, sr, x, &fail, &res);
                 if (r < 0) {
-                        exit_code = cli_error(c, EXIT_ENV, "%s: %s; nothing was changed",
-                                              fail.detail ? fail.detail : "cannot start the transaction", strerror(-r));
+                        exit_code = cli_access_error(c, EXIT_ENV, r, "%s: %s; nothing was changed",
+                                                     fail.detail ? fail.detail : "cannot start the transaction", strerror(-r));
                         goto out;
                 }
         }

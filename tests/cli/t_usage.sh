@@ -143,5 +143,35 @@ if command -v flock >/dev/null; then
         expect_err "lock is held by process $holder (flock); give --wait SECONDS" "its pid and name are"
         wait
 fi
+# Another user than root writing what only root may is told that the command needs root.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+        nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$TWTUNE" "$@" >out 2>err; RC=$?; }
+        chmod 755 "$TMP"
+        mkroot nr
+        printf 'sysctl:\n  net.ipv4.tcp_fin_timeout: 31\n' >nr.yaml
+        chmod 644 nr.yaml
+        for c in apply rollback recover; do
+                [ $c = apply ] && set -- nr.yaml || set --
+                nobody --root nr $c "$@"; expect_rc 5 "$c as another user"
+                expect_err "twtune $c: $c needs root: cannot open the state directory nr/var/lib/twtune: Permission denied" \
+                        "$c says it needs root"
+        done
+        nobody --root nr apply --dry-run nr.yaml; expect_rc 0 "a dry run needs no root"
+        # A state directory of that user's own (trusted: it is the caller's), but /etc and /proc/sys root's.
+        mkdir -p nr/var/lib/twtune/generations
+        chmod 700 nr/var/lib/twtune nr/var/lib/twtune/generations
+        chown -R 65534:65534 nr/var/lib/twtune
+        nobody --root nr apply nr.yaml; expect_rc 5 "persisting as another user"
+        expect_err "twtune apply: apply needs root: cannot open the sysctl.d directory: Permission denied; nothing was changed" \
+                "says it needs root"
+        nobody --root nr apply --no-persist nr.yaml; expect_rc 4 "writing /proc/sys as another user"
+        expect_err "twtune apply: apply needs root: net.ipv4.tcp_fin_timeout: Permission denied" "says it needs root"
+        [ "$(cat nr/proc/sys/net/ipv4/tcp_fin_timeout)" = 60 ] && ok "and changed nothing" || not_ok "a value changed"
+        chown -R 0:0 nr/var/lib/twtune
+        run --root nr apply --no-persist nr.yaml; expect_rc 0 "root's own apply"
+        expect_no_err "needs root" "does not say so"
+else
+        echo "# skip: the needs-root checks run as root, with setpriv"
+fi
 run --root /nonexistent-root diff "$SRCDIR/profiles/base.yaml"; expect_rc 5 "missing --root is an environment error"
 finish
