@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <linux/nsfs.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -21,6 +22,7 @@
 #include "rows.h"
 #include "sockstat.h"
 #include "state.h"
+#include "suggest.h"
 #include "sysroot.h"
 #include "txn.h"
 #include "target.h"
@@ -40,20 +42,58 @@ const struct option cli_global_options[] = {
         {0},
 };
 
-static const char global_help[] =
-        "      --format text|json|github  output format (text is coloured only on a terminal)\n"
-        "      --kernel VERSION           validate for this kernel instead of the target's\n"
-        "      --root DIR                 system root for /proc/sys and configuration\n"
-        "      --allow-absolute-extends   let profiles extend files by absolute path\n"
-        "      --strict                   treat every warning as an error (for CI)\n"
-        "  -q, --quiet                    print only what needs attention: rows to change, restore, in error or\n"
-        "                                 drifted, and error and warning findings\n"
-        "      --verbose                  also say what twtune assumed where it could not tell\n"
-        "  -h, --help                     show this help\n";
+#define TAKES_NONE (1u << 31) /* --version: twtune's own, before the command */
+
+/* The global options: what a command's globals need for it to take each (0: every command takes
+ * it), and the line of its help. */
+static const struct {
+        int opt;
+        unsigned takes;
+        const char *help;
+} globals[] = {
+        {OPT_FORMAT, 0, "      --format text|json|github  output format (text is coloured only on a terminal)\n"},
+        {OPT_KERNEL, TAKES_KERNEL, "      --kernel VERSION           validate for this kernel instead of the target's\n"},
+        {OPT_ROOT, 0, "      --root DIR                 system root for /proc/sys and configuration\n"},
+        {OPT_ALLOW_ABS_EXTENDS, TAKES_ABS_EXTENDS, "      --allow-absolute-extends   let profiles extend files by absolute path\n"},
+        {OPT_STRICT, TAKES_STRICT, "      --strict                   treat every warning as an error (for CI)\n"},
+        {OPT_QUIET, 0, "  -q, --quiet                    print only what needs attention: rows to change, restore, in error or\n"
+                       "                                 drifted, and error and warning findings\n"},
+        {OPT_VERBOSE, 0, "      --verbose                  also say what twtune assumed where it could not tell\n"},
+        {OPT_HELP, 0, "  -h, --help                     show this help\n"},
+        {OPT_VERSION, TAKES_NONE, NULL},
+};
+
+static unsigned global_takes(int opt)
+{
+        for (size_t i = 0; i < ELEMENTSOF(globals); i++)
+                if (globals[i].opt == opt)
+                        return globals[i].takes;
+        return 0;
+}
+
+/* The name of the option with value val in opts (which may be NULL), or "". */
+static const char *option_name(const struct option *opts, int val)
+{
+        for (const struct option *o = opts; o && o->name; o++)
+                if (o->val == val)
+                        return o->name;
+        return "";
+}
+
+/* A usage error naming the first of the global options given that cmd does not take; 0 if none. */
+static int refuse_globals(struct cli *c, const struct command *cmd, unsigned given)
+{
+        for (size_t i = 0; i < ELEMENTSOF(globals); i++)
+                if (globals[i].takes & given & ~cmd->globals)
+                        return cli_usage_error(c, "%s does not take --%s", cmd->name,
+                                               option_name(cli_global_options, globals[i].opt));
+        return 0;
+}
 
 int cli_global_option(struct cli *c, int opt, const char *arg)
 {
         struct kver v;
+        c->globals_given |= global_takes(opt);
         switch (opt) {
         case OPT_FORMAT:
                 if (strcmp(arg, "text") == 0)
@@ -63,7 +103,7 @@ int cli_global_option(struct cli *c, int opt, const char *arg)
                 else if (strcmp(arg, "github") == 0)
                         c->format = FMT_GITHUB;
                 else
-                        return cli_usage_error(c, "unknown format '%s' (text, json or github)", arg);
+                        return cli_usage_error(c, "--format takes text, json or github, not '%s'", arg);
                 return 0;
         case OPT_KERNEL:
                 if (kver_parse(arg, &v) < 0)
@@ -91,20 +131,72 @@ int cli_global_option(struct cli *c, int opt, const char *arg)
         }
 }
 
+/* A command's own option or a global one it takes; all global ones before the command. */
+static bool takes(const struct command *cmd, const struct option *o, bool own)
+{
+        return own || !cmd || (global_takes(o->val) & cmd->globals) == global_takes(o->val);
+}
+
+/* An unknown or ambiguous long option (name: as typed, without "--" and "=VALUE"), with the
+ * nearest one cmd takes. */
+static int unknown_option(struct cli *c, const struct command *cmd, const struct option *own, const char *name)
+{
+        struct suggest s, all;
+        suggest_init(&s, name);
+        suggest_init(&all, name);
+        for (int k = 0; k < 2; k++)
+                for (const struct option *o = k ? cli_global_options : own; o && o->name; o++) {
+                        suggest_add(&all, o->name);
+                        if (takes(cmd, o, k == 0))
+                                suggest_add(&s, o->name);
+                }
+        const char *m = suggest_result(&s);
+        /* getopt_long takes a unique abbreviation: one it refused that begins several is ambiguous. */
+        return cli_usage_error(c, "%s option '--%s'%s%s%s", all.n_extended > 1 ? "ambiguous" : "unknown", name,
+                               m ? "; did you mean '--" : "", m ? m : "", m ? "'?" : "");
+}
+
+int cli_option_error(struct cli *c, const struct command *cmd, const struct option *own, int opt, char **argv)
+{
+        /* getopt_long leaves optopt 0 for an unknown long option, the option's value for a missing
+         * or unwanted value, the letter for an unknown short one. */
+        const char *arg = argv[optind - 1];
+        const char *name = optopt ? option_name(own, optopt) : NULL;
+        if (name && !*name)
+                name = option_name(cli_global_options, optopt);
+        if (opt == ':')
+                return cli_usage_error(c, "--%s needs a value", name);
+        size_t len = strncmp(arg, "--", 2) == 0 ? strcspn(arg + 2, "=") : 0;
+        if (optopt && len && arg[2 + len] == '=' && strncmp(name, arg + 2, len) == 0)
+                return cli_usage_error(c, "--%s takes no value", name);
+        if (optopt)
+                return cli_usage_error(c, "unknown option '-%c'", optopt);
+        if (!len)
+                return cli_usage_error(c, "unknown option '%s'", arg);
+        char *typed = strndup(arg + 2, len);
+        int r = typed ? unknown_option(c, cmd, own, typed) : cli_usage_error(c, "unknown option '%s'", arg);
+        free(typed);
+        return r;
+}
+
 void cli_usage(struct cli *c, const struct command *cmd, FILE *f)
 {
         (void)c;
-        fprintf(f, "usage: twtune %s %s\n\n%s\n\noptions:\n%s%s", cmd->name, cmd->usage, cmd->summary,
-                cmd->help ? cmd->help : "", global_help);
+        fprintf(f, "usage: twtune %s %s\n\n%s\n\noptions:\n%s", cmd->name, cmd->usage, cmd->summary,
+                cmd->help ? cmd->help : "");
+        for (size_t i = 0; i < ELEMENTSOF(globals); i++)
+                if (globals[i].help && (globals[i].takes & cmd->globals) == globals[i].takes)
+                        fputs(globals[i].help, f);
 }
 
 int cli_parse(struct cli *c, const struct command *cmd, int argc, char **argv, const struct option *own,
               int (*on_opt)(struct cli *c, int opt, const char *arg, void *ud), void *ud, int *ret_optind)
 {
         struct option opts[32];
-        size_t n = 0;
+        size_t n = 0, n_own;
         for (const struct option *o = own; o && o->name; o++)
                 opts[n++] = *o;
+        n_own = n;
         for (const struct option *o = cli_global_options; o->name; o++)
                 opts[n++] = *o;
         opts[n] = (struct option){0};
@@ -112,24 +204,31 @@ int cli_parse(struct cli *c, const struct command *cmd, int argc, char **argv, c
         optind = 0; /* full reinitialisation: main already ran getopt */
         opterr = 0;
         for (;;) {
-                int opt = getopt_long(argc, argv, "qh", opts, NULL);
+                int li = -1;
+                int opt = getopt_long(argc, argv, ":qh", opts, &li);
                 if (opt == -1)
                         break;
                 if (opt == 'h' || opt == OPT_HELP) {
                         cli_usage(c, cmd, c->out);
                         return EXIT_OK;
                 }
-                if (opt == '?' || opt == ':') {
-                        if (optopt)
-                                return cli_usage_error(c, "unknown option '-%c'", optopt);
-                        return cli_usage_error(c, "unknown or incomplete option '%s'", argv[optind - 1]);
-                }
-                int r = cli_global_option(c, opt, optarg);
+                if (opt == '?' || opt == ':')
+                        return cli_option_error(c, cmd, own, opt, argv);
+                /* An empty FILE, NAME or N is none (--root "" is the host's root, on purpose). */
+                if (li >= 0 && (size_t)li < n_own && opts[li].has_arg == required_argument && !*optarg)
+                        return cli_usage_error(c, "--%s needs a value", opts[li].name);
+                int r = refuse_globals(c, cmd, global_takes(opt));
+                if (r == 0)
+                        r = cli_global_option(c, opt, optarg);
                 if (r == 1)
                         r = on_opt ? on_opt(c, opt, optarg, ud) : cli_usage_error(c, "unexpected option");
                 if (r != 0)
                         return r;
         }
+        /* Those given before the command. */
+        int r = refuse_globals(c, cmd, c->globals_given);
+        if (r)
+                return r;
         *ret_optind = optind;
         return -1;
 }
@@ -242,6 +341,19 @@ void cli_json_finish(struct cli *c, int exit_code, const char *buf, size_t len, 
         if (c->err_key)
                 json_member(to, "key", c->err_key);
         fputs("}}\n", to);
+}
+
+int cli_access_error(struct cli *c, int code, int err, const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        char *msg = str_vprintf(fmt, ap);
+        va_end(ap);
+        bool denied = (err == -EACCES || err == -EPERM) && geteuid() != 0;
+        int r = cli_error(c, code, "%s%s%s", !denied ? "" : c->cmd ? c->cmd : "twtune", denied ? " needs root: " : "",
+                          msg ? msg : strerror(ENOMEM));
+        free(msg);
+        return r;
 }
 
 int cli_kernel(struct cli *c, struct target *t, struct kver *ret, bool *ret_known)
@@ -560,10 +672,10 @@ int cli_txn_exit(struct cli *c, const struct txn_failure *f, enum txn_result res
         if (f->key && !c->err_key)
                 c->err_key = strdup(f->key);
         if (f->key || f->detail)
-                cli_error(c, code, "%s%s%s%s%s%s%s", f->key ? f->key : "", f->key ? ": " : "",
-                          f->error ? strerror(-f->error) : "", f->detail ? (f->error ? " (" : "") : "",
-                          f->detail ? f->detail : "", f->detail && f->error ? ")" : "",
-                          res == TXN_RESTORE_FAILED ? "" : "; every change was rolled back");
+                cli_access_error(c, code, f->error, "%s%s%s%s%s%s%s", f->key ? f->key : "", f->key ? ": " : "",
+                                 f->error ? strerror(-f->error) : "", f->detail ? (f->error ? " (" : "") : "",
+                                 f->detail ? f->detail : "", f->detail && f->error ? ")" : "",
+                                 res == TXN_RESTORE_FAILED ? "" : "; every change was rolled back");
         if (res == TXN_RESTORE_FAILED) {
                 struct strbuf sb = {0};
                 for (size_t i = 0; i < f->n_left; i++)
@@ -597,7 +709,8 @@ int cli_open_state(struct cli *c, struct sysroot *sr, bool create, struct state 
                               "content is known to be twtune's: chown -R root:root %s && chmod -R go-w %s",
                               dir ? dir : "", why, dir ? dir : "", dir ? dir : "");
         else
-                r = cli_error(c, EXIT_ENV, "cannot open the state directory %s: %s", dir ? dir : "", strerror(-r));
+                r = cli_access_error(c, EXIT_ENV, create ? r : 0, "cannot open the state directory %s: %s", dir ? dir : "",
+                                     strerror(-r));
         free(why);
         free(dir);
         return r;
@@ -614,6 +727,31 @@ int cli_plan_error(struct cli *c, const char *key, int r)
                          r == -ENOENT ? "no such key" : strerror(-r));
 }
 
+/* The name of a running process, or "" if it cannot be read. */
+static void proc_comm(pid_t pid, char *buf, size_t size)
+{
+        char path[48];
+        snprintf(path, sizeof(path), "/proc/%ld/comm", (long)pid);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        ssize_t n = fd >= 0 ? read(fd, buf, size - 1) : -1;
+        buf[n > 0 ? (size_t)n : 0] = '\0';
+        buf[strcspn(buf, "\n")] = '\0';
+        if (fd >= 0)
+                close(fd);
+}
+
+/* The pid in the lock file is the last twtune's to hold it, whoever holds it now (flock(1) writes
+ * none): it is named only while it runs, with its name, by which a reused pid shows. */
+static int lock_held(struct cli *c, const char *dir, pid_t holder)
+{
+        char comm[64] = "";
+        if (holder <= 0 || (kill(holder, 0) < 0 && errno != EPERM))
+                return cli_fail(c, EXIT_ENV, "lock-held", "%s/lock is held by another process; give --wait SECONDS to wait for it", dir);
+        proc_comm(holder, comm, sizeof(comm));
+        return cli_fail(c, EXIT_ENV, "lock-held", "%s/lock is held by process %ld%s%s%s; give --wait SECONDS to wait for it", dir,
+                         (long)holder, *comm ? " (" : "", comm, *comm ? ")" : "");
+}
+
 int cli_lock_state(struct cli *c, struct sysroot *sr, unsigned long wait_ms, struct state **ret)
 {
         struct state *st = NULL;
@@ -625,13 +763,12 @@ int cli_lock_state(struct cli *c, struct sysroot *sr, unsigned long wait_ms, str
         r = state_lock(st, wait_ms, &holder);
         if (r < 0) {
                 if (r == -EWOULDBLOCK)
-                        r = cli_error(c, EXIT_ENV, "%s/lock is held by process %ld; give --wait SECONDS to wait for it",
-                                      dir ? dir : "", (long)holder);
+                        r = lock_held(c, dir ? dir : "", holder);
                 else if (r == -EPERM)
                         r = cli_error(c, EXIT_ENV, "will not trust %s/lock: it is owned by another user or writable by "
                                       "others; remove it once you know who made it", dir ? dir : "");
                 else
-                        r = cli_error(c, EXIT_ENV, "cannot lock %s: %s", dir ? dir : "", strerror(-r));
+                        r = cli_access_error(c, EXIT_ENV, r, "cannot lock %s: %s", dir ? dir : "", strerror(-r));
                 free(dir);
                 state_free(st);
                 return r;

@@ -35,6 +35,11 @@ enum { OPT_FORMAT = 0x100, OPT_KERNEL, OPT_ROOT, OPT_QUIET, OPT_HELP, OPT_VERSIO
  * is in, as this process sees /proc (systemd's on a host, a container's init in a container). */
 enum netns_where { NETNS_HOST, NETNS_OTHER, NETNS_UNKNOWN };
 
+/* The global options a command takes besides --format, --root, --quiet and --help, which every
+ * command takes (struct command's globals); --version is twtune's own, before any command. */
+enum { TAKES_KERNEL = 1 << 0, TAKES_ABS_EXTENDS = 1 << 1, TAKES_STRICT = 1 << 2 };
+#define TAKES_PROFILE (TAKES_ABS_EXTENDS | TAKES_STRICT) /* those of commands that load a profile */
+
 struct cli {
         const char *cmd;
         enum out_format format;
@@ -60,6 +65,7 @@ struct cli {
         const char *err_code; /* NULL: the default for the exit code (cli_exit_code_name) */
         char *err_message;
         char *err_key;
+        unsigned globals_given; /* TAKES_* of the global options given, for cli_parse to check */
 };
 
 struct command {
@@ -68,6 +74,7 @@ struct command {
         const char *summary;
         const char *usage; /* options and arguments, after "twtune NAME " */
         const char *help;  /* the command's own options, one a line */
+        unsigned globals;  /* TAKES_*: the global options it takes beyond those every command takes */
 };
 
 const struct command *command_find(const char *name);
@@ -78,6 +85,10 @@ const struct command *command_find(const char *name);
  * (EXIT_OK after --help). */
 int cli_parse(struct cli *c, const struct command *cmd, int argc, char **argv, const struct option *own,
               int (*on_opt)(struct cli *c, int opt, const char *arg, void *ud), void *ud, int *ret_optind);
+/* The usage error for an option getopt_long (with ':' leading its option string) refused as opt
+ * ('?' or ':'): unknown, with the nearest option cmd takes (own or global; every global one when cmd
+ * is NULL), ambiguous, missing its value or given one it does not take. */
+int cli_option_error(struct cli *c, const struct command *cmd, const struct option *own, int opt, char **argv);
 /* Handles one global option; returns 1 if it was not one, 0 if handled, or an exit code. */
 int cli_global_option(struct cli *c, int opt, const char *arg);
 extern const struct option cli_global_options[];
@@ -97,6 +108,10 @@ const char *cli_exit_code_name(int exit_code);
 void cli_json_finish(struct cli *c, int exit_code, const char *buf, size_t len, FILE *to);
 /* Starts a command's JSON object: {"format": 1, "command": "NAME" (members follow, then "}\n"). */
 void json_begin(struct cli *c);
+/* cli_error for a failure to open or write what a command changes (/proc/sys, the state directory,
+ * /etc/sysctl.d): when err (a negative errno, 0 for none) is EACCES or EPERM and twtune does not
+ * run as root, the message starts "CMD needs root: ". */
+int cli_access_error(struct cli *c, int code, int err, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* The kernel to validate for: --kernel, else the target's, else unknown. */
 int cli_kernel(struct cli *c, struct target *t, struct kver *ret, bool *ret_known);

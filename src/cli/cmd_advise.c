@@ -161,6 +161,8 @@ int cmd_advise(struct cli *c, int argc, char **argv)
                 r = cli_load_profile(c, argv[first], &p, &f);
                 if (r == 0)
                         r = validate_profile(p, &vo, &f);
+                if (c->strict)
+                        findings_strict(&f);
                 if (r < 0 || findings_count(&f, SEV_ERROR)) {
                         findings_sort(&f);
                         out_findings_text(c, &f, c->err);

@@ -92,8 +92,6 @@ int cmd_apply(struct cli *c, int argc, char **argv)
                 return r;
         if (argc - first != 1)
                 return cli_usage_error(c, argc == first ? "no profile given" : "apply takes one profile");
-        if (c->kernel)
-                return cli_usage_error(c, "--kernel is for check and diff; apply validates for the running kernel");
         /* Before anything is opened: a dry run too, since it shows the file it would persist. */
         if (!a.no_persist && (r = cli_refuse_other_netns(c, a.netns)))
                 return r;
@@ -147,8 +145,8 @@ int cmd_apply(struct cli *c, int argc, char **argv)
         if (!a.dry_run) {
                 r = txn_commit(st, sr, x, &fail, &res);
                 if (r < 0) {
-                        exit_code = cli_error(c, EXIT_ENV, "%s: %s; nothing was changed",
-                                              fail.detail ? fail.detail : "cannot start the transaction", strerror(-r));
+                        exit_code = cli_access_error(c, EXIT_ENV, r, "%s: %s; nothing was changed",
+                                                     fail.detail ? fail.detail : "cannot start the transaction", strerror(-r));
                         goto out;
                 }
         }

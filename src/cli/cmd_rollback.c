@@ -233,8 +233,8 @@ int cmd_rollback(struct cli *c, int argc, char **argv)
         if (r == 0 && !a.dry_run)
                 r = txn_commit(st, sr, x, &fail, &res);
         if (r < 0) {
-                exit_code = cli_error(c, EXIT_ENV, "%s: %s; nothing was changed",
-                                      fail.detail ? fail.detail : "cannot roll back", strerror(-r));
+                exit_code = cli_access_error(c, EXIT_ENV, r, "%s: %s; nothing was changed",
+                                             fail.detail ? fail.detail : "cannot roll back", strerror(-r));
                 goto out;
         }
         c->changed |= res == TXN_COMMITTED;

@@ -12,25 +12,32 @@
 struct args {
         const char *netns;
         bool by_remote, force_proc;
+        bool top_given; /* --by-remote=N */
         unsigned long top;
 };
+
+/* N of --by-remote: digits only (strtoul alone takes "-1" and " 5"), at least 1. */
+static int parse_top(struct cli *c, const char *arg, unsigned long *ret)
+{
+        errno = 0;
+        unsigned long n = *arg && !arg[strspn(arg, "0123456789")] ? strtoul(arg, NULL, 10) : 0;
+        if (!n || errno)
+                return cli_usage_error(c, "--by-remote takes a number of remotes, not '%s'", arg);
+        *ret = n;
+        return 0;
+}
 
 static int on_opt(struct cli *c, int opt, const char *arg, void *ud)
 {
         struct args *a = ud;
-        char *end;
         switch (opt) {
         case 'n':
                 a->netns = arg;
                 return 0;
         case 'r':
                 a->by_remote = true;
-                if (arg) {
-                        a->top = strtoul(arg, &end, 10);
-                        if (*end || !a->top)
-                                return cli_usage_error(c, "--by-remote takes a positive count, not '%s'", arg);
-                }
-                return 0;
+                a->top_given = arg;
+                return arg ? parse_top(c, arg, &a->top) : 0;
         case 's':
                 if (strcmp(arg, "proc") == 0)
                         a->force_proc = true;
@@ -91,14 +98,12 @@ int cmd_stats(struct cli *c, int argc, char **argv)
         int r = cli_parse(c, command_find("stats"), argc, argv, opts, on_opt, &a, &first);
         if (r >= 0)
                 return r;
-        /* "--by-remote 5" as well as "--by-remote=5". */
-        if (a.by_remote && first < argc && argc - first == 1) {
-                char *end;
-                unsigned long n = strtoul(argv[first], &end, 10);
-                if (!*end && n) {
-                        a.top = n;
-                        first++;
-                }
+        /* "--by-remote 5" as well as "--by-remote=5": stats takes no operands, so one beside a bare
+         * --by-remote is meant as its N. */
+        if (a.by_remote && !a.top_given && argc - first == 1) {
+                if ((r = parse_top(c, argv[first], &a.top)))
+                        return r;
+                first++;
         }
         if (first < argc)
                 return cli_usage_error(c, "stats takes no arguments");

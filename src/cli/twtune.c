@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "suggest.h"
 
 int cmd_advise(struct cli *c, int argc, char **argv);
 int cmd_apply(struct cli *c, int argc, char **argv);
@@ -27,47 +28,53 @@ static const struct command commands[] = {
          "[--emit-profile FILE] [--netns NAME|PATH] [PROFILE]",
          "      --emit-profile FILE        write the supported changes as a profile\n"
          "      --netns NAME|PATH          look inside a network namespace\n"
-         "      PROFILE                    also say whether this profile addresses each finding\n"},
+         "      PROFILE                    also say whether this profile addresses each finding\n",
+         TAKES_KERNEL | TAKES_PROFILE},
         {"apply", cmd_apply, "Apply PROFILE live and persist it, all or nothing.",
          "[--dry-run] [--no-persist] [--wait SECONDS] [--netns NAME|PATH] PROFILE",
          "      --dry-run                  show what would change; take no lock, write nothing\n"
          "      --no-persist               change live values only; leave /etc/sysctl.d alone\n"
          "      --wait SECONDS             wait this long for another twtune to finish (default 0)\n"
          "      --netns NAME|PATH          apply inside a network namespace (/run/netns/NAME or a path); live\n"
-         "                                 only, with its own journal and history\n"},
+         "                                 only, with its own journal and history\n",
+         TAKES_PROFILE}, /* validated for the running kernel: no --kernel */
         {"check", cmd_check, "Validate profiles against the kernel knowledge base.", "[--against FILE | --live] PROFILE...",
          "      --against FILE             also check against a 'sysctl -a' snapshot (unknown keys, cross-key checks)\n"
-         "      --live                     also check against the live /proc/sys\n"},
+         "      --live                     also check against the live /proc/sys\n",
+         TAKES_KERNEL | TAKES_PROFILE},
         {"diff", cmd_diff, "Show what applying PROFILE would change.", "[--against FILE | --netns NAME|PATH] [--exit-code] PROFILE",
          "      --against FILE             compare with a 'sysctl -a' snapshot instead of the live system\n"
          "      --netns NAME|PATH          compare inside a network namespace\n"
-         "      --exit-code                exit 1 when anything would change\n"},
-        {"explain", cmd_explain, "Show what twtune knows about a sysctl key.", "KEY", NULL},
+         "      --exit-code                exit 1 when anything would change\n",
+         TAKES_KERNEL | TAKES_PROFILE},
+        {"explain", cmd_explain, "Show what twtune knows about a sysctl key.", "KEY", NULL, 0},
         {"history", cmd_history, "List the generations applied, oldest first, or show generation N.",
          "[--netns NAME|PATH] [N]",
          "      --netns NAME|PATH          the history of a network namespace\n"
-         "      N                          show generation N: each key before and after, the persisted file\n"},
-        {"keys", cmd_keys, "List the keys of the knowledge base.", "", NULL},
+         "      N                          show generation N: each key before and after, the persisted file\n",
+         0},
+        {"keys", cmd_keys, "List the keys of the knowledge base.", "", NULL, 0},
         {"recover", cmd_recover, "Finish or undo a transaction a crash interrupted.", "[--wait SECONDS] [--netns NAME|PATH]",
          "      --wait SECONDS             wait this long for another twtune to finish\n"
-         "      --netns NAME|PATH          in a network namespace\n"},
+         "      --netns NAME|PATH          in a network namespace\n", 0},
         {"rollback", cmd_rollback, "Restore the live values and persisted file of an earlier generation.",
          "[--to N] [--dry-run] [--wait SECONDS] [--netns NAME|PATH]",
          "      --to N                     the generation to go back to (default: one step back, to the generation\n"
          "                                 before the one whose state is current; 0: before twtune's first apply)\n"
          "      --dry-run                  show the rows and the persisted file's change; take no lock, write nothing\n"
          "      --wait SECONDS             wait this long for another twtune to finish\n"
-         "      --netns NAME|PATH          in a network namespace\n"},
+         "      --netns NAME|PATH          in a network namespace\n", 0},
         {"stats", cmd_stats, "Count TCP sockets by state (and by remote endpoint).",
          "[--by-remote [N]] [--source netlink|proc] [--netns NAME|PATH]",
          "      --by-remote [N]            also the N (default 10) remotes with most TIME_WAIT and most sockets,\n"
          "                                 and the ephemeral ports in use\n"
          "      --source netlink|proc      force a source (default: netlink, else /proc/net/tcp)\n"
-         "      --netns NAME|PATH          count inside a network namespace\n"},
+         "      --netns NAME|PATH          count inside a network namespace\n", 0},
         {"verify", cmd_verify, "Check that live values and the persisted file match the last generation or PROFILE.",
          "[--wait SECONDS] [--netns NAME|PATH] [PROFILE]",
          "      --netns NAME|PATH          verify inside a network namespace\n"
-         "      --wait SECONDS             wait this long for a transaction in progress (default 10)\n"},
+         "      --wait SECONDS             wait this long for a transaction in progress (default 10)\n",
+         TAKES_KERNEL | TAKES_PROFILE},
 };
 
 const struct command *command_find(const char *name)
@@ -76,6 +83,19 @@ const struct command *command_find(const char *name)
                 if (strcmp(commands[i].name, name) == 0)
                         return &commands[i];
         return NULL;
+}
+
+/* An unknown command, with the nearest one; "help" is one too, except as help's operand. */
+static int no_command(struct cli *c, const char *name, bool with_help)
+{
+        struct suggest s;
+        suggest_init(&s, name);
+        for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+                suggest_add(&s, commands[i].name);
+        if (with_help)
+                suggest_add(&s, "help");
+        const char *m = suggest_result(&s);
+        return cli_usage_error(c, "no command '%s'%s%s%s", name, m ? "; did you mean '" : "", m ? m : "", m ? "'?" : "");
 }
 
 static void usage(FILE *f)
@@ -109,7 +129,7 @@ int main(int argc, char **argv)
 
         opterr = 0;
         for (;;) {
-                int opt = getopt_long(argc, argv, "+qhV", cli_global_options, NULL);
+                int opt = getopt_long(argc, argv, "+:qhV", cli_global_options, NULL);
                 if (opt == -1)
                         break;
                 if (opt == 'h' || opt == OPT_HELP) {
@@ -121,7 +141,7 @@ int main(int argc, char **argv)
                         return EXIT_OK;
                 }
                 if (opt == '?' || opt == ':')
-                        return early_error(&c, cli_usage_error(&c, "unknown or incomplete option '%s'", argv[optind - 1]));
+                        return early_error(&c, cli_option_error(&c, NULL, NULL, opt, argv));
                 int r = cli_global_option(&c, opt, optarg);
                 if (r)
                         return early_error(&c, r);
@@ -134,7 +154,7 @@ int main(int argc, char **argv)
         if (strcmp(name, "help") == 0) {
                 const struct command *cmd = optind + 1 < argc ? command_find(argv[optind + 1]) : NULL;
                 if (optind + 1 < argc && !cmd)
-                        return early_error(&c, cli_usage_error(&c, "no command '%s'", argv[optind + 1]));
+                        return early_error(&c, no_command(&c, argv[optind + 1], false));
                 if (cmd)
                         cli_usage(&c, cmd, stdout);
                 else
@@ -143,7 +163,7 @@ int main(int argc, char **argv)
         }
         const struct command *cmd = command_find(name);
         if (!cmd)
-                return early_error(&c, cli_usage_error(&c, "no command '%s'", name));
+                return early_error(&c, no_command(&c, name, true));
         c.cmd = cmd->name;
         /* JSON is held until the command ends, so that a failure becomes its "error" member. */
         char *buf = NULL;

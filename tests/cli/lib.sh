@@ -30,6 +30,9 @@ expect_err() {
 expect_no_out() {
         if grep -qF -- "$1" out; then not_ok "$2: stdout has '$1'"; else ok "$2"; fi
 }
+expect_no_err() {
+        if grep -qF -- "$1" err; then not_ok "$2: stderr has '$1'"; else ok "$2"; fi
+}
 expect_json() { # expect_json JQ-EXPR description: the expression must be true on ./out
         if jq -e "$1" out >/dev/null 2>&1; then ok "$2"; else not_ok "$2: jq '$1' is not true"; fi
 }

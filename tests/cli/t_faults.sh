@@ -54,7 +54,7 @@ if command -v flock >/dev/null; then
         flock root/var/lib/twtune/lock sleep 2 &
         sleep 0.3
         run --root root apply q.yaml; expect_rc 5 "lock held"
-        expect_err "lock is held by process" "names the lock"
+        expect_err "lock is held by another process" "names the lock, not the earlier apply's pid"
         run --root root apply --wait 10 q.yaml; expect_rc 0 "--wait outlasts the holder"
         wait
 fi

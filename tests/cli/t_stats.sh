@@ -32,6 +32,8 @@ expect_json '[.by_remote.time_wait[] | [.remote, .time_wait, .total]] | sort == 
 expect_json '[.by_remote.total[].total] == [16, 16]' "remotes with most sockets"
 # Only the 10 established clients hold ports in the range; the TIME_WAIT clients bound 2000 and up.
 expect_json '.ephemeral.in_use == 10 and .ephemeral.available == 28232 and .ephemeral.range == [32768, 60999]' "ephemeral ports in use"
+run --format json stats --by-remote=1; expect_rc 0 "--by-remote=N"
+expect_json '.by_remote.time_wait | length == 1' "top 1"
 run stats; expect_rc 0 "text stats"
 expect_out "TIME_WAIT           80   (IPv4 40, IPv6 40)" "the seed's STATE count line"
 run stats --by-remote; expect_out "top 6 remote endpoints by TIME_WAIT" "text by-remote lists every remote up to 10"
