@@ -350,7 +350,7 @@ int cli_access_error(struct cli *c, int code, int err, const char *fmt, ...)
         char *msg = str_vprintf(fmt, ap);
         va_end(ap);
         bool denied = (err == -EACCES || err == -EPERM) && geteuid() != 0;
-        int r = cli_error(c, code, "%s%s%s", !denied ? "" : c->cmd ? c->cmd : "twtune", denied ? " needs root: " : "",
+        int r = cli_fail(c, code, denied ? "needs-root" : NULL, "%s%s%s", !denied ? "" : c->cmd ? c->cmd : "twtune", denied ? " needs root: " : "",
                           msg ? msg : strerror(ENOMEM));
         free(msg);
         return r;
