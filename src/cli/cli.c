@@ -826,6 +826,7 @@ int cli_prepare(struct cli *c, const char *path, const struct validate_opts *vo,
                         /* The shape of a result, with nothing in it. */
                         struct rows none = {0};
                         json_begin(c);
+                        fputs(c->json_head ? c->json_head : "", c->out);
                         json_member(c->out, "profile", NULL);
                         json_member(c->out, "path", path);
                         cli_json_target(c, vo);

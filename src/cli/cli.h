@@ -65,6 +65,7 @@ struct cli {
         const char *err_code; /* NULL: the default for the exit code (cli_exit_code_name) */
         char *err_message;
         char *err_key;
+        const char *json_head; /* members a command's every JSON object starts with, for cli_prepare's */
         unsigned globals_given; /* TAKES_* of the global options given, for cli_parse to check */
 };
 

@@ -118,6 +118,8 @@ int cmd_apply(struct cli *c, int argc, char **argv)
         if (c->in_netns)
                 a.no_persist = true;
         char *persisted = a.no_persist ? NULL : sysroot_dir_path(sr, SYSROOT_SYSCTL_D, TXN_FILE_NAME);
+        c->json_head = a.dry_run ? ", \"dry_run\": true, \"changed\": false, \"generation\": null"
+                                 : ", \"dry_run\": false, \"changed\": false, \"generation\": null";
         int exit_code = cli_prepare(c, argv[first], &vo, &p, &f, &d);
         if (exit_code)
                 goto out;
