@@ -13,8 +13,10 @@ void managed_release(struct managed *m)
                 free(m->v[i].baseline);
                 free(m->v[i].last);
         }
-        if (m)
+        if (m) {
+                free(m->v);
                 *m = (struct managed){0};
+        }
 }
 
 const struct managed_key *managed_find(const struct managed *m, const char *key)
