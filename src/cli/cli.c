@@ -98,8 +98,10 @@ int cli_global_option(struct cli *c, int opt, const char *arg)
         case OPT_FORMAT:
                 if (strcmp(arg, "text") == 0)
                         c->format = FMT_TEXT;
-                else if (strcmp(arg, "json") == 0)
+                else if (strcmp(arg, "json") == 0) {
                         c->format = FMT_JSON;
+                        cli_json_hold(c); /* "twtune diff --format json": after the command name */
+                }
                 else if (strcmp(arg, "github") == 0)
                         c->format = FMT_GITHUB;
                 else
@@ -309,6 +311,15 @@ int cli_fail(struct cli *c, int exit_code, const char *code, const char *fmt, ..
         print_error(c, exit_code, code, fmt, ap);
         va_end(ap);
         return exit_code;
+}
+
+void cli_json_hold(struct cli *c)
+{
+        if (c->format != FMT_JSON || !c->cmd || c->json_mem)
+                return;
+        c->json_mem = open_memstream(&c->json_buf, &c->json_len);
+        if (c->json_mem)
+                c->out = c->json_mem;
 }
 
 void json_begin(struct cli *c)
@@ -820,21 +831,10 @@ int cli_prepare(struct cli *c, const char *path, const struct validate_opts *vo,
         if (r < 0) {
                 profile_free(p);
                 int code = r == -ENOMEM ? EXIT_ENV : cli_profile_exit(r);
+                /* In JSON the caller prints its own result, empty, with the findings. */
                 if (c->format == FMT_GITHUB)
                         out_findings_github(c, f);
-                else if (c->format == FMT_JSON) {
-                        /* The shape of a result, with nothing in it. */
-                        struct rows none = {0};
-                        json_begin(c);
-                        fputs(c->json_head ? c->json_head : "", c->out);
-                        json_member(c->out, "profile", NULL);
-                        json_member(c->out, "path", path);
-                        cli_json_target(c, vo);
-                        out_rows(c, &none);
-                        fputs(",\n  ", c->out);
-                        out_findings_json(c, f);
-                        fputs("}\n", c->out);
-                } else
+                else if (c->format != FMT_JSON)
                         out_findings_text(c, f, c->out); /* findings are the report, in every command */
                 return cli_error(c, code, "%s: %s", path, code == EXIT_INVALID ? "cannot load the profile" : "cannot read the profile");
         }

@@ -65,8 +65,11 @@ struct cli {
         const char *err_code; /* NULL: the default for the exit code (cli_exit_code_name) */
         char *err_message;
         char *err_key;
-        const char *json_head; /* members a command's every JSON object starts with, for cli_prepare's */
         unsigned globals_given; /* TAKES_* of the global options given, for cli_parse to check */
+        /* With --format json the command's output is held here until it ends (cli_json_hold). */
+        FILE *json_mem;
+        char *json_buf;
+        size_t json_len;
 };
 
 struct command {
@@ -107,6 +110,10 @@ const char *cli_exit_code_name(int exit_code);
 /* Prints the command's JSON, held in buf, with an "error" member for exit codes 2 and above;
  * a command that printed nothing gets {"format": 1, "command": ..., "error": {...}}. */
 void cli_json_finish(struct cli *c, int exit_code, const char *buf, size_t len, FILE *to);
+/* Once the command is known and the format is JSON, sends c->out to a buffer that main() prints
+ * with cli_json_finish, so that a failure becomes the "error" member. Called again by --format
+ * json among the command's own options. */
+void cli_json_hold(struct cli *c);
 /* Starts a command's JSON object: {"format": 1, "command": "NAME" (members follow, then "}\n"). */
 void json_begin(struct cli *c);
 /* cli_error for a failure to open or write what a command changes (/proc/sys, the state directory,
@@ -119,7 +126,8 @@ int cli_kernel(struct cli *c, struct target *t, struct kver *ret, bool *ret_know
 /* Loads a profile with the standard search path; findings are added to f. */
 int cli_load_profile(struct cli *c, const char *path, struct profile **ret, struct findings *f);
 /* Loads, validates and diffs a profile against vo->target. Returns 0 (findings may hold errors)
- * or an exit code after printing the findings. */
+ * or an exit code after printing the findings; in JSON the caller prints them, in its own result
+ * with "profile": null and no settings. */
 int cli_prepare(struct cli *c, const char *path, const struct validate_opts *vo, struct profile **ret_p,
                 struct findings *f, struct diff **ret_d);
 /* Exit code for a failed load or a profile with error findings. */

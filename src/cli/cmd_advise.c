@@ -167,6 +167,9 @@ int cmd_advise(struct cli *c, int argc, char **argv)
                         findings_sort(&f);
                         out_findings_text(c, &f, c->err);
                         exit_code = r == -ENOMEM ? EXIT_ENV : r < 0 ? cli_profile_exit(r) : EXIT_INVALID;
+                        /* The findings went to stderr: JSON's "error" member says which profile. */
+                        cli_error(c, exit_code, "%s: %s", argv[first],
+                                  r < 0 ? "cannot load the profile" : "the profile is invalid");
                         goto out;
                 }
         }

@@ -30,8 +30,10 @@ static int on_opt(struct cli *c, int opt, const char *arg, void *ud)
         }
 }
 
-static void print(struct cli *c, const struct profile *p, const struct validate_opts *vo, const struct rows *rows,
-                  const struct txn *t, const struct findings *f, bool dry, enum txn_result res, const char *persisted)
+/* name: the profile's, NULL when it could not be loaded. */
+static void print(struct cli *c, const char *name, const char *path, const struct validate_opts *vo,
+                  const struct rows *rows, const struct txn *t, const struct findings *f, bool dry, enum txn_result res,
+                  const char *persisted)
 {
         bool committed = res == TXN_COMMITTED;
         size_t nw = t ? txn_count_writes(t) : 0;
@@ -44,8 +46,8 @@ static void print(struct cli *c, const struct profile *p, const struct validate_
                         fprintf(c->out, "%lu", t->generation);
                 else
                         fputs("null", c->out);
-                json_member(c->out, "profile", p->name);
-                json_member(c->out, "path", p->path);
+                json_member(c->out, "profile", name);
+                json_member(c->out, "path", path);
                 cli_json_target(c, vo);
                 json_member(c->out, "persisted", persisted);
                 out_rows(c, rows);
@@ -118,15 +120,16 @@ int cmd_apply(struct cli *c, int argc, char **argv)
         if (c->in_netns)
                 a.no_persist = true;
         char *persisted = a.no_persist ? NULL : sysroot_dir_path(sr, SYSROOT_SYSCTL_D, TXN_FILE_NAME);
-        c->json_head = a.dry_run ? ", \"dry_run\": true, \"changed\": false, \"generation\": null"
-                                 : ", \"dry_run\": false, \"changed\": false, \"generation\": null";
         int exit_code = cli_prepare(c, argv[first], &vo, &p, &f, &d);
-        if (exit_code)
+        if (exit_code) {
+                if (c->format == FMT_JSON)
+                        print(c, NULL, argv[first], &vo, &rows, NULL, &f, a.dry_run, TXN_UNCHANGED, persisted);
                 goto out;
+        }
         if (findings_count(&f, SEV_ERROR)) {
                 /* Nothing has been touched: refuse before taking the lock. */
                 rows_from_diff(&rows, d);
-                print(c, p, &vo, &rows, NULL, &f, a.dry_run, TXN_UNCHANGED, persisted);
+                print(c, p->name, p->path, &vo, &rows, NULL, &f, a.dry_run, TXN_UNCHANGED, persisted);
                 exit_code = cli_error(c, EXIT_INVALID, "%s is invalid; nothing was changed", argv[first]);
                 goto out;
         }
@@ -154,7 +157,7 @@ int cmd_apply(struct cli *c, int argc, char **argv)
         }
         c->changed |= res == TXN_COMMITTED;
         rows_from_plan(&rows, d, x, !a.dry_run);
-        print(c, p, &vo, &rows, x, &f, a.dry_run, res, persisted);
+        print(c, p->name, p->path, &vo, &rows, x, &f, a.dry_run, res, persisted);
         if (res == TXN_ROLLED_BACK || res == TXN_RESTORE_FAILED)
                 exit_code = cli_txn_exit(c, &fail, res);
 out:

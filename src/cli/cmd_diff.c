@@ -29,13 +29,14 @@ static int on_opt(struct cli *c, int opt, const char *arg, void *ud)
         return 0;
 }
 
-static void print(struct cli *c, const struct profile *p, const struct validate_opts *vo, const struct rows *rows,
-                  const struct findings *f)
+/* name: the profile's, NULL when it could not be loaded. */
+static void print(struct cli *c, const char *name, const char *path, const struct validate_opts *vo,
+                  const struct rows *rows, const struct findings *f)
 {
         if (c->format == FMT_JSON) {
                 json_begin(c);
-                json_member(c->out, "profile", p->name);
-                json_member(c->out, "path", p->path);
+                json_member(c->out, "profile", name);
+                json_member(c->out, "path", path);
                 cli_json_target(c, vo);
                 out_rows(c, rows);
                 fputs(",\n  ", c->out);
@@ -91,13 +92,14 @@ int cmd_diff(struct cli *c, int argc, char **argv)
                         cli_plan_rows(c, sr, p, &vo, d, &rows);
                 else
                         rows_from_diff(&rows, d);
-                print(c, p, &vo, &rows, &f);
+                print(c, p->name, p->path, &vo, &rows, &f);
                 if (findings_count(&f, SEV_ERROR))
                         exit_code = cli_error(c, EXIT_INVALID, "%s is invalid", argv[first]);
                 else if (a.exit_code && (rows_count(&rows, "change") || rows_count(&rows, "restore") ||
                                          rows_count(&rows, "error")))
                         exit_code = EXIT_DRIFT;
-        }
+        } else if (c->format == FMT_JSON)
+                print(c, NULL, argv[first], &vo, &rows, &f);
         rows_release(&rows);
         diff_free(d);
         profile_free(p);

@@ -167,11 +167,15 @@ int cmd_verify(struct cli *c, int argc, char **argv)
         if (argc > first) {
                 struct validate_opts vo = {.target = t, .netns = c->in_netns};
                 cli_kernel(c, t, &vo.kernel, &vo.kernel_known);
-                if ((exit_code = cli_prepare(c, argv[first], &vo, &p, &f, &d)))
-                        goto out;
-                if (findings_count(&f, SEV_ERROR)) {
-                        cli_out_findings(c, &f, c->out);
+                exit_code = cli_prepare(c, argv[first], &vo, &p, &f, &d);
+                if (!exit_code && findings_count(&f, SEV_ERROR)) {
+                        if (c->format != FMT_JSON)
+                                cli_out_findings(c, &f, c->out);
                         exit_code = cli_error(c, EXIT_INVALID, "%s is invalid", argv[first]);
+                }
+                if (exit_code) { /* JSON: the result, with no rows, for the findings */
+                        if (c->format == FMT_JSON)
+                                print(c, p, NULL, pending, &rows, NULL, fpath, &f, 0);
                         goto out;
                 }
                 char *bad_key = NULL;

@@ -61,8 +61,8 @@ static struct row setting_row(const struct setting *s, char *source, char *shown
         shown[0] = '\0';
         if (s->mode != SET_EXACT)
                 snprintf(shown, 512, "%s%s", s->mode == SET_AT_LEAST ? ">=" : "<=", s->value);
-        return (struct row){.key = s->key, .mode = setting_mode_name(s->mode), .source = source,
-                            .shown = shown[0] ? shown : NULL, .pattern = s->pattern};
+        return (struct row){.key = s->key, .mode = setting_mode_name(s->mode),
+                            .source = source, .shown = shown[0] ? shown : NULL, .pattern = s->pattern};
 }
 
 void rows_from_diff(struct rows *rs, const struct diff *d)

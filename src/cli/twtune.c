@@ -147,6 +147,8 @@ int main(int argc, char **argv)
                         return early_error(&c, r);
         }
         if (optind >= argc) {
+                if (c.format == FMT_JSON)
+                        return early_error(&c, cli_usage_error(&c, "no command given"));
                 usage(stderr);
                 return EXIT_USAGE;
         }
@@ -166,19 +168,19 @@ int main(int argc, char **argv)
                 return early_error(&c, no_command(&c, name, true));
         c.cmd = cmd->name;
         /* JSON is held until the command ends, so that a failure becomes its "error" member. */
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *mem = c.format == FMT_JSON ? open_memstream(&buf, &len) : NULL;
-        if (mem)
-                c.out = mem;
+        cli_json_hold(&c);
         int r = cmd->run(&c, argc - optind, argv + optind);
-        if (mem) {
-                bool lost = fclose(mem) != 0;
+        if (c.json_mem) {
+                bool lost = fclose(c.json_mem) != 0;
                 c.out = stdout;
                 if (lost && r < EXIT_USAGE)
                         r = cli_error(&c, EXIT_ENV, "%s", strerror(ENOMEM));
-                cli_json_finish(&c, r, buf, lost ? 0 : len, stdout);
-                free(buf);
+                if (c.format == FMT_JSON)
+                        cli_json_finish(&c, r, c.json_buf, lost ? 0 : c.json_len, stdout);
+                else if (!lost) /* a later --format text or github */
+                        fwrite(c.json_buf, 1, c.json_len, stdout);
+                free(c.json_buf);
+                c.json_mem = NULL;
         }
         free(c.err_message);
         free(c.err_key);
