@@ -12,6 +12,7 @@
 
 int cmd_advise(struct cli *c, int argc, char **argv);
 int cmd_apply(struct cli *c, int argc, char **argv);
+int cmd_boot(struct cli *c, int argc, char **argv);
 int cmd_check(struct cli *c, int argc, char **argv);
 int cmd_diff(struct cli *c, int argc, char **argv);
 int cmd_explain(struct cli *c, int argc, char **argv);
@@ -38,6 +39,11 @@ static const struct command commands[] = {
          "      --netns NAME|PATH          apply inside a network namespace (/run/netns/NAME or a path); live\n"
          "                                 only, with its own journal and history\n",
          TAKES_PROFILE}, /* validated for the running kernel: no --kernel */
+        {"boot", cmd_boot, "Show what the next boot will set from the sysctl.d hierarchy, and what overrides what.",
+         "[--rules systemd|procps]",
+         "      --rules systemd|procps     resolve as systemd-sysctl or as procps' sysctl --system (default:\n"
+         "                                 systemd where its systemd-sysctl is installed below the root)\n",
+         0},
         {"check", cmd_check, "Validate profiles against the kernel knowledge base.", "[--against FILE | --live] PROFILE...",
          "      --against FILE             also check against a 'sysctl -a' snapshot (unknown keys, cross-key checks)\n"
          "      --live                     also check against the live /proc/sys\n",

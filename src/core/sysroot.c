@@ -340,3 +340,22 @@ char *sysroot_dir_path(const struct sysroot *sr, enum sysroot_dir which, const c
         const char *root = strcmp(sr->root, "/") == 0 ? "" : sr->root;
         return name ? str_printf("%s/%s/%s", root, dir_paths[which], name) : str_printf("%s/%s", root, dir_paths[which]);
 }
+
+int sysroot_open_config(struct sysroot *sr, const char *path, int flags)
+{
+        int rootfd = open(sr->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (rootfd < 0)
+                return -errno;
+        while (*path == '/')
+                path++;
+        flags |= (flags & O_PATH) ? O_CLOEXEC : O_NOCTTY | O_NONBLOCK | O_CLOEXEC; /* O_PATH takes no others */
+        struct open_how how = {.flags = (unsigned long long)flags, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+        long fd = syscall(SYS_openat2, rootfd, *path ? path : ".", &how, sizeof(how));
+        /* Without openat2 a plain openat resolves an absolute link against the real "/": only
+         * the running system's root ("/") is then exact, which is the one that boots. */
+        if (fd < 0 && (errno == ENOSYS || errno == EPERM))
+                fd = openat(rootfd, *path ? path : ".", flags);
+        int r = fd < 0 ? -errno : (int)fd;
+        close(rootfd);
+        return r;
+}

@@ -34,6 +34,12 @@ int sysroot_write_sysctl(struct sysroot *sr, const char *key, const char *value)
  * match, sorted and unique (none is not an error). *ret_keys is NULL-terminated; free each and it. */
 int sysroot_expand(struct sysroot *sr, const char *pattern, char ***ret_keys, size_t *ret_n);
 
+/* Opens a configuration path as the system would see it at boot (an absolute path such as
+ * "/etc/sysctl.d"), below the root, following symlinks as if the root were "/" (an absolute
+ * link "/usr/lib" stays below it). flags as openat's; O_NOCTTY, O_NONBLOCK and O_CLOEXEC are
+ * added, so a FIFO never blocks. Returns the fd or a negative errno. */
+int sysroot_open_config(struct sysroot *sr, const char *path, int flags);
+
 enum sysroot_dir {
         SYSROOT_SYSCTL_D, /* <root>/etc/sysctl.d, where the profile is persisted */
         SYSROOT_STATE,    /* <root>/var/lib/twtune: lock, journal, generations (0700) */

@@ -1,0 +1,80 @@
+/* The boot view: what the next boot will set, from the sysctl.d hierarchy below a root, resolved
+ * the way systemd-sysctl or procps' `sysctl --system` does. Each rule was found by running the
+ * real tools (systemd 252, procps-ng 4.0.2) in private namespaces; twtune(8) lists them.
+ *
+ * Both: /etc/sysctl.d, /run/sysctl.d, /usr/local/lib/sysctl.d, /usr/lib/sysctl.d, /lib/sysctl.d
+ * (when not the same directory), in that priority; for each file name only the copy in the first
+ * directory counts; a symlink to /dev/null or an empty file there masks lower copies; only names
+ * ending in ".conf"; all files in byte order of their names, whatever their directory; the last
+ * assignment of a key wins; an explicit key beats a glob in any order; "-key" excludes a key from
+ * globs. systemd: hidden files are skipped, a later "-key" also cancels an explicit assignment,
+ * /etc/sysctl.conf is read only through the 99-sysctl.conf symlink distributions install.
+ * procps: hidden files are read, "- key" (a blank after the dash) is never applied, and
+ * /etc/sysctl.conf is applied last. */
+#ifndef TWTUNE_BOOT_H
+#define TWTUNE_BOOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "finding.h"
+
+struct sysroot;
+
+#define BOOT_FILE_MAX (1024 * 1024) /* larger files are findings, not read */
+
+enum boot_rules { BOOT_SYSTEMD, BOOT_PROCPS };
+enum boot_file_status { BOOT_APPLIED, BOOT_MASKED, BOOT_OVERRIDDEN };
+
+struct boot_file {
+        char *path; /* absolute, as seen at boot */
+        enum boot_file_status status;
+        char *by;   /* the file that masks or overrides it, or NULL */
+};
+
+struct boot_assign {
+        char *file;
+        unsigned line;
+        char *value;
+};
+
+struct boot_setting {
+        char *key;
+        char *value;  /* tokens joined by one space */
+        char *file;
+        unsigned line;
+        bool ignore_failure;
+        char *pattern;                /* the glob it came from, or NULL */
+        struct boot_assign *overrides; /* earlier assignments it beat, in order */
+        size_t n_overrides;
+};
+
+struct boot_view {
+        enum boot_rules rules;
+        struct boot_file *files; /* in application order, then masked and overridden ones */
+        size_t n_files;
+        struct boot_setting *settings; /* sorted by key */
+        size_t n_settings;
+};
+
+struct boot_opts {
+        enum boot_rules rules;
+        /* Stand-ins: the text of /etc/sysctl.d/<replace_name> as it will be (NULL text: the file
+         * will not exist), for predicting the boot after an apply. */
+        const char *replace_name;
+        const char *replace_text;
+        bool replace;
+};
+
+/* systemd rules where <root>/lib/systemd/systemd-sysctl or /usr/lib/... exists, else procps. */
+enum boot_rules boot_default_rules(struct sysroot *sr);
+const char *boot_rules_name(enum boot_rules r);
+
+/* Resolves the hierarchy. Malformed lines, unreadable or oversized files become findings (file,
+ * line) and the rest is still resolved. Returns 0 or -ENOMEM. */
+int boot_resolve(struct sysroot *sr, const struct boot_opts *o, struct boot_view **ret, struct findings *f);
+const struct boot_setting *boot_find(const struct boot_view *b, const char *key);
+const char *boot_file_status_name(enum boot_file_status s);
+void boot_view_free(struct boot_view *b);
+
+#endif
