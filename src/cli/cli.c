@@ -876,7 +876,7 @@ int cli_managed(struct cli *c, struct sysroot *sr, struct state *st, struct mana
 }
 
 void cli_plan_rows(struct cli *c, struct sysroot *sr, const struct profile *p, const struct validate_opts *vo,
-                   const struct diff *d, struct rows *rows)
+                   const struct diff *d, struct rows *rows, struct findings *f)
 {
         struct managed m = {0};
         struct txn *x = NULL;
@@ -884,9 +884,11 @@ void cli_plan_rows(struct cli *c, struct sysroot *sr, const struct profile *p, c
         if (r < 0)
                 cli_error(c, 0, "cannot read what twtune manages (%s): managed keys this profile drops are not shown",
                           r == -EBADMSG ? "a damaged generation record" : strerror(-r));
-        if (txn_from_profile(p, vo, sr, true, &m, &x, NULL) == 0)
+        if (txn_from_profile(p, vo, sr, true, &m, &x, NULL) == 0) {
                 rows_from_plan(rows, d, x, false);
-        else
+                if (!c->state_sub) /* the boot configures the host's namespace only */
+                        cli_boot_check_txn(c, sr, x, f);
+        } else
                 rows_from_diff(rows, d);
         txn_free(x);
         managed_release(&m);

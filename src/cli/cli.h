@@ -241,7 +241,16 @@ int cli_managed(struct cli *c, struct sysroot *sr, struct state *st, struct mana
 /* The rows apply would show for p: its plan against the live values, with managed keys the
  * profile drops; the diff's rows where no plan can be made. */
 void cli_plan_rows(struct cli *c, struct sysroot *sr, const struct profile *p, const struct validate_opts *vo,
-                   const struct diff *d, struct rows *rows);
+                   const struct diff *d, struct rows *rows, struct findings *f);
+
+/* Compares what the next boot sets for keys[i] with values[i], with twtune's persisted file as it
+ * is (body NULL) or with body standing in for it: a later file that sets another value is a
+ * shadowed-at-boot finding of severity sev (with that file and line), another file that sets the
+ * same value an also-set-by info. Returns the number of shadowed keys. */
+size_t cli_boot_check(struct cli *c, struct sysroot *sr, const char *body, const char *const *keys,
+                      const char *const *values, size_t n, enum severity sev, struct findings *f);
+/* The same for the keys a planned transaction persists (warnings). */
+size_t cli_boot_check_txn(struct cli *c, struct sysroot *sr, const struct txn *x, struct findings *f);
 
 /* Parses --wait SECONDS into milliseconds. */
 int cli_parse_wait(struct cli *c, const char *arg, unsigned long *ret_ms);

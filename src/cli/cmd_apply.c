@@ -147,6 +147,15 @@ int cmd_apply(struct cli *c, int argc, char **argv)
                 free(bad_key);
                 goto out;
         }
+        if (!a.no_persist && !c->state_sub && cli_boot_check_txn(c, sr, x, &f) && c->strict) {
+                /* --strict: a value the next boot would undo fails the apply before it starts */
+                findings_strict(&f);
+                rows_from_plan(&rows, d, x, false);
+                print(c, p->name, p->path, &vo, &rows, x, &f, true, TXN_UNCHANGED, persisted);
+                exit_code = cli_error(c, EXIT_INVALID, "%s would not survive a reboot (--strict); nothing was changed",
+                                      argv[first]);
+                goto out;
+        }
         if (!a.dry_run) {
                 r = txn_commit(st, sr, x, &fail, &res);
                 if (r < 0) {

@@ -89,9 +89,11 @@ int cmd_diff(struct cli *c, int argc, char **argv)
                 /* On the live system, the rows of the plan apply would make, with the managed keys
                  * the profile drops; a snapshot has only its values. */
                 if (sr && !findings_count(&f, SEV_ERROR))
-                        cli_plan_rows(c, sr, p, &vo, d, &rows);
+                        cli_plan_rows(c, sr, p, &vo, d, &rows, &f);
                 else
                         rows_from_diff(&rows, d);
+                if (c->strict) /* for the boot's findings, added after the profile's */
+                        findings_strict(&f);
                 print(c, p->name, p->path, &vo, &rows, &f);
                 if (findings_count(&f, SEV_ERROR))
                         exit_code = cli_error(c, EXIT_INVALID, "%s is invalid", argv[first]);

@@ -28,6 +28,7 @@ struct check {
 struct args {
         const char *netns;
         unsigned long wait_ms;
+        bool boot;
 };
 
 static int on_opt(struct cli *c, int opt, const char *arg, void *ud)
@@ -35,6 +36,10 @@ static int on_opt(struct cli *c, int opt, const char *arg, void *ud)
         struct args *a = ud;
         if (opt == 'w')
                 return cli_parse_wait(c, arg, &a->wait_ms);
+        if (opt == 'b') {
+                a->boot = true;
+                return 0;
+        }
         if (opt != 'n')
                 return cli_usage_error(c, "unexpected option");
         a->netns = arg;
@@ -125,6 +130,7 @@ int cmd_verify(struct cli *c, int argc, char **argv)
         static const struct option opts[] = {
                 {"netns", required_argument, NULL, 'n'},
                 {"wait", required_argument, NULL, 'w'},
+                {"boot", no_argument, NULL, 'b'},
                 {0},
         };
         /* A reader waits for a transaction in progress rather than report its half-way state. */
@@ -236,6 +242,19 @@ int cmd_verify(struct cli *c, int argc, char **argv)
         for (size_t i = 0; i < n; i++)
                 drifted += checks[i].drift;
         drifted += fstat_ && strcmp(fstat_, "ok") != 0;
+        /* What the next boot keeps of the persisted values: drift with --boot, a warning without. */
+        if (fstat_ && n) {
+                const char **keys = calloc(n, sizeof(*keys)), **values = calloc(n, sizeof(*values));
+                for (size_t i = 0; keys && values && i < n; i++) {
+                        keys[i] = checks[i].key;
+                        values[i] = checks[i].expected;
+                }
+                size_t shadowed = keys && values ? cli_boot_check(c, sr, NULL, keys, values, n,
+                                                                  a.boot ? SEV_ERROR : SEV_WARNING, &f) : 0;
+                drifted += a.boot ? shadowed : 0;
+                free(keys);
+                free(values);
+        }
         char source[32];
         snprintf(source, sizeof(source), "generation %lu", g ? g->generation : 0);
         for (size_t i = 0; i < n; i++)

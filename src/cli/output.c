@@ -150,8 +150,10 @@ void out_findings_text(struct cli *c, const struct findings *f, FILE *to)
                 if (c->quiet && x->severity == SEV_INFO) /* --quiet: what needs attention */
                         continue;
                 out_text(to, x->file);
-                if (x->file && x->line)
+                if (x->file && x->line && x->column)
                         fprintf(to, ":%u:%u: ", x->line, x->column);
+                else if (x->file && x->line)
+                        fprintf(to, ":%u: ", x->line);
                 else if (x->file)
                         fputs(": ", to);
                 const char *sev = severity_name(x->severity);
@@ -197,7 +199,7 @@ void out_findings_github(struct cli *c, const struct findings *f)
                         fputs("file=", c->out);
                         gh_escape(c->out, x->file, true);
                         if (x->line)
-                                fprintf(c->out, ",line=%u,col=%u", x->line, x->column);
+                                fprintf(c->out, x->column ? ",line=%u,col=%u" : ",line=%u", x->line, x->column);
                         fputc(',', c->out);
                 }
                 fputs("title=twtune ", c->out);

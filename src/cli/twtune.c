@@ -77,7 +77,8 @@ static const struct command commands[] = {
          "      --source netlink|proc      force a source (default: netlink, else /proc/net/tcp)\n"
          "      --netns NAME|PATH          count inside a network namespace\n", 0},
         {"verify", cmd_verify, "Check that live values and the persisted file match the last generation or PROFILE.",
-         "[--wait SECONDS] [--netns NAME|PATH] [PROFILE]",
+         "[--boot] [--wait SECONDS] [--netns NAME|PATH] [PROFILE]",
+         "      --boot                     also check that the next boot restores every value (exit 1 if not)\n"
          "      --netns NAME|PATH          verify inside a network namespace\n"
          "      --wait SECONDS             wait this long for a transaction in progress (default 10)\n",
          TAKES_KERNEL | TAKES_PROFILE},

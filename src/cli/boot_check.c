@@ -1,0 +1,83 @@
+/* What the next boot keeps of the values twtune persists: the boot view (boot.c) with twtune's
+ * file as it is or will be, compared key by key. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "boot.h"
+#include "cli.h"
+#include "kb.h"
+#include "sysroot.h"
+
+#define OUR_FILE "/etc/sysctl.d/" TXN_FILE_NAME
+
+static void also_set_by(struct findings *f, const struct boot_setting *s, const char *key, const char *value)
+{
+        for (size_t k = 0; k < s->n_overrides; k++) {
+                const struct boot_assign *a = &s->overrides[k];
+                if (strcmp(a->file, OUR_FILE) == 0 || !a->value || !kb_value_equal(key, a->value, value))
+                        continue;
+                struct srcloc loc = {a->file, a->line, 0};
+                findings_add(f, SEV_INFO, "also-set-by", key, &loc, "%s is also set to %s by %s:%u, before twtune's file",
+                             key, value, a->file, a->line);
+        }
+}
+
+size_t cli_boot_check(struct cli *c, struct sysroot *sr, const char *body, const char *const *keys,
+                      const char *const *values, size_t n, enum severity sev, struct findings *f)
+{
+        struct boot_opts o = {.rules = boot_default_rules(sr), .replace = body != NULL, .replace_name = TXN_FILE_NAME,
+                              .replace_text = body};
+        struct findings ignored = {0}; /* the hierarchy's own problems are boot's to report */
+        struct boot_view *b = NULL;
+        size_t shadowed = 0;
+        if (boot_resolve(sr, &o, &b, &ignored) < 0) {
+                cli_error(c, 0, "cannot predict the next boot: out of memory");
+                findings_release(&ignored);
+                return 0;
+        }
+        const char *rules = boot_rules_name(o.rules);
+        for (size_t i = 0; i < n; i++) {
+                const struct boot_setting *s = boot_find(b, keys[i]);
+                if (s && strcmp(s->file, OUR_FILE) == 0) {
+                        also_set_by(f, s, keys[i], values[i]);
+                        continue;
+                }
+                if (s && kb_value_equal(keys[i], s->value, values[i])) {
+                        struct srcloc loc = {s->file, s->line, 0};
+                        findings_add(f, SEV_INFO, "also-set-by", keys[i], &loc,
+                                     "%s is also set to %s by %s:%u, after twtune's file: the boot keeps the value, "
+                                     "from there", keys[i], values[i], s->file, s->line);
+                        continue;
+                }
+                shadowed++;
+                struct srcloc loc = {s ? s->file : OUR_FILE, s ? s->line : 0, 0};
+                if (s)
+                        findings_add(f, sev, "shadowed-at-boot", keys[i], &loc,
+                                     "%s = %s will not survive a reboot: %s:%u sets %s after %s (%s rules, last "
+                                     "assignment wins); change or remove that line, or rename twtune's file",
+                                     keys[i], values[i], s->file, s->line, s->value, OUR_FILE, rules);
+                else
+                        findings_add(f, sev, "shadowed-at-boot", keys[i], &loc,
+                                     "%s = %s will not survive a reboot: at boot nothing sets it (%s rules: an "
+                                     "exclusion line, or twtune's file masked)", keys[i], values[i], rules);
+        }
+        boot_view_free(b);
+        findings_release(&ignored);
+        return shadowed;
+}
+
+size_t cli_boot_check_txn(struct cli *c, struct sysroot *sr, const struct txn *x, struct findings *f)
+{
+        const char **keys = calloc(x->n + 1, sizeof(*keys)), **values = calloc(x->n + 1, sizeof(*values));
+        size_t n = 0, shadowed = 0;
+        for (size_t i = 0; keys && values && i < x->n; i++)
+                if (!x->items[i].dependent && !x->items[i].restore) {
+                        keys[n] = x->items[i].key;
+                        values[n++] = x->items[i].after;
+                }
+        if (keys && values)
+                shadowed = cli_boot_check(c, sr, x->body, keys, values, n, SEV_WARNING, f);
+        free(keys);
+        free(values);
+        return shadowed;
+}
