@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "util.h"
 #include "sysroot.h"
 #include "target.h"
 #include "validate.h"
@@ -23,6 +24,30 @@ static int on_opt(struct cli *c, int opt, const char *arg, void *ud)
         else
                 return cli_usage_error(c, "unexpected option");
         return 0;
+}
+
+/* With --live, what the next boot does with the profile's exact values, as if it were persisted:
+ * shadowed-at-boot and also-set-by. */
+static void boot_notes(struct cli *c, struct sysroot *sr, const struct profile *p, const struct validate_opts *vo,
+                       struct findings *f)
+{
+        const char **keys = calloc(p->n_settings + 1, sizeof(*keys)), **values = calloc(p->n_settings + 1, sizeof(*values));
+        struct strbuf body = {0};
+        size_t n = 0;
+        for (size_t i = 0; keys && values && i < p->n_settings; i++) {
+                const struct setting *s = &p->settings[i];
+                if (s->mode != SET_EXACT || s->pattern || !setting_active(s, vo) || setting_removed_noop(s, vo))
+                        continue;
+                keys[n] = s->key;
+                values[n++] = s->value;
+                sb_appendf(&body, "%s = %s\n", s->key, s->value);
+        }
+        char *text = sb_steal(&body);
+        if (text && n)
+                cli_boot_check(c, sr, text, keys, values, n, SEV_WARNING, f);
+        free(text);
+        free(keys);
+        free(values);
 }
 
 int cmd_check(struct cli *c, int argc, char **argv);
@@ -65,6 +90,8 @@ int cmd_check(struct cli *c, int argc, char **argv)
                         vo.listen_ports = listening;
                 if (r == 0)
                         r = validate_profile(p, &vo, &f);
+                if (r == 0 && a.live && !c->state_sub)
+                        boot_notes(c, sr, p, &vo, &f);
                 profile_free(p);
                 int e = r == -ENOMEM ? EXIT_ENV : cli_profile_exit(r);
                 if (e > exit_code)
