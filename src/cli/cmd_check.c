@@ -125,11 +125,10 @@ int cmd_check(struct cli *c, int argc, char **argv)
                 out_findings_text(c, &f, c->out);
                 cli_netns_note(c, a.live);
                 if (!c->quiet)
-                        fprintf(c->out, "%d profile%s checked: %zu error%s, %zu warning%s, %zu note%s\n", argc - first,
+                        fprintf(c->out, "%d profile%s checked: %zu error%s, %zu warning%s, %zu info\n", argc - first,
                                 argc - first == 1 ? "" : "s", findings_count(&f, SEV_ERROR),
                                 findings_count(&f, SEV_ERROR) == 1 ? "" : "s", findings_count(&f, SEV_WARNING),
-                                findings_count(&f, SEV_WARNING) == 1 ? "" : "s", findings_count(&f, SEV_INFO),
-                                findings_count(&f, SEV_INFO) == 1 ? "" : "s");
+                                findings_count(&f, SEV_WARNING) == 1 ? "" : "s", findings_count(&f, SEV_INFO));
         }
         findings_release(&f);
         free(listening);
