@@ -163,9 +163,6 @@ void out_findings_json(struct cli *c, const struct findings *f); /* a "findings"
  * characters out_text escapes are \u escapes. */
 void json_str(FILE *f, const char *s);
 void json_member(FILE *f, const char *name, const char *value);  /* , "name": "value" (or null) */
-/* One element of a "settings" array, as diff and apply print it; first: no leading comma. */
-void json_setting(FILE *f, bool first, const struct setting *s, const char *current, const char *desired,
-                  const char *status, const char *reason);
 const char *color(struct cli *c, const char *what);             /* "" when colour is off */
 
 

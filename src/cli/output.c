@@ -261,23 +261,6 @@ void json_member(FILE *f, const char *name, const char *value)
         json_str(f, value);
 }
 
-void json_setting(FILE *f, bool first, const struct setting *s, const char *current, const char *desired,
-                  const char *status, const char *reason)
-{
-        fputs(first ? "\n    {\"key\": " : ",\n    {\"key\": ", f);
-        json_str(f, s->key);
-        json_member(f, "current", current);
-        json_member(f, "desired", desired);
-        json_member(f, "mode", setting_mode_name(s->mode));
-        json_member(f, "status", status);
-        json_member(f, "reason", reason);
-        char *src = str_printf("%s:%u", s->loc.file, s->loc.line);
-        json_member(f, "source", src);
-        free(src);
-        json_member(f, "pattern", s->pattern);
-        fputc('}', f);
-}
-
 void out_findings_json(struct cli *c, const struct findings *f)
 {
         fputs("\"findings\": [", c->out);
