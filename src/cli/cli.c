@@ -194,6 +194,15 @@ void cli_usage(struct cli *c, const struct command *cmd, FILE *f)
 int cli_parse(struct cli *c, const struct command *cmd, int argc, char **argv, const struct option *own,
               int (*on_opt)(struct cli *c, int opt, const char *arg, void *ud), void *ud, int *ret_optind)
 {
+        return cli_parse_short(c, cmd, argc, argv, own, "", on_opt, ud, ret_optind);
+}
+
+int cli_parse_short(struct cli *c, const struct command *cmd, int argc, char **argv, const struct option *own,
+                    const char *shorts, int (*on_opt)(struct cli *c, int opt, const char *arg, void *ud), void *ud,
+                    int *ret_optind)
+{
+        char optstring[32];
+        snprintf(optstring, sizeof(optstring), ":qh%s", shorts);
         struct option opts[32];
         size_t n = 0, n_own;
         for (const struct option *o = own; o && o->name; o++)
@@ -207,7 +216,7 @@ int cli_parse(struct cli *c, const struct command *cmd, int argc, char **argv, c
         opterr = 0;
         for (;;) {
                 int li = -1;
-                int opt = getopt_long(argc, argv, ":qh", opts, &li);
+                int opt = getopt_long(argc, argv, optstring, opts, &li);
                 if (opt == -1)
                         break;
                 if (opt == 'h' || opt == OPT_HELP) {

@@ -89,6 +89,11 @@ const struct command *command_find(const char *name);
  * (EXIT_OK after --help). */
 int cli_parse(struct cli *c, const struct command *cmd, int argc, char **argv, const struct option *own,
               int (*on_opt)(struct cli *c, int opt, const char *arg, void *ud), void *ud, int *ret_optind);
+/* The same for a command with short options too (shorts: getopt's letters, "o:"), each the val of
+ * its long option in own. */
+int cli_parse_short(struct cli *c, const struct command *cmd, int argc, char **argv, const struct option *own,
+                    const char *shorts, int (*on_opt)(struct cli *c, int opt, const char *arg, void *ud), void *ud,
+                    int *ret_optind);
 /* The usage error for an option getopt_long (with ':' leading its option string) refused as opt
  * ('?' or ':'): unknown, with the nearest option cmd takes (own or global; every global one when cmd
  * is NULL), ambiguous, missing its value or given one it does not take. */

@@ -17,6 +17,7 @@ int cmd_check(struct cli *c, int argc, char **argv);
 int cmd_diff(struct cli *c, int argc, char **argv);
 int cmd_explain(struct cli *c, int argc, char **argv);
 int cmd_history(struct cli *c, int argc, char **argv);
+int cmd_import(struct cli *c, int argc, char **argv);
 int cmd_keys(struct cli *c, int argc, char **argv);
 int cmd_recover(struct cli *c, int argc, char **argv);
 int cmd_rollback(struct cli *c, int argc, char **argv);
@@ -59,6 +60,15 @@ static const struct command commands[] = {
          "      --netns NAME|PATH          the history of a network namespace\n"
          "      N                          show generation N: each key before and after, the persisted file\n",
          0},
+        {"import", cmd_import, "Turn sysctl.conf files into a profile.",
+         "[-o FILE [--force]] [--against FILE | --live] FILE...",
+         "  -o, --output FILE              write the profile to FILE, atomically, instead of standard output\n"
+         "                                 (needed with --format json)\n"
+         "      --force                    replace FILE if it exists\n"
+         "      --against FILE             validate against a 'sysctl -a' snapshot\n"
+         "      --live                     validate against the live /proc/sys\n"
+         "      FILE                       a sysctl.conf file, - for standard input; the last assignment wins\n",
+         TAKES_KERNEL},
         {"keys", cmd_keys, "List the keys of the knowledge base.", "", NULL, 0},
         {"recover", cmd_recover, "Finish or undo a transaction a crash interrupted.", "[--wait SECONDS] [--netns NAME|PATH]",
          "      --wait SECONDS             wait this long for another twtune to finish\n"
