@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -233,6 +234,29 @@ static void exclude(struct ctx *x, const char *key)
         }
 }
 
+/* The key as the tools look it up. Its separator is '.' when that comes first, else '/'. A run of
+ * separators is one ("net..ipv4": systemd simplifies the path, the kernel's lookup skips empty
+ * components), and so is a leading one when the key goes on with the same separator
+ * ("/net/ipv4/x", ".net.ipv4.x"; not "/net.ipv4.x", which neither tool finds). systemd drops a
+ * trailing separator too; procps looks up "x/", which fails. NULL if out of memory. */
+static char *tool_key(const char *k, enum boot_rules rules)
+{
+        char sep = k[strcspn(k, "./")] == '/' ? '/' : '.', other = sep == '.' ? '/' : '.';
+        char *s = strdup(k), *w = s;
+        if (!s)
+                return NULL;
+        for (const char *p = k; *p; p++)
+                if (*p != sep || w == s || w[-1] != sep)
+                        *w++ = *p;
+        *w = '\0';
+        if (s[0] == sep && s[1] && s[1 + strcspn(s + 1, "./")] != other)
+                memmove(s, s + 1, strlen(s));
+        size_t n = strlen(s);
+        if (rules == BOOT_SYSTEMD && n > 1 && s[n - 1] == sep)
+                s[n - 1] = '\0';
+        return s;
+}
+
 static void take_line(struct ctx *x, const char *file, const struct conf_line *l)
 {
         struct srcloc loc = {file, l->line, l->key_col};
@@ -246,9 +270,15 @@ static void take_line(struct ctx *x, const char *file, const struct conf_line *l
                 }
                 k += strspn(k, " \t");
         }
-        char *key = NULL;
+        char *key = NULL, *looked_up = tool_key(k, x->o->rules);
         const char *why = NULL;
-        if (key_normalize(k, &key, &why) < 0) {
+        if (!looked_up) {
+                x->oom = true;
+                return;
+        }
+        int r = key_normalize(looked_up, &key, &why);
+        free(looked_up);
+        if (r < 0) {
                 findings_add(x->f, SEV_WARNING, "boot-bad-key", NULL, &loc, "'%s' is not a sysctl key: %s; nothing is "
                              "set from this line", k, why ? why : "out of memory");
                 return;
@@ -266,6 +296,29 @@ static void take_line(struct ctx *x, const char *file, const struct conf_line *l
                 assign(x, &x->b->settings, &x->b->n_settings, key, l->value, file, l->line, l->ignore_failure, NULL);
         }
         free(key);
+}
+
+/* systemd-sysctl reads a file line by line and gives up on the rest of it at a line of 1 MiB or
+ * more (ENOBUFS, "Failed to read file"), comment or not; what it parsed before counts. Returns
+ * the length of the text it reads. */
+static size_t systemd_readable(const char *text, size_t len, const char *path, struct findings *f)
+{
+        unsigned lineno = 1;
+        for (size_t pos = 0; pos < len; lineno++) {
+                const char *nl = memchr(text + pos, '\n', len - pos);
+                size_t end = nl ? (size_t)(nl - text) : len, n = end - pos;
+                if (n && text[end - 1] == '\r')
+                        n--; /* an end of line to systemd, not part of it */
+                if (n >= BOOT_SYSTEMD_LINE_MAX) {
+                        struct srcloc loc = {path, lineno, 1};
+                        findings_add(f, SEV_WARNING, "boot-line-too-long", NULL, &loc,
+                                     "a line of %zu bytes: systemd-sysctl stops reading %s here (lines of 1 MiB or "
+                                     "more fail), so nothing from this line on is applied", n, path);
+                        return pos;
+                }
+                pos = end + 1;
+        }
+        return len;
 }
 
 static void read_one(struct ctx *x, const char *path, bool replaced)
@@ -286,12 +339,14 @@ static void read_one(struct ctx *x, const char *path, bool replaced)
         if (r < 0) {
                 findings_add(x->f, SEV_WARNING, r == -EFBIG ? "boot-file-too-large" : "boot-unreadable", NULL, &loc,
                              "%s: %s; twtune cannot predict what it sets", path,
-                             r == -EFBIG ? "larger than 1 MiB" : strerror(-r));
+                             r == -EFBIG ? "larger than 16 MiB" : strerror(-r));
                 return;
         }
+        if (x->o->rules == BOOT_SYSTEMD && text)
+                len = systemd_readable(text, len, path, x->f);
         struct conf_line *lines = NULL;
         size_t n = 0;
-        if (conf_parse(text, len, path, &lines, &n, x->f) < 0)
+        if (conf_parse_max(text, len, path, SIZE_MAX, &lines, &n, x->f) < 0)
                 x->oom = true;
         for (size_t i = 0; i < n; i++)
                 take_line(x, path, &lines[i]);

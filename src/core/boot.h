@@ -7,8 +7,12 @@
  * directory counts; a symlink to /dev/null or an empty file there masks lower copies; only names
  * ending in ".conf"; all files in byte order of their names, whatever their directory; the last
  * assignment of a key wins; an explicit key beats a glob in any order; "-key" excludes a key from
- * globs. systemd: hidden files are skipped, a later "-key" also cancels an explicit assignment,
- * /etc/sysctl.conf is read only through the 99-sysctl.conf symlink distributions install.
+ * globs; a run of separators ("net..ipv4") counts as one, and a leading one is dropped when the
+ * key goes on with the same separator ("/net/ipv4/x"); no limit on the size of a file or the
+ * length of a line. systemd: hidden files are skipped, a later "-key" also cancels an explicit
+ * assignment, a trailing separator is dropped, a line of 1 MiB or more ends the reading of its
+ * file (the lines above it count), /etc/sysctl.conf is read only through the 99-sysctl.conf
+ * symlink distributions install.
  * procps: hidden files are read, "- key" (a blank after the dash) is never applied, and
  * /etc/sysctl.conf is applied last. */
 #ifndef TWTUNE_BOOT_H
@@ -21,7 +25,8 @@
 
 struct sysroot;
 
-#define BOOT_FILE_MAX (1024 * 1024) /* larger files are findings, not read */
+#define BOOT_FILE_MAX (16 * 1024 * 1024) /* twtune's own bound: larger files are findings, not read */
+#define BOOT_SYSTEMD_LINE_MAX (1024 * 1024) /* systemd's LONG_LINE_MAX: a line this long ends its file */
 
 enum boot_rules { BOOT_SYSTEMD, BOOT_PROCPS };
 enum boot_file_status { BOOT_APPLIED, BOOT_MASKED, BOOT_OVERRIDDEN };

@@ -18,8 +18,8 @@ static void bad(struct findings *f, const char *file, unsigned line, unsigned co
 }
 
 /* One line, without its newline (and a CR before it). Returns 0 with *ret set or left alone. */
-static int parse_line(const char *s, size_t n, const char *file, unsigned lineno, struct conf_line *ret, bool *ret_have,
-                      struct findings *f)
+static int parse_line(const char *s, size_t n, size_t line_max, const char *file, unsigned lineno, struct conf_line *ret,
+                      bool *ret_have, struct findings *f)
 {
         *ret_have = false;
         if (n && s[n - 1] == '\r')
@@ -31,8 +31,9 @@ static int parse_line(const char *s, size_t n, const char *file, unsigned lineno
                 n--;
         if (a == n || s[a] == '#' || s[a] == ';')
                 return 0;
-        if (n > CONF_LINE_MAX) {
-                bad(f, file, lineno, 1, "line longer than 4096 bytes");
+        if (n > line_max) {
+                struct srcloc loc = {file, lineno, 1};
+                findings_add(f, SEV_ERROR, "conf-syntax", NULL, &loc, "line longer than %zu bytes", line_max);
                 return 0;
         }
         struct conf_line l = {.line = lineno};
@@ -74,6 +75,12 @@ static int parse_line(const char *s, size_t n, const char *file, unsigned lineno
 
 int conf_parse(const char *text, size_t len, const char *file, struct conf_line **ret, size_t *ret_n, struct findings *f)
 {
+        return conf_parse_max(text, len, file, CONF_LINE_MAX, ret, ret_n, f);
+}
+
+int conf_parse_max(const char *text, size_t len, const char *file, size_t line_max, struct conf_line **ret, size_t *ret_n,
+                   struct findings *f)
+{
         struct conf_line *v = NULL;
         size_t n = 0, cap = 0;
         unsigned lineno = 0;
@@ -94,7 +101,7 @@ int conf_parse(const char *text, size_t len, const char *file, struct conf_line 
                                 v = p;
                         }
                         bool have;
-                        if (parse_line(text + pos, end - pos, file, lineno, &v[n], &have, f) < 0) {
+                        if (parse_line(text + pos, end - pos, line_max, file, lineno, &v[n], &have, f) < 0) {
                                 conf_lines_free(v, n);
                                 return -ENOMEM;
                         }

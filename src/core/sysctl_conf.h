@@ -22,6 +22,10 @@ struct conf_line {
  * findings with file, line and column (code "conf-syntax") and are left out; the rest are
  * returned. Returns 0 or -ENOMEM. */
 int conf_parse(const char *text, size_t len, const char *file, struct conf_line **ret, size_t *ret_n, struct findings *f);
+/* The same, with lines of up to line_max bytes (after trimming blanks) read rather than reported
+ * as too long: the tools that read sysctl.d at boot have no such limit of their own. */
+int conf_parse_max(const char *text, size_t len, const char *file, size_t line_max, struct conf_line **ret, size_t *ret_n,
+                   struct findings *f);
 void conf_lines_free(struct conf_line *v, size_t n);
 
 #endif
