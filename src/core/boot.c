@@ -427,6 +427,35 @@ static void finish(struct boot_view *b)
                 qsort(b->settings, w, sizeof(*b->settings), cmp_setting);
 }
 
+/* A key that holds one number keeps only the leading number of a longer value: the kernel's
+ * integer handlers stop after the numbers they expect, so "7 # seven" and "92 93" set 7 and 92
+ * (observed with both tools). The live value's token count says how many numbers the key takes. */
+static void keep_leading_number(struct ctx *x, struct boot_setting *s)
+{
+        const char *sp = strchr(s->value, ' ');
+        char *cur = NULL, first[32];
+        long long n;
+        if (!sp || (size_t)(sp - s->value) >= sizeof(first) || sysroot_read_sysctl(x->sr, s->key, &cur) < 0)
+                return;
+        bool single = cur[strcspn(cur, " \t")] == '\0';
+        free(cur);
+        memcpy(first, s->value, (size_t)(sp - s->value));
+        first[sp - s->value] = '\0';
+        if (!single || parse_kernel_int(first, &n) < 0)
+                return;
+        struct srcloc loc = {s->file, s->line, 0};
+        findings_add(x->f, SEV_WARNING, "boot-value-cut", s->key, &loc,
+                     "%s = %s: the kernel keeps only %s and ignores the rest (text after a value is not a comment)",
+                     s->key, s->value, first);
+        char *v = strdup(first);
+        if (!v) {
+                x->oom = true;
+                return;
+        }
+        free(s->value);
+        s->value = v;
+}
+
 static void apply_files(struct ctx *x)
 {
         for (size_t i = 0; i < x->nc; i++) {
@@ -487,6 +516,8 @@ int boot_resolve(struct sysroot *sr, const struct boot_opts *o, struct boot_view
         }
         expand_globs(&x);
         finish(b);
+        for (size_t i = 0; i < b->n_settings; i++)
+                keep_leading_number(&x, &b->settings[i]);
         for (size_t i = 0; i < x.nc; i++) {
                 free(x.c[i].name);
                 free(x.c[i].path);
