@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "atomic.h"
+#include "boot.h"
 #include "cli.h"
 #include "import.h"
 #include "sysroot.h"
@@ -16,7 +17,7 @@
 
 struct args {
         const char *output, *against;
-        bool force, live;
+        bool force, live, system;
 };
 
 static int on_opt(struct cli *c, int opt, const char *arg, void *ud)
@@ -32,6 +33,8 @@ static int on_opt(struct cli *c, int opt, const char *arg, void *ud)
                 a->against = arg;
         else if (opt == 'l')
                 a->live = true;
+        else if (opt == 's')
+                a->system = true;
         else
                 return cli_usage_error(c, "unexpected option");
         return 0;
@@ -125,6 +128,34 @@ static void print_skipped(struct cli *c, const struct import_result *res)
 }
 
 int cmd_import(struct cli *c, int argc, char **argv);
+/* The boot view (boot.c) as sysctl.conf text: each setting the next boot makes, after a comment
+ * that says where it comes from, so that the profile keeps the origin. */
+static int system_text(struct cli *c, char **ret, size_t *ret_len)
+{
+        struct sysroot *sr = NULL;
+        int r = cli_open_root(c, &sr);
+        if (r)
+                return r;
+        struct boot_opts o = {.rules = boot_default_rules(sr)};
+        struct findings ignored = {0};
+        struct boot_view *b = NULL;
+        struct strbuf sb = {0};
+        if (boot_resolve(sr, &o, &b, &ignored) == 0) {
+                sb_appendf(&sb, "# The next boot's settings, resolved by %s rules ('twtune boot').\n", boot_rules_name(b->rules));
+                for (size_t i = 0; i < b->n_settings; i++) {
+                        const struct boot_setting *s = &b->settings[i];
+                        sb_appendf(&sb, "# from %s:%u%s%s\n%s%s = %s\n", s->file, s->line, s->pattern ? ", by " : "",
+                                   s->pattern ? s->pattern : "", s->ignore_failure ? "-" : "", s->key, s->value);
+                }
+        }
+        boot_view_free(b);
+        findings_release(&ignored);
+        sysroot_free(sr);
+        *ret_len = sb.len;
+        *ret = sb_steal(&sb);
+        return *ret ? 0 : cli_error(c, EXIT_ENV, "%s", strerror(ENOMEM));
+}
+
 int cmd_import(struct cli *c, int argc, char **argv)
 {
         static const struct option opts[] = {
@@ -132,6 +163,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
                 {"force", no_argument, NULL, 'f'},
                 {"against", required_argument, NULL, 'a'},
                 {"live", no_argument, NULL, 'l'},
+                {"system", no_argument, NULL, 's'},
                 {0},
         };
         struct args a = {0};
@@ -139,8 +171,10 @@ int cmd_import(struct cli *c, int argc, char **argv)
         int r = cli_parse_short(c, command_find("import"), argc, argv, opts, "o:", on_opt, &a, &first);
         if (r >= 0)
                 return r;
-        if (first >= argc)
-                return cli_usage_error(c, "no file given (a sysctl.conf file, or - for standard input)");
+        if (a.system && first < argc)
+                return cli_usage_error(c, "--system takes no files: it imports what the next boot sets");
+        if (first >= argc && !a.system)
+                return cli_usage_error(c, "no file given (a sysctl.conf file, or - for standard input, or --system)");
         if (a.against && a.live)
                 return cli_usage_error(c, "--against and --live exclude each other");
         if (a.force && !a.output)
@@ -156,7 +190,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
         if (a.output && !a.force && fstatat(AT_FDCWD, a.output, &st, AT_SYMLINK_NOFOLLOW) == 0)
                 return exists_error(c, a.output);
 
-        size_t n = (size_t)(argc - first);
+        size_t n = a.system ? 1 : (size_t)(argc - first);
         struct import_file *in = calloc(n, sizeof(*in));
         char **texts = calloc(n, sizeof(*texts));
         if (!in || !texts) {
@@ -165,7 +199,12 @@ int cmd_import(struct cli *c, int argc, char **argv)
                 return cli_error(c, EXIT_ENV, "%s", strerror(ENOMEM));
         }
         int exit_code = EXIT_OK;
-        for (size_t i = 0; i < n && exit_code == EXIT_OK; i++) {
+        if (a.system) {
+                in[0].name = "<boot>";
+                exit_code = system_text(c, &texts[0], &in[0].len);
+                in[0].text = texts[0];
+        }
+        for (size_t i = 0; i < n && exit_code == EXIT_OK && !a.system; i++) {
                 const char *path = argv[first + (int)i];
                 in[i].name = is_stdin(path) ? "<stdin>" : path;
                 exit_code = read_input(c, path, &texts[i], &in[i].len);
@@ -182,7 +221,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
 
         struct findings f = {0};
         struct import_result res = {0};
-        const char *from = a.output ? a.output : !is_stdin(argv[first]) ? argv[first] : NULL;
+        const char *from = a.output ? a.output : a.system ? "system" : !is_stdin(argv[first]) ? argv[first] : NULL;
         char *name = from ? import_name_from_path(from) : NULL;
         if (exit_code == EXIT_OK && import_conf(in, n, name, &vo, &res, &f) < 0)
                 exit_code = cli_error(c, EXIT_ENV, "%s", strerror(ENOMEM));
@@ -206,11 +245,11 @@ int cmd_import(struct cli *c, int argc, char **argv)
                         print_skipped(c, &res);
                         if (written && !c->quiet)
                                 fprintf(c->out, "imported %zu setting%s into %s; findings: %zu error%s, %zu warning%s, "
-                                        "%zu note%s (its '# twtune:' comments)\n",
+                                        "%zu info (its '# twtune:' comments)\n",
                                         res.n_settings, res.n_settings == 1 ? "" : "s", written,
                                         findings_count(&f, SEV_ERROR), findings_count(&f, SEV_ERROR) == 1 ? "" : "s",
                                         findings_count(&f, SEV_WARNING), findings_count(&f, SEV_WARNING) == 1 ? "" : "s",
-                                        findings_count(&f, SEV_INFO), findings_count(&f, SEV_INFO) == 1 ? "" : "s");
+                                        findings_count(&f, SEV_INFO));
                 }
                 if (res.n_skipped)
                         exit_code = cli_error(c, EXIT_INVALID, "%zu line%s left out of the profile", res.n_skipped,

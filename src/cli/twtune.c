@@ -60,13 +60,15 @@ static const struct command commands[] = {
          "      --netns NAME|PATH          the history of a network namespace\n"
          "      N                          show generation N: each key before and after, the persisted file\n",
          0},
-        {"import", cmd_import, "Turn sysctl.conf files into a profile.",
-         "[-o FILE [--force]] [--against FILE | --live] FILE...",
+        {"import", cmd_import, "Turn sysctl.conf files, or what the next boot sets, into a profile.",
+         "[-o FILE [--force]] [--against FILE | --live] (FILE... | --system)",
          "  -o, --output FILE              write the profile to FILE, atomically, instead of standard output\n"
          "                                 (needed with --format json)\n"
          "      --force                    replace FILE if it exists\n"
          "      --against FILE             validate against a 'sysctl -a' snapshot\n"
          "      --live                     validate against the live /proc/sys\n"
+         "      --system                   import the resolved boot view ('twtune boot'), each setting's origin as\n"
+         "                                 a comment\n"
          "      FILE                       a sysctl.conf file, - for standard input; the last assignment wins\n",
          TAKES_KERNEL},
         {"keys", cmd_keys, "List the keys of the knowledge base.", "", NULL, 0},

@@ -35,6 +35,12 @@ expect_json '[.files[].path] == ["/usr/lib/sysctl.d/50-vendor.conf", "/etc/sysct
 run --root r boot --rules procps; expect_rc 0 "boot --rules procps"
 expect_out "by procps rules" "says which rules"
 run --root r boot --rules bsd; expect_rc 2 "--rules names the two it knows"
+run --root r import --system; expect_rc 0 "import --system: the boot view as a profile"
+expect_out "  net.ipv4.tcp_fin_timeout: 45" "with the value the next boot keeps"
+expect_out "# from /etc/sysctl.d/99-zz-local.conf:1" "and where each setting comes from"
+run --root r import --system -o sys.yaml; expect_rc 0 "import --system -o"
+run --root r check sys.yaml; expect_rc 0 "the imported boot view checks clean"
+run --root r import --system x.conf; expect_rc 2 "--system takes no files"
 rm r/etc/sysctl.d/99-zz-local.conf
 run --root r verify --boot; expect_rc 0 "without the later file verify --boot is clean again"
 finish
