@@ -62,17 +62,22 @@ static void print_json(struct cli *c, const struct boot_view *b, const struct fi
 
 static void print_text(struct cli *c, const struct boot_view *b, const struct findings *f)
 {
-        static const char *const header[] = {"KEY", "VALUE", "SET BY"};
-        struct table tab = {.ncols = 3};
+        /* "KEY = VALUE   FILE:LINE", and under it what it overrode. */
+        static const char *const header[] = {"SETTING", "FROM"};
+        struct table tab = {.ncols = 2};
         for (size_t i = 0; i < b->n_settings; i++) {
                 const struct boot_setting *s = &b->settings[i];
+                char *set = str_printf("%s%s = %s", s->ignore_failure ? "-" : "", s->key, s->value);
                 char *where = str_printf("%s:%u%s%s", s->file, s->line, s->pattern ? " via " : "", s->pattern ? s->pattern : "");
-                table_add(&tab, "ok", s->key, s->value, where);
+                table_add(&tab, "ok", set, where);
+                free(set);
                 free(where);
                 for (size_t k = 0; !c->quiet && k < s->n_overrides; k++) {
-                        char *o = str_printf("  overrides %s:%u", s->overrides[k].file, s->overrides[k].line);
-                        table_add(&tab, "skip", "", s->overrides[k].value, o);
+                        char *o = str_printf("  overrides %s", s->overrides[k].value);
+                        char *ow = str_printf("%s:%u", s->overrides[k].file, s->overrides[k].line);
+                        table_add(&tab, "skip", o, ow);
                         free(o);
+                        free(ow);
                 }
         }
         table_print(c, &tab, header);

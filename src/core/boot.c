@@ -372,8 +372,14 @@ static void expand_globs(struct ctx *x)
                 /* A pattern assigned twice: its overrides are the earlier assignments. */
                 char **keys = NULL;
                 size_t nk = 0;
-                if (sysroot_expand(x->sr, gs->pattern, &keys, &nk) < 0)
+                int r = sysroot_expand(x->sr, gs->pattern, &keys, &nk);
+                if (r == -ENOMEM)
                         x->oom = true;
+                if (r < 0 || nk == 0) { /* no /proc/sys below the root, or nothing matches here */
+                        struct srcloc loc = {gs->file, gs->line, 0};
+                        findings_add(x->f, SEV_INFO, "glob-matches-nothing", NULL, &loc,
+                                     "%s matches no key on this target: it sets nothing here", gs->pattern);
+                }
                 for (size_t k = 0; k < nk; k++) {
                         struct boot_setting *s = find_setting(x->b->settings, explicit, keys[k]);
                         if (s || excluded(x, keys[k])) {
