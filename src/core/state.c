@@ -666,21 +666,37 @@ int record_add_restored(struct record *r, const char *key, const char *before, c
         return add_key(r, key, before, after, written, false, true);
 }
 
-int record_add_base(struct record *r, const char *key, const char *value)
+int rec_base_add(struct rec_base **v, size_t *n, const char *key, const char *value)
 {
-        struct rec_base *v = realloc(r->base, (r->n_base + 1) * sizeof(*v));
-        if (!v)
+        struct rec_base *p = realloc(*v, (*n + 1) * sizeof(*p));
+        if (!p)
                 return -ENOMEM;
-        r->base = v;
+        *v = p;
         struct rec_base b = {strdup(key), one_line(value)};
         if (!b.key || !b.value) {
                 free(b.key);
                 free(b.value);
                 return -ENOMEM;
         }
-        v[r->n_base++] = b;
-        r->has_base = true;
+        p[(*n)++] = b;
         return 0;
+}
+
+void rec_base_free(struct rec_base *v, size_t n)
+{
+        for (size_t i = 0; i < n; i++) {
+                free(v[i].key);
+                free(v[i].value);
+        }
+        free(v);
+}
+
+int record_add_base(struct record *r, const char *key, const char *value)
+{
+        int q = rec_base_add(&r->base, &r->n_base, key, value);
+        if (q == 0)
+                r->has_base = true;
+        return q;
 }
 
 void record_clear_keys(struct record *r)
@@ -693,11 +709,7 @@ void record_clear_keys(struct record *r)
         free(r->keys);
         r->keys = NULL;
         r->n_keys = 0;
-        for (size_t i = 0; i < r->n_base; i++) {
-                free(r->base[i].key);
-                free(r->base[i].value);
-        }
-        free(r->base);
+        rec_base_free(r->base, r->n_base);
         r->base = NULL;
         r->n_base = 0;
 }

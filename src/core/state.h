@@ -121,5 +121,9 @@ int record_add_dependent(struct record *r, const char *key, const char *before, 
 /* The same for a managed key put back to its baseline. */
 int record_add_restored(struct record *r, const char *key, const char *before, const char *after, bool written);
 int record_add_base(struct record *r, const char *key, const char *value);
+/* A managed set (a record's, or a transaction's before it is recorded): appends a copy of key and
+ * value, or frees all n. */
+int rec_base_add(struct rec_base **v, size_t *n, const char *key, const char *value);
+void rec_base_free(struct rec_base *v, size_t n);
 
 #endif

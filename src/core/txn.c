@@ -27,11 +27,7 @@ void txn_free(struct txn *t)
                 free(t->items[i].kept);
         }
         free(t->items);
-        for (size_t i = 0; i < t->n_base; i++) {
-                free(t->base[i].key);
-                free(t->base[i].value);
-        }
-        free(t->base);
+        rec_base_free(t->base, t->n_base);
         free(t->profile);
         free(t->body);
         free(t->file);

@@ -185,22 +185,6 @@ static int finish_body(struct txn *t)
         return t->hash ? 0 : -ENOMEM;
 }
 
-static int add_base(struct txn *t, const char *key, const char *value)
-{
-        struct rec_base *v = realloc(t->base, (t->n_base + 1) * sizeof(*v));
-        if (!v)
-                return -ENOMEM;
-        t->base = v;
-        v[t->n_base] = (struct rec_base){strdup(key), strdup(value)};
-        if (!v[t->n_base].key || !v[t->n_base].value) {
-                free(v[t->n_base].key);
-                free(v[t->n_base].value);
-                return -ENOMEM;
-        }
-        t->n_base++;
-        return 0;
-}
-
 static int cmp_base(const void *a, const void *b)
 {
         return strcmp(((const struct rec_base *)a)->key, ((const struct rec_base *)b)->key);
@@ -240,7 +224,7 @@ static int plan_base(struct txn *t, const struct managed *m)
                 if (it->dependent || it->write_only || it->restore)
                         continue;
                 const struct managed_key *k = m ? managed_find(m, it->key) : NULL;
-                int r = add_base(t, it->key, k ? k->baseline : it->before);
+                int r = rec_base_add(&t->base, &t->n_base, it->key, k ? k->baseline : it->before);
                 if (r < 0)
                         return r;
         }
@@ -384,7 +368,7 @@ int txn_from_generation(struct state *st, struct sysroot *sr, unsigned long to, 
         if ((r = managed_at(st, to, &m)) < 0)
                 goto out;
         for (size_t i = 0; i < m.n && r == 0; i++)
-                r = add_base(t, m.v[i].key, m.v[i].baseline);
+                r = rec_base_add(&t->base, &t->n_base, m.v[i].key, m.v[i].baseline);
         managed_release(&m);
         if (r < 0)
                 goto out;
