@@ -17,27 +17,40 @@ static int on_opt(struct cli *c, int opt, const char *arg, void *ud)
         return 0;
 }
 
+static void format_time(const struct record *g, char when[static 32])
+{
+        time_t tt = (time_t)g->time;
+        struct tm tm;
+        strftime(when, 32, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&tt, &tm));
+}
+
+/* The JSON members the list and `history N` share, from "generation" to "persisted". */
+static void json_generation(struct cli *c, const struct record *g, const char *when)
+{
+        fprintf(c->out, "\"generation\": %lu", g->generation);
+        json_member(c->out, "time", when);
+        json_member(c->out, "profile", g->profile);
+        json_member(c->out, "action", g->is_rollback ? "rollback" : "apply");
+        if (g->is_rollback)
+                fprintf(c->out, ", \"restores\": %lu", g->restores);
+        else
+                fputs(", \"restores\": null", c->out);
+        json_member(c->out, "hash", g->hash);
+        fprintf(c->out, ", \"persisted\": %s", g->persist ? "true" : "false");
+}
+
 /* One generation: a JSON element (with a leading comma unless first) or a row of tab. */
 static void print_generation(struct cli *c, const struct record *g, bool first, struct table *tab)
 {
         char when[32];
-        time_t tt = (time_t)g->time;
-        struct tm tm;
-        strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&tt, &tm));
+        format_time(g, when);
         size_t changed = 0;
         for (size_t k = 0; k < g->n_keys; k++)
                 changed += g->keys[k].written;
         if (c->format == FMT_JSON) {
-                fprintf(c->out, "%s\n  {\"generation\": %lu", first ? "" : ",", g->generation);
-                json_member(c->out, "time", when);
-                json_member(c->out, "profile", g->profile);
-                json_member(c->out, "action", g->is_rollback ? "rollback" : "apply");
-                if (g->is_rollback)
-                        fprintf(c->out, ", \"restores\": %lu", g->restores);
-                else
-                        fputs(", \"restores\": null", c->out);
-                json_member(c->out, "hash", g->hash);
-                fprintf(c->out, ", \"persisted\": %s, \"changed\": [", g->persist ? "true" : "false");
+                fputs(first ? "\n  {" : ",\n  {", c->out);
+                json_generation(c, g, when);
+                fputs(", \"changed\": [", c->out);
                 for (size_t k = 0, m = 0; k < g->n_keys; k++)
                         if (g->keys[k].written) {
                                 fputs(m++ ? ", " : "", c->out);
@@ -63,21 +76,12 @@ static const char *key_role(const struct rec_key *k)
 static void print_one(struct cli *c, const struct record *g)
 {
         char when[32];
-        time_t tt = (time_t)g->time;
-        struct tm tm;
-        strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&tt, &tm));
+        format_time(g, when);
         if (c->format == FMT_JSON) {
                 json_begin(c);
-                fprintf(c->out, ", \"generation\": %lu", g->generation);
-                json_member(c->out, "time", when);
-                json_member(c->out, "profile", g->profile);
-                json_member(c->out, "action", g->is_rollback ? "rollback" : "apply");
-                if (g->is_rollback)
-                        fprintf(c->out, ", \"restores\": %lu", g->restores);
-                else
-                        fputs(", \"restores\": null", c->out);
-                json_member(c->out, "hash", g->hash);
-                fprintf(c->out, ", \"persisted\": %s,\n  \"keys\": [", g->persist ? "true" : "false");
+                fputs(", ", c->out);
+                json_generation(c, g, when);
+                fputs(",\n  \"keys\": [", c->out);
                 for (size_t k = 0; k < g->n_keys; k++) {
                         fputs(k ? ",\n    {\"key\": " : "\n    {\"key\": ", c->out);
                         json_str(c->out, g->keys[k].key);
