@@ -38,6 +38,8 @@ struct ctx {
         size_t nglob;
         char **excluded;
         size_t nexcluded;
+        struct boot_file *over; /* overridden copies, listed after the files applied */
+        size_t nover;
         bool oom;
 };
 
@@ -72,13 +74,19 @@ static void *grow(void *v, size_t n, size_t size, bool *oom)
         return p;
 }
 
-static void add_file(struct ctx *x, const char *path, enum boot_file_status st, const char *by)
+static void push_file(struct ctx *x, struct boot_file **files, size_t *n, const char *path, enum boot_file_status st,
+                      const char *by)
 {
-        struct boot_file *v = grow(x->b->files, x->b->n_files, sizeof(*v), &x->oom);
+        struct boot_file *v = grow(*files, *n, sizeof(*v), &x->oom);
         if (!v)
                 return;
-        x->b->files = v;
-        v[x->b->n_files++] = (struct boot_file){strdup(path), st, by ? strdup(by) : NULL};
+        *files = v;
+        v[(*n)++] = (struct boot_file){strdup(path), st, by ? strdup(by) : NULL};
+}
+
+static void add_file(struct ctx *x, const char *path, enum boot_file_status st)
+{
+        push_file(x, &x->b->files, &x->b->n_files, path, st, NULL);
 }
 
 static bool wanted_name(const struct ctx *x, const char *name)
@@ -153,7 +161,7 @@ static void scan_dir(struct ctx *x, const char *dir, struct stat *seen, size_t *
                 if (!path) {
                         x->oom = true;
                 } else if (c) {
-                        add_file(x, path, BOOT_OVERRIDDEN, c->path);
+                        push_file(x, &x->over, &x->nover, path, BOOT_OVERRIDDEN, c->path);
                         free(path);
                 } else {
                         struct cand *v = grow(x->c, x->nc, sizeof(*v), &x->oom);
@@ -471,10 +479,10 @@ static void apply_files(struct ctx *x)
                 if (replaced && !x->o->replace_text)
                         continue; /* the stand-in is absent */
                 if (c->kind == CAND_FILE || replaced) {
-                        add_file(x, c->path, BOOT_APPLIED, NULL);
+                        add_file(x, c->path, BOOT_APPLIED);
                         read_one(x, c->path, replaced);
                 } else
-                        add_file(x, c->path, BOOT_MASKED, NULL);
+                        add_file(x, c->path, BOOT_MASKED);
         }
 }
 
@@ -499,27 +507,18 @@ int boot_resolve(struct sysroot *sr, const struct boot_opts *o, struct boot_view
         }
         if (x.nc)
                 qsort(x.c, x.nc, sizeof(*x.c), cmp_cand);
-        size_t first_overridden = b->n_files;
         apply_files(&x);
         if (o->rules == BOOT_PROCPS) {
                 int fd = sysroot_open_config(sr, SYSCTL_CONF, O_RDONLY);
                 if (fd >= 0) {
                         close(fd);
-                        add_file(&x, SYSCTL_CONF, BOOT_APPLIED, NULL);
+                        add_file(&x, SYSCTL_CONF, BOOT_APPLIED);
                         read_one(&x, SYSCTL_CONF, false);
                 }
         }
-        /* Files in application order first: move the overridden ones (listed while scanning) last. */
-        if (first_overridden && b->files) {
-                struct boot_file *tmp = malloc(first_overridden * sizeof(*tmp));
-                if (tmp) {
-                        memcpy(tmp, b->files, first_overridden * sizeof(*tmp));
-                        memmove(b->files, b->files + first_overridden, (b->n_files - first_overridden) * sizeof(*tmp));
-                        memcpy(b->files + b->n_files - first_overridden, tmp, first_overridden * sizeof(*tmp));
-                        free(tmp);
-                } else
-                        x.oom = true;
-        }
+        /* Files in application order, then the overridden copies. */
+        for (size_t i = 0; i < x.nover; i++)
+                push_file(&x, &b->files, &b->n_files, x.over[i].path, BOOT_OVERRIDDEN, x.over[i].by);
         expand_globs(&x);
         finish(b);
         for (size_t i = 0; i < b->n_settings; i++)
@@ -535,6 +534,11 @@ int boot_resolve(struct sysroot *sr, const struct boot_opts *o, struct boot_view
         for (size_t i = 0; i < x.nexcluded; i++)
                 free(x.excluded[i]);
         free(x.excluded);
+        for (size_t i = 0; i < x.nover; i++) {
+                free(x.over[i].path);
+                free(x.over[i].by);
+        }
+        free(x.over);
         if (x.oom || f->oom) {
                 boot_view_free(b);
                 return -ENOMEM;
