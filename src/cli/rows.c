@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kb.h"
 #include "util.h"
 
 static const char *const statuses[] = {"ok", "change", "restore", "skip", "error", "write-only", "follows", "drift"};
@@ -115,6 +116,10 @@ void rows_from_plan(struct rows *rs, const struct diff *d, const struct txn *t, 
                         r.desired = it->after;
                         r.status = item_status(it);
                         r.reason = dr->reason;
+                        /* mark_clobbered: already right, but a propagating write above resets it */
+                        if (it->write && !it->write_only && !it->restore && !r.reason &&
+                            kb_value_equal(it->key, it->before, it->after))
+                                r.reason = "written again: a key written before it makes the kernel reset it";
                 }
                 rows_add(rs, &r);
         }
