@@ -32,6 +32,21 @@ for opt in content executable netns path persist state wait; do
 done
 expect_no_err "ERROR" "ansible-doc without errors"
 
+# ansible-test sanity, offline, with Debian's linters (tests/tools/ansible_sanity.py says how).
+if /usr/bin/python3 -c 'import voluptuous, pycodestyle, pylint, yamllint, packaging' 2>/dev/null; then
+        /usr/bin/python3 "$SRCDIR/tests/tools/ansible_sanity.py" "$SRCDIR" "$TMP/sanity" >out 2>err; RC=$?
+        expect_rc 0 "ansible-test sanity"
+        [ "$RC" -eq 0 ] || grep -h 'ERROR' out err | sed 's/^/#   sanity: /'
+        for t in ansible-doc compile import pep8 pylint runtime-metadata validate-modules yamllint; do
+                grep -q "^Running sanity test \"$t\"" out && ok "sanity test $t ran" || not_ok "sanity test $t did not run"
+        done
+        expect_no_out "ERROR" "sanity reports no error"
+elif [ -n "${CI:-}" ]; then
+        not_ok "ansible-test sanity needs python3-voluptuous python3-pycodestyle pylint yamllint python3-packaging"
+else
+        echo "# ansible-test sanity not run: apt-get install python3-voluptuous python3-pycodestyle pylint yamllint python3-packaging"
+fi
+
 # twtune on PATH for the module (through TWTUNE_WRAPPER, so valgrind in CI checks these runs too).
 mkdir bin
 printf '#!/bin/sh\nexec %s "%s" "$@"\n' "${TWTUNE_WRAPPER:-}" "$TWTUNE" >bin/twtune

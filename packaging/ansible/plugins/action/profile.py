@@ -40,7 +40,7 @@ ENVELOPE = ('format', 'command', 'error', 'changed')
 
 def build_argv(args, check_mode, profile_arg):
     """The command line for the task, as a list (quoted later)."""
-    command, extra, _ = COMMANDS[args['state']]
+    command, extra = COMMANDS[args['state']][:2]
     argv = [args['executable'], '--format', 'json', command] + extra
     if check_mode and args['state'] != 'verified':
         argv.append('--dry-run')
@@ -128,9 +128,9 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
         del tmp
-        _, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC,
-                                              mutually_exclusive=MUTUALLY_EXCLUSIVE,
-                                              required_if=REQUIRED_IF)
+        args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC,
+                                           mutually_exclusive=MUTUALLY_EXCLUSIVE,
+                                           required_if=REQUIRED_IF)[1]
         try:
             res, argv = self._run_twtune(args)
         finally:
@@ -163,7 +163,7 @@ class ActionModule(ActionBase):
         return remote
 
     def _interpret(self, args, res, argv):
-        command, _, result_codes = COMMANDS[args['state']]
+        command, result_codes = COMMANDS[args['state']][0], COMMANDS[args['state']][2]
         rc = res.get('rc')
         stderr = to_text(res.get('stderr', ''), errors='surrogate_or_replace')
         # failed is always set: Ansible takes a result with a non-zero rc and no 'failed' for a

@@ -27,7 +27,7 @@ description:
     the connection can pass input to a command (local, ssh, docker and most others); otherwise it
     is written to a temporary file on the managed host, which is removed afterwards.
 author:
-  - twtune developers
+  - twtune developers (!UNKNOWN)
 requirements:
   - twtune on the managed host (on C(PATH), or named by I(executable))
 options:
