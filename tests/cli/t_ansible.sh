@@ -119,6 +119,15 @@ cat >playbook.yml <<'Y'
       diff: true
       register: r_check
     - {set_fact: {s_check: "{{ snap }}", g_check: "{{ gens }}"}}
+    - name: an installed profile by name, found through the task's environment
+      twtune.twtune.profile: {path: base}
+      environment: {TWTUNE_PROFILE_PATH: "{{ srcdir }}/profiles"}
+      check_mode: true
+      register: r_byname
+    - name: a name that matches nothing
+      twtune.twtune.profile: {path: no-such-profile}
+      register: r_noname
+      ignore_errors: true
     - name: first apply
       twtune.twtune.profile: {path: "{{ work }}/fleet.yaml"}
       register: r_apply1
@@ -199,7 +208,7 @@ cat >playbook.yml <<'Y'
 Y
 
 cat >ansible_ns.sh <<'S'
-ansible-playbook -i localhost, -c local -e "work=$WORK" playbook.yml >out 2>err
+ansible-playbook -i localhost, -c local -e "work=$WORK srcdir=$SRCDIR" playbook.yml >out 2>err
 rc=$?
 if [ "$rc" -eq 0 ]; then ok "ansible-playbook ran every case (exit 0)"; else
         not_ok "ansible-playbook exit $rc"
@@ -228,6 +237,8 @@ expect_json '.r_check.changed == true and .r_check.dry_run == true and .r_check.
 expect_json '(.r_check.cmd | test("apply --dry-run")) and (.r_check.cmd | test("--no-persist") | not)' "check mode runs apply --dry-run"
 expect_json '.s_check == .s_orig and .s_pre_check == .s_orig and .g_check == .g_pre_check' "check mode changes no value, file or generation"
 expect_json '.r_check.diff.before | test("net.ipv4.tcp_keepalive_time = 7200")' "diff before in the result"
+expect_json '.r_byname.failed == false and .r_byname.profile == "base" and .r_byname.path == "'"$SRCDIR"'/profiles/base.yaml" and .r_byname.dry_run == true' "path: a profile name, with the task's environment"
+expect_json '.r_noname.failed == true and .r_noname.rc == 3 and (.r_noname.msg | test("^twtune apply failed \\(exit 3, invalid-profile\\): no-such-profile: cannot load the profile; no-such-profile"))' "path: an unknown name fails with twtune's finding"
 expect_json '.r_apply1.changed == true and .r_apply1.generation == 1 and .r_apply1.persisted == "/etc/sysctl.d/99-twtune.conf"' "first apply: changed, generation 1"
 expect_json '.s_apply1 | startswith("30 600 30 5 33000 60999 1 4096 ")' "first apply sets the live values"
 expect_json '.s_apply1 | test("99-twtune.conf") and (test("No such file") | not)' "first apply persists the file"

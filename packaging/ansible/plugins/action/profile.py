@@ -151,7 +151,9 @@ class ActionModule(ActionBase):
             else:
                 profile_arg = self._upload(args['content'])
         argv = build_argv(args, self._play_context.check_mode, profile_arg)
-        cmd = ' '.join(shlex.quote(a) for a in argv)
+        # The task's `environment:` (TWTUNE_PROFILE_PATH, say) applies, as it does to modules.
+        env = self._compute_environment_string()
+        cmd = (env + ' ' if env else '') + ' '.join(shlex.quote(a) for a in argv)
         res = self._low_level_execute_command(cmd, sudoable=True, in_data=in_data)
         return res, argv
 

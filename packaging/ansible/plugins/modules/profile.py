@@ -90,6 +90,8 @@ attributes:
 notes:
   - Use C(become) where twtune needs root (applying, rolling back, and verifying with a state
     directory only root can read).
+  - The task's C(environment) applies to twtune, for example C(TWTUNE_PROFILE_PATH) to look
+    profile names up in more directories.
   - Failures carry twtune's error code and message, the error findings of the profile, and
     twtune's exit code in I(rc).
 '''
