@@ -112,6 +112,9 @@ cat >playbook.yml <<'Y'
       twtune.twtune.profile: {state: absent}
       check_mode: true
       register: r_absent0c
+    - name: verified, nothing ever applied
+      twtune.twtune.profile: {state: verified}
+      register: r_ver_none
     - {set_fact: {s_pre_check: "{{ snap }}", g_pre_check: "{{ gens }}"}}
     - name: check mode with diff
       twtune.twtune.profile: {path: "{{ work }}/fleet.yaml"}
@@ -250,6 +253,8 @@ expect_json '.r_content.changed == true and .r_content.generation == 2 and .r_co
 expect_json '.s_content | startswith("25 600 ")' "content: the live value is the content's"
 expect_json '.r_content.diff.before == "net.ipv4.tcp_fin_timeout = 30\n" and .r_content.diff.after == "net.ipv4.tcp_fin_timeout = 25\n"' "diff holds only the key that changes"
 expect_json '.r_content2.changed == false' "same content again: unchanged"
+expect_json '.r_ver_none.failed == false and .r_ver_none.warnings == ["twtune has applied nothing on this host: nothing was verified"]' "verified with nothing applied: passes with a warning"
+expect_json '.r_ver_ok.warnings == null' "(no warning once applied)"
 expect_json '.r_ver_ok.changed == false and (.r_ver_ok.failed | not) and .r_ver_ok.drifted == [] and .r_ver_ok.rc == 0' "verified in sync passes"
 expect_json '.r_ver_other.failed == true and .r_ver_other.rc == 1 and .r_ver_other.drifted == ["net.ipv4.tcp_fin_timeout"]' "verified against another profile fails"
 expect_json '.r_ver_drift.failed == true and .r_ver_drift.rc == 1 and .r_ver_drift.drifted == ["net.ipv4.tcp_fin_timeout"]' "verified on drift fails, naming the key"

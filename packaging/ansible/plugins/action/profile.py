@@ -197,6 +197,9 @@ class ActionModule(ActionBase):
                               if r.get('status') == 'drift']
             if rc == 1 or obj.get('drift'):
                 out.update(failed=True, msg=drift_message(obj, rc))
+            elif obj.get('generation') is None and obj.get('profile') is None:
+                # Not drift, but a compliance run should hear that there was nothing to compare.
+                out['warnings'] = ['twtune has applied nothing on this host: nothing was verified']
             return out
         out['changed'] = bool(obj.get('changed'))
         if self._task.diff and out['changed']:

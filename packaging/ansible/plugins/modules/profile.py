@@ -48,7 +48,8 @@ options:
       - C(applied) applies the profile (C(twtune apply)).
       - C(verified) only compares (C(twtune verify)), and fails on drift naming each key that
         drifted and the persisted file if it changed. Without I(path) or I(content) it compares
-        against the last generation twtune applied.
+        against the last generation twtune applied (on a host where twtune never applied
+        anything, it passes with a warning).
       - C(absent) returns the host to its state before twtune's first apply
         (C(twtune rollback --to 0)), with the original values back and the persisted file removed. On a
         host where twtune never applied anything it reports no change.
