@@ -185,6 +185,10 @@ cat >playbook.yml <<'Y'
     - name: absent again
       twtune.twtune.profile: {state: absent}
       register: r_absent2
+    - name: in a network namespace given by path (this one, through PID 1)
+      twtune.twtune.profile: {path: "{{ work }}/fleet.yaml", netns: /proc/1/ns/net}
+      check_mode: true
+      register: r_netns
     - name: live only
       twtune.twtune.profile: {path: "{{ work }}/fleet.yaml", persist: false}
       register: r_nopersist
@@ -232,7 +236,11 @@ cp results.json out 2>/dev/null || : >out
 expect_json() {
         if jq -e -s 'length == 1 and (.[0] | type == "object" and has("r_tmpfile"))' out >/dev/null 2>&1 && jq -e "$1" out >/dev/null 2>&1; then
                 ok "$2"
-        else not_ok "$2: jq '$1' is not true"; fi
+        else # the first result the expression names, rather than the whole file
+                FAIL=$((FAIL + 1)); echo "not ok - $2: jq '$1' is not true"
+                v=$(printf '%s' "$1" | grep -oE '\.[rsg]_[a-z0-9_]+' | head -n 1)
+                [ -z "$v" ] || jq -c "$v" out 2>&1 | cut -c1-800 | sed "s/^/#   $v: /"
+        fi
 }
 expect_json '.r_absent0.changed == false and (.r_absent0.failed | not) and .r_absent0.error.code == "nothing-applied"' "absent with nothing applied: changed false, not failed"
 expect_json '.r_absent0c.changed == false and (.r_absent0c.failed | not)' "absent in check mode with nothing applied: changed false"
@@ -271,6 +279,7 @@ expect_json '.r_absent.changed == true and .r_absent.to == 0 and .r_absent.gener
 expect_json '.s_absent == .s_orig' "absent restores the original values and removes the file"
 expect_json '.s_orig | test("99-twtune.conf: No such file")' "(no file at the start)"
 expect_json '.r_absent2.changed == false and (.r_absent2.failed | not)' "absent again: unchanged"
+expect_json '.r_netns.failed == false and (.r_netns.cmd | test(" --netns /proc/1/ns/net -- ")) and .r_netns.netns == "host" and .r_netns.summary.change == 7' "netns: passed to twtune (PID 1's namespace is the host's to it)"
 expect_json '.r_nopersist.changed == true and .r_nopersist.persisted == null and (.r_nopersist.cmd | test("--no-persist"))' "persist: false passes --no-persist"
 expect_json '.s_nopersist | startswith("30 600 ") and test("99-twtune.conf: No such file")' "persist: false writes no file"
 expect_json '.r_tmpfile.changed == true and (.r_tmpfile.path | test("/ansible-tmp-.*/profile.yaml$"))' "without standard input: content by temporary file"
