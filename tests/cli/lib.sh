@@ -33,8 +33,15 @@ expect_no_out() {
 expect_no_err() {
         if grep -qF -- "$1" err; then not_ok "$2: stderr has '$1'"; else ok "$2"; fi
 }
+# jq_true FILE [JQ-OPTIONS] EXPR: FILE holds exactly one JSON value and EXPR is true on it.
+# (jq -e alone exits 0 on an empty file, whatever the expression.)
+jq_true() {
+        jq_file=$1
+        shift
+        [ "$(jq -s length "$jq_file" 2>/dev/null)" = 1 ] && jq -e "$@" "$jq_file" >/dev/null 2>&1
+}
 expect_json() { # expect_json JQ-EXPR description: the expression must be true on ./out
-        if jq -e "$1" out >/dev/null 2>&1; then ok "$2"; else not_ok "$2: jq '$1' is not true"; fi
+        if jq_true out "$1"; then ok "$2"; else not_ok "$2: jq '$1' is not true (or stdout is not one JSON value)"; fi
 }
 
 # mkroot DIR [KERNEL]: a fake system root with the values of a stock 6.x kernel.

@@ -102,7 +102,7 @@ propagated() {
 check_run() { # FIXTURE TOOL DIR
         fx=$1 tool=$2 d=$3 name="$1/$2" fail0=$FAIL used= reported=
         if [ "$(cat "$d/pred.rc")" != 0 ] ||
-                ! jq -e --arg t "$tool" '.command == "boot" and .rules == $t and .root == "/"' "$d/pred.json" >/dev/null 2>&1; then
+                ! jq_true "$d/pred.json" --arg t "$tool" '.command == "boot" and .rules == $t and .root == "/"'; then
                 not_ok "$name: twtune boot failed: $(head -c 400 "$d/pred.err")"
                 return
         fi

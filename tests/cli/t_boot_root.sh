@@ -25,7 +25,7 @@ def applied: [.files[] | select(.status == "applied") | .path];
 def keys: [.settings[].key];
 def finding($c; $file; $line): any(.findings[]; .code == $c and .file == $file and .line == $line);'
 expect() {
-        if jq -e "$J $1" out >/dev/null 2>&1; then ok "$2"; else not_ok "$2: jq '$1' is not true"; fi
+        if jq_true out "$J $1"; then ok "$2"; else not_ok "$2: jq '$1' is not true"; fi
 }
 FIN=net.ipv4.tcp_fin_timeout KA=net.ipv4.tcp_keepalive_time INTVL=net.ipv4.tcp_keepalive_intvl
 

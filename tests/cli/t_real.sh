@@ -41,13 +41,13 @@ for f in "$REAL"/*.conf; do
         lines=$((lines + $(grep -c '=' "$f")))
         run --format json check "$f"
         if [ "$RC" -eq 0 ] || [ "$RC" -eq 3 ]; then ok "$name: check exits $RC"; else not_ok "$name: check exit $RC"; fi
-        jq -e '.findings | length >= 0' out >/dev/null 2>&1 && ok "$name: check JSON parses" || not_ok "$name: check JSON"
+        jq_true out '.findings | length >= 0' && ok "$name: check JSON parses" || not_ok "$name: check JSON"
         # The file as the only one of a boot hierarchy: boot resolves it under both rules.
         rm -rf broot && mkdir -p broot/etc/sysctl.d && cp "$f" broot/etc/sysctl.d/
         for rules in systemd procps; do
                 run --root broot --format json boot --rules $rules
-                if [ "$RC" -eq 0 ] && jq -e --arg p "/etc/sysctl.d/$name" \
-                        '(.settings | length > 0) and all(.settings[]; .file == $p and .line > 0)' out >/dev/null 2>&1
+                if [ "$RC" -eq 0 ] && jq_true out --arg p "/etc/sysctl.d/$name" \
+                        '(.settings | length > 0) and all(.settings[]; .file == $p and .line > 0)'
                 then ok "$name: boot ($rules) takes its settings, each with its line"
                 else not_ok "$name: boot ($rules) exit $RC"; fi
         done

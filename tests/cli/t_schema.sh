@@ -88,7 +88,7 @@ case_() {
 
 # expect_last JQ-EXPR DESCRIPTION: the expression is true on the last JSON output (case_'s).
 expect_last() {
-        if jq -e "$1" "json/$N.json" >/dev/null 2>&1; then ok "$2"; else not_ok "$2: jq '$1' is not true"; fi
+        if jq_true "json/$N.json" "$1"; then ok "$2"; else not_ok "$2: jq '$1' is not true"; fi
 }
 
 # R: a fake root with interfaces (patterns, keys the kernel propagates) and a write-only key.
