@@ -70,8 +70,10 @@ check_unpacked() {
         if [ "$(cat out)" = "twtune $VERSION" ]; then ok "$kind: --version prints twtune $VERSION"
         else not_ok "$kind: --version prints '$(cat out)', expected 'twtune $VERSION'"; fi
         run_bin "$bin" --kernel 6.1 --format json check web-server; expect_rc 0 "$kind: check web-server, by name"
-        expect_json_out ".profiles == [\"$pdir/web-server.yaml\"]" "$kind: web-server found beside the binary ($pdir)"
         expect_json_out ".summary == {\"error\": 0, \"warning\": 0, \"info\": 0}" "$kind: the installed web-server profile is clean"
+        # Which file it read shows in a finding: web-server extends base, which needs 4.12.
+        run_bin "$bin" --kernel 4.9 check web-server; expect_rc 3 "$kind: check web-server on 4.9 fails"
+        expect_out "$pdir/base.yaml:5:9: error:" "$kind: web-server and its base found beside the binary ($pdir)"
         run_bin "$bin" --format json profiles; expect_rc 0 "$kind: profiles"
         expect_json_out "[.profiles[].name] == [\"base\", \"reverse-proxy\", \"web-server\"]" "$kind: profiles lists the three installed ones"
         expect_json_out "all(.profiles[]; .path | startswith(\"$pdir/\"))" "$kind: each from the unpacked tree"
@@ -159,6 +161,7 @@ RPMARCH=$(rpm --eval '%{_arch}')
 RPM=rpm/twtune-${VERSION}-1.${RPMARCH}.rpm
 if [ -f "$RPM" ]; then ok "build-rpm left $RPM"; else not_ok "no $RPM in rpm/: $(ls rpm | tr '\n' ' ')"; fi
 
+mkdir rpm-root && (cd rpm-root && rpm2cpio "../$RPM" | cpio -idm --quiet)
 rpm -qp --qf '[%{FILEMODES:perms} %{FILEUSERNAME}/%{FILEGROUPNAME} %{FILENAMES}\n]' "$RPM" 2>/dev/null |
         sed 's| /| |' | sort -k3 >rpm.actual
 if awk '$2 != "root/root"' rpm.actual | grep -q .; then not_ok "rpm: entries not owned by root/root"
@@ -178,9 +181,16 @@ else ok "rpm: every entry owned by root/root"; fi
 -rw-r--r-- usr/share/man/man8/twtune.8.gz
 -rw-r--r-- usr/share/man/man5/twtune-profile.5.gz'
 } | sort -u -k2 >rpm.expected
-awk '{ print $1, $3 }' rpm.actual >rpm.modes
+# rpmbuild adds a link from the binary's build id to it (for debuggers), in a directory of its
+# own: that, and nothing else, besides the layout.
+BUILDID=$(readelf -n rpm-root/usr/sbin/twtune 2>/dev/null | sed -n 's/.*Build ID: \([0-9a-f]*\).*/\1/p')
+rpm -qp --qf '[%{FILENAMES} -> %{FILELINKTOS}\n]' "$RPM" 2>/dev/null | grep '^/usr/lib/\.build-id' >rpm.buildid
+printf '%s\n' "/usr/lib/.build-id -> " "/usr/lib/.build-id/${BUILDID%"${BUILDID#??}"} -> " \
+        "/usr/lib/.build-id/${BUILDID%"${BUILDID#??}"}/${BUILDID#??} -> ../../../../usr/sbin/twtune" >rpm.buildid.expected
+compare_list "rpm: the build-id link ($BUILDID) points at the binary" rpm.buildid.expected rpm.buildid
+awk '$3 !~ /^usr\/lib\/\.build-id(\/|$)/ { print $1, $3 }' rpm.actual >rpm.modes
 compare_list "rpm: the file list is the layout, modes included" rpm.expected rpm.modes
-rpm -qlp "$RPM" 2>/dev/null | sed 's|^/||' | sort >rpm.ql
+rpm -qlp "$RPM" 2>/dev/null | sed 's|^/||' | grep -v '^usr/lib/\.build-id' | sort >rpm.ql
 awk '{ print $2 }' rpm.expected | sort >rpm.expected.paths
 compare_list "rpm -qlp names the same files" rpm.expected.paths rpm.ql
 
@@ -193,7 +203,6 @@ if rpm -qp --scripts "$RPM" 2>/dev/null | grep -Eq 'systemctl (--[a-z-]+ )*(enab
         not_ok "rpm: a scriptlet enables or starts a unit"
 else ok "rpm: no scriptlet enables or starts a unit"; fi
 
-mkdir rpm-root && (cd rpm-root && rpm2cpio "../$RPM" | cpio -idm --quiet)
 check_unpacked rpm rpm-root
 
 # ---- the source tree
