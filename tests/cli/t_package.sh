@@ -127,15 +127,32 @@ case $depends in *"libc6 (>= "*) ok "deb: Depends computed by dpkg-shlibdeps (li
 [ "$(dpkg-deb -f "$DEB" Version)" = "$VERSION-1" ] && ok "deb: version $VERSION-1" || not_ok "deb: version $(dpkg-deb -f "$DEB" Version)"
 [ "$(dpkg-deb -f "$DEB" Section)" = admin ] && ok "deb: section admin" || not_ok "deb: section $(dpkg-deb -f "$DEB" Section)"
 
-# The timer is opt-in: the maintainer scripts must neither enable nor start a unit.
-mkdir debian-control && dpkg-deb -e "$DEB" debian-control
-if [ -f debian-control/postinst ]; then
-        if grep -Eq 'deb-systemd-helper (--quiet )?enable|deb-systemd-invoke (start|restart)|systemctl (--[a-z-]+ )*(enable|start)' debian-control/postinst
-        then not_ok "deb: postinst enables or starts a unit"; sed 's/^/#   /' debian-control/postinst
-        else ok "deb: postinst neither enables nor starts a unit"; fi
-else
-        ok "deb: no postinst (nothing enabled or started)"
-fi
+# The timer is opt-in: the maintainer scripts must neither enable nor start a unit on installation,
+# keep an administrator's choice on upgrade, and stop the units on removal. They run here with
+# deb-systemd-helper, deb-systemd-invoke and systemctl replaced by stubs that log their arguments
+# and answer queries (STUB_ENABLED: the timer was enabled before), so nothing reaches this host.
+mkdir debian-control stub && dpkg-deb -e "$DEB" debian-control
+for c in deb-systemd-helper deb-systemd-invoke systemctl; do
+        printf '#!/bin/sh\necho "%s $*" >>"$STUB_LOG"\ncase $1 in debian-installed) exit 0 ;; was-enabled | --quiet) [ "$STUB_ENABLED" = 1 ] ;; esac\n' "$c" >stub/$c
+        chmod +x stub/$c
+done
+# maint SCRIPT ARGS...: runs a maintainer script with the stubs, its calls in ./calls.
+maint() {
+        : >calls
+        if [ -f "debian-control/$1" ]; then
+                s=$1; shift
+                env PATH="$PWD/stub:/usr/sbin:/usr/bin:/sbin:/bin" STUB_LOG="$PWD/calls" sh "debian-control/$s" "$@" >/dev/null 2>&1
+        fi
+}
+STUB_ENABLED=0 maint postinst configure
+if grep -Eq ' enable|invoke (start|restart)|systemctl .*(enable|start)' calls; then
+        not_ok "deb: postinst enables or starts a unit on installation:"; sed 's/^/#   /' calls
+else ok "deb: postinst neither enables nor starts a unit on installation ($(grep -c . calls) calls, none of them)"; fi
+STUB_ENABLED=1 maint postinst configure 0.0.9-1
+if grep -q "^deb-systemd-helper enable 'twtune-verify.timer'" calls; then ok "deb: postinst keeps the timer enabled on upgrade where the administrator enabled it"
+else not_ok "deb: postinst on upgrade of an enabled timer:"; sed 's/^/#   /' calls; fi
+if grep -q 'deb-systemd-invoke stop twtune-verify.timer' debian-control/prerm 2>/dev/null; then ok "deb: prerm stops the units on removal"
+else not_ok "deb: prerm does not stop the timer"; fi
 
 mkdir deb-root && dpkg -x "$DEB" deb-root
 check_unpacked deb deb-root
