@@ -149,7 +149,7 @@ if grep -Eq ' enable|invoke (start|restart)|systemctl .*(enable|start)' calls; t
         not_ok "deb: postinst enables or starts a unit on installation:"; sed 's/^/#   /' calls
 else ok "deb: postinst neither enables nor starts a unit on installation ($(grep -c . calls) calls, none of them)"; fi
 STUB_ENABLED=1 maint postinst configure 0.0.9-1
-if grep -q "^deb-systemd-helper enable 'twtune-verify.timer'" calls; then ok "deb: postinst keeps the timer enabled on upgrade where the administrator enabled it"
+if grep -qx 'deb-systemd-helper enable twtune-verify.timer' calls; then ok "deb: postinst keeps the timer enabled on upgrade where the administrator enabled it"
 else not_ok "deb: postinst on upgrade of an enabled timer:"; sed 's/^/#   /' calls; fi
 if grep -q 'deb-systemd-invoke stop twtune-verify.timer' debian-control/prerm 2>/dev/null; then ok "deb: prerm stops the units on removal"
 else not_ok "deb: prerm does not stop the timer"; fi
