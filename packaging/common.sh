@@ -19,8 +19,9 @@ project_version() {
 # (tracked files as they are now, and new files git does not ignore), never build directories
 # or other ignored files. Tracked files deleted from the working tree are left out.
 copy_tree() {
-        git -C "$1" rev-parse --is-inside-work-tree >/dev/null 2>&1 ||
-                die "$1 is not a git working tree (the file list comes from git ls-files)"
+        local why
+        why=$(git -C "$1" rev-parse --is-inside-work-tree 2>&1 >/dev/null) ||
+                die "$1: the file list comes from git ls-files, and git says: $why"
         mkdir -p "$2"
         (cd "$1" && git ls-files -z --cached --others --exclude-standard |
                 while IFS= read -r -d '' f; do [ -e "$f" ] || [ -L "$f" ] && printf '%s\0' "$f"; done |

@@ -159,7 +159,7 @@ check_unpacked deb deb-root
 
 rm -f out err
 # lintian: no error, and no warning or info other than the ones kept (README "Packages").
-lintian --info "$DEB" >lintian.out 2>lintian.err
+lintian -I --pedantic "$DEB" >lintian.out 2>lintian.err
 sed 's/^/#   lintian: /' lintian.out
 if grep -q '^E:' lintian.out; then not_ok "lintian: errors"; else ok "lintian: no errors"; fi
 KEPT='initial-upload-closes-no-bugs'
