@@ -8,7 +8,7 @@
 . "$SRCDIR/tests/cli/lib.sh"
 
 missing=
-for t in git dpkg-buildpackage dh dpkg-deb lintian rpmbuild rpm2cpio cpio; do
+for t in git dpkg-buildpackage dh dpkg-deb lintian rpmbuild rpmspec rpm2cpio cpio readelf; do
         command -v "$t" >/dev/null 2>&1 || missing="$missing $t"
 done
 if [ -n "$missing" ]; then
@@ -221,6 +221,17 @@ if rpm -qp --scripts "$RPM" 2>/dev/null | grep -Eq 'systemctl (--[a-z-]+ )*(enab
 else ok "rpm: no scriptlet enables or starts a unit"; fi
 
 check_unpacked rpm rpm-root
+
+# Debian's rpm has no systemd macros, so the package above has no scriptlets; where they exist
+# (systemd-rpm-macros), removal stops and disables the units and installation does nothing.
+rpmspec -P --define 'systemd_preun() SYSTEMD_PREUN %*' --define 'systemd_postun() SYSTEMD_POSTUN %*' \
+        "$SRCDIR/packaging/rpm/twtune.spec" >spec.parsed 2>spec.err
+if grep -qx 'SYSTEMD_PREUN twtune-verify.timer twtune-verify.service' spec.parsed &&
+        grep -qx 'SYSTEMD_POSTUN twtune-verify.timer twtune-verify.service' spec.parsed; then
+        ok "rpm: with systemd's macros, %preun and %postun use them for both units"
+else not_ok "rpm: the spec's scriptlets with systemd's macros: $(sed -n '/^%preun/,/^%files/p' spec.parsed | tr '\n' ' ')"; fi
+if grep -Eq '^%(post|pre|posttrans)([[:space:]]|$)' spec.parsed; then not_ok "rpm: the spec has an install scriptlet"
+else ok "rpm: no install scriptlet (no preset: the timer stays off)"; fi
 
 # ---- the source tree
 rm -f out err
