@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by build-deb and build-rpm (sourced): errors, the project's version, a copy of the tree.
 
 die() { echo "${0##*/}: error: $*" >&2; exit 1; }

@@ -124,8 +124,10 @@ case $depends in *libyaml-0-2*) ok "deb: Depends has libyaml-0-2 ($depends)" ;;
 *) not_ok "deb: Depends lacks libyaml-0-2: '$depends'" ;; esac
 case $depends in *"libc6 (>= "*) ok "deb: Depends computed by dpkg-shlibdeps (libc6 with its version)" ;;
 *) not_ok "deb: Depends not computed: '$depends'" ;; esac
-[ "$(dpkg-deb -f "$DEB" Version)" = "$VERSION-1" ] && ok "deb: version $VERSION-1" || not_ok "deb: version $(dpkg-deb -f "$DEB" Version)"
-[ "$(dpkg-deb -f "$DEB" Section)" = admin ] && ok "deb: section admin" || not_ok "deb: section $(dpkg-deb -f "$DEB" Section)"
+v=$(dpkg-deb -f "$DEB" Version)
+if [ "$v" = "$VERSION-1" ]; then ok "deb: version $v"; else not_ok "deb: version '$v', expected $VERSION-1"; fi
+v=$(dpkg-deb -f "$DEB" Section)
+if [ "$v" = admin ]; then ok "deb: section admin"; else not_ok "deb: section '$v', expected admin"; fi
 
 # The timer is opt-in: the maintainer scripts must neither enable nor start a unit on installation,
 # keep an administrator's choice on upgrade, and stop the units on removal. They run here with
@@ -165,7 +167,7 @@ if grep -q '^E:' lintian.out; then not_ok "lintian: errors"; else ok "lintian: n
 KEPT='initial-upload-closes-no-bugs'
 unexpected=$(grep -E '^[WIP]:' lintian.out | awk '{ print $3 }' | sort -u | grep -vxF "$KEPT")
 if [ -z "$unexpected" ]; then ok "lintian: only the kept tags ($KEPT)"
-else not_ok "lintian: tags not kept: $(echo $unexpected)"; fi
+else not_ok "lintian: tags not kept: $(echo "$unexpected" | tr '\n' ' ')"; fi
 
 # ---- RPM
 rm -f out err
@@ -213,9 +215,9 @@ compare_list "rpm -qlp names the same files" rpm.expected.paths rpm.ql
 
 requires=$(rpm -qp --requires "$RPM" 2>/dev/null)
 if echo "$requires" | grep -q '^libyaml-0\.so\.2()'; then ok "rpm: requires libyaml-0.so.2, computed from the ELF binary"
-else not_ok "rpm: no libyaml-0.so.2 requirement: $(echo $requires)"; fi
-[ "$(rpm -qp --qf '%{VERSION}-%{RELEASE}' "$RPM" 2>/dev/null)" = "$VERSION-1" ] && ok "rpm: version $VERSION-1" ||
-        not_ok "rpm: version $(rpm -qp --qf '%{VERSION}-%{RELEASE}' "$RPM" 2>/dev/null)"
+else not_ok "rpm: no libyaml-0.so.2 requirement: $(echo "$requires" | tr '\n' ' ')"; fi
+v=$(rpm -qp --qf '%{VERSION}-%{RELEASE}' "$RPM" 2>/dev/null)
+if [ "$v" = "$VERSION-1" ]; then ok "rpm: version $v"; else not_ok "rpm: version '$v', expected $VERSION-1"; fi
 if rpm -qp --scripts "$RPM" 2>/dev/null | grep -Eq 'systemctl (--[a-z-]+ )*(enable|start|preset)'; then
         not_ok "rpm: a scriptlet enables or starts a unit"
 else ok "rpm: no scriptlet enables or starts a unit"; fi
