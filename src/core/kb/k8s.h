@@ -4,7 +4,7 @@
  *
  * k8s: the first Kubernetes release whose kubelet lists the key as safe. kernel: the kernel from
  * which the key is per namespace, so that a pod's value stays in the pod (KVER_NONE: always was,
- * for every kernel Kubernetes supports). kubelet_gated: the kubelet itself leaves the key out of
+ * back to 3.10); where Kubernetes states no version, the kb's netns_since. kubelet_gated: the kubelet itself leaves the key out of
  * its safe list on an older kernel (pkg/kubelet/sysctl/safe_sysctls.go, newerSysctls); for the
  * others it does not look, and an older kernel fails the pod when the runtime writes the key.
  *
@@ -14,12 +14,12 @@
 static const struct kb_k8s_safe kb_k8s_safe_[] = {
         {"kernel.shm_rmid_forced", KV(1, 4, 0), KV(0, 0, 0), false,
          "in the first safe list: kubernetes PR #27180 'Add sysctl support' (1.4, alpha annotations); per IPC namespace"},
-        {"net.ipv4.ip_local_port_range", KV(1, 4, 0), KV(0, 0, 0), false,
-         "in the first safe list: kubernetes PR #27180 (1.4); per netns since 3.13 (commit 0bbf87d852d2), before any kernel Kubernetes supports"},
+        {"net.ipv4.ip_local_port_range", KV(1, 4, 0), KV(3, 13, 0), false,
+         "in the first safe list: kubernetes PR #27180 (1.4); the kernel gate is the kb's, Kubernetes states none: per netns since 3.13 (commit 0bbf87d852d2)"},
         {"net.ipv4.ip_local_reserved_ports", KV(1, 27, 0), KV(3, 16, 0), true,
          "sysctl-cluster docs 'since Kubernetes 1.27, needs kernel 3.16+'; constants.go IPLocalReservedPortsNamespacedKernelVersion = 3.16 (linux commit 122ff243f5f1)"},
-        {"net.ipv4.ip_unprivileged_port_start", KV(1, 22, 0), KV(0, 0, 0), false,
-         "sysctl-cluster docs 'since Kubernetes 1.22'; the key is per netns from its introduction (4.11)"},
+        {"net.ipv4.ip_unprivileged_port_start", KV(1, 22, 0), KV(4, 11, 0), false,
+         "sysctl-cluster docs 'since Kubernetes 1.22'; the key exists, per netns, from 4.11 (the kb's gate; Kubernetes states none)"},
         {"net.ipv4.ping_group_range", KV(1, 18, 0), KV(0, 0, 0), false,
          "sysctl-cluster docs 'since Kubernetes 1.18'; per netns from its introduction (3.0)"},
         {"net.ipv4.tcp_fin_timeout", KV(1, 29, 0), KV(4, 6, 0), false,
