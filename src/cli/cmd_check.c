@@ -106,8 +106,11 @@ static void k8s_print_text(struct cli *c, const struct k8s_rows *rows, int nprof
         for (size_t i = 0; i < rows->n;) {
                 struct table t = {.ncols = 5};
                 const char *profile = rows->v[i].profile;
-                if (nprofiles > 1)
-                        out_line(c->out, "%s%s:", i ? "\n" : "", profile);
+                if (nprofiles > 1) {
+                        if (i)
+                                fputc('\n', c->out);
+                        out_line(c->out, "%s:", profile);
+                }
                 for (; i < rows->n && rows->v[i].profile == profile; i++) {
                         const struct k8s_row *r = &rows->v[i];
                         char b1[32], gate[48];
