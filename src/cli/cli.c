@@ -186,9 +186,14 @@ void cli_usage(struct cli *c, const struct command *cmd, FILE *f)
         (void)c;
         fprintf(f, "usage: twtune %s %s\n\n%s\n\noptions:\n%s", cmd->name, cmd->usage, cmd->summary,
                 cmd->help ? cmd->help : "");
-        for (size_t i = 0; i < ELEMENTSOF(globals); i++)
-                if (globals[i].help && (globals[i].takes & cmd->globals) == globals[i].takes)
+        for (size_t i = 0; i < ELEMENTSOF(globals); i++) {
+                /* A command that gives a global option a meaning of its own describes it itself. */
+                char own[64];
+                snprintf(own, sizeof(own), "--%s ", option_name(cli_global_options, globals[i].opt));
+                if (globals[i].help && (globals[i].takes & cmd->globals) == globals[i].takes &&
+                    !(cmd->help && strstr(cmd->help, own)))
                         fputs(globals[i].help, f);
+        }
 }
 
 int cli_parse(struct cli *c, const struct command *cmd, int argc, char **argv, const struct option *own,
@@ -390,25 +395,74 @@ int cli_kernel(struct cli *c, struct target *t, struct kver *ret, bool *ret_know
         return 0;
 }
 
+int cli_profile_dirs(struct cli *c, struct profile_dirs *d)
+{
+        /* $TWTUNE_PROFILE_PATH, the administrator's <root>/etc/twtune/profiles, then the installed
+         * profiles: beside this binary first, so an unpacked package finds its own. */
+        char *etc = str_printf("%s/etc/twtune/profiles", c->root && strcmp(c->root, "/") ? c->root : "");
+        char *beside = profile_dir_beside_exe(TWTUNE_DATADIR_REL);
+        int r = etc ? 0 : -ENOMEM;
+        if (r == 0)
+                r = profile_dirs_add_list(d, getenv("TWTUNE_PROFILE_PATH"));
+        if (r == 0)
+                r = profile_dirs_add(d, etc);
+        if (r == 0)
+                r = profile_dirs_add(d, beside);
+        if (r == 0)
+                r = profile_dirs_add(d, TWTUNE_DATADIR);
+        free(etc);
+        free(beside);
+        if (r < 0)
+                profile_dirs_release(d);
+        return r;
+}
+
+/* A name that is neither a file nor a profile on the search path: say where twtune looked, and
+ * the nearest name it has. */
+static void no_profile_named(const struct profile_dirs *d, const char *name, struct findings *f)
+{
+        struct profile_entry *e = NULL;
+        size_t n = 0;
+        struct suggest s;
+        suggest_init(&s, name);
+        if (profile_dirs_list(d, &e, &n) == 0)
+                for (size_t i = 0; i < n; i++)
+                        if (!e[i].shadowed_by) /* a name once: several would cancel each other */
+                                suggest_add(&s, e[i].name);
+        const char *m = suggest_result(&s);
+        struct strbuf where = {0};
+        for (size_t i = 0; i < d->n; i++)
+                sb_appendf(&where, "%s%s", i ? ", " : "", d->dirs[i]);
+        char *dirs = sb_steal(&where);
+        struct srcloc loc = {name, 0, 0};
+        findings_add(f, SEV_ERROR, "no-such-profile", NULL, &loc,
+                     "no such file, and no profile of that name on the search path (%s)%s%s%s", dirs ? dirs : "?",
+                     m ? "; did you mean '" : "", m ? m : "", m ? "'?" : "");
+        free(dirs);
+        profile_entries_free(e, n);
+}
+
 int cli_load_profile(struct cli *c, const char *path, struct profile **ret, struct findings *f)
 {
-        /* Search path for "extends: [name]": $TWTUNE_PROFILE_PATH, <root>/etc/twtune/profiles,
-         * then the installed profiles. */
-        const char *dirs[16];
-        size_t n = 0;
-        char *envcopy = NULL, *etc = NULL;
-        const char *env = getenv("TWTUNE_PROFILE_PATH");
-        if (env && *env && (envcopy = strdup(env))) {
-                char *save = NULL;
-                for (char *d = strtok_r(envcopy, ":", &save); d && n < 13; d = strtok_r(NULL, ":", &save))
-                        dirs[n++] = d;
-        }
-        etc = str_printf("%s/etc/twtune/profiles", c->root && strcmp(c->root, "/") ? c->root : "");
-        if (etc)
-                dirs[n++] = etc;
-        dirs[n++] = TWTUNE_DATADIR;
-        struct profile_opts o = {.search_path = dirs, .n_search_path = n,
+        struct profile_dirs d = {0};
+        if (cli_profile_dirs(c, &d) < 0)
+                return -ENOMEM;
+        struct profile_opts o = {.search_path = (const char *const *)d.dirs, .n_search_path = d.n,
                                  .allow_absolute_extends = c->allow_absolute_extends};
+        /* A plain name that is not a file here is an installed or searchable profile, as
+         * 'tuned-adm profile NAME' takes it: 'twtune apply web-server'. */
+        char *found = NULL;
+        struct stat st;
+        if (strcmp(path, "-") != 0 && profile_name_valid(path) && stat(path, &st) < 0 && errno == ENOENT) {
+                int r = profile_dirs_find(&d, path, &found);
+                if (r == -ENOENT)
+                        no_profile_named(&d, path, f);
+                if (r < 0) {
+                        profile_dirs_release(&d);
+                        return r;
+                }
+                path = found;
+        }
         int r;
         if (strcmp(path, "-") == 0) {
                 /* Standard input, for generated profiles: a file in the current directory. */
@@ -427,8 +481,8 @@ int cli_load_profile(struct cli *c, const char *path, struct profile **ret, stru
                 free(text);
         } else
                 r = profile_load(path, &o, ret, f);
-        free(envcopy);
-        free(etc);
+        free(found);
+        profile_dirs_release(&d);
         return r;
 }
 

@@ -11,9 +11,10 @@
 #include "finding.h"
 #include "kver.h"
 #include "profile.h"
+#include "profile_path.h"
 #include "txn.h"
 
-/* Documented in README.md and twtune(1). */
+/* Documented in README.md and twtune(8). */
 enum {
         EXIT_OK = 0,
         EXIT_DRIFT = 1,
@@ -129,6 +130,10 @@ int cli_access_error(struct cli *c, int code, int err, const char *fmt, ...) __a
 /* The kernel to validate for: --kernel, else the target's, else unknown. */
 int cli_kernel(struct cli *c, struct target *t, struct kver *ret, bool *ret_known);
 /* Loads a profile with the standard search path; findings are added to f. */
+/* The profile search path: $TWTUNE_PROFILE_PATH, <root>/etc/twtune/profiles, the installed profiles
+ * (beside the binary, then the configured data directory). */
+int cli_profile_dirs(struct cli *c, struct profile_dirs *d);
+/* Loads PATH, "-" for standard input, or a profile NAME found on the search path. */
 int cli_load_profile(struct cli *c, const char *path, struct profile **ret, struct findings *f);
 /* Loads, validates and diffs a profile against vo->target. Returns 0 (findings may hold errors)
  * or an exit code after printing the findings; in JSON the caller prints them, in its own result

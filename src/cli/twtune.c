@@ -19,6 +19,7 @@ int cmd_explain(struct cli *c, int argc, char **argv);
 int cmd_history(struct cli *c, int argc, char **argv);
 int cmd_import(struct cli *c, int argc, char **argv);
 int cmd_keys(struct cli *c, int argc, char **argv);
+int cmd_profiles(struct cli *c, int argc, char **argv);
 int cmd_recover(struct cli *c, int argc, char **argv);
 int cmd_rollback(struct cli *c, int argc, char **argv);
 int cmd_stats(struct cli *c, int argc, char **argv);
@@ -73,6 +74,8 @@ static const struct command commands[] = {
          "      FILE                       a sysctl.conf file, - for standard input; the last assignment wins\n",
          TAKES_KERNEL},
         {"keys", cmd_keys, "List the keys of the knowledge base.", "", NULL, 0},
+        {"profiles", cmd_profiles, "List the profiles a name selects, with their descriptions and files.", "[-q]",
+         "  -q, --quiet                    print only the names, one a line\n", 0},
         {"recover", cmd_recover, "Finish or undo a transaction a crash interrupted.", "[--wait SECONDS] [--netns NAME|PATH]",
          "      --wait SECONDS             wait this long for another twtune to finish\n"
          "      --netns NAME|PATH          in a network namespace\n", 0},
@@ -126,7 +129,7 @@ static void usage(FILE *f)
         for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
                 fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
         fputs("\n'twtune COMMAND --help' describes a command. Exit codes: 0 ok, 1 drift, 2 usage, 3 invalid profile,\n"
-              "4 apply failed and rolled back, 5 environment error, 6 rollback incomplete. See twtune(1).\n",
+              "4 apply failed and rolled back, 5 environment error, 6 rollback incomplete. See twtune(8).\n",
               f);
 }
 

@@ -261,6 +261,10 @@ case_ "boot" 0 boot
 case_ "boot procps" 0 boot --rules procps
 case_ "boot bad rules" 2 boot --rules bsd
 case_ "keys with an argument" 2 keys x
+TWTUNE_PROFILE_PATH=$SRCDIR/profiles case_ "profiles" 0 profiles
+case_ "profiles with an argument" 2 profiles x
+TWTUNE_PROFILE_PATH=$SRCDIR/profiles case_ "check by name" 0 check web-server
+case_ "check unknown name" 3 check web-serve
 
 case_ "none unknown command" 2 dif
 case_ "none unknown option" 2 --bogus keys
