@@ -84,6 +84,8 @@ bool profile_name_valid(const char *arg)
 {
         if (!arg || !*arg || arg[0] == '.' || arg[0] == '-' || strlen(arg) > 200)
                 return false;
+        if (str_has_suffix(arg, ".yaml") || str_has_suffix(arg, ".yml")) /* a file name, missing */
+                return false;
         for (const char *p = arg; *p; p++)
                 if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '.' ||
                       *p == '_' || *p == '-'))

@@ -83,6 +83,7 @@ expect_out "cannot read profile" "a missing path is a file error"
 expect_no_out "no-such-profile" "and not looked up by name"
 irun --root root --kernel 6.1 check web-server.yaml
 expect_rc 3 "web-server.yaml is a file name, not looked up"
+expect_out "web-server.yaml: error: cannot read profile: No such file or directory [file-error]" "a missing file is a file error"
 
 # A name that matches nothing: where twtune looked, and the nearest name.
 irun --root root --kernel 6.1 check web-serve

@@ -17,6 +17,8 @@ START_TEST(names)
         ck_assert(!profile_name_valid(".hidden"));
         ck_assert(!profile_name_valid("..")); /* never a way out of a directory */
         ck_assert(!profile_name_valid("a b"));
+        ck_assert(!profile_name_valid("missing.yaml")); /* a file that is not there, not a name */
+        ck_assert(!profile_name_valid("missing.yml"));
         ck_assert(!profile_name_valid(NULL));
 }
 END_TEST
