@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "k8s.h"
 #include "kb.h"
 #include "key.h"
 #include "sysroot.h"
@@ -125,8 +126,10 @@ static void print_text(struct cli *c, const struct kb_entry *e, const char *curr
                 fprintf(c->out, "  %-11s %s\n", "rounding", e->rounding == KB_ROUND_MS_JIFFIES
                         ? "milliseconds kept in jiffies: the kernel reads back the nearest multiple of its tick"
                         : "the kernel rounds it up to a power of two");
-        if (e->k8s)
-                fprintf(c->out, "  %-11s %s\n", "kubernetes", e->k8s);
+        char *k8s = k8s_describe(e->key);
+        if (k8s)
+                fprintf(c->out, "  %-11s %s\n", "kubernetes", k8s);
+        free(k8s);
         if (e->hazard)
                 fprintf(c->out, "  %-11s %s\n", "hazard", e->hazard);
         fprintf(c->out, "  %-11s %s\n", "source", e->source);
@@ -163,7 +166,9 @@ static void print_json(struct cli *c, const struct kb_entry *e, const char *curr
         fprintf(o, ", \"verified\": {\"introduced\": %s, \"removed\": %s, \"netns\": %s, \"top_value\": %s}",
                 e->verified & KBV_INTRODUCED ? "true" : "false", e->verified & KBV_REMOVED ? "true" : "false",
                 e->verified & KBV_NETNS ? "true" : "false", e->verified & KBV_TOP_VALUE ? "true" : "false");
-        json_member(o, "kubernetes", e->k8s);
+        char *k8s = k8s_describe(e->key);
+        json_member(o, "kubernetes", k8s);
+        free(k8s);
         json_member(o, "meaning", e->meaning);
         json_member(o, "hazard", e->hazard);
         json_member(o, "source", e->source);

@@ -46,9 +46,10 @@ static const struct command commands[] = {
          "      --rules systemd|procps     resolve as systemd-sysctl or as procps' sysctl --system (default:\n"
          "                                 systemd where its systemd-sysctl is installed below the root)\n",
          0},
-        {"check", cmd_check, "Validate profiles against the kernel knowledge base.", "[--against FILE | --live] PROFILE...",
+        {"check", cmd_check, "Validate profiles against the kernel knowledge base.", "[--against FILE | --live] [--k8s-safe] PROFILE...",
          "      --against FILE             also check against a 'sysctl -a' snapshot (unknown keys, cross-key checks)\n"
-         "      --live                     also check against the live /proc/sys\n",
+         "      --live                     also check against the live /proc/sys\n"
+         "      --k8s-safe                 per key: may a Kubernetes pod set it (pod-safe, pod-unsafe) or only the node\n",
          TAKES_KERNEL | TAKES_PROFILE},
         {"diff", cmd_diff, "Show what applying PROFILE would change.", "[--against FILE | --netns NAME|PATH] [--exit-code] PROFILE",
          "      --against FILE             compare with a 'sysctl -a' snapshot instead of the live system\n"

@@ -29,6 +29,7 @@
 #include "kb/tcp.h"
 #include "kb/vm.h"
 #include "kb/service_ports.h"
+#include "kb/k8s.h"
 
 static const struct kb_entry *const families[] = {kb_fs, kb_ipv4, kb_ipv6, kb_kernel, kb_net_core, kb_netfilter, kb_tcp, kb_vm};
 
@@ -134,6 +135,20 @@ char *kb_absence_hint(const char *key)
 const struct kb_service_port *kb_service_ports(void)
 {
         return kb_service_ports_;
+}
+
+const struct kb_k8s_safe *kb_k8s_safes(void)
+{
+        return kb_k8s_safe_;
+}
+
+const struct kb_k8s_safe *kb_k8s_safe(const char *key)
+{
+        /* Fourteen entries: a scan is as fast as a bisection and needs no count. */
+        for (const struct kb_k8s_safe *s = kb_k8s_safe_; s->key; s++)
+                if (strcmp(s->key, key) == 0)
+                        return s;
+        return NULL;
 }
 
 const struct kb_entry *const *kb_families(size_t *ret_n)

@@ -107,7 +107,6 @@ struct kb_entry {
         size_t n_changes;
         unsigned verified;     /* KBV_* */
         bool read_only;
-        const char *k8s;       /* Kubernetes safe-sysctl status, or NULL */
         const char *meaning;
         const char *hazard;    /* NULL if none */
         const char *source;
@@ -163,6 +162,20 @@ const struct kb_propagation *kb_propagation(const char *key);
 const struct kb_propagation *kb_propagations(size_t *ret_n);
 /* Whether writing p->key changes key (one of its dependents' patterns matches it). */
 bool kb_propagation_covers(const struct kb_propagation *p, const char *key);
+/* A key the kubelet treats as safe: any pod may set it through securityContext.sysctls
+ * (kb/k8s.h, where the fields are explained). */
+struct kb_k8s_safe {
+        const char *key;
+        struct kver k8s;    /* the first Kubernetes release that lists it */
+        struct kver kernel; /* per namespace from this kernel on; KVER_NONE: always */
+        bool kubelet_gated; /* the kubelet leaves it out of the safe list before that kernel */
+        const char *source;
+};
+/* The safe-list entry of key, or NULL. */
+const struct kb_k8s_safe *kb_k8s_safe(const char *key);
+/* The table, sorted by key and terminated by an entry whose key is NULL. */
+const struct kb_k8s_safe *kb_k8s_safes(void);
+
 /* Every entry, sorted by key (an index over the families of kb/). */
 const struct kb_entry *const *kb_entries(size_t *ret_n);
 /* The family arrays themselves, each terminated by an entry whose key is NULL (for tests). */

@@ -130,6 +130,14 @@ case_ "check missing file" 3 check missing.yaml
 case_ "check YAML syntax error" 3 check broken.yaml
 case_ "check no profile" 2 check
 case_ "check --against with --live" 2 check --against host.snap --live p1.yaml
+case_ "check --k8s-safe" 0 --kernel 6.1 check --k8s-safe p1.yaml p2.yaml
+expect_last '.k8s.summary."pod-safe" == 3 and .k8s.summary."pod-unsafe" == 5 and .k8s.summary.node == 0' "check --k8s-safe counts each class"
+case_ "check --k8s-safe, old kernel" 0 --kernel 4.4 check --k8s-safe p1.yaml
+expect_last '[.k8s.keys[] | select(.kernel_ok == false)] | length == 3' "check --k8s-safe: three gates not met on 4.4"
+printf 'net.ipv4.tcp_fin_timeout = 60\n' >nokernel.snap
+case_ "check --k8s-safe, kernel unknown" 0 check --k8s-safe --against nokernel.snap p2.yaml
+expect_last '.kernel == null and ([.k8s.keys[].kernel_ok] | unique) == [null]' "check --k8s-safe: no kernel, no verdict on gates"
+case_ "check --k8s-safe invalid profile" 3 check --k8s-safe bad.yaml
 
 case_ "diff ok" 0 diff p1.yaml
 case_ "diff --exit-code with changes" 1 diff --exit-code p1.yaml

@@ -192,6 +192,40 @@ START_TEST(interface_patterns)
 }
 END_TEST
 
+START_TEST(k8s_safe_table)
+{
+        /* The kubelet's safe list (kb/k8s.h): sorted, unique, sourced, every key a kb entry that is
+         * per namespace (network, or IPC for kernel.*), and a kernel gate where the kb knows the key
+         * became per network namespace after Linux 3.10, the oldest kernel Kubernetes documents. */
+        const struct kb_k8s_safe *t = kb_k8s_safes();
+        size_t n = 0;
+        for (; t[n].key; n++) {
+                const struct kb_k8s_safe *s = &t[n];
+                if (n)
+                        ck_assert_msg(strcmp(t[n - 1].key, s->key) < 0, "k8s table not sorted/unique at %s", s->key);
+                ck_assert_msg(s->source && *s->source, "%s: no source", s->key);
+                ck_assert_msg(s->k8s.major == 1 && s->k8s.minor >= 4, "%s: Kubernetes version", s->key);
+                ck_assert_ptr_eq(kb_k8s_safe(s->key), s);
+                const struct kb_entry *e = kb_lookup(s->key);
+                ck_assert_msg(e != NULL, "%s: not a kb entry", s->key);
+                if (strncmp(s->key, "net.", 4) == 0) {
+                        ck_assert_msg(e->scope == KB_NETNS, "%s: safe but not per netns in the kb", s->key);
+                        if (kver_cmp(e->netns_since, KVER(3, 10)) > 0)
+                                ck_assert_msg(kver_cmp(s->kernel, e->netns_since) == 0, "%s: gate %u.%u, kb netns %u.%u",
+                                              s->key, s->kernel.major, s->kernel.minor, e->netns_since.major,
+                                              e->netns_since.minor);
+                } else {
+                        ck_assert_msg(strncmp(s->key, "kernel.shm", 10) == 0, "%s: not an IPC key", s->key);
+                }
+                if (s->kubelet_gated)
+                        ck_assert_msg(kver_is_set(s->kernel), "%s: gated without a kernel", s->key);
+        }
+        ck_assert_uint_eq(n, 14);
+        ck_assert_ptr_null(kb_k8s_safe("net.core.somaxconn"));
+        ck_assert_ptr_null(kb_k8s_safe(""));
+}
+END_TEST
+
 static Suite *suite(void)
 {
         Suite *s = suite_create("kb");
@@ -205,6 +239,7 @@ static Suite *suite(void)
         tcase_add_test(tc, entries_are_complete);
         tcase_add_test(tc, covers_reference_keys);
         tcase_add_test(tc, key_facts);
+        tcase_add_test(tc, k8s_safe_table);
         suite_add_tcase(s, tc);
         return s;
 }

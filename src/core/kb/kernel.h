@@ -168,6 +168,16 @@ static const struct kb_entry kb_kernel[] = {
                 .source = "ipc/ipc_sysctl.c at 0154ec71d597 (proc_ipc_sem_dointvec: proc_dointvec then sem_check_semmni, semmni restored on error; read); kernel.rst; observed host 6.18: 32000 1024000000 500 32000",
         },
         {
+                .key = "kernel.shm_rmid_forced",
+                .type = KB_BOOL, .nvalues = 1, .min = 0, .max = 1, .kernel_enforced = true,
+                .defval = "0",
+                .introduced = KVER(3, 1), .scope = KB_GLOBAL, .in_child = KB_CHILD_SHARED,
+                .verified = 0,
+                .meaning = "Destroy a System V shared memory segment once no process has it attached and its creator is gone (1), instead of keeping it until IPC_RMID or reboot (0).",
+                .hazard = "Per IPC namespace (see kernel.msgmax): a pod sets its own (it is on the Kubernetes safe list). 1 breaks software that creates a segment, detaches and expects it later (some databases and shared caches).",
+                .source = "ipc/ipc_sysctl.c (proc_ipc_dointvec_minmax_orphans, extra1 0, extra2 1; read); admin-guide sysctl/kernel.rst; observed host 6.18: 0; introduction 3.1 (commit b34a6b1da371 'ipc: introduce shm_rmid_forced sysctl', inferred, not opened)",
+        },
+        {
                 .key = "kernel.shmall",
                 .type = KB_INT, .nvalues = 1, .min = 0, .max = LLONG_MAX, .unit = "pages",
                 .range_note = "the kernel takes any unsigned long (no bounds); its default ULONG_MAX - 2^24 is above what twtune can represent",
