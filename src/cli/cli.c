@@ -60,7 +60,7 @@ static const struct {
                        "                                 drifted, and error and warning findings\n"},
         {OPT_VERBOSE, 0, "      --verbose                  also say what twtune assumed where it could not tell\n"},
         {OPT_HELP, 0, "  -h, --help                     show this help\n"},
-        {OPT_VERSION, TAKES_NONE, NULL},
+        {OPT_VERSION, TAKES_NONE, "  -V, --version                  print twtune's version\n"},
 };
 
 static unsigned global_takes(int opt)
@@ -190,10 +190,16 @@ void cli_usage(struct cli *c, const struct command *cmd, FILE *f)
                 /* A command that gives a global option a meaning of its own describes it itself. */
                 char own[64];
                 snprintf(own, sizeof(own), "--%s ", option_name(cli_global_options, globals[i].opt));
-                if (globals[i].help && (globals[i].takes & cmd->globals) == globals[i].takes &&
+                if (globals[i].takes != TAKES_NONE && (globals[i].takes & cmd->globals) == globals[i].takes &&
                     !(cmd->help && strstr(cmd->help, own)))
                         fputs(globals[i].help, f);
         }
+}
+
+void cli_usage_globals(FILE *f)
+{
+        for (size_t i = 0; i < ELEMENTSOF(globals); i++)
+                fputs(globals[i].help, f);
 }
 
 int cli_parse(struct cli *c, const struct command *cmd, int argc, char **argv, const struct option *own,

@@ -104,6 +104,8 @@ int cli_global_option(struct cli *c, int opt, const char *arg);
 extern const struct option cli_global_options[];
 
 void cli_usage(struct cli *c, const struct command *cmd, FILE *f);
+/* The global options, each with its help line: what 'twtune --help' lists. */
+void cli_usage_globals(FILE *f);
 /* Errors: text on stderr, a ::error workflow command with --format github; with --format json
  * they are kept for the "error" member main() adds to the command's JSON (or prints alone). An
  * exit code of 0 makes a note, not an error: stderr in text and JSON, ::notice in github. */

@@ -128,8 +128,11 @@ static void usage(FILE *f)
               f);
         for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
                 fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+        fputs("\noptions (before or after the command; a command refuses one it has no use for):\n", f);
+        cli_usage_globals(f);
         fputs("\n'twtune COMMAND --help' describes a command. Exit codes: 0 ok, 1 drift, 2 usage, 3 invalid profile,\n"
-              "4 apply failed and rolled back, 5 environment error, 6 rollback incomplete. See twtune(8).\n",
+              "4 apply failed and rolled back, 5 environment error, 6 rollback incomplete, 7 done but its\n"
+              "report lost. See twtune(8).\n",
               f);
 }
 
