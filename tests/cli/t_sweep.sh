@@ -47,7 +47,8 @@
 # Each point runs from a `cp -a` of a template root; points are spread over $(nproc) (at most 4)
 # workers. When TWTUNE_WRAPPER is set (CI's valgrind run) only every 10th point is tried (the
 # injected run itself is not wrapped: strace would count and inject into the wrapper's own
-# syscalls; recover, the code that handles what the injection left, runs under the wrapper).
+# syscalls; recover, the code that handles what the injection left, runs under the wrapper);
+# TWTUNE_SWEEP_STEP=N tries every Nth (CI's sanitizer run, where the plain run has tried them all).
 . "$SRCDIR/tests/cli/lib.sh"
 
 if ! command -v strace >/dev/null 2>&1; then
@@ -67,10 +68,13 @@ if [ $probe_eio -eq 0 ] || ! grep -q 'Input/output error' probe.err || [ $probe_
 fi
 
 STEP=1
-if [ -n "${TWTUNE_WRAPPER:-}" ]; then
+if [ -n "${TWTUNE_SWEEP_STEP:-}" ]; then
+        STEP=$TWTUNE_SWEEP_STEP
+        [ "$STEP" -ge 1 ] 2>/dev/null || { not_ok "TWTUNE_SWEEP_STEP=$STEP is not a whole number of at least 1"; finish; exit 1; }
+elif [ -n "${TWTUNE_WRAPPER:-}" ]; then
         STEP=10
-        echo "# TWTUNE_WRAPPER is set: trying only every 10th injection point (EIO at points 0, 10, 20..., KILL at 5, 15, 25...)"
 fi
+[ "$STEP" -eq 1 ] || echo "# trying one injection point in $STEP (EIO at points 0, $STEP, $((2 * STEP))..., KILL at $((STEP / 2)), $((STEP + STEP / 2))...)"
 JOBS=$(nproc 2>/dev/null || echo 2)
 [ "$JOBS" -ge 1 ] 2>/dev/null || JOBS=2
 [ "$JOBS" -le 4 ] || JOBS=4
@@ -250,7 +254,7 @@ for s in "apply-fresh tpl0 apply a.yaml" "apply-over tpl1 apply b.yaml" "rollbac
                 { c[$1]++ }
                 NR > startup && index(skip, " " $1 " ") == 0 {
                         if (p % step == 0 && index(nofail, " " $1 " ") == 0) print "eio", $1, c[$1]
-                        if (step == 1 || (p + step / 2) % step == 0) print "kill", $1, c[$1]
+                        if (step == 1 || (p - int(step / 2)) % step == 0) print "kill", $1, c[$1]
                         p++
                 }' >"points.$sc"
         tried=$(wc -l <"points.$sc")

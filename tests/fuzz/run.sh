@@ -37,8 +37,8 @@ printf 'TcpExt: SyncookiesSent ListenOverflows ListenDrops TCPReqQFullDrop TCPTi
 } >"$sock_corpus/crafted-netlink"
 
 cd "$build"
-failed=0
-# run_target NAME MAX_LEN CORPUS: the Done/stat:: lines and a verdict, or the whole log on a crash.
+# run_target NAME MAX_LEN CORPUS: the Done/stat:: lines and a verdict, or the whole log on a crash;
+# returns the fuzzer's exit code.
 run_target() {
         rc=0
         "./tests/fuzz/$1" -max_total_time="$secs" -max_len="$2" -timeout=5 -rss_limit_mb=1024 \
@@ -46,13 +46,19 @@ run_target() {
         if [ "$rc" -ne 0 ]; then
                 cat "$1.log"
                 echo "fuzz: $1 FAILED (exit $rc); the crashing input is named above"
-                [ "$failed" -ne 0 ] || failed=$rc
-                return 0
+                return "$rc"
         fi
         grep -E '^(Done|stat::(number_of_executed_units|new_units_added|peak_rss_mb))' "$1.log"
         echo "fuzz: no crash in $secs s ($1)"
 }
-run_target fuzz_profile 4096 "$corpus"
+# Both at once, a core each (a fuzzer is single-threaded); each reports when both are done.
+run_target fuzz_profile 4096 "$corpus" >fuzz_profile.report 2>&1 &
+p1=$!
 # /proc/net/netstat is about 4 KiB on its own.
-run_target fuzz_sockstat 16384 "$sock_corpus"
+run_target fuzz_sockstat 16384 "$sock_corpus" >fuzz_sockstat.report 2>&1 &
+p2=$!
+failed=0
+wait "$p1" || failed=1
+wait "$p2" || failed=1
+cat fuzz_profile.report fuzz_sockstat.report
 exit "$failed"
