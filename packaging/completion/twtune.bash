@@ -18,16 +18,17 @@ _twtune_run()
         "$_twtune_bin" ${_twtune_root:+--root "$_twtune_root"} "$@" 2>/dev/null
 }
 
-# _twtune_parse_help [COMMAND]: sets _twtune_opts (every option, long and short), _twtune_args
-# (an assoc array: option -> metavariable, for those taking one), _twtune_operands (the
-# metavariables of the operands, in usage order) and _twtune_repeats (1 if the last one repeats,
-# as "PROFILE..." does).
+# _twtune_parse_help [COMMAND]: sets _twtune_help (the help text), _twtune_opts (every option,
+# long and short), _twtune_args (an assoc array: option -> metavariable, for those taking one),
+# _twtune_operands (the metavariables of the operands, in usage order) and _twtune_repeats (1 if
+# the last one repeats, as "PROFILE..." does).
 _twtune_parse_help()
 {
         local help line usage tok name skip=
         _twtune_opts=() _twtune_operands=() _twtune_repeats=
         _twtune_args=()
         help=$(_twtune_run "$@" --help) || return 1
+        _twtune_help=$help
         while IFS= read -r line; do
                 # "  -q, --quiet   ...", "      --format text|json|github  ...", "      --by-remote [N]  ..."
                 [[ $line =~ ^\ +(-([A-Za-z]),\ )?--([a-z0-9-]+)(\ ([^ ]+))?\ \ + ]] || continue
@@ -129,7 +130,7 @@ _twtune()
         COMPREPLY=()
         local _twtune_bin=${words[0]} _twtune_root="" cmd="" i w help_of=""
         local -a _twtune_opts _twtune_operands
-        local _twtune_repeats
+        local _twtune_repeats _twtune_help
         local -A _twtune_args
         [[ $_twtune_bin == */* ]] || _twtune_bin=$(type -P "$_twtune_bin") || _twtune_bin=twtune
         _twtune_bin=${_twtune_bin/#\~/$HOME}
@@ -145,10 +146,9 @@ _twtune()
                 prev=${words[cword - 2]}
         fi
 
-        # The command: the first word that is neither an option nor an option's argument.
+        # The command: the first word that is neither an option nor an option's argument. Until the
+        # command's own help is read below, _twtune_args holds the global options.
         _twtune_parse_help || return 0
-        local -A global_args
-        for w in "${!_twtune_args[@]}"; do global_args[$w]=${_twtune_args[$w]}; done
         local ncmd=0
         for ((i = 1; i < cword; i++)); do
                 w=${words[i]}
@@ -162,7 +162,7 @@ _twtune()
                         [[ $cmd == help ]] && help_of=$w
                         continue
                 fi
-                if [[ -n ${global_args[$w]:-} ]]; then
+                if [[ -n ${_twtune_args[$w]:-} ]]; then
                         i=$((i + 1))
                         [[ ${words[i]:-} == = ]] && i=$((i + 1))
                 elif [[ $w != -* && $w != = ]]; then
@@ -172,8 +172,8 @@ _twtune()
         _twtune_root=${_twtune_root/#\~/$HOME}
 
         if [[ -z $cmd ]]; then
-                if [[ -n ${global_args[$prev]:-} ]]; then
-                        _twtune_complete_meta "${global_args[$prev]}" "$cur"
+                if [[ -n ${_twtune_args[$prev]:-} ]]; then
+                        _twtune_complete_meta "${_twtune_args[$prev]}" "$cur"
                 elif [[ $cur == -* ]]; then
                         _twtune_add compgen -W "${_twtune_opts[*]}" -- "$cur"
                 else
@@ -216,10 +216,10 @@ _twtune()
         _twtune_complete_meta "${_twtune_operands[n]}" "$cur"
 }
 
-# The command names, from 'twtune --help'.
+# The command names, from the help _twtune_parse_help read last (twtune's own, without a command).
 _twtune_commands()
 {
-        _twtune_run --help | sed -n '/^commands:/,/^$/s/^  \([a-z][a-z0-9-]*\) .*/\1/p'
+        sed -n '/^commands:/,/^$/s/^  \([a-z][a-z0-9-]*\) .*/\1/p' <<<"$_twtune_help"
 }
 
 complete -F _twtune twtune

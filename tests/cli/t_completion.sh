@@ -34,10 +34,13 @@ _twtune
 printf '%s\n' "${COMPREPLY[@]}" | sort -u
 EOF
 
-# comp LINE EXPECTED DESCRIPTION: the candidates for LINE ("twtune ..."), space-separated.
+# candidates LINE: the candidates for LINE ("twtune ..."), one a line; stderr in $TMP/comp.err.
+candidates() {
+        COMPLETION=$COMPLETION TWTUNE=$TWTUNE WITH_BC=${WITH_BC:-} bash --norc --noprofile "$TMP/drive.bash" "$1" 2>"$TMP/comp.err"
+}
+# comp LINE EXPECTED DESCRIPTION: the candidates for LINE, space-separated, are EXPECTED.
 comp() {
-        got=$(COMPLETION=$COMPLETION TWTUNE=$TWTUNE WITH_BC=${WITH_BC:-} bash --norc --noprofile "$TMP/drive.bash" "$1" 2>"$TMP/comp.err" |
-                tr '\n' ' ' | sed 's/ $//')
+        got=$(candidates "$1" | tr '\n' ' ' | sed 's/ $//')
         if [ "$got" = "$2" ] && [ ! -s "$TMP/comp.err" ]; then ok "${MODE}$3"
         else not_ok "${MODE}$3: '$1' gave '$got', expected '$2'$( [ -s "$TMP/comp.err" ] && echo "; stderr: $(head -3 "$TMP/comp.err")")"
         fi
@@ -103,7 +106,7 @@ run_cases() {
         comp "twtune history " "" "history [N]"
         comp "twtune keys " "" "keys takes no operand"
         comp "twtune verify --wait 5 " "a.yaml b.yml pp sub web-x" "verify [PROFILE] after --wait SECONDS"
-        n=$(COMPLETION=$COMPLETION TWTUNE=$TWTUNE WITH_BC=${WITH_BC:-} bash --norc --noprofile "$TMP/drive.bash" "twtune explain " | wc -l)
+        n=$(candidates "twtune explain " | wc -l)
         [ "$n" -eq "$NKEYS" ] && ok "${MODE}explain: all $NKEYS keys" || not_ok "${MODE}explain: $n keys offered, $NKEYS known"
 }
 
