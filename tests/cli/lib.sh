@@ -62,6 +62,24 @@ mkroot() {
 # A digest of every file under a directory, to show that a command changed nothing.
 tree_digest() { (cd "$1" && find . -type f -exec md5sum {} + | sort | md5sum); }
 
+# require_tools HINT TOOL...: every TOOL is on PATH, or the whole test is skipped (exit 77, a
+# visible SKIP naming the missing ones and HINT, how to install them); in CI (CI set), where
+# .ci/run installs them, a missing tool fails the test instead.
+require_tools() {
+        rt_hint=$1
+        shift
+        rt_missing=
+        for rt_tool; do command -v "$rt_tool" >/dev/null 2>&1 || rt_missing="$rt_missing $rt_tool"; done
+        [ -z "$rt_missing" ] && return 0
+        if [ -n "${CI:-}" ]; then
+                not_ok "missing in CI:$rt_missing ($rt_hint)"
+                finish
+                exit 1
+        fi
+        echo "SKIP - missing:$rt_missing ($rt_hint)"
+        exit 77
+}
+
 # require_ns: skip the whole test (exit 77, a visible SKIP) where the kernel refuses namespaces.
 require_ns() {
         if ! unshare -n -m -p --fork --mount-proc true 2>/dev/null; then

@@ -4,11 +4,7 @@
 # One playbook runs every case and writes what each task returned to results.json, so ansible
 # starts twice (the main playbook, and the check that the host was left alone), not per case.
 . "$SRCDIR/tests/cli/lib.sh"
-if ! command -v ansible-playbook >/dev/null 2>&1; then
-        if [ -n "${CI:-}" ]; then not_ok "ansible-playbook is not installed (apt-get install ansible)"; finish; exit; fi
-        echo "SKIP - ansible-playbook is not installed (apt-get install ansible)"
-        exit 77
-fi
+require_tools "apt-get install ansible" ansible-playbook
 require_ns
 host_before=$(host_state)
 

@@ -6,13 +6,7 @@
 
 MAN8=$SRCDIR/packaging/man/twtune.8
 MAN5=$SRCDIR/packaging/man/twtune-profile.5
-for tool in man groff mandoc; do
-        if ! command -v $tool >/dev/null; then
-                if [ -n "${CI:-}" ]; then not_ok "$tool is not installed (CI installs it)"; finish; exit 1; fi
-                echo "SKIP - $tool is not installed"
-                exit 77
-        fi
-done
+require_tools "apt-get install man-db groff-base mandoc" man groff mandoc
 
 # render PAGE: man's own rendering with every groff warning on; its stderr in ./err.
 render() { MANWIDTH=80 man --warnings -E UTF-8 -l "$1" >out 2>err; RC=$?; }

@@ -7,19 +7,8 @@
 # Outside CI, missing packaging tools skip the test (77); in CI (CI set) they fail it.
 . "$SRCDIR/tests/cli/lib.sh"
 
-missing=
-for t in git dpkg-buildpackage dh dpkg-deb lintian rpmbuild rpmspec rpm2cpio cpio readelf; do
-        command -v "$t" >/dev/null 2>&1 || missing="$missing $t"
-done
-if [ -n "$missing" ]; then
-        if [ -z "${CI:-}" ]; then
-                echo "SKIP - packaging tools missing:$missing (apt-get install git debhelper lintian rpm cpio)"
-                exit 77
-        fi
-        not_ok "packaging tools missing in CI:$missing"
-        finish
-        exit 1
-fi
+require_tools "apt-get install git debhelper lintian rpm cpio" \
+        git dpkg-buildpackage dh dpkg-deb lintian rpmbuild rpmspec rpm2cpio cpio readelf
 if ! git -C "$SRCDIR" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
         [ -z "${CI:-}" ] && { echo "SKIP - $SRCDIR is not a git checkout (the build scripts copy git's file list)"; exit 77; }
         not_ok "$SRCDIR is not a git checkout in CI"; finish; exit 1
