@@ -106,10 +106,26 @@ in_ns() {
 
 # The host state a test must leave alone: its sysctl.d, twtune state and some sysctls.
 host_state() {
-        ls -la --time-style=full-iso /etc/sysctl.d 2>&1
-        ls -la /var/lib/twtune 2>&1
+        # -A, not -a: '..' is /etc, whose mtime any package install on the machine changes.
+        ls -lA --time-style=full-iso /etc/sysctl.d 2>&1
+        ls -lA /var/lib/twtune 2>&1
         cat /proc/sys/net/ipv4/tcp_fin_timeout /proc/sys/net/ipv4/ip_local_port_range /proc/sys/net/core/somaxconn \
                 /proc/sys/net/ipv4/tcp_tw_reuse /proc/sys/net/ipv4/tcp_keepalive_time
+}
+
+# Hold FILE's lock exclusively for SECONDS in the background (its pid in HOLDER), returning once it
+# is held: a fixed sleep before the next step races the holder's start on a loaded machine.
+hold_lock() {
+        flock -x "$1" sleep "$2" &
+        HOLDER=$!
+        local i=0
+        while flock -n "$1" true 2>/dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+}
+
+# Wait (up to 10 s) until a TCP listener holds PORT in this network namespace.
+wait_listen() {
+        local i=0
+        while ! ss -Hltn "sport = :$1" | grep -q . && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
 }
 
 finish() {

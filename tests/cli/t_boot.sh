@@ -50,7 +50,7 @@ net/ipv4/tcp_keepalive_probes net/ipv4/tcp_syn_retries net/ipv4/tcp_synack_retri
 net/ipv4/tcp_syncookies net/ipv4/ip_local_port_range net/core/somaxconn"
 host_values() {
         host_state
-        ls -la --time-style=full-iso /run/sysctl.d /usr/local/lib/sysctl.d /usr/lib/sysctl.d /etc/sysctl.conf 2>&1
+        ls -lA --time-style=full-iso /run/sysctl.d /usr/local/lib/sysctl.d /usr/lib/sysctl.d /etc/sysctl.conf 2>&1
         for k in $HOST_KEYS; do echo "$k $(cat "/proc/sys/$k")"; done
         grep -H '' /proc/sys/net/ipv4/conf/*/rp_filter /proc/sys/net/ipv4/conf/*/accept_redirects \
                 /proc/sys/net/ipv4/conf/*/log_martians 2>&1

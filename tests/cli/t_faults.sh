@@ -51,8 +51,7 @@ run --root root apply q.yaml; expect_rc 5 "truncated journal: apply refuses"
 rm $J
 
 if command -v flock >/dev/null; then
-        flock root/var/lib/twtune/lock sleep 2 &
-        sleep 0.3
+        hold_lock root/var/lib/twtune/lock 2
         run --root root apply q.yaml; expect_rc 5 "lock held"
         expect_err "lock is held by another process" "names the lock, not the earlier apply's pid"
         run --root root apply --wait 10 q.yaml; expect_rc 0 "--wait outlasts the holder"

@@ -118,8 +118,7 @@ done
 run --root "$R" apply --wait 0.5 p.yaml; expect_rc 0 "--wait 0.5 accepted"
 
 # verify waits for a transaction in progress instead of reporting its half-way state.
-flock -x "$R/var/lib/twtune/lock" sleep 2 &
-sleep 0.3
+hold_lock "$R/var/lib/twtune/lock" 2
 run --root "$R" verify --wait 0; expect_rc 5 "verify during a transaction, no wait: exit 5"
 expect_err "in progress" "it says a transaction is in progress"
 run --root "$R" verify --wait 10; expect_rc 0 "verify waits for the lock, then finds no drift"
@@ -138,8 +137,7 @@ check() { if [ "$1" = "$2" ]; then ok "$3"; else not_ok "$3: '$1', expected '$2'
 # 7. The caller's own namespace named by --netns is the host: the host's lock holds it.
 printf 'sysctl:\n  net.ipv4.tcp_fin_timeout: 31\n' >self.yaml
 run apply self.yaml; expect_rc 0 "apply on the (namespace's) host path"
-flock -x /var/lib/twtune/lock sleep 2 &
-sleep 0.3
+hold_lock /var/lib/twtune/lock 2
 run apply --netns /proc/self/ns/net self.yaml; expect_rc 5 "--netns of our own namespace takes the host lock"
 expect_err "lock is held" "and reports it held"
 wait

@@ -85,8 +85,7 @@ check "$(nsenter -t $child -n cat /proc/sys/net/ipv4/tcp_fin_timeout)" "$fin_oth
 run_in recover --netns /proc/self/ns/net; expect_rc 0 "recover --netns there"
 run --format json history; expect_json '[.generations[] | .profile] == ["host"]' "the host's history is the host's"
 # --netns naming the host's namespace from there is the host: its lock, history and file.
-flock -x /var/lib/twtune/lock sleep 2 &
-sleep 0.3
+hold_lock /var/lib/twtune/lock 2
 run_in apply --netns /proc/1/ns/net host.yaml; expect_rc 5 "--netns of the host's namespace takes the host's lock"
 expect_err "/var/lib/twtune/lock is held" "and reports it held"
 wait $!

@@ -26,7 +26,7 @@ run apply --no-persist blk.conf; expect_rc 3 "apply refuses before writing anyth
 # A port a listener holds on the target is a service port too, whatever it is.
 ip link set lo up
 python3 -c 'import socket, time; s = socket.socket(); s.bind(("127.0.0.1", 40000)); s.listen(); time.sleep(5)' &
-sleep 0.5
+wait_listen 40000
 printf 'sysctl:\n  net.ipv4.ip_local_port_range: 32768 65535\n' >lp.yaml
 run diff lp.yaml; expect_rc 0 "a range above every well-known port"
 expect_out "40000 (a listener on the target)" "names the listener's port"

@@ -129,9 +129,8 @@ if command -v flock >/dev/null; then
         printf 'sysctl:\n  net.ipv4.tcp_fin_timeout: 31\n' >l.yaml
         run --root lr apply l.yaml; expect_rc 0 "apply leaves its pid in the lock file"
         L=lr/var/lib/twtune/lock
-        flock "$L" sleep 3 &
-        holder=$!
-        sleep 0.3
+        hold_lock "$L" 3
+        holder=$HOLDER
         run --root lr apply l.yaml; expect_rc 5 "the lock is held"
         expect_err "/var/lib/twtune/lock is held by another process; give --wait SECONDS to wait for it" \
                 "the earlier apply's pid, dead, is not named"
