@@ -144,8 +144,16 @@ static int system_text(struct cli *c, char **ret, size_t *ret_len)
                 sb_appendf(&sb, "# The next boot's settings, resolved by %s rules ('twtune boot').\n", boot_rules_name(b->rules));
                 for (size_t i = 0; i < b->n_settings; i++) {
                         const struct boot_setting *s = &b->settings[i];
-                        sb_appendf(&sb, "# from %s:%u%s%s\n%s%s = %s\n", s->file, s->line, s->pattern ? ", by " : "",
-                                   s->pattern ? s->pattern : "", s->ignore_failure ? "-" : "", s->key, s->value);
+                        /* File names are data: escaped (\xNN), so that a line break in one cannot end
+                         * the comment and start a setting that import would read back. */
+                        char *file = text_escape(s->file), *pattern = s->pattern ? text_escape(s->pattern) : NULL;
+                        if (!file || (s->pattern && !pattern))
+                                sb.oom = true;
+                        else
+                                sb_appendf(&sb, "# from %s:%u%s%s\n%s%s = %s\n", file, s->line, pattern ? ", by " : "",
+                                           pattern ? pattern : "", s->ignore_failure ? "-" : "", s->key, s->value);
+                        free(file);
+                        free(pattern);
                 }
         }
         boot_view_free(b);

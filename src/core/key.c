@@ -60,3 +60,21 @@ char *key_to_path(const char *key)
                 *c = *c == '.' ? '/' : *c == '/' ? '.' : *c;
         return p;
 }
+
+char *key_tool_form(const char *k, bool systemd_rules)
+{
+        char sep = k[strcspn(k, "./")] == '/' ? '/' : '.', other = sep == '.' ? '/' : '.';
+        char *s = strdup(k), *w = s;
+        if (!s)
+                return NULL;
+        for (const char *p = k; *p; p++)
+                if (*p != sep || w == s || w[-1] != sep)
+                        *w++ = *p;
+        *w = '\0';
+        if (s[0] == sep && s[1] && s[1 + strcspn(s + 1, "./")] != other)
+                memmove(s, s + 1, strlen(s));
+        size_t n = strlen(s);
+        if (systemd_rules && n > 1 && s[n - 1] == sep)
+                s[n - 1] = '\0';
+        return s;
+}
