@@ -441,9 +441,13 @@ static void no_profile_named(const struct profile_dirs *d, const char *name, str
                 sb_appendf(&where, "%s%s", i ? ", " : "", d->dirs[i]);
         char *dirs = sb_steal(&where);
         struct srcloc loc = {name, 0, 0};
+        struct stat st;
+        bool here = fstatat(AT_FDCWD, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
         findings_add(f, SEV_ERROR, "no-such-profile", NULL, &loc,
-                     "no such file, and no profile of that name on the search path (%s)%s%s%s", dirs ? dirs : "?",
-                     m ? "; did you mean '" : "", m ? m : "", m ? "'?" : "");
+                     "no profile of that name on the search path (%s)%s%s%s%s%s", dirs ? dirs : "?",
+                     m ? "; did you mean '" : "", m ? m : "", m ? "'?" : "",
+                     here ? "; a name is never read from the current directory: for the file there, write ./" : "",
+                     here ? name : "");
         free(dirs);
         profile_entries_free(e, n);
 }
@@ -455,11 +459,11 @@ int cli_load_profile(struct cli *c, const char *path, struct profile **ret, stru
                 return -ENOMEM;
         struct profile_opts o = {.search_path = (const char *const *)d.dirs, .n_search_path = d.n,
                                  .allow_absolute_extends = c->allow_absolute_extends};
-        /* A plain name that is not a file here is an installed or searchable profile, as
-         * 'tuned-adm profile NAME' takes it: 'twtune apply web-server'. */
+        /* A plain name is a profile on the search path, as 'tuned-adm profile NAME' takes it:
+         * 'twtune apply web-server'. Never a file in the current directory, which whoever can
+         * write the directory twtune runs in could have planted: that needs a path (./base). */
         char *found = NULL;
-        struct stat st;
-        if (strcmp(path, "-") != 0 && profile_name_valid(path) && stat(path, &st) < 0 && errno == ENOENT) {
+        if (strcmp(path, "-") != 0 && profile_name_valid(path)) {
                 int r = profile_dirs_find(&d, path, &found);
                 if (r == -ENOENT)
                         no_profile_named(&d, path, f);

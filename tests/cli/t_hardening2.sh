@@ -74,15 +74,15 @@ mkdir -p pp cwd
 printf 'name: base\nsysctl:\n  net.ipv4.tcp_keepalive_time: 4242\n' >pp/base.yaml
 printf 'name: planted\nsysctl:\n  net.ipv4.tcp_keepalive_time: 1717\n' >cwd/base
 printf 'name: planted\nsysctl:\n  net.ipv4.tcp_keepalive_time: 1717\n' >cwd/mine
-(cd cwd && TWTUNE_PROFILE_PATH=$TMP/pp run --root "$R" --format json diff base)
-mv cwd/out cwd/err .
+(cd cwd && TWTUNE_PROFILE_PATH=$TMP/pp run --root "$R" --format json diff base; echo "$RC" >rc)
+mv cwd/out cwd/err cwd/rc . && RC=$(cat rc)
 expect_json '.settings[] | select(.key == "net.ipv4.tcp_keepalive_time") | .desired == "4242"' "'base' is the search path's profile"
-(cd cwd && TWTUNE_PROFILE_PATH=$TMP/pp run check mine)
-mv cwd/out cwd/err .
+(cd cwd && TWTUNE_PROFILE_PATH=$TMP/pp run check mine; echo "$RC" >rc)
+mv cwd/out cwd/err cwd/rc . && RC=$(cat rc)
 expect_rc 3 "a name that is only a file in the current directory is not found"
 expect_out "./mine" "the error says how to name the file"
-(cd cwd && TWTUNE_PROFILE_PATH=$TMP/pp run check ./mine)
-mv cwd/out cwd/err .
+(cd cwd && TWTUNE_PROFILE_PATH=$TMP/pp run check ./mine; echo "$RC" >rc)
+mv cwd/out cwd/err cwd/rc . && RC=$(cat rc)
 expect_rc 0 "./mine is the file"
 TWTUNE_PROFILE_PATH=$TMP/pp run profiles; expect_rc 0 "profiles"
 expect_out "./" "profiles says a file in the current directory needs a path"
