@@ -96,16 +96,16 @@ int cli_global_option(struct cli *c, int opt, const char *arg)
         c->globals_given |= global_takes(opt);
         switch (opt) {
         case OPT_FORMAT:
+                if (strcmp(arg, "text") && strcmp(arg, "json") && strcmp(arg, "github"))
+                        return cli_usage_error(c, "--format takes text, json or github, not '%s'", arg);
+                cli_github_release(c); /* a later --format wins */
                 if (strcmp(arg, "text") == 0)
                         c->format = FMT_TEXT;
                 else if (strcmp(arg, "json") == 0) {
                         c->format = FMT_JSON;
                         cli_json_hold(c); /* "twtune diff --format json": after the command name */
-                }
-                else if (strcmp(arg, "github") == 0)
-                        c->format = FMT_GITHUB;
-                else
-                        return cli_usage_error(c, "--format takes text, json or github, not '%s'", arg);
+                } else
+                        cli_github_hold(c);
                 return 0;
         case OPT_KERNEL:
                 if (kver_parse(arg, &v) < 0)
@@ -331,6 +331,37 @@ int cli_fail(struct cli *c, int exit_code, const char *code, const char *fmt, ..
         print_error(c, exit_code, code, fmt, ap);
         va_end(ap);
         return exit_code;
+}
+
+static ssize_t sink_write(void *cookie, const char *buf, size_t size)
+{
+        (void)cookie;
+        (void)buf;
+        return (ssize_t)size;
+}
+
+void cli_github_hold(struct cli *c)
+{
+        c->format = FMT_GITHUB;
+        if (c->gh)
+                return;
+        /* Workflow commands only: the runner reads every line of the log, so a table row or a
+         * summary that starts with a key ("::stop-commands::x") would be one. What is not a
+         * workflow command goes to a sink; the text format has it. */
+        FILE *sink = fopencookie(NULL, "w", (cookie_io_functions_t){.write = sink_write});
+        if (!sink)
+                return;
+        c->gh = c->out;
+        c->out = sink;
+}
+
+void cli_github_release(struct cli *c)
+{
+        if (!c->gh)
+                return;
+        fclose(c->out);
+        c->out = c->gh;
+        c->gh = NULL;
 }
 
 void cli_json_hold(struct cli *c)

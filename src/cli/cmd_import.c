@@ -235,14 +235,16 @@ int cmd_import(struct cli *c, int argc, char **argv)
                 exit_code = cli_error(c, EXIT_ENV, "%s", strerror(ENOMEM));
         findings_sort(&f);
 
-        FILE *out = c->out;
+        FILE *out = c->out, *gh = c->gh;
         const char *written = NULL;
         if (exit_code == EXIT_OK && a.output) {
                 exit_code = write_output(c, a.output, a.force, res.yaml);
                 written = exit_code == EXIT_OK ? a.output : NULL;
         } else if (exit_code == EXIT_OK) {
-                fputs(res.yaml, c->out);
+                fputs(res.yaml, c->gh ? c->gh : c->out);
                 c->out = c->err; /* standard output holds the profile: messages go to stderr */
+                if (c->gh)
+                        c->gh = c->err; /* workflow commands too */
         }
         if (exit_code == EXIT_OK) {
                 if (c->format == FMT_JSON)
@@ -263,6 +265,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
                         exit_code = cli_error(c, EXIT_INVALID, "%zu line%s left out of the profile", res.n_skipped,
                                               res.n_skipped == 1 ? "" : "s");
         }
+        c->gh = gh;
         c->out = out;
         import_result_release(&res);
         findings_release(&f);

@@ -139,6 +139,7 @@ static void usage(FILE *f)
 /* An error before a command runs: with --format json it still is JSON. */
 static int early_error(struct cli *c, int r)
 {
+        cli_github_release(c);
         if (c->format == FMT_JSON)
                 cli_json_finish(c, r, NULL, 0, stdout);
         free(c->err_message);
@@ -208,6 +209,7 @@ int main(int argc, char **argv)
                 free(c.json_buf);
                 c.json_mem = NULL;
         }
+        cli_github_release(&c);
         free(c.err_message);
         free(c.err_key);
         c.err_message = c.err_key = NULL;

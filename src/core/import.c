@@ -225,7 +225,7 @@ static void convert(struct ctx *c, size_t fi, const struct conf_line *l, const c
         /* The rules a profile's values follow (value_check). A line left out still assigns its key,
          * for the tools: find_winners must not let an earlier line take its place. */
         if (value_check(raw, &why) < 0) {
-                msg = str_printf("%s: %s, which a profile cannot hold", key, why);
+                msg = str_printf("%s: %s", key, why);
                 left_out(c, &it, line, len, "bad-value", key, &vloc, msg);
                 a.dropped = true;
                 c->asg[c->n_asg++] = a;
