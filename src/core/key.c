@@ -78,3 +78,21 @@ char *key_tool_form(const char *k, bool systemd_rules)
                 s[n - 1] = '\0';
         return s;
 }
+
+const char *key_unnameable(const char *key)
+{
+        const char *why = NULL;
+        char *norm = NULL;
+        int r = key_normalize(key, &norm, &why);
+        bool same = r == 0 && strcmp(norm, key) == 0;
+        free(norm);
+        if (r == -ENOMEM)
+                return "out of memory";
+        if (r < 0)
+                return why;
+        if (!same)
+                return "a name that does not read back as the same key";
+        if (strpbrk(key, "*?[]\\"))
+                return "a glob character, which systemd-sysctl would read as a pattern";
+        return NULL;
+}

@@ -22,6 +22,11 @@ int key_normalize(const char *in, char **ret, const char **ret_why);
  * by running systemd-sysctl 252 and procps-ng 4.0.2 (twtune(8), boot.h). NULL if out of memory. */
 char *key_tool_form(const char *k, bool systemd_rules);
 
+/* Why a key found on a target (an interface may be named almost anything: '=', control
+ * characters, non-ASCII, '*') cannot be named in a sysctl.d line or a profile, or would be read
+ * there as a pattern; NULL when it can. A static reason, "out of memory" included. */
+const char *key_unnameable(const char *key);
+
 /* The path below /proc/sys of a normalised key: "net/ipv4/conf/eth0.100/rp_filter". */
 char *key_to_path(const char *key);
 

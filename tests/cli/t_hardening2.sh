@@ -213,6 +213,7 @@ fi
 # 6. Interface names: real interfaces in a private network namespace.
 if unshare -n -m -p --fork --mount-proc true 2>/dev/null; then
         cat >ifn.sh <<'S'
+expect_said() { if grep -qF -- "$1" out err; then ok "$2"; else not_ok "$2: neither stdout nor stderr has '$1'"; fi; }
 ctl=$(printf 'c\001d')
 made=
 for n in 'a=b' "$ctl" 'é' 'x*'; do
@@ -227,6 +228,7 @@ else
         expect_said 'c\x01d' "and the one with a control character, escaped"
         expect_said "x*" "and the one with a glob character"
         expect_said "interface-skipped" "as a skipped interface"
+        sed 's/^/#   /' out err
         [ "$(cat /proc/sys/net/ipv4/conf/lo/rp_filter)" = 2 ] && ok "lo got rp_filter 2" || not_ok "lo was not set"
         [ "$(cat /proc/sys/net/ipv4/tcp_fin_timeout)" = 31 ] && ok "the rest of the profile applied" || not_ok "the rest was not applied"
         f=/etc/sysctl.d/99-twtune.conf
