@@ -189,8 +189,10 @@ for c in spec["containers"]:
     say(sc.get("allowPrivilegeEscalation") is False, c["name"] + ": no privilege escalation")
     say(sc.get("readOnlyRootFilesystem") is True, c["name"] + ": read-only root file system")
     say(sc.get("capabilities", {}).get("drop") == ["ALL"], c["name"] + ": drops every capability")
+    host = {v["name"] for v in spec["volumes"] if "hostPath" in v}
     for m in c.get("volumeMounts", []):
-        say(m.get("readOnly") is True, c["name"] + ": " + m["mountPath"] + " read-only")
+        if m["name"] in host:
+            say(m.get("readOnly") is True, c["name"] + ": the node's " + m["mountPath"] + " read-only")
 for c in spec.get("initContainers", []):
     say(c.get("securityContext", {}).get("privileged") is True, c["name"] + ": the writer is privileged")
 PY
