@@ -255,7 +255,9 @@ static void add_file(struct ctx *c, size_t fi)
         struct findings syntax = {0};
         struct conf_line *lines = NULL;
         size_t n = 0, k = 0, e = 0;
-        if (conf_parse(in->text, in->len, in->name, &lines, &n, &syntax) < 0) {
+        /* Lines of any length, as the tools read them (the input is at most 1 MiB): a long last
+         * assignment must still win over an earlier one. */
+        if (conf_parse_max(in->text, in->len, in->name, PROFILE_MAX_BYTES, &lines, &n, &syntax) < 0) {
                 findings_release(&syntax);
                 c->oom = true;
                 return;
