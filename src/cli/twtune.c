@@ -197,6 +197,7 @@ int main(int argc, char **argv)
         /* JSON is held until the command ends, so that a failure becomes its "error" member. */
         cli_json_hold(&c);
         int r = cmd->run(&c, argc - optind, argv + optind);
+        cli_github_release(&c); /* before the held JSON, which the workflow commands may be in */
         if (c.json_mem) {
                 bool lost = fclose(c.json_mem) != 0;
                 c.out = stdout;
@@ -209,7 +210,6 @@ int main(int argc, char **argv)
                 free(c.json_buf);
                 c.json_mem = NULL;
         }
-        cli_github_release(&c);
         free(c.err_message);
         free(c.err_key);
         c.err_message = c.err_key = NULL;
