@@ -67,9 +67,15 @@ static char *unsafe_reason(struct sysroot *sr, const char *path)
         snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
         ssize_t n = readlink(link, real, sizeof(real) - 1);
         close(fd);
-        const char *root = sysroot_path(sr);
-        size_t rl = strcmp(root, "/") == 0 ? 0 : strlen(root);
-        if (n <= 0 || (size_t)n < rl || strncmp(real, root, rl) != 0)
+        char *root = realpath(sysroot_path(sr), NULL); /* --root may be relative, or a link */
+        if (!root)
+                return str_printf("%s: the root's real path cannot be told", path);
+        size_t rl = strlen(root);
+        while (rl > 0 && root[rl - 1] == '/') /* "/" and "/srv/r/" as "" and "/srv/r" */
+                rl--;
+        bool below = n > 0 && (size_t)n > rl && strncmp(real, root, rl) == 0 && real[rl] == '/';
+        free(root);
+        if (!below)
                 return str_printf("%s: its real path cannot be told", path);
         real[n] = '\0';
         const char *rel = real + rl;
