@@ -138,8 +138,8 @@ if [ "$(id -u)" = 0 ]; then
 fi
 printf 'sysctl:\n  kernel.modprobe: /tmp/modprobe\n  kernel.poweroff_cmd: /tmp/off\n' >mp.yaml
 run --strict check mp.yaml; expect_rc 3 "kernel.modprobe and poweroff_cmd naming /tmp are errors under --strict"
-expect_out "kernel.modprobe" "modprobe named"
-expect_out "kernel.poweroff_cmd" "poweroff_cmd named"
+expect_out "kernel.modprobe: the kernel runs /tmp/modprobe as root" "modprobe named, as an exec-hazard"
+expect_out "kernel.poweroff_cmd: the kernel runs /tmp/off as root" "poweroff_cmd named, as an exec-hazard"
 printf 'sysctl:\n  kernel.core_pattern: core\n  fs.suid_dumpable: 0\n' >safe.yaml
 run --strict check safe.yaml; expect_no_out "exec-hazard" "a plain core_pattern is no hazard"
 
