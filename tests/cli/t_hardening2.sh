@@ -25,8 +25,11 @@ nl='
 '
 echo 'net.ipv4.tcp_fin_timeout = 30' >"$R1/etc/sysctl.d/50-a${nl}fs.protected_symlinks = 0${nl}#.conf"
 run --root "$R1" import --system -o sys.yaml; expect_rc 0 "import --system of a file with a line break in its name"
-grep -q 'protected_symlinks *[:=] *0' sys.yaml && grep -q '^  fs.protected_symlinks' sys.yaml \
-        && not_ok "the file name injected a setting: $(grep -n protected sys.yaml)" || ok "the file name set nothing"
+if grep -q '^  fs.protected_symlinks' sys.yaml; then
+        not_ok "the file name injected a setting: $(grep -n protected sys.yaml)"
+else
+        ok "the file name set nothing"
+fi
 [ "$(yaml_val net.ipv4.tcp_fin_timeout sys.yaml)" = 30 ] && ok "the file's own setting is imported" || not_ok "its setting is missing"
 grep -q '50-a\\x0afs.protected_symlinks' sys.yaml && ok "the name is shown escaped" || not_ok "the name is not escaped: $(grep -n 50-a sys.yaml)"
 run check sys.yaml; expect_rc 0 "the imported profile checks"
