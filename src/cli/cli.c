@@ -96,16 +96,16 @@ int cli_global_option(struct cli *c, int opt, const char *arg)
         c->globals_given |= global_takes(opt);
         switch (opt) {
         case OPT_FORMAT:
+                if (strcmp(arg, "text") && strcmp(arg, "json") && strcmp(arg, "github"))
+                        return cli_usage_error(c, "--format takes text, json or github, not '%s'", arg);
+                cli_github_release(c); /* a later --format wins */
                 if (strcmp(arg, "text") == 0)
                         c->format = FMT_TEXT;
                 else if (strcmp(arg, "json") == 0) {
                         c->format = FMT_JSON;
                         cli_json_hold(c); /* "twtune diff --format json": after the command name */
-                }
-                else if (strcmp(arg, "github") == 0)
-                        c->format = FMT_GITHUB;
-                else
-                        return cli_usage_error(c, "--format takes text, json or github, not '%s'", arg);
+                } else
+                        cli_github_hold(c);
                 return 0;
         case OPT_KERNEL:
                 if (kver_parse(arg, &v) < 0)
@@ -333,6 +333,37 @@ int cli_fail(struct cli *c, int exit_code, const char *code, const char *fmt, ..
         return exit_code;
 }
 
+static ssize_t sink_write(void *cookie, const char *buf, size_t size)
+{
+        (void)cookie;
+        (void)buf;
+        return (ssize_t)size;
+}
+
+void cli_github_hold(struct cli *c)
+{
+        c->format = FMT_GITHUB;
+        if (c->gh)
+                return;
+        /* Workflow commands only: the runner reads every line of the log, so a table row or a
+         * summary that starts with a key ("::stop-commands::x") would be one. What is not a
+         * workflow command goes to a sink; the text format has it. */
+        FILE *sink = fopencookie(NULL, "w", (cookie_io_functions_t){.write = sink_write});
+        if (!sink)
+                return;
+        c->gh = c->out;
+        c->out = sink;
+}
+
+void cli_github_release(struct cli *c)
+{
+        if (!c->gh)
+                return;
+        fclose(c->out);
+        c->out = c->gh;
+        c->gh = NULL;
+}
+
 void cli_json_hold(struct cli *c)
 {
         if (c->format != FMT_JSON || !c->cmd || c->json_mem)
@@ -441,9 +472,13 @@ static void no_profile_named(const struct profile_dirs *d, const char *name, str
                 sb_appendf(&where, "%s%s", i ? ", " : "", d->dirs[i]);
         char *dirs = sb_steal(&where);
         struct srcloc loc = {name, 0, 0};
+        struct stat st;
+        bool here = fstatat(AT_FDCWD, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
         findings_add(f, SEV_ERROR, "no-such-profile", NULL, &loc,
-                     "no such file, and no profile of that name on the search path (%s)%s%s%s", dirs ? dirs : "?",
-                     m ? "; did you mean '" : "", m ? m : "", m ? "'?" : "");
+                     "no profile of that name on the search path (%s)%s%s%s%s%s", dirs ? dirs : "?",
+                     m ? "; did you mean '" : "", m ? m : "", m ? "'?" : "",
+                     here ? "; a name is never read from the current directory: for the file there, write ./" : "",
+                     here ? name : "");
         free(dirs);
         profile_entries_free(e, n);
 }
@@ -455,11 +490,11 @@ int cli_load_profile(struct cli *c, const char *path, struct profile **ret, stru
                 return -ENOMEM;
         struct profile_opts o = {.search_path = (const char *const *)d.dirs, .n_search_path = d.n,
                                  .allow_absolute_extends = c->allow_absolute_extends};
-        /* A plain name that is not a file here is an installed or searchable profile, as
-         * 'tuned-adm profile NAME' takes it: 'twtune apply web-server'. */
+        /* A plain name is a profile on the search path, as 'tuned-adm profile NAME' takes it:
+         * 'twtune apply web-server'. Never a file in the current directory, which whoever can
+         * write the directory twtune runs in could have planted: that needs a path (./base). */
         char *found = NULL;
-        struct stat st;
-        if (strcmp(path, "-") != 0 && profile_name_valid(path) && stat(path, &st) < 0 && errno == ENOENT) {
+        if (strcmp(path, "-") != 0 && profile_name_valid(path)) {
                 int r = profile_dirs_find(&d, path, &found);
                 if (r == -ENOENT)
                         no_profile_named(&d, path, f);

@@ -62,6 +62,9 @@ struct cli {
         ino_t netns_ino, init_ino;
         bool changed;  /* this run changed the host: a commit, or the undo of an interrupted one */
         FILE *out, *err;
+        /* --format github: where the workflow commands go (standard output), while out is a sink
+         * (cli_github_hold); NULL otherwise. */
+        FILE *gh;
         /* The failure to report (exit code 2 and above): JSON puts it in an "error" member. */
         const char *err_code; /* NULL: the default for the exit code (cli_exit_code_name) */
         char *err_message;
@@ -117,6 +120,10 @@ int cli_fail(struct cli *c, int exit_code, const char *code, const char *fmt, ..
 const char *cli_exit_code_name(int exit_code);
 /* Prints the command's JSON, held in buf, with an "error" member for exit codes 2 and above;
  * a command that printed nothing gets {"format": 1, "command": ..., "error": {...}}. */
+/* --format github: the workflow commands to standard output, everything else printed to c->out
+ * to a sink; released (c->out back) at the end of the run or by a later --format. */
+void cli_github_hold(struct cli *c);
+void cli_github_release(struct cli *c);
 void cli_json_finish(struct cli *c, int exit_code, const char *buf, size_t len, FILE *to);
 /* Once the command is known and the format is JSON, sends c->out to a buffer that main() prints
  * with cli_json_finish, so that a failure becomes the "error" member. Called again by --format

@@ -144,8 +144,16 @@ static int system_text(struct cli *c, char **ret, size_t *ret_len)
                 sb_appendf(&sb, "# The next boot's settings, resolved by %s rules ('twtune boot').\n", boot_rules_name(b->rules));
                 for (size_t i = 0; i < b->n_settings; i++) {
                         const struct boot_setting *s = &b->settings[i];
-                        sb_appendf(&sb, "# from %s:%u%s%s\n%s%s = %s\n", s->file, s->line, s->pattern ? ", by " : "",
-                                   s->pattern ? s->pattern : "", s->ignore_failure ? "-" : "", s->key, s->value);
+                        /* File names are data: escaped (\xNN), so that a line break in one cannot end
+                         * the comment and start a setting that import would read back. */
+                        char *file = text_escape(s->file), *pattern = s->pattern ? text_escape(s->pattern) : NULL;
+                        if (!file || (s->pattern && !pattern))
+                                sb.oom = true;
+                        else
+                                sb_appendf(&sb, "# from %s:%u%s%s\n%s%s = %s\n", file, s->line, pattern ? ", by " : "",
+                                           pattern ? pattern : "", s->ignore_failure ? "-" : "", s->key, s->value);
+                        free(file);
+                        free(pattern);
                 }
         }
         boot_view_free(b);
@@ -227,14 +235,16 @@ int cmd_import(struct cli *c, int argc, char **argv)
                 exit_code = cli_error(c, EXIT_ENV, "%s", strerror(ENOMEM));
         findings_sort(&f);
 
-        FILE *out = c->out;
+        FILE *out = c->out, *gh = c->gh;
         const char *written = NULL;
         if (exit_code == EXIT_OK && a.output) {
                 exit_code = write_output(c, a.output, a.force, res.yaml);
                 written = exit_code == EXIT_OK ? a.output : NULL;
         } else if (exit_code == EXIT_OK) {
-                fputs(res.yaml, c->out);
+                fputs(res.yaml, c->gh ? c->gh : c->out);
                 c->out = c->err; /* standard output holds the profile: messages go to stderr */
+                if (c->gh)
+                        c->gh = c->err; /* workflow commands too */
         }
         if (exit_code == EXIT_OK) {
                 if (c->format == FMT_JSON)
@@ -255,6 +265,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
                         exit_code = cli_error(c, EXIT_INVALID, "%zu line%s left out of the profile", res.n_skipped,
                                               res.n_skipped == 1 ? "" : "s");
         }
+        c->gh = gh;
         c->out = out;
         import_result_release(&res);
         findings_release(&f);

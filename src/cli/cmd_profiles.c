@@ -48,10 +48,14 @@ static void print_text(struct cli *c, const struct profile_dirs *d, const struct
         table_release(&t);
         if (!n || c->verbose) {
                 fputs(n ? "search path:" : "no profiles on the search path:", c->out);
-                for (size_t i = 0; i < d->n; i++)
-                        fprintf(c->out, " %s", d->dirs[i]);
+                for (size_t i = 0; i < d->n; i++) {
+                        fputc(' ', c->out);
+                        out_text(c->out, d->dirs[i]); /* from $TWTUNE_PROFILE_PATH: escaped */
+                }
                 fputc('\n', c->out);
         }
+        fputs("A name is looked up on the search path only; a profile file elsewhere, the current directory "
+              "included, is given as a path (./base.yaml).\n", c->out);
 }
 
 int cmd_profiles(struct cli *c, int argc, char **argv)

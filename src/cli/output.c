@@ -190,23 +190,24 @@ static void gh_escape(FILE *f, const char *s, bool property)
 
 void out_findings_github(struct cli *c, const struct findings *f)
 {
+        FILE *out = c->gh ? c->gh : c->out;
         for (size_t i = 0; i < f->n; i++) {
                 const struct finding *x = &f->v[i];
                 if (c->quiet && x->severity == SEV_INFO) /* --quiet: what needs attention */
                         continue;
-                fprintf(c->out, "::%s ", x->severity == SEV_ERROR ? "error" : x->severity == SEV_WARNING ? "warning" : "notice");
+                fprintf(out, "::%s ", x->severity == SEV_ERROR ? "error" : x->severity == SEV_WARNING ? "warning" : "notice");
                 if (x->file) {
-                        fputs("file=", c->out);
-                        gh_escape(c->out, x->file, true);
+                        fputs("file=", out);
+                        gh_escape(out, x->file, true);
                         if (x->line)
-                                fprintf(c->out, x->column ? ",line=%u,col=%u" : ",line=%u", x->line, x->column);
-                        fputc(',', c->out);
+                                fprintf(out, x->column ? ",line=%u,col=%u" : ",line=%u", x->line, x->column);
+                        fputc(',', out);
                 }
-                fputs("title=twtune ", c->out);
-                gh_escape(c->out, x->code, true);
-                fputs("::", c->out);
-                gh_escape(c->out, x->message, false);
-                fputc('\n', c->out);
+                fputs("title=twtune ", out);
+                gh_escape(out, x->code, true);
+                fputs("::", out);
+                gh_escape(out, x->message, false);
+                fputc('\n', out);
         }
 }
 

@@ -139,6 +139,7 @@ static void usage(FILE *f)
 /* An error before a command runs: with --format json it still is JSON. */
 static int early_error(struct cli *c, int r)
 {
+        cli_github_release(c);
         if (c->format == FMT_JSON)
                 cli_json_finish(c, r, NULL, 0, stdout);
         free(c->err_message);
@@ -196,6 +197,7 @@ int main(int argc, char **argv)
         /* JSON is held until the command ends, so that a failure becomes its "error" member. */
         cli_json_hold(&c);
         int r = cmd->run(&c, argc - optind, argv + optind);
+        cli_github_release(&c); /* before the held JSON, which the workflow commands may be in */
         if (c.json_mem) {
                 bool lost = fclose(c.json_mem) != 0;
                 c.out = stdout;

@@ -242,29 +242,6 @@ static void exclude(struct ctx *x, const char *key)
         }
 }
 
-/* The key as the tools look it up. Its separator is '.' when that comes first, else '/'. A run of
- * separators is one ("net..ipv4": systemd simplifies the path, the kernel's lookup skips empty
- * components), and so is a leading one when the key goes on with the same separator
- * ("/net/ipv4/x", ".net.ipv4.x"; not "/net.ipv4.x", which neither tool finds). systemd drops a
- * trailing separator too; procps looks up "x/", which fails. NULL if out of memory. */
-static char *tool_key(const char *k, enum boot_rules rules)
-{
-        char sep = k[strcspn(k, "./")] == '/' ? '/' : '.', other = sep == '.' ? '/' : '.';
-        char *s = strdup(k), *w = s;
-        if (!s)
-                return NULL;
-        for (const char *p = k; *p; p++)
-                if (*p != sep || w == s || w[-1] != sep)
-                        *w++ = *p;
-        *w = '\0';
-        if (s[0] == sep && s[1] && s[1 + strcspn(s + 1, "./")] != other)
-                memmove(s, s + 1, strlen(s));
-        size_t n = strlen(s);
-        if (rules == BOOT_SYSTEMD && n > 1 && s[n - 1] == sep)
-                s[n - 1] = '\0';
-        return s;
-}
-
 static void take_line(struct ctx *x, const char *file, const struct conf_line *l)
 {
         struct srcloc loc = {file, l->line, l->key_col};
@@ -278,7 +255,7 @@ static void take_line(struct ctx *x, const char *file, const struct conf_line *l
                 }
                 k += strspn(k, " \t");
         }
-        char *key = NULL, *looked_up = tool_key(k, x->o->rules);
+        char *key = NULL, *looked_up = key_tool_form(k, x->o->rules == BOOT_SYSTEMD);
         const char *why = NULL;
         if (!looked_up) {
                 x->oom = true;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "key.h"
 #include "profile.h"
 #include "profile_internal.h"
 #include "target.h"
@@ -56,6 +57,13 @@ static int expand_one(struct profile *p, size_t at, struct target *t, size_t *re
         for (size_t k = 0; r == 0 && k < nk; k++) {
                 if (explicit(p, keys[k]) || excluded(p, keys[k]))
                         continue;
+                const char *why = key_unnameable(keys[k]);
+                if (why) {
+                        findings_add(f, SEV_WARNING, "interface-skipped", NULL, &g.loc,
+                                     "%s matches %s, which is skipped: no sysctl.d line can name it (%s); the rest of "
+                                     "the profile applies", g.key, keys[k], why);
+                        continue;
+                }
                 for (size_t i = 0; i < p->n_settings; i++) /* an earlier pattern's instance */
                         if (i != at && p->settings[i].pattern && strcmp(p->settings[i].key, keys[k]) == 0)
                                 p->settings[i].key[0] = '\0'; /* dropped below */

@@ -4,12 +4,18 @@
  *   fail:NAME:*   make every point called NAME fail
  * Several, separated by commas, apply together. Points: journal, write, written, restore,
  * persist, persisted, generation, recorded (the record is in place but reported failed), commit.
- * The transaction calls fault_point() before each step that changes the system. */
+ * The transaction calls fault_point() before each step that changes the system.
+ * Compiled in only with the CMake option TWTUNE_FAULT_INJECTION (the test build); without it
+ * fault_point always returns 0 and the variable is ignored, as in every release package. */
 #ifndef TWTUNE_FAULT_H
 #define TWTUNE_FAULT_H
 
+#include <stdbool.h>
+
 /* Returns 0, or -EIO when this point is told to fail. */
 int fault_point(const char *name);
+/* Whether the hook is compiled in (tests that need it skip otherwise). */
+bool fault_compiled(void);
 /* Forgets the counts, so a test can run several transactions in one process. */
 void fault_reset(void);
 

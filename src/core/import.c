@@ -34,6 +34,7 @@ struct assignment {
         char *key, *value; /* normalised */
         char *comment;     /* "# ..." after the value on its line, made printable, or NULL */
         bool optional;     /* the '-' prefix */
+        bool dropped;      /* the line was left out (its value cannot be written); value is NULL */
         size_t winner;     /* the assignment of this key that wins: the last one */
         size_t file;
         unsigned line, column;
@@ -121,27 +122,6 @@ static char *printable(const char *s, size_t n, size_t max, bool tabs)
         return sb_steal(&sb);
 }
 
-static bool valid_utf8(const char *s)
-{
-        for (const char *p = s; *p;) {
-                unsigned cp;
-                int k = utf8_decode(p, &cp);
-                if (k < 0)
-                        return false;
-                p += k;
-        }
-        return true;
-}
-
-/* As profile_conf.c reads a value: control characters other than a tab are refused. */
-static bool has_control(const char *v)
-{
-        for (const unsigned char *p = (const unsigned char *)v; *p; p++)
-                if ((*p < ' ' && *p != '\t') || *p == 0x7f)
-                        return true;
-        return false;
-}
-
 /* Where an inline "# ..." starts: a '#' after a blank, which systemd-sysctl and procps hand to the
  * kernel with the value and twtune, reading a .conf file, drops. */
 static char *inline_hash(char *v)
@@ -198,8 +178,11 @@ static void convert(struct ctx *c, size_t fi, const struct conf_line *l, const c
         struct srcloc kloc = {file, l->line, l->key_col}, vloc = {file, l->line, l->value_col};
         struct item it = {.kind = IT_SETTING, .file = fi, .line = l->line};
         const char *why = NULL;
-        char *key = NULL, *raw = NULL, *comment = NULL, *msg = NULL;
-        int r = key_normalize(l->key, &key, &why);
+        char *key = NULL, *raw = NULL, *comment = NULL, *msg = NULL, *looked_up = key_tool_form(l->key, false);
+        /* "/net/ipv4/x" and "net..ipv4.x" as both tools read them; a trailing separator, which they
+         * read differently, is refused. */
+        int r = looked_up ? key_normalize(looked_up, &key, &why) : -ENOMEM;
+        free(looked_up);
         if (r == -ENOMEM) {
                 c->oom = true;
                 return;
@@ -214,12 +197,6 @@ static void convert(struct ctx *c, size_t fi, const struct conf_line *l, const c
                 msg = str_printf("'-%s' keeps %s out of the file's patterns; a profile cannot say that, so the line is "
                                  "left out", l->key, key);
                 left_out(c, &it, line, len, "conf-exclusion", key, &kloc, msg);
-                goto done;
-        }
-        if (has_control(l->value) || !valid_utf8(l->value)) {
-                msg = str_printf("%s: value %s", key, has_control(l->value) ? "contains a control character"
-                                                                           : "is not valid UTF-8, which a profile cannot hold");
-                left_out(c, &it, line, len, "bad-value", key, &vloc, msg);
                 goto done;
         }
         if (!(raw = strdup(l->value))) {
@@ -237,21 +214,29 @@ static void convert(struct ctx *c, size_t fi, const struct conf_line *l, const c
                         c->oom = true;
                 *hash = '\0';
         }
-        if (strchr(raw, '=')) {
-                msg = str_printf("%s: '=' in the value, which a profile cannot hold", key);
-                left_out(c, &it, line, len, "bad-value", key, &vloc, msg);
-                goto done;
-        }
         bool ok;
         c->asg = grow(c->asg, &c->cap_asg, c->n_asg, sizeof(*c->asg), &ok);
-        struct assignment a = {.key = key, .value = value_normalize(raw), .comment = comment,
-                               .optional = l->ignore_failure, .winner = c->n_asg, .file = fi, .line = l->line,
-                               .column = l->key_col};
-        if (!ok || !a.value) {
-                free(a.value);
+        if (!ok) {
                 c->oom = true;
                 goto done;
         }
+        struct assignment a = {.key = key, .optional = l->ignore_failure, .winner = c->n_asg, .file = fi,
+                               .line = l->line, .column = l->key_col};
+        /* The rules a profile's values follow (value_check). A line left out still assigns its key,
+         * for the tools: find_winners must not let an earlier line take its place. */
+        if (value_check(raw, &why) < 0) {
+                msg = str_printf("%s: %s", key, why);
+                left_out(c, &it, line, len, "bad-value", key, &vloc, msg);
+                a.dropped = true;
+                c->asg[c->n_asg++] = a;
+                key = NULL;
+                goto done;
+        }
+        if (!(a.value = value_normalize(raw))) {
+                c->oom = true;
+                goto done;
+        }
+        a.comment = comment;
         c->asg[c->n_asg] = a;
         it.asg = c->n_asg++;
         key = comment = NULL;
@@ -270,7 +255,9 @@ static void add_file(struct ctx *c, size_t fi)
         struct findings syntax = {0};
         struct conf_line *lines = NULL;
         size_t n = 0, k = 0, e = 0;
-        if (conf_parse(in->text, in->len, in->name, &lines, &n, &syntax) < 0) {
+        /* Lines of any length, as the tools read them (the input is at most 1 MiB): a long last
+         * assignment must still win over an earlier one. */
+        if (conf_parse_max(in->text, in->len, in->name, PROFILE_MAX_BYTES, &lines, &n, &syntax) < 0) {
                 findings_release(&syntax);
                 c->oom = true;
                 return;
@@ -330,8 +317,35 @@ static int by_key(const void *a, const void *b)
         return d ? d : x < y ? -1 : x > y;
 }
 
+/* Records that the kept assignment a is left out because the line that wins over it, w, was. */
+static void lost_to_dropped(struct ctx *c, const struct assignment *a, const struct assignment *w)
+{
+        struct srcloc loc = {c->files[a->file].name, a->line, a->column};
+        char *msg = str_printf("%s: left out: %s:%u sets it last, which wins with systemd-sysctl and sysctl -p, and "
+                               "that value cannot be imported; this earlier value would not be what the tools set",
+                               a->key, c->shown[w->file], w->line);
+        bool ok;
+        if (!msg) {
+                c->oom = true;
+                return;
+        }
+        findings_add(c->f, SEV_ERROR, "overridden-left-out", a->key, &loc, "%s", msg);
+        c->skipped = grow(c->skipped, &c->cap_skipped, c->n_skipped, sizeof(*c->skipped), &ok);
+        struct import_skip s = {.file = strdup(c->files[a->file].name), .line = a->line, .column = a->column,
+                                .code = strdup("overridden-left-out"), .reason = msg};
+        if (!ok || !s.file || !s.code) {
+                free(s.file);
+                free(s.code);
+                free(msg);
+                c->oom = true;
+                return;
+        }
+        c->skipped[c->n_skipped++] = s;
+}
+
 /* The last assignment of a key wins, as with systemd-sysctl and sysctl -p; each later one gets
- * a duplicate-key note at its line. */
+ * a duplicate-key note at its line. When the last one was left out, so is the key: every earlier
+ * one stays a comment ("replaced by"), with an error. */
 static void find_winners(struct ctx *c)
 {
         struct assignment **v = malloc((c->n_asg + 1) * sizeof(*v));
@@ -349,6 +363,8 @@ static void find_winners(struct ctx *c)
                 size_t last = (size_t)(v[j - 1] - c->asg);
                 for (size_t m = i; m < j; m++) {
                         v[m]->winner = last;
+                        if (m + 1 < j && !v[m]->dropped && c->asg[last].dropped)
+                                lost_to_dropped(c, v[m], &c->asg[last]);
                         if (m == i)
                                 continue;
                         struct srcloc loc = {c->files[v[m]->file].name, v[m]->line, v[m]->column};

@@ -60,3 +60,39 @@ char *key_to_path(const char *key)
                 *c = *c == '.' ? '/' : *c == '/' ? '.' : *c;
         return p;
 }
+
+char *key_tool_form(const char *k, bool systemd_rules)
+{
+        char sep = k[strcspn(k, "./")] == '/' ? '/' : '.', other = sep == '.' ? '/' : '.';
+        char *s = strdup(k), *w = s;
+        if (!s)
+                return NULL;
+        for (const char *p = k; *p; p++)
+                if (*p != sep || w == s || w[-1] != sep)
+                        *w++ = *p;
+        *w = '\0';
+        if (s[0] == sep && s[1] && s[1 + strcspn(s + 1, "./")] != other)
+                memmove(s, s + 1, strlen(s));
+        size_t n = strlen(s);
+        if (systemd_rules && n > 1 && s[n - 1] == sep)
+                s[n - 1] = '\0';
+        return s;
+}
+
+const char *key_unnameable(const char *key)
+{
+        const char *why = NULL;
+        char *norm = NULL;
+        int r = key_normalize(key, &norm, &why);
+        bool same = r == 0 && strcmp(norm, key) == 0;
+        free(norm);
+        if (r == -ENOMEM)
+                return "out of memory";
+        if (r < 0)
+                return why;
+        if (!same)
+                return "a name that does not read back as the same key";
+        if (strpbrk(key, "*?[]\\"))
+                return "a glob character, which systemd-sysctl would read as a pattern";
+        return NULL;
+}

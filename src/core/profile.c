@@ -112,19 +112,10 @@ static char *parse_value(struct ctx *c, const char *file, const char *key, const
                                      "%s: '%s' is a YAML boolean; sysctls take numbers: write %d", key, it->scalar, b);
                         goto fail;
                 }
-                for (const char *s = it->scalar; *s; s++) {
-                        if (*s == '\n' || *s == '\r') {
-                                err_at(c, file, it, "bad-value", key, "%s: value contains a line break", key);
-                                goto fail;
-                        }
-                        if (*s == '=') {
-                                err_at(c, file, it, "bad-value", key, "%s: value contains '='", key);
-                                goto fail;
-                        }
-                        if ((unsigned char)*s < ' ' && *s != '\t') {
-                                err_at(c, file, it, "bad-value", key, "%s: value contains a control character", key);
-                                goto fail;
-                        }
+                const char *why = NULL;
+                if (value_check(it->scalar, &why) < 0) {
+                        err_at(c, file, it, "bad-value", key, "%s: %s", key, why);
+                        goto fail;
                 }
                 char *norm = value_normalize(it->scalar);
                 if (!norm) {

@@ -20,14 +20,6 @@ static char *inline_comment(char *v)
         return NULL;
 }
 
-static bool has_control(const char *v)
-{
-        for (const unsigned char *p = (const unsigned char *)v; *p; p++)
-                if ((*p < ' ' && *p != '\t') || *p == 0x7f)
-                        return true;
-        return false;
-}
-
 static bool is_glob(const char *key)
 {
         return strpbrk(key, "*?[") != NULL;
@@ -38,8 +30,9 @@ static bool to_setting(const struct conf_line *l, const char *file, struct setti
 {
         struct srcloc kloc = {file, l->line, l->key_col}, vloc = {file, l->line, l->value_col};
         const char *why = NULL;
-        char *key = NULL;
-        int r = key_normalize(l->key, &key, &why);
+        char *key = NULL, *looked_up = key_tool_form(l->key, false); /* "/net/ipv4/x", "net..ipv4": as both tools */
+        int r = looked_up ? key_normalize(looked_up, &key, &why) : -ENOMEM;
+        free(looked_up);
         if (r < 0) {
                 if (r == -ENOMEM)
                         f->oom = true;
@@ -51,11 +44,6 @@ static bool to_setting(const struct conf_line *l, const char *file, struct setti
                 *s = (struct setting){.key = key, .loc = kloc};
                 return true;
         }
-        if (has_control(l->value)) {
-                findings_add(f, SEV_ERROR, "bad-value", key, &vloc, "%s: value contains a control character", key);
-                free(key);
-                return false;
-        }
         char *raw = strdup(l->value);
         char *hash = raw ? inline_comment(raw) : NULL;
         if (hash) {
@@ -65,6 +53,13 @@ static bool to_setting(const struct conf_line *l, const char *file, struct setti
                              "kernel, which ignores it after a single number and rejects it after a list; twtune "
                              "applies the value before it. Put the comment on a line of its own", key);
                 *hash = '\0';
+        }
+        /* The value the profile holds passes the same rules as a YAML profile's (value_check). */
+        if (raw && value_check(raw, &why) < 0) {
+                findings_add(f, SEV_ERROR, "bad-value", key, &vloc, "%s: %s", key, why);
+                free(raw);
+                free(key);
+                return false;
         }
         *s = (struct setting){.key = key, .value = raw ? value_normalize(raw) : NULL, .optional = l->ignore_failure,
                               .loc = kloc, .glob = is_glob(key)};

@@ -84,7 +84,7 @@ bool profile_name_valid(const char *arg)
 {
         if (!arg || !*arg || arg[0] == '.' || arg[0] == '-' || strlen(arg) > 200)
                 return false;
-        if (str_has_suffix(arg, ".yaml") || str_has_suffix(arg, ".yml")) /* a file name, missing */
+        if (str_has_suffix(arg, ".yaml") || str_has_suffix(arg, ".yml") || str_has_suffix(arg, ".conf")) /* a file's */
                 return false;
         for (const char *p = arg; *p; p++)
                 if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '.' ||

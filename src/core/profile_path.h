@@ -27,7 +27,8 @@ void profile_dirs_release(struct profile_dirs *d);
 char *profile_dir_beside_exe(const char *rel);
 
 /* A plain name, as opposed to a file: letters, digits, '.', '_' and '-', not starting with '.'
- * or '-', not ending in .yaml or .yml (that is a file's name), and no '/'. */
+ * or '-', not ending in .yaml, .yml or .conf (that is a file's name), and no '/'. A name is looked
+ * up on the search path only, never in the current directory. */
 bool profile_name_valid(const char *arg);
 
 /* The first NAME.yaml on the search path: 0 with *ret_path (caller frees), -ENOENT, -ENOMEM. */

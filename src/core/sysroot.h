@@ -36,8 +36,10 @@ int sysroot_expand(struct sysroot *sr, const char *pattern, char ***ret_keys, si
 
 /* Opens a configuration path as the system would see it at boot (an absolute path such as
  * "/etc/sysctl.d"), below the root, following symlinks as if the root were "/" (an absolute
- * link "/usr/lib" stays below it). flags as openat's; O_NOCTTY, O_NONBLOCK and O_CLOEXEC are
- * added, so a FIFO never blocks. Returns the fd or a negative errno. */
+ * link "/usr/lib" stays below it, ".." stops at it): openat2's RESOLVE_IN_ROOT, or where the
+ * kernel lacks or refuses openat2 (ENOSYS, EPERM), the same walk by hand, so no link ever leads
+ * out of the root. flags as openat's; O_NOCTTY, O_NONBLOCK and O_CLOEXEC are added, so a FIFO
+ * never blocks. Returns the fd or a negative errno (-ELOOP after 40 links). */
 int sysroot_open_config(struct sysroot *sr, const char *path, int flags);
 
 enum sysroot_dir {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "kb.h"
+#include "key.h"
 #include "managed.h"
 #include "sha256.h"
 #include "state.h"
@@ -148,7 +149,9 @@ static int add_dependents(struct txn *t, struct sysroot *sr, char **ret_key)
                         int r = sysroot_expand(sr, pr->dependents[d], &keys, &nk);
                         for (size_t k = 0; k < nk && r == 0; k++) {
                                 char *cur = NULL;
-                                if (has_item(t, keys[k]))
+                                /* An interface no sysctl key can name ('=', controls): not read,
+                                 * so not restored either; the pattern's own instances skip it too. */
+                                if (has_item(t, keys[k]) || key_unnameable(keys[k]))
                                         continue;
                                 r = read_for_plan(sr, keys[k], &cur);
                                 if (r == -ENOENT) /* gone since it was listed */

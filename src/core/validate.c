@@ -416,5 +416,6 @@ int validate_profile(const struct profile *p, const struct validate_opts *o, str
         for (size_t i = 0; i < p->n_settings; i++)
                 validate_setting(p, o, &p->settings[i], f);
         check_value_hazards(p, o, f);
+        check_exec_hazards(p, o, f);
         return f->oom ? -ENOMEM : 0;
 }

@@ -15,4 +15,10 @@ bool validate_effective_int(const struct profile *p, const struct validate_opts 
 /* The hazards an expert would flag in the values a profile sets (hazards.c). */
 void check_value_hazards(const struct profile *p, const struct validate_opts *o, struct findings *f);
 
+/* Keys whose value names a program the kernel runs as root (kernel.core_pattern with '|',
+ * kernel.modprobe, ...): a warning unless it is in a root-only directory chain (hazards_exec.c). */
+void check_exec_hazards(const struct profile *p, const struct validate_opts *o, struct findings *f);
+/* The table's invariant, for the unit tests: sorted, unique, every row sourced. */
+bool exec_keys_sorted(void);
+
 #endif

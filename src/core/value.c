@@ -8,6 +8,27 @@
 
 static const char BLANKS[] = " \t\n\r\v\f";
 
+int value_check(const char *v, const char **ret_why)
+{
+        const char *why = NULL;
+        for (const char *p = v; *p && !why;) {
+                unsigned cp;
+                int k = utf8_decode(p, &cp);
+                if (k < 0)
+                        why = "value is not valid UTF-8";
+                else if (cp == '\n' || cp == '\r' || cp == 0x2028 || cp == 0x2029)
+                        why = "value contains a line break";
+                else if (cp == '=')
+                        why = "value contains '='";
+                else if (cp != '\t' && !unicode_printable(cp))
+                        why = "value contains a control character";
+                p += k > 0 ? k : 1;
+        }
+        if (why && ret_why)
+                *ret_why = why;
+        return why ? -EINVAL : 0;
+}
+
 char *value_normalize(const char *s)
 {
         struct strbuf sb = {0};

@@ -7,6 +7,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* The one rule set for a value a profile holds, whatever its file (YAML or sysctl.conf; import
+ * applies it too): valid UTF-8 on one line, no control character but tab (C0, DEL, C1, and the
+ * line separators and bidirectional controls that hide text), and no '=' (a sysctl.d line ends
+ * its key at the first one, so the value could not be written back). Returns 0, or -EINVAL with
+ * a static reason ("value contains ...") in *ret_why. */
+int value_check(const char *v, const char **ret_why);
+
 /* Collapses runs of blanks to one space and trims both ends. NULL on allocation failure. */
 char *value_normalize(const char *s);
 

@@ -53,6 +53,18 @@ def check_privileged_container(c, where, volumes):
               f"{where}: the node's {path} mounted writable at {path}")
 
 
+def check_reader_container(c, where, volumes):
+    """A container that only reads (verify): unprivileged, every hostPath mount read-only."""
+    sc = c.get("securityContext", {})
+    check(not sc.get("privileged", False) and sc.get("allowPrivilegeEscalation") is False
+          and sc.get("capabilities", {}).get("drop") == ["ALL"], f"{where}: unprivileged, no capabilities")
+    check(sc.get("readOnlyRootFilesystem") is True, f"{where}: read-only root filesystem")
+    m = mounts_of(c)
+    for v in volumes:
+        if "hostPath" in v and v["name"] in m:
+            check(m[v["name"]].get("readOnly") is True, f"{where}: the node's {v['hostPath']['path']} read-only")
+
+
 def write_lines(out, name, lines):
     with open(os.path.join(out, name), "w") as f:
         f.write("".join(str(x) + "\n" for x in lines))
@@ -82,8 +94,11 @@ def daemonset(ds, cm, out):
     check(len(inits) == 1 and len(mains) == 1, "one init container (apply), one container (verify)")
     images = {c["image"] for c in inits + mains}
     check(len(images) == 1, "one image for both")
-    for c in inits + mains:
+    for c in inits:
         check_privileged_container(c, c["name"], vols)
+    for c in mains:
+        check_reader_container(c, c["name"], vols)
+    for c in inits + mains:
         m = mounts_of(c)
         check(cmvol and cmvol[0]["name"] in m and m[cmvol[0]["name"]].get("readOnly") is True,
               f"{c['name']}: the profile mounted read-only")

@@ -2,6 +2,7 @@
 # `twtune recover` must leave the namespace exactly as before the apply, or exactly as after it
 # when the kill came after the commit point. Then the same while a failed apply is rolling back.
 . "$SRCDIR/tests/cli/lib.sh"
+require_fault_hook
 require_ns
 host_before=$(host_state)
 cat >p.yaml <<'Y'

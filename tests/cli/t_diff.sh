@@ -72,7 +72,8 @@ expect_out "change" "quiet keeps changes"
 
 run --root root --format github diff "$P/examples/seed-sysctl-conf.yaml"; expect_rc 3 "github diff"
 expect_out "::error file=$P/examples/seed-sysctl-conf.yaml,line=10,col=3" "github annotation from diff"
-expect_out "diff: " "github format keeps the table for the log"
+expect_no_out "diff: " "github format prints workflow commands only: no table, no summary (issue 20)"
+! grep -Ev '^::(error|warning|notice) ' out >/dev/null && ok "every line a workflow command" || not_ok "other lines in github format"
 expect_no_out ": error:" "no plain-text findings in github format"
 
 # Colour: on a terminal, unless NO_COLOR is set.

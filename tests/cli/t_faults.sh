@@ -2,6 +2,7 @@
 # loud (exit 6) and `recover` finishes it, damaged journals and a held lock change nothing (exit 5),
 # and a full disk on persist (a real ENOSPC on a tiny tmpfs) rolls the live values back.
 . "$SRCDIR/tests/cli/lib.sh"
+require_fault_hook
 mkroot root
 cat >p.yaml <<'Y'
 sysctl:

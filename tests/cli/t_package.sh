@@ -68,6 +68,11 @@ check_unpacked() {
         expect_json_out "all(.profiles[]; .path | startswith(\"$pdir/\"))" "$kind: each from the unpacked tree"
         run_bin "$bin" --kernel 6.1 check nosuchprofile; expect_rc 3 "$kind: an unknown name is refused"
         expect_out "no-such-profile" "$kind: as no-such-profile"
+        # A release build has no fault hook (TWTUNE_FAULT_INJECTION=OFF): the variable changes nothing.
+        printf 'sysctl:\n  net.ipv4.tcp_fin_timeout: 31\n' >fault.yaml
+        TWTUNE_FAULT=fail:write:1 run_bin "$bin" apply --no-persist "$PWD/fault.yaml"
+        expect_rc 0 "$kind: the packaged binary ignores TWTUNE_FAULT"
+        ! strings "$bin" | grep -q '^TWTUNE_FAULT$' && ok "$kind: the hook is not compiled in" || not_ok "$kind: the binary reads TWTUNE_FAULT"
 }
 
 # compare_list WHAT EXPECTED-FILE ACTUAL-FILE

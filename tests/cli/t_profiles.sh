@@ -72,10 +72,14 @@ expect_rc 0 "a profile in <root>/etc/twtune/profiles by name, extending one on t
 expect_json '[.settings[] | select(.key == "net.ipv4.tcp_keepalive_time")][0].desired == "600"' "edge's own setting"
 expect_json '[.settings[] | select(.key == "net.ipv4.tcp_fin_timeout")][0].desired == "20"' "and its parent's, found by name"
 
-# A file wins over a name; paths and .yaml names are never looked up.
+# A name is never a file in the current directory (issue 20: whoever can write the directory
+# twtune runs in would pick root's profile); that file needs a path. Paths and .yaml names are
+# never looked up.
 printf 'sysctl:\n  net.ipv4.tcp_fin_timeout: 33\n' >web-server
 irun --root root --kernel 6.1 --format json diff web-server
-expect_json '[.settings[] | select(.key == "net.ipv4.tcp_fin_timeout")][0].desired == "33"' "a file of that name in the current directory wins"
+expect_json '[.settings[] | select(.key == "net.ipv4.tcp_fin_timeout")][0].desired == "20"' "a file of that name in the current directory does not win"
+irun --root root --kernel 6.1 --format json diff ./web-server
+expect_json '[.settings[] | select(.key == "net.ipv4.tcp_fin_timeout")][0].desired == "33"' "./web-server is that file"
 rm web-server
 irun --root root --kernel 6.1 check ./web-server
 expect_rc 3 "./web-server is a path, not a name"
@@ -88,7 +92,7 @@ expect_out "web-server.yaml: error: cannot read profile: No such file or directo
 # A name that matches nothing: where twtune looked, and the nearest name.
 irun --root root --kernel 6.1 check web-serve
 expect_rc 3 "unknown name: invalid profile"
-expect_out "web-serve: error: no such file, and no profile of that name on the search path ($PWD/a, $PWD/b," "the search path in the message"
+expect_out "web-serve: error: no profile of that name on the search path ($PWD/a, $PWD/b," "the search path in the message"
 expect_out "did you mean 'web-server'?" "the nearest name"
 expect_out "[no-such-profile]" "code no-such-profile"
 irun --root root --format json apply --dry-run nothing-like-it

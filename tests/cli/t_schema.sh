@@ -3,6 +3,7 @@
 # .error.exit is the exit code. The same commands with --format github print only well-formed
 # workflow commands. Everything runs against fake roots (--root).
 . "$SRCDIR/tests/cli/lib.sh"
+require_fault_hook
 VALIDATE=$SRCDIR/tests/cli/validate_json.py
 command -v jq >/dev/null || { echo "SKIP - jq is not installed"; exit 77; }
 # The first python3 that has jsonschema: PATH's, else Debian's (python3-jsonschema), which a

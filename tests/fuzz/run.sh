@@ -1,14 +1,16 @@
 #!/bin/sh
 # Builds the libFuzzer targets with clang and runs each for a bounded time on a seed corpus:
 # fuzz_profile on the shipped profiles and the bad-input fixtures, fuzz_sockstat on this
-# machine's /proc/net files and a few crafted lines. Usage: tests/fuzz/run.sh [SECONDS]
-# (each target runs for SECONDS). Exits non-zero, with the crashing input named, on any crash.
+# machine's /proc/net files and a few crafted lines, fuzz_boot and fuzz_import (import with the
+# boot view as its oracle) on the sysctl.d fixtures. Usage: tests/fuzz/run.sh [SECONDS] (all
+# targets run at once, each for SECONDS). Exits non-zero, with the crashing input named, on any
+# crash or oracle failure.
 set -eu
 src=$(cd "$(dirname "$0")/../.." && pwd)
 secs=${1:-60}
 build=${FUZZ_BUILD:-$src/build-fuzz}
 CC=clang cmake -S "$src" -B "$build" -DTWTUNE_FUZZ=ON -DTWTUNE_TESTS=OFF -DTWTUNE_WERROR=ON >/dev/null
-cmake --build "$build" --target fuzz_profile fuzz_sockstat -j2 >/dev/null
+cmake --build "$build" --target fuzz_profile fuzz_sockstat fuzz_boot fuzz_import -j2 >/dev/null
 
 corpus=$build/corpus
 mkdir -p "$corpus"
@@ -36,6 +38,17 @@ printf 'TcpExt: SyncookiesSent ListenOverflows ListenDrops TCPReqQFullDrop TCPTi
         printf '\024\000\000\000\003\000\002\000\000\000\000\000\000\000\000\000\000\000\000\000'
 } >"$sock_corpus/crafted-netlink"
 
+# The sysctl.d fixtures and sysctl.conf seeds, for the boot parser and import; an empty root for
+# both (their input stands in for one file, so nothing else is read).
+conf_corpus=$build/corpus-conf
+mkdir -p "$conf_corpus" "$build/empty-root"
+find "$src/tests/data" -type f -name '*.conf' | while IFS= read -r f; do
+        cp "$f" "$conf_corpus/$(printf '%s' "$f" | md5sum | cut -c1-16)"
+done
+printf 'net.ipv4.conf.all.rp_filter = 0\n/net/ipv4/conf/all/rp_filter = 1\nnet..ipv4.x = 1  # c\351\n-k\n- k = 1\nk = 2=3\n' \
+        >"$conf_corpus/crafted-forms"
+export TWTUNE_FUZZ_ROOT="$build/empty-root"
+
 cd "$build"
 # run_target NAME MAX_LEN CORPUS: the Done/stat:: lines and a verdict, or the whole log on a crash;
 # returns the fuzzer's exit code.
@@ -51,14 +64,20 @@ run_target() {
         grep -E '^(Done|stat::(number_of_executed_units|new_units_added|peak_rss_mb))' "$1.log"
         echo "fuzz: no crash in $secs s ($1)"
 }
-# Both at once, a core each (a fuzzer is single-threaded); each reports when both are done.
+# All at once (a fuzzer is single-threaded; four share the two cores CI has, so the stage takes
+# SECONDS as before); each reports when all are done.
 run_target fuzz_profile 4096 "$corpus" >fuzz_profile.report 2>&1 &
 p1=$!
 # /proc/net/netstat is about 4 KiB on its own.
 run_target fuzz_sockstat 16384 "$sock_corpus" >fuzz_sockstat.report 2>&1 &
 p2=$!
+run_target fuzz_boot 4096 "$conf_corpus" >fuzz_boot.report 2>&1 &
+p3=$!
+run_target fuzz_import 4096 "$conf_corpus" >fuzz_import.report 2>&1 &
+p4=$!
 failed=0
-wait "$p1" || failed=1
-wait "$p2" || failed=1
-cat fuzz_profile.report fuzz_sockstat.report
+for p in "$p1" "$p2" "$p3" "$p4"; do
+        wait "$p" || failed=1
+done
+cat fuzz_profile.report fuzz_sockstat.report fuzz_boot.report fuzz_import.report
 exit "$failed"

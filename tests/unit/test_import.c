@@ -35,12 +35,12 @@ static struct profile *load_yaml(const char *yaml)
 START_TEST(round_trip)
 {
         /* Values YAML would take for something else (booleans, null, flow and comment characters,
-         * escapes, controls a terminal obeys), patterns, slashes and the '-' prefix: the profile
+         * escapes), patterns, slashes and the '-' prefix: the profile
          * holds what the .conf file holds, as twtune reads it. */
         static const char text[] =
                 "kernel.core_pattern = |/usr/lib/systemd/systemd-coredump %P \"q\" \\ x\n"
                 "a.yes = yes\na.null = null\na.tilde = ~\na.empty =\na.hash = x#y\na.dash = -\na.neg = -5\n"
-                "a.list = 1,2,3\na.colon = a:b\na.star = *\na.brace = {x}\na.c1 = \xc2\x85\xe2\x80\xae!\n"
+                "a.list = 1,2,3\na.colon = a:b\na.star = *\na.brace = {x}\n"
                 "a.ints = 1\t 2  0x10\na.words = bbr  cubic\n"
                 "net/ipv4/conf/eth0.100/rp_filter = 1\n"
                 "-net.ipv4.ping_group_range = 0 2147483647\n"
@@ -123,10 +123,36 @@ START_TEST(last_assignment_wins)
 }
 END_TEST
 
+START_TEST(dropped_winner)
+{
+        /* The tools set the last assignment; when that one cannot be imported, neither is the key:
+         * an earlier value would be one they never set. Both lines are reported. */
+        static const char text[] = "x.y = 1\nx.z = 5\nx.y = 2=3\n/x/w = 7\nx..w = 8\n";
+        struct findings f = {0};
+        struct import_result r = import1("t.conf", text, &f);
+        ck_assert_uint_eq(r.n_skipped, 2);
+        bool line1 = false, line3 = false;
+        for (size_t i = 0; i < r.n_skipped; i++) {
+                line1 |= r.skipped[i].line == 1 && strcmp(r.skipped[i].code, "overridden-left-out") == 0 &&
+                         strstr(r.skipped[i].reason, "t.conf:3");
+                line3 |= r.skipped[i].line == 3 && strcmp(r.skipped[i].code, "bad-value") == 0;
+        }
+        ck_assert(line1 && line3);
+        struct profile *p = load_yaml(r.yaml);
+        ck_assert_ptr_null(profile_find(p, "x.y"));
+        ck_assert_str_eq(profile_find(p, "x.z")->value, "5");
+        ck_assert_str_eq(profile_find(p, "x.w")->value, "8"); /* "/x/w" and "x..w" are the same key */
+        ck_assert_ptr_nonnull(strstr(r.yaml, "# twtune: replaced by t.conf:3: x.y: 1"));
+        profile_free(p);
+        import_result_release(&r);
+        findings_release(&f);
+}
+END_TEST
+
 START_TEST(left_out)
 {
         /* Each line that cannot be a setting is left out with its file and line, and the rest stay. */
-        static const char text[] = "a.b = 1\nnot a setting\nnet..x = 1\na.c = \x01\na.d = \xff\n-a.e\na.f = 1=2\na.g = 3";
+        static const char text[] = "a.b = 1\nnot a setting\nnet.x. = 1\na.c = \x01\na.d = \xff\n-a.e\na.f = 1=2\na.g = 3";
         struct findings f = {0};
         struct import_result r = import1("t.conf", text, &f);
         static const struct {
@@ -201,6 +227,7 @@ static Suite *suite(void)
         tcase_add_test(tc, comments_stay);
         tcase_add_test(tc, last_assignment_wins);
         tcase_add_test(tc, left_out);
+        tcase_add_test(tc, dropped_winner);
         tcase_add_test(tc, findings_beside);
         tcase_add_test(tc, names);
         suite_add_tcase(s, tc);

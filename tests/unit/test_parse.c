@@ -59,6 +59,49 @@ START_TEST(key_rejects)
 }
 END_TEST
 
+START_TEST(key_tool_forms)
+{
+        /* As systemd-sysctl 252 and procps-ng 4.0.2 look keys up (t_hardening2 runs both). */
+        static const struct {
+                const char *in, *procps, *systemd;
+        } v[] = {
+                {"/net/ipv4/conf/all/rp_filter", "net/ipv4/conf/all/rp_filter", "net/ipv4/conf/all/rp_filter"},
+                {"net..ipv4.conf.all.rp_filter", "net.ipv4.conf.all.rp_filter", "net.ipv4.conf.all.rp_filter"},
+                {".net.ipv4.x", "net.ipv4.x", "net.ipv4.x"},
+                {"/net.ipv4.x", "/net.ipv4.x", "/net.ipv4.x"},
+                {"net.ipv4.x.", "net.ipv4.x.", "net.ipv4.x"},
+                {"net/ipv4/conf/eth0.100//rp_filter", "net/ipv4/conf/eth0.100/rp_filter", "net/ipv4/conf/eth0.100/rp_filter"},
+        };
+        for (size_t i = 0; i < ELEMENTSOF(v); i++) {
+                char *p = key_tool_form(v[i].in, false), *s = key_tool_form(v[i].in, true);
+                ck_assert_str_eq(p, v[i].procps);
+                ck_assert_str_eq(s, v[i].systemd);
+                free(p);
+                free(s);
+        }
+        ck_assert_ptr_null(key_unnameable("net.ipv4.conf.eth0.rp_filter"));
+        ck_assert_ptr_nonnull(key_unnameable("net.ipv4.conf.a=b.rp_filter"));
+        ck_assert_ptr_nonnull(key_unnameable("net.ipv4.conf.x*.rp_filter"));
+        ck_assert_ptr_nonnull(key_unnameable("net.ipv4.conf.\xc3\xa9.rp_filter"));
+        ck_assert_ptr_nonnull(key_unnameable("net.ipv4.conf.c\x01d.rp_filter"));
+}
+END_TEST
+
+START_TEST(value_rules)
+{
+        const char *why = NULL;
+        ck_assert_int_eq(value_check("1024\t65535", &why), 0);
+        ck_assert_int_eq(value_check("bbr \xc3\xa9", &why), 0);
+        static const char *const bad[] = {"core=%p", "a\nb", "a\rb", "\xff\xfe", "x\x01", "x\x7f", "x\xc2\x85",
+                                          "x\xe2\x80\xa8", "x\xe2\x80\xae"};
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                why = NULL;
+                ck_assert_int_eq(value_check(bad[i], &why), -EINVAL);
+                ck_assert_ptr_nonnull(why);
+        }
+}
+END_TEST
+
 START_TEST(kver_parse_cmp)
 {
         struct kver v;
@@ -154,6 +197,8 @@ static Suite *suite(void)
         tcase_add_test(tc, conditions);
         tcase_add_test(tc, values);
         tcase_add_test(tc, kernel_ints);
+        tcase_add_test(tc, key_tool_forms);
+        tcase_add_test(tc, value_rules);
         suite_add_tcase(s, tc);
         return s;
 }

@@ -1,5 +1,11 @@
 /* The system-root layer on a fake tree: reads, absence, and no escape through symlinks. */
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 
 #include "sysroot.h"
 #include "target.h"
@@ -59,6 +65,90 @@ START_TEST(symlinks_not_followed)
         sysroot_free(sr);
         free(link);
         free(target);
+        rm_rf(d);
+        free(d);
+}
+END_TEST
+
+/* Makes openat2 fail with err in this process (Check runs each test in a child of its own), as
+ * a kernel before 5.6 (ENOSYS) or an old container seccomp filter (EPERM) does. */
+static void refuse_openat2(int err)
+{
+        struct sock_filter f[] = {
+                BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+                BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_openat2, 0, 1),
+                BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ((unsigned)err & SECCOMP_RET_DATA)),
+                BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        };
+        struct sock_fprog prog = {.len = sizeof(f) / sizeof(f[0]), .filter = f};
+        ck_assert_int_eq(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
+        ck_assert_int_eq(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog), 0);
+}
+
+/* What sysroot_open_config(path) reads, or NULL when it cannot open it (*ret_err). */
+static char *config_text(struct sysroot *sr, const char *path, int *ret_err)
+{
+        int fd = sysroot_open_config(sr, path, O_RDONLY);
+        *ret_err = fd < 0 ? fd : 0;
+        if (fd < 0)
+                return NULL;
+        char buf[64] = {0};
+        ssize_t n = read(fd, buf, sizeof(buf) - 1);
+        close(fd);
+        return n >= 0 ? strdup(buf) : NULL;
+}
+
+/* Without openat2, configuration paths still resolve as if the root were "/": links inside it
+ * are followed inside it, and none leads out (issue 20: boot printed a host file). */
+START_TEST(config_in_root_without_openat2)
+{
+        char *d = make_tmpdir(), *outside = NULL, *p = NULL;
+        write_file(d, "secret", "password = hunter2\n");
+        write_file(d, "root/opt/real.conf", "real\n");
+        write_file(d, "root/etc/sysctl.d/00-keep", "");
+        ck_assert_int_ge(asprintf(&outside, "%s/secret", d), 0);
+        static const struct {
+                const char *name, *target;
+        } links[] = {{"abs.conf", NULL}, {"rel.conf", "../../../../../../../../../../.."}, {"in.conf", "/opt/real.conf"},
+                     {"up.conf", "../../opt/../../../opt/real.conf"}, {"dir", "/opt"}, {"loop", "loop"}};
+        for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+                char *t = NULL;
+                ck_assert_int_ge(asprintf(&p, "%s/root/etc/sysctl.d/%s", d, links[i].name), 0);
+                ck_assert_int_ge(asprintf(&t, "%s%s", links[i].target ? links[i].target : "",
+                                          links[i].target && strcmp(links[i].target, "../../../../../../../../../../..") ? "" : outside),
+                                 0);
+                ck_assert_int_eq(symlink(t, p), 0);
+                free(t);
+                free(p);
+        }
+        refuse_openat2(_i ? EPERM : ENOSYS);
+        ck_assert_int_ge(asprintf(&p, "%s/root", d), 0);
+        struct sysroot *sr;
+        ck_assert_int_eq(sysroot_new(p, &sr), 0);
+        int err;
+        char *v;
+        static const char *const out[] = {"/etc/sysctl.d/abs.conf", "/etc/sysctl.d/rel.conf"};
+        for (size_t i = 0; i < 2; i++) {
+                v = config_text(sr, out[i], &err);
+                ck_assert_msg(!v || !strstr(v, "hunter2"), "%s read the file outside the root", out[i]);
+                ck_assert_int_eq(err, -ENOENT); /* <root>/<d>/secret, which does not exist */
+                free(v);
+        }
+        static const char *const in[] = {"/etc/sysctl.d/in.conf", "/etc/sysctl.d/up.conf", "/etc/sysctl.d/dir/real.conf",
+                                         "etc//sysctl.d/./../sysctl.d/in.conf"};
+        for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+                v = config_text(sr, in[i], &err);
+                ck_assert_msg(v && strcmp(v, "real\n") == 0, "%s: %d", in[i], err);
+                free(v);
+        }
+        ck_assert_ptr_null(config_text(sr, "/etc/sysctl.d/loop", &err));
+        ck_assert_int_eq(err, -ELOOP);
+        int fd = sysroot_open_config(sr, "/etc/sysctl.d", O_RDONLY | O_DIRECTORY);
+        ck_assert_int_ge(fd, 0);
+        close(fd);
+        sysroot_free(sr);
+        free(p);
+        free(outside);
         rm_rf(d);
         free(d);
 }
@@ -149,6 +239,7 @@ static Suite *suite(void)
         tcase_add_test(tc, reads_below_root);
         tcase_add_test(tc, symlinks_not_followed);
         tcase_add_test(tc, bad_roots);
+        tcase_add_loop_test(tc, config_in_root_without_openat2, 0, 2); /* ENOSYS, EPERM */
         tcase_add_test(tc, keys_must_be_normal);
         tcase_add_test(tc, patterns_expand);
         suite_add_tcase(s, tc);

@@ -5,6 +5,7 @@
 #include "target.h"
 #include "testutil.h"
 #include "validate.h"
+#include "validate_internal.h"
 
 struct run {
         struct findings f;
@@ -285,6 +286,12 @@ START_TEST(unknown_keys)
 }
 END_TEST
 
+START_TEST(exec_keys_table)
+{
+        ck_assert(exec_keys_sorted()); /* sorted, unique, sourced, core_pattern first */
+}
+END_TEST
+
 START_TEST(hazards)
 {
         struct run x;
@@ -392,6 +399,7 @@ static Suite *suite(void)
         tcase_add_test(tc, unknown_keys);
         tcase_add_test(tc, did_you_mean);
         tcase_add_test(tc, hazards);
+        tcase_add_test(tc, exec_keys_table);
         tcase_add_test(tc, same_key_across_kernels);
         tcase_add_test(tc, netns_versions);
         suite_add_tcase(s, tc);
