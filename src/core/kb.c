@@ -126,6 +126,8 @@ char *kb_absence_hint(const char *key)
         if (module)
                 return str_printf(" (it appears once the %s module is loaded: load it first, e.g. through "
                                   "/etc/modules-load.d)", module);
+        if (e && e->config)
+                return str_printf(" (the kernel has it only with %s)", e->config);
         if (e && e->scope == KB_GLOBAL && e->in_child == KB_CHILD_ABSENT)
                 return strdup(" (a global key: absent inside a network namespace other than the host's; set it on "
                               "the host)");
@@ -297,6 +299,7 @@ struct kb_facts kb_facts_at(const struct kb_entry *e, struct kver k, bool known)
                         f.kernel_range = true;
                         f.kmin = c->kmin;
                         f.kmax = c->kmax;
+                        f.kernel_range_confirmed = c->confirmed;
                 }
         }
         return f;

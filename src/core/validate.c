@@ -44,9 +44,11 @@ static bool check_int(const struct kb_entry *e, const struct setting *s, const s
         }
         struct kb_facts k = kb_facts_at(e, o->kernel, o->kernel_known);
         if (k.kernel_range && (*ret < k.kmin || *ret > k.kmax)) {
-                findings_add(f, SEV_ERROR, "out-of-range", s->key, &s->loc,
-                             "%s: %s is outside %lld..%lld; the kernel rejects it (EINVAL)", s->key, tok, k.kmin, k.kmax);
-                return false;
+                /* Seen on a kernel but not confirmed at a source: a warning (--strict makes it an error). */
+                findings_add(f, k.kernel_range_confirmed ? SEV_ERROR : SEV_WARNING, "out-of-range", s->key, &s->loc,
+                             "%s: %s is outside %lld..%lld; the kernel rejects it (EINVAL)%s", s->key, tok, k.kmin, k.kmax,
+                             k.kernel_range_confirmed ? "" : " (seen on Linux 6.18; not confirmed at a source)");
+                return !k.kernel_range_confirmed; /* an unconfirmed range: well-formed, one warning */
         }
         if ((*ret < k.min || *ret > k.max) && k.enforced) {
                 findings_add(f, SEV_ERROR, "out-of-range", s->key, &s->loc,
