@@ -150,8 +150,9 @@ const struct kb_entry *kb_lookup(const char *key);
 struct kb_facts kb_facts_at(const struct kb_entry *e, struct kver k, bool known);
 
 /* The key a typo most likely meant, for "did you mean": the closest of the knowledge base's keys
- * and of extra (e.g. the target's keys beside it), by edit distance of the whole key or of its last
- * component, if within 3 edits; NULL if none is that close. */
+ * (hand-written, structural and removed) and of extra (e.g. the target's keys beside it), by edit
+ * distance of the whole key, or of the last component between siblings (keys that differ only
+ * there), if within 3 edits; NULL if none is that close. */
 const char *kb_suggest(const char *key, char *const *extra, size_t n_extra);
 
 /* Whether the kernel itself rejects values outside the range on kernel k (kb_facts_at). */

@@ -15,4 +15,7 @@ bool validate_effective_int(const struct profile *p, const struct validate_opts 
 /* The hazards an expert would flag in the values a profile sets (hazards.c). */
 void check_value_hazards(const struct profile *p, const struct validate_opts *o, struct findings *f);
 
+/* Findings for a setting whose key has no hand-written entry (validate_unknown.c). */
+void validate_unknown(const struct validate_opts *o, const struct setting *s, struct findings *f);
+
 #endif

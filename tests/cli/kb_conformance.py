@@ -120,8 +120,8 @@ class Checker:
             self.wrong.append("WRONG %s: %s: kb says %s; the kernel %s" % (key, fact, said, did))
 
 
-def child_view(keys):
-    """What a fresh network namespace shows: {key: [mode, value or errno text]}."""
+def child_view(keys, ns="-n"):
+    """What a fresh network (or, with ns "-i", IPC) namespace shows: {key: [mode, value or errno text]}."""
     code = ("import json,os,sys\n"
             "def p(k): return '/proc/sys/'+'/'.join(c.replace('/','.') for c in k.split('.'))\n"
             "out={}\n"
@@ -132,7 +132,7 @@ def child_view(keys):
             "  except OSError as e: v='E'+str(e.errno)\n"
             "  out[k]=[m,v]\n"
             "json.dump(out,sys.stdout)\n")
-    r = subprocess.run(["unshare", "-n", sys.executable, "-c", code], input=json.dumps(keys), check=True,
+    r = subprocess.run(["unshare", ns, sys.executable, "-c", code], input=json.dumps(keys), check=True,
                        capture_output=True, text=True)
     return json.loads(r.stdout)
 
@@ -174,7 +174,7 @@ def host_checks(c, e, k):
     return True
 
 
-def scope_checks(c, e, child, host_val):
+def scope_checks(c, e, child, host_val, ipc=None):
     key = instance(e["key"])
     cv = child.get(key)
     if e["scope"] == "netns":
@@ -194,6 +194,10 @@ def scope_checks(c, e, child, host_val):
             c.fact(cv[1] == want, key, "default", "a fresh netns starts at %r (%s)" % (want, e["netns_init"]),
                    "shows %r" % cv[1])
         return
+    if e["scope"] == "ipcns" and ipc is not None:
+        iv, want = ipc.get(key), default_tokens(e)
+        if iv is not None and want is not None:
+            c.fact(iv[1] == want, key, "default", "a fresh IPC namespace starts at %r" % want, "shows %r there" % iv[1])
     # Global (or per IPC/UTS namespace): how a child network namespace sees it.
     if e["in_child"] == "absent":
         c.fact(cv is None, key, "scope", "absent in a child netns", "shows it (mode %o)" % cv[0] if cv else "")
@@ -314,8 +318,9 @@ def main():
     live = [e for e in entries if host_checks(c, e, k)]
     child = child_view([instance(e["key"]) for e in live])
     host_vals = {e["key"]: read(instance(e["key"])) for e in live}
+    ipc = child_view([instance(e["key"]) for e in live if e["scope"] == "ipcns"], "-i")
     for e in live:
-        scope_checks(c, e, child, host_vals[e["key"]])
+        scope_checks(c, e, child, host_vals[e["key"]], ipc)
     writable = [e for e in live if e["scope"] == "netns" and not e["read_only"] and not e["write_only"] and
                 e["nvalues"] == 1 and e["type"] != "string" and child.get(instance(e["key"])) is not None]
     r = subprocess.run(["unshare", "-n", sys.executable, os.path.abspath(__file__), "--writes"],
