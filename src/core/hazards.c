@@ -174,4 +174,5 @@ void check_value_hazards(const struct profile *p, const struct validate_opts *o,
         check_buffers(p, o, f);
         check_mem_pages(p, o, f);
         check_lowered_limits(p, o, f);
+        check_class_hazards(p, o, f);
 }

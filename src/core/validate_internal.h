@@ -15,6 +15,10 @@ bool validate_effective_int(const struct profile *p, const struct validate_opts 
 /* The hazards an expert would flag in the values a profile sets (hazards.c). */
 void check_value_hazards(const struct profile *p, const struct validate_opts *o, struct findings *f);
 
+/* Hazards by class: routing switches, retransmission limits, one-shot actions, protections off,
+ * writeback, memory against the target's RAM (hazards_class.c). */
+void check_class_hazards(const struct profile *p, const struct validate_opts *o, struct findings *f);
+
 /* Findings for a setting whose key has no hand-written entry (validate_unknown.c). */
 void validate_unknown(const struct validate_opts *o, const struct setting *s, struct findings *f);
 

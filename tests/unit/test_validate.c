@@ -327,6 +327,49 @@ START_TEST(structural_and_removed)
 }
 END_TEST
 
+START_TEST(hazard_classes)
+{
+        struct run x;
+        run(&x,
+            "sysctl:\n"
+            "  net.ipv4.conf.all.accept_source_route: 1\n"
+            "  net.ipv4.conf.eth0.route_localnet: 1\n"
+            "  net.ipv4.tcp_retries2: 3\n"
+            "  vm.drop_caches: 3\n"
+            "  kernel.randomize_va_space: 0\n"
+            "  net.netfilter.nf_conntrack_checksum: 0\n"
+            "  vm.dirty_ratio: 10\n"
+            "  vm.dirty_background_ratio: 20\n"
+            "  net.core.wmem_default: 8388608\n"
+            "  net.ipv4.ip_forward: 1\n"
+            "  net.ipv4.conf.default.accept_redirects: 1\n"
+            "  net.core.somaxconn: 1024\n",
+            KVER(6, 1), NULL);
+        expect(&x, "source-routing-on", SEV_WARNING, "net.ipv4.conf.all.accept_source_route");
+        expect(&x, "route-localnet-on", SEV_WARNING, "net.ipv4.conf.eth0.route_localnet");
+        expect(&x, "retries-too-low", SEV_WARNING, "net.ipv4.tcp_retries2");
+        expect(&x, "one-shot-action", SEV_WARNING, "vm.drop_caches");
+        expect(&x, "protection-off", SEV_WARNING, "kernel.randomize_va_space");
+        expect(&x, "validation-off", SEV_WARNING, "net.netfilter.nf_conntrack_checksum");
+        expect(&x, "writeback-order", SEV_WARNING, NULL);
+        expect(&x, "socket-default-large", SEV_WARNING, "net.core.wmem_default");
+        expect(&x, "router-accepts-redirects", SEV_WARNING, "net.ipv4.conf.default.accept_redirects");
+        expect(&x, "below-kernel-default", SEV_WARNING, "net.core.somaxconn");
+        ck_assert_ptr_null(find_code(&x.f, "exceeds-memory")); /* the memory is unknown */
+        done(&x);
+        /* Memory-counted limits against the target's RAM; the defaults themselves draw nothing. */
+        run(&x, "sysctl:\n  net.ipv4.tcp_mem: 786432 1048576 6291456\n  vm.min_free_kbytes: 1048576\n"
+                "  net.ipv4.tcp_retries2: 15\n  net.core.somaxconn: 4096\n", KVER(6, 1), NULL);
+        ck_assert_uint_eq(x.f.n, 0);
+        findings_release(&x.f);
+        x.o.mem_bytes = 8ULL << 30;
+        ck_assert_int_eq(validate_profile(x.p, &x.o, &x.f), 0);
+        expect(&x, "exceeds-memory", SEV_WARNING, "net.ipv4.tcp_mem");
+        ck_assert_uint_eq(count_code(&x.f, "exceeds-memory"), 2);
+        done(&x);
+}
+END_TEST
+
 START_TEST(hazards)
 {
         struct run x;
@@ -435,6 +478,7 @@ static Suite *suite(void)
         tcase_add_test(tc, did_you_mean);
         tcase_add_test(tc, hazards);
         tcase_add_test(tc, structural_and_removed);
+        tcase_add_test(tc, hazard_classes);
         tcase_add_test(tc, same_key_across_kernels);
         tcase_add_test(tc, netns_versions);
         suite_add_tcase(s, tc);
