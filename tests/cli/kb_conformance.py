@@ -305,6 +305,41 @@ def write_checks(entries):
     return res
 
 
+GEN_FIELDS = "key nvalues writable readable scope seen min max bounds_source".split()
+
+
+def gen_checks(c, kbfacts, wrapper):
+    """The structural tier (what the generating kernel showed) against this kernel: mode, shape and how a
+    child network namespace sees each key. Keys this kernel lacks (modules, build options) are counted,
+    not failed: the tier records one kernel, it does not claim every kernel has its keys."""
+    out = subprocess.run(wrapper + [kbfacts, "--gen"], check=True, capture_output=True, text=True).stdout
+    rows = [dict(zip(GEN_FIELDS, line.split("\t"))) for line in out.splitlines()]
+    keys = [instance(r["key"]) for r in rows]
+    child = child_view(keys)
+    absent = 0
+    for r, key in zip(rows, keys):
+        m = mode(key)
+        if m is None:
+            absent += 1
+            continue
+        c.fact(bool(m & 0o222) == (r["writable"] == "1"), key, "mode (structural)",
+               "writable" if r["writable"] == "1" else "read-only", "mode %o" % m)
+        n = int(r["nvalues"])
+        v = read(key) if m & 0o444 else None
+        if n and isinstance(v, str):
+            toks = v.split()
+            c.fact(len(toks) == n and all(re.fullmatch(r"-?\d+", t) for t in toks), key, "shape (structural)",
+                   "%d integer(s)" % n, "shows %r" % v)
+        cv = child.get(key)
+        sc = r["scope"]
+        ok = {"netns": cv is not None and (r["writable"] == "0" or bool(cv[0] & 0o222)),
+              "global-absent": cv is None,
+              "global-readonly": cv is not None and not cv[0] & 0o222,
+              "global-shared": cv is not None}[sc]
+        c.fact(ok, key, "scope (structural)", sc, "child netns: %s" % ("absent" if cv is None else "mode %o" % cv[0]))
+    return len(rows), absent
+
+
 def main():
     if len(sys.argv) == 2 and sys.argv[1] == "--writes":
         print(json.dumps(write_checks(json.load(sys.stdin))))
@@ -327,10 +362,14 @@ def main():
                        input=json.dumps(writable), check=True, capture_output=True, text=True)
     for ok, key, fact, said, did in json.loads(r.stdout):
         c.fact(ok, key, fact, said, did)
+    hand_checked, hand_wrong = c.checked, len(c.wrong)
+    n_gen, gen_absent = gen_checks(c, kbfacts, os.environ.get("TWTUNE_WRAPPER", "").split())
     for w in c.wrong:
         print(w)
+    print("structural tier: %d keys, %d not on this kernel, %d facts checked, %d wrong" %
+          (n_gen, gen_absent, c.checked - hand_checked, len(c.wrong) - hand_wrong))
     print("kernel %s: %d entries, %d on this kernel, %d facts checked, %d wrong" %
-          (release, len(entries), len(live), c.checked, len(c.wrong)))
+          (release, len(entries), len(live), hand_checked, hand_wrong))
     return 1 if c.wrong else 0
 
 

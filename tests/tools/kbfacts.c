@@ -7,7 +7,7 @@
  *                            write_only netns_since module config
  *   kbfacts --known          keys on stdin; prints "hand", "gen", "removed" or "-" and the key for each
  *   kbfacts --gen            every entry of the generated structural tier, tab-separated:
- *                            key nvalues writable scope seen min max bounds_source
+ *                            key nvalues writable readable scope seen min max bounds_source
  *
  * Text fields have their tabs and newlines turned into spaces; an absent one is "-". */
 #include <stdio.h>
@@ -83,7 +83,8 @@ static void gen(void)
         size_t n;
         const struct kb_gen *g = kb_gens(&n);
         for (size_t i = 0; i < n; i++) {
-                printf("%s\t%u\t%d\t%s", g[i].key, g[i].nvalues, g[i].writable, kb_gen_scope_name(g[i].scope));
+                printf("%s\t%u\t%d\t%d\t%s", g[i].key, g[i].nvalues, g[i].writable, g[i].readable,
+                       kb_gen_scope_name(g[i].scope));
                 field(g[i].seen);
                 if (g[i].has_bounds)
                         printf("\t%lld\t%lld", g[i].min, g[i].max);
