@@ -100,8 +100,8 @@ def load_bounds(path):
             line = line.rstrip("\n")
             if not line or line.startswith("#"):
                 continue
-            key, lo, hi, src = line.split("\t")
-            bounds[key] = (int(lo), int(hi), src)
+            key, lo, hi, since, src = line.split("\t")
+            bounds[key] = (int(lo), int(hi), src, since)
     return bounds
 
 
@@ -175,7 +175,9 @@ def main():
                   ".readable = %s" % ("true" if mode & 0o444 else "false"),
                   ".scope = %s" % scope, ".seen = %s" % c_str(seen)]
         if b:
-            fields += [".has_bounds = true", ".min = %dLL" % b[0], ".max = %dLL" % b[1], ".bounds_source = %s" % c_str(b[2])]
+            major, minor = b[3].split(".")
+            fields += [".has_bounds = true", ".min = %dLL" % b[0], ".max = %dLL" % b[1],
+                       ".bounds_since = KV(%s, %s, 0)" % (major, minor), ".bounds_source = %s" % c_str(b[2])]
         if module_of(key):
             fields.append(".module = %s" % c_str(module_of(key)))
         print("        {%s}," % ", ".join(fields))

@@ -210,6 +210,7 @@ struct kb_gen {
                                    * default there), in the host namespace otherwise; NULL if unreadable */
         bool has_bounds;          /* min/max the kernel enforces, read in its source (bounds_source) */
         long long min, max;
+        struct kver bounds_since; /* the version of the source the bounds were read in */
         const char *bounds_source;
         const char *module;       /* the module that registers it, when it is one; NULL otherwise */
 };

@@ -73,11 +73,16 @@ static void check_structural(const struct validate_opts *o, const struct setting
         }
         check_shape(s, g, f);
         long long x;
+        /* Bounds read in the source of one version: an error from that version on, a warning before
+         * (an older kernel may have taken any int) or when the kernel is unknown. */
         if (g->has_bounds && g->nvalues == 1 && s->mode == SET_EXACT && parse_kernel_int(s->value, &x) == 0 &&
-            (x < g->min || x > g->max))
-                findings_add(f, SEV_ERROR, "out-of-range", s->key, &s->loc,
-                             "%s: %lld is outside %lld..%lld; the kernel rejects it (EINVAL; %s)", s->key, x, g->min,
-                             g->max, g->bounds_source);
+            (x < g->min || x > g->max)) {
+                bool sure = o->kernel_known && kver_cmp(o->kernel, g->bounds_since) >= 0;
+                char b[32];
+                findings_add(f, sure ? SEV_ERROR : SEV_WARNING, "out-of-range", s->key, &s->loc,
+                             "%s: %lld is outside %lld..%lld; the kernel rejects it (EINVAL) from Linux %s on (%s)", s->key,
+                             x, g->min, g->max, kv(g->bounds_since, b), g->bounds_source);
+        }
 }
 
 static void report_removed(const struct validate_opts *o, const struct setting *s, const struct kb_removed *rm,

@@ -337,6 +337,15 @@ def gen_checks(c, kbfacts, wrapper):
               "global-readonly": cv is not None and not cv[0] & 0o222,
               "global-shared": cv is not None}[sc]
         c.fact(ok, key, "scope (structural)", sc, "child netns: %s" % ("absent" if cv is None else "mode %o" % cv[0]))
+    # Bounds read in the kernel source: written at their edges in a throwaway namespace.
+    bounded = [{"key": r["key"], "min": int(r["min"]), "max": int(r["max"]), "kmin": int(r["min"]),
+                "kmax": int(r["max"]), "kernel_range": True, "enforced": True, "rounding": "none"}
+               for r, key in zip(rows, keys)
+               if r["min"] != "-" and r["scope"] == "netns" and r["writable"] == "1" and child.get(key) is not None]
+    res = subprocess.run(["unshare", "-n", sys.executable, os.path.abspath(__file__), "--writes"],
+                         input=json.dumps(bounded), check=True, capture_output=True, text=True)
+    for ok, key, fact, said, did in json.loads(res.stdout):
+        c.fact(ok, key, fact + " (structural)", said, did)
     return len(rows), absent
 
 

@@ -312,6 +312,14 @@ START_TEST(structural_and_removed)
         expect(&x, "read-only", SEV_WARNING, "net.core.netdev_rss_key");
         ck_assert_uint_eq(x.f.n, 3);
         done(&x);
+        /* Bounds of the structural tier read in the kernel source: an error from that source's version on. */
+        run(&x, "sysctl:\n  net.ipv4.tcp_pacing_ss_ratio: 2000\n", KVER(6, 18), NULL);
+        expect(&x, "out-of-range", SEV_ERROR, "net.ipv4.tcp_pacing_ss_ratio");
+        ck_assert_ptr_nonnull(strstr(find_code(&x.f, "out-of-range")->message, "sysctl_net_ipv4.c"));
+        done(&x);
+        run(&x, "sysctl:\n  net.ipv4.tcp_pacing_ss_ratio: 2000\n", KVER(5, 4), NULL);
+        expect(&x, "out-of-range", SEV_WARNING, "net.ipv4.tcp_pacing_ss_ratio");
+        done(&x);
         /* A removed key: when, and what replaced it; an error once the target lacks it. */
         run(&x, "sysctl:\n  kernel.sched_min_granularity_ns: 3000000\n", KVER(6, 18), NULL);
         expect(&x, "removed-key", SEV_WARNING, NULL);
