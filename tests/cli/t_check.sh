@@ -80,5 +80,11 @@ if unshare -n true 2>/dev/null; then
         v=$(unshare -n sh -c 'echo "33 44" >/proc/sys/net/ipv4/tcp_fin_timeout && cat /proc/sys/net/ipv4/tcp_fin_timeout')
         [ "$v" = 33 ] && ok "the kernel keeps the first of two fields (a fresh namespace reads back $v)" ||
                 not_ok "the kernel read back '$v' for '33 44'"
+        # apply takes such a line as sysctl -p does: the kernel keeps 33, and that is what was asked.
+        printf 'net.ipv4.tcp_fin_timeout = 33 44\n' >extra.conf
+        v=$(unshare -n -m sh -c 'mount -t tmpfs tmpfs /etc/sysctl.d && mount -t tmpfs tmpfs /var/lib &&
+                "$1" apply --no-persist extra.conf >/dev/null 2>&1 && cat /proc/sys/net/ipv4/tcp_fin_timeout' sh "$TWTUNE")
+        [ "$v" = 33 ] && ok "apply of a value with an extra field leaves what sysctl -p leaves" ||
+                not_ok "apply of '33 44': '$v'"
 fi
 finish
