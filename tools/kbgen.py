@@ -37,7 +37,7 @@ MODULE_PREFIXES = (
 INT_RE = re.compile(r"^-?[0-9]+$")
 # Values that say something about this machine or moment, not about the kernel: not recorded.
 VOLATILE_RE = re.compile(r"^kernel\.(random\.|hostname$|domainname$|ns_last_pid$|tainted$|version$|osrelease$)|"
-                         r"((?<!-max)-nr|-state|_nr|_next_id)$|^fs\.(quota|xfs\.stats)|^fs\.binfmt_misc|^dev\.|stat_refresh$|"
+                         r"((?<!-max)-nr|-state|_nr|\.nr|_next_id|conntrack_count|detect_count)$|^fs\.(quota|xfs\.stats)|^fs\.binfmt_misc|^dev\.|stat_refresh$|"
                          r"_key$|_secret$")
 
 

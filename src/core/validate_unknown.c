@@ -49,7 +49,7 @@ static void check_shape(const struct setting *s, const struct kb_gen *g, struct 
                              g->nvalues);
 }
 
-/* A key the structural tier knows: scope, mode and shape. Returns false once it reported an error. */
+/* A key the structural tier knows: scope, mode, shape and bounds from the kernel source. */
 static void check_structural(const struct validate_opts *o, const struct setting *s, const struct kb_gen *g,
                              struct findings *f)
 {
@@ -85,8 +85,7 @@ static void check_structural(const struct validate_opts *o, const struct setting
         }
 }
 
-static void report_removed(const struct validate_opts *o, const struct setting *s, const struct kb_removed *rm,
-                           int on_target, struct findings *f)
+static void report_removed(const struct setting *s, const struct kb_removed *rm, int on_target, struct findings *f)
 {
         char b[32];
         char *when = kver_is_set(rm->removed) ? str_printf("removed in Linux %s", kv(rm->removed, b))
@@ -101,7 +100,6 @@ static void report_removed(const struct validate_opts *o, const struct setting *
                                                                     : SEV_WARNING;
         findings_add(f, sev, "removed-key", s->key, &s->loc, "%s was %s%s: %s (%s)", s->key, when,
                      on_target == 0 ? ", though the target still has it" : "", rm->replacement, rm->source);
-        (void)o;
         free(when);
 }
 
@@ -168,7 +166,7 @@ void validate_unknown(const struct validate_opts *o, const struct setting *s, st
                              "%s is not in the knowledge base, so twtune cannot tell whether it is per network "
                              "namespace; refusing it with --netns", s->key);
         else if (rm)
-                report_removed(o, s, rm, r, f);
+                report_removed(s, rm, r, f);
         else
                 report_unknown_key(o, s, r, f);
 }
