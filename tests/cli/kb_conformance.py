@@ -19,6 +19,8 @@ Facts checked, for each hand-written entry on the running version (kbfacts VERSI
             kb says the kernel enforces the range (kernel_range or enforced), values read back as written
             (or as the kb's rounding says)
   base0     "0x10" reads back 16 and "010" reads back 8 (the kernel parses integers with base 0)
+The structural tier (kbfacts --gen): mode, shape and child-netns scope of every key this kernel has, and
+the bounds read in the kernel source written at their edges. Removed keys (kbfacts --removed): absent.
 """
 import errno
 import json
@@ -349,6 +351,18 @@ def gen_checks(c, kbfacts, wrapper):
     return len(rows), absent
 
 
+def removed_checks(c, kbfacts, wrapper, k):
+    """Keys the kb lists as removed (or never upstream) are absent from a kernel at or past that version."""
+    out = subprocess.run(wrapper + [kbfacts, "--removed"], check=True, capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        key, version = line.split("\t")
+        if version != "-" and k < kver(version):
+            continue
+        m = mode(key)
+        c.fact(m is None, key, "removed", "removed in %s" % version if version != "-" else "never upstream",
+               "has it (mode %o)" % m if m is not None else "")
+
+
 def main():
     if len(sys.argv) == 2 and sys.argv[1] == "--writes":
         print(json.dumps(write_checks(json.load(sys.stdin))))
@@ -373,9 +387,10 @@ def main():
         c.fact(ok, key, fact, said, did)
     hand_checked, hand_wrong = c.checked, len(c.wrong)
     n_gen, gen_absent = gen_checks(c, kbfacts, os.environ.get("TWTUNE_WRAPPER", "").split())
+    removed_checks(c, kbfacts, os.environ.get("TWTUNE_WRAPPER", "").split(), k)
     for w in c.wrong:
         print(w)
-    print("structural tier: %d keys, %d not on this kernel, %d facts checked, %d wrong" %
+    print("structural tier and removed keys: %d keys, %d not on this kernel, %d facts checked, %d wrong" %
           (n_gen, gen_absent, c.checked - hand_checked, len(c.wrong) - hand_wrong))
     print("kernel %s: %d entries, %d on this kernel, %d facts checked, %d wrong" %
           (release, len(entries), len(live), hand_checked, hand_wrong))

@@ -6,6 +6,7 @@
  *                            introduced removed scope in_child netns_init rounding read_only
  *                            write_only netns_since module config
  *   kbfacts --known          keys on stdin; prints "hand", "gen", "removed" or "-" and the key for each
+ *   kbfacts --removed        every removed key: key, the version that removed it ("-": never upstream)
  *   kbfacts --gen            every entry of the generated structural tier, tab-separated:
  *                            key nvalues writable readable scope seen min max bounds_source
  *
@@ -95,17 +96,29 @@ static void gen(void)
         }
 }
 
+static void removed(void)
+{
+        size_t n;
+        const struct kb_removed *r = kb_removeds(&n);
+        for (size_t i = 0; i < n; i++) {
+                char b[32];
+                printf("%s\t%s\n", r[i].key, ver(r[i].removed, b));
+        }
+}
+
 int main(int argc, char **argv)
 {
         struct kver k;
         if (argc == 2 && strcmp(argv[1], "--known") == 0)
                 known();
+        else if (argc == 2 && strcmp(argv[1], "--removed") == 0)
+                removed();
         else if (argc == 2 && strcmp(argv[1], "--gen") == 0)
                 gen();
         else if (argc == 2 && kver_parse(argv[1], &k) == 0)
                 dump(k);
         else {
-                fputs("usage: kbfacts VERSION | --known | --gen\n", stderr);
+                fputs("usage: kbfacts VERSION | --known | --removed | --gen\n", stderr);
                 return 2;
         }
         return ferror(stdout) ? 1 : 0;
