@@ -38,6 +38,7 @@ const struct option cli_global_options[] = {
         {"version", no_argument, NULL, OPT_VERSION},
         {"allow-absolute-extends", no_argument, NULL, OPT_ALLOW_ABS_EXTENDS},
         {"strict", no_argument, NULL, OPT_STRICT},
+        {"memory", required_argument, NULL, OPT_MEMORY},
         {"verbose", no_argument, NULL, OPT_VERBOSE},
         {0},
 };
@@ -53,6 +54,8 @@ static const struct {
 } globals[] = {
         {OPT_FORMAT, 0, "      --format text|json|github  output format (text is coloured only on a terminal)\n"},
         {OPT_KERNEL, TAKES_KERNEL, "      --kernel VERSION           validate for this kernel instead of the target's\n"},
+        {OPT_MEMORY, TAKES_KERNEL, "      --memory SIZE              the target's RAM (e.g. 16G), for memory hazards; default: MemTotal\n"
+                                   "                                 of a live target's /proc/meminfo\n"},
         {OPT_ROOT, 0, "      --root DIR                 system root for /proc/sys and configuration\n"},
         {OPT_ALLOW_ABS_EXTENDS, TAKES_ABS_EXTENDS, "      --allow-absolute-extends   let profiles extend files by absolute path\n"},
         {OPT_STRICT, TAKES_STRICT, "      --strict                   treat every warning as an error (for CI)\n"},
@@ -90,6 +93,44 @@ static int refuse_globals(struct cli *c, const struct command *cmd, unsigned giv
         return 0;
 }
 
+/* "16G", "512M", "64k" (powers of 1024) or plain bytes; more than 0 and less than 2^60. */
+static int parse_size(const char *s, unsigned long long *ret)
+{
+        char *end;
+        if (*s < '0' || *s > '9')
+                return -EINVAL;
+        errno = 0;
+        unsigned long long v = strtoull(s, &end, 10);
+        const char *units = "KMGT";
+        const char *u = *end ? strchr(units, *end & ~0x20) : NULL;
+        unsigned shift = u ? 10u * (unsigned)(u - units + 1) : 0;
+        if (errno || v == 0 || (*end && (!u || end[1])) || v >= (1ULL << (60 - shift)))
+                return -EINVAL;
+        *ret = v << shift;
+        return 0;
+}
+
+/* MemTotal of a live target (its root's /proc/meminfo), in bytes; 0 when unknown. */
+static unsigned long long live_memory(const struct target *t)
+{
+        struct sysroot *sr = t ? target_sysroot(t) : NULL;
+        char *text = NULL, *m;
+        size_t len;
+        unsigned long long kib = 0;
+        int fd = sr ? sysroot_open_config(sr, "/proc/meminfo", O_RDONLY) : -ENOENT;
+        if (fd >= 0 && read_fd(fd, 64 * 1024, &text, &len) == 0 && (m = strstr(text, "MemTotal:")))
+                kib = strtoull(m + strlen("MemTotal:"), NULL, 10);
+        if (fd >= 0)
+                close(fd);
+        free(text);
+        return kib < (1ULL << 50) ? kib * 1024 : 0;
+}
+
+unsigned long long cli_memory(const struct cli *c, struct target *t)
+{
+        return c->memory ? c->memory : live_memory(t);
+}
+
 int cli_global_option(struct cli *c, int opt, const char *arg)
 {
         struct kver v;
@@ -111,6 +152,10 @@ int cli_global_option(struct cli *c, int opt, const char *arg)
                 if (kver_parse(arg, &v) < 0)
                         return cli_usage_error(c, "--kernel: '%s' is not a kernel version such as 4.12 or 6.1.0", arg);
                 c->kernel = arg;
+                return 0;
+        case OPT_MEMORY:
+                if (parse_size(arg, &c->memory) < 0)
+                        return cli_usage_error(c, "--memory: '%s' is not a size such as 16G, 512M or 17179869184", arg);
                 return 0;
         case OPT_ROOT:
                 c->root = arg;
@@ -922,6 +967,7 @@ int cli_prepare(struct cli *c, const char *path, const struct validate_opts *vo,
         struct validate_opts v = *vo;
         unsigned char *listening = r == 0 ? cli_listen_ports(c, p, vo->target) : NULL;
         v.listen_ports = listening;
+        v.mem_bytes = cli_memory(c, vo->target);
         if (r == 0)
                 r = validate_profile(p, &v, f);
         free(listening);

@@ -30,7 +30,7 @@ enum out_format { FMT_TEXT, FMT_JSON, FMT_GITHUB };
 
 /* Values of the long-only global options in cli_global_options. */
 enum { OPT_FORMAT = 0x100, OPT_KERNEL, OPT_ROOT, OPT_QUIET, OPT_HELP, OPT_VERSION, OPT_ALLOW_ABS_EXTENDS, OPT_STRICT,
-       OPT_VERBOSE };
+       OPT_VERBOSE, OPT_MEMORY };
 
 /* Whether the network namespace whose values twtune reads and writes is the host's: the one PID 1
  * is in, as this process sees /proc (systemd's on a host, a container's init in a container). */
@@ -50,6 +50,7 @@ struct cli {
         bool tty; /* stdout is a terminal (bars in stats), whatever NO_COLOR says */
         const char *root;   /* --root */
         const char *kernel; /* --kernel */
+        unsigned long long memory; /* --memory, in bytes; 0: the live target's MemTotal, if any */
         bool allow_absolute_extends; /* --allow-absolute-extends */
         bool strict;                 /* --strict: warnings are errors */
         const char *state_sub; /* state subdirectory of another namespace than the host's, else NULL */
@@ -147,6 +148,8 @@ int cli_load_profile(struct cli *c, const char *path, struct profile **ret, stru
 /* Loads, validates and diffs a profile against vo->target. Returns 0 (findings may hold errors)
  * or an exit code after printing the findings; in JSON the caller prints them, in its own result
  * with "profile": null and no settings. */
+/* The target's RAM for memory hazards: --memory, else a live target's MemTotal; 0 if unknown. */
+unsigned long long cli_memory(const struct cli *c, struct target *t);
 int cli_prepare(struct cli *c, const char *path, const struct validate_opts *vo, struct profile **ret_p,
                 struct findings *f, struct diff **ret_d);
 /* Exit code for a failed load or a profile with error findings. */

@@ -157,6 +157,7 @@ int cmd_advise(struct cli *c, int argc, char **argv)
                 return exit_code;
         struct validate_opts vo = {.target = t};
         cli_kernel(c, t, &vo.kernel, &vo.kernel_known);
+        vo.mem_bytes = cli_memory(c, vo.target);
         if (argc > first) {
                 r = cli_load_profile(c, argv[first], &p, &f);
                 if (r == 0)

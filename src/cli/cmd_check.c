@@ -202,6 +202,7 @@ int cmd_check(struct cli *c, int argc, char **argv)
         unsigned char *listening = NULL;
         struct validate_opts vo = {.target = a.against || a.live ? t : NULL};
         cli_kernel(c, t, &vo.kernel, &vo.kernel_known);
+        vo.mem_bytes = cli_memory(c, vo.target);
 
         struct findings f = {0};
         struct k8s_rows rows = {0};

@@ -45,10 +45,20 @@ static char *range_text(const struct kb_entry *e)
                         snprintf(since, sizeof(since), " since %s", kver_format(e->changes[i].since, v, sizeof(v)));
                         break;
                 }
+        if (now.kernel_range && !now.enforced)
+                return str_printf("%s%lld..%lld; the kernel rejects values outside %lld..%lld%s%s%s", e->nvalues > 1 ? "each " : "",
+                                  now.min, now.max, now.kmin, now.kmax,
+                                  now.kernel_range_confirmed ? "" : " (seen on Linux 6.18, earlier kernels unconfirmed)",
+                                  e->range_note ? "; " : "", e->range_note ? e->range_note : "");
         return str_printf("%s%lld..%lld%s%s%s%s", e->nvalues > 1 ? "each " : "", now.min, now.max,
                           now.enforced ? " (the kernel rejects other values" : "; twtune rejects other values: ",
                           since, now.enforced ? ")" : "",
                           now.enforced ? "" : e->range_note ? e->range_note : "they make no sense");
+}
+
+static const char *scope_name(enum kb_scope s)
+{
+        return s == KB_NETNS ? "netns" : s == KB_IPCNS ? "ipcns" : s == KB_UTSNS ? "utsns" : "global";
 }
 
 static const char *child_text(enum kb_child v)
@@ -119,7 +129,11 @@ static void print_text(struct cli *c, const struct kb_entry *e, const char *curr
                         ver(e->netns_since, b1) ? b1 : "", e->verified & KBV_NETNS ? "" : " (version unconfirmed)",
                         netns_init_text(e->netns_init));
         else
-                fprintf(c->out, "  %-11s %s\n", "namespace", child_text(e->in_child));
+                fprintf(c->out, "  %-11s %s%s\n", "namespace",
+                        e->scope == KB_IPCNS ? "per IPC namespace; " : e->scope == KB_UTSNS ? "per UTS namespace; " : "",
+                        child_text(e->in_child));
+        if (e->config)
+                fprintf(c->out, "  %-11s only with %s\n", "build", e->config);
         if (e->read_only || e->write_only)
                 fprintf(c->out, "  %-11s %s\n", "access", e->read_only ? "read-only" : "write-only: it cannot be read back");
         if (e->rounding != KB_ROUND_NONE)
@@ -151,16 +165,23 @@ static void print_json(struct cli *c, const struct kb_entry *e, const char *curr
         json_member(o, "key", e->key);
         json_member(o, "type", kb_type_name(e->type));
         fprintf(o, ", \"values\": %u", e->nvalues);
-        if (e->type != KB_STRING && !e->read_only)
-                fprintf(o, ", \"min\": %lld, \"max\": %lld, \"kernel_enforced\": %s", e->min, e->max,
-                        e->kernel_enforced ? "true" : "false");
+        /* The facts on current kernels, as the text's range says (not the entry's oldest fields). */
+        struct kb_facts now = kb_facts_at(e, KVER(999, 0), true);
+        if (e->type != KB_STRING && !e->read_only) {
+                fprintf(o, ", \"min\": %lld, \"max\": %lld, \"kernel_enforced\": %s", now.min, now.max,
+                        now.enforced ? "true" : "false");
+                if (now.kernel_range)
+                        fprintf(o, ", \"kernel_min\": %lld, \"kernel_max\": %lld, \"kernel_range_confirmed\": %s",
+                                now.kmin, now.kmax, now.kernel_range_confirmed ? "true" : "false");
+        }
         json_member(o, "range", range);
         json_member(o, "unit", e->unit);
         json_member(o, "default", e->defval);
         json_member(o, "value_meanings", e->values);
         json_member(o, "introduced", ver(e->introduced, b));
         json_member(o, "removed", ver(e->removed, b));
-        json_member(o, "scope", e->scope == KB_NETNS ? "netns" : "global");
+        json_member(o, "scope", scope_name(e->scope));
+        json_member(o, "config", e->config);
         json_member(o, "netns_since", ver(e->netns_since, b));
         fprintf(o, ", \"read_only\": %s", e->read_only ? "true" : "false");
         fprintf(o, ", \"verified\": {\"introduced\": %s, \"removed\": %s, \"netns\": %s, \"top_value\": %s}",
@@ -175,6 +196,114 @@ static void print_json(struct cli *c, const struct kb_entry *e, const char *curr
         json_member(o, "current", current);
         fputs("}\n", o);
         free(range);
+}
+
+static const char *gen_scope_text(enum kb_gen_scope s)
+{
+        switch (s) {
+        case KBG_NETNS: return "per network namespace (a fresh one has its own copy)";
+        case KBG_GLOBAL_ABSENT: return "global: absent in other network namespaces (containers)";
+        case KBG_GLOBAL_READONLY: return "global: other network namespaces see the host's value, read-only";
+        default: return "not per network namespace: containers see the host's key";
+        }
+}
+
+static void other_text(struct cli *c, const char *key, const struct kb_gen *g, const struct kb_removed *rm,
+                       const char *shown, const char *current)
+{
+        char b[32];
+        fprintf(c->out, "%s%s%s\n", color(c, "bold"), key, color(c, "reset"));
+        if (g) {
+                fprintf(c->out, "  only what Linux %s showed for it (twtune's structural tier, from tools/kbgen.py)\n\n",
+                        kb_gen_kernel);
+                if (g->nvalues)
+                        fprintf(c->out, "  %-11s %u integer%s\n", "shape", g->nvalues, g->nvalues == 1 ? "" : "s");
+                else
+                        fprintf(c->out, "  %-11s text\n", "shape");
+                fprintf(c->out, "  %-11s %s\n", "access", !g->readable ? "write-only" : g->writable ? "writable" : "read-only");
+                fprintf(c->out, "  %-11s %s\n", "namespace", gen_scope_text(g->scope));
+                if (g->seen)
+                        fprintf(c->out, "  %-11s %s (on Linux %s%s)\n", "seen", g->seen, kb_gen_kernel,
+                                g->scope == KBG_NETNS ? ", in a fresh network namespace: its default there" : "");
+                if (g->has_bounds)
+                        fprintf(c->out, "  %-11s %lld..%lld, the kernel rejects other values (%s)\n", "range", g->min,
+                                g->max, g->bounds_source);
+                if (g->module)
+                        fprintf(c->out, "  %-11s %s\n", "module", g->module);
+        } else if (rm) {
+                fprintf(c->out, "  %s: %s\n", kver_is_set(rm->removed) ? "removed from the kernel" : "never in the upstream kernel",
+                        rm->replacement);
+                if (kver_is_set(rm->removed))
+                        fprintf(c->out, "  %-11s %s\n", "removed in", kver_format(rm->removed, b, sizeof(b)));
+                fprintf(c->out, "  %-11s %s\n", "source", rm->source);
+        } else {
+                fprintf(c->out, "  not in the knowledge base; what the target shows:\n");
+        }
+        if (shown)
+                fprintf(c->out, "  %-11s %s\n", "target", shown);
+        fprintf(c->out, "  %-11s ", "current");
+        if (current)
+                out_text(c->out, current);
+        else
+                fputs("(absent on this system)", c->out);
+        fputc('\n', c->out);
+}
+
+static void other_json(struct cli *c, const char *key, const struct kb_gen *g, const struct kb_removed *rm,
+                       const char *shown, const char *current)
+{
+        char b[32];
+        FILE *o = c->out;
+        json_begin(c);
+        json_member(o, "key", key);
+        json_member(o, "tier", g ? "structural" : rm ? "removed" : "target");
+        if (g) {
+                json_member(o, "kernel", kb_gen_kernel);
+                fprintf(o, ", \"values\": %u, \"readable\": %s, \"writable\": %s", g->nvalues, g->readable ? "true" : "false",
+                        g->writable ? "true" : "false");
+                json_member(o, "scope", kb_gen_scope_name(g->scope));
+                json_member(o, "seen", g->seen);
+                if (g->has_bounds) {
+                        fprintf(o, ", \"min\": %lld, \"max\": %lld", g->min, g->max);
+                        json_member(o, "bounds_source", g->bounds_source);
+                }
+                json_member(o, "module", g->module);
+        } else if (rm) {
+                json_member(o, "removed", kver_is_set(rm->removed) ? kver_format(rm->removed, b, sizeof(b)) : NULL);
+                json_member(o, "replacement", rm->replacement);
+                json_member(o, "source", rm->source);
+        }
+        json_member(o, "target", shown);
+        json_member(o, "current", current);
+        fputs("}\n", o);
+}
+
+/* A key without a hand-written entry: the structural tier, the removed keys, or what the target
+ * shows; only a key none of them knows is an error. */
+static int explain_other(struct cli *c, const char *key)
+{
+        const struct kb_gen *g = kb_gen_lookup(key);
+        const struct kb_removed *rm = kb_removed_lookup(key);
+        struct sysroot *sr = NULL;
+        struct target *t = NULL;
+        char *current = NULL, *shown = NULL;
+        if (sysroot_new(c->root, &sr) == 0 && target_new_live(sr, &t) == 0 && target_describe(t, key, &shown) == 0)
+                sysroot_read_sysctl(sr, key, &current);
+        target_free(t);
+        sysroot_free(sr);
+        int r = EXIT_OK;
+        if (!g && !rm && !shown) {
+                const char *s = kb_suggest(key, NULL, 0);
+                r = cli_error(c, EXIT_USAGE, "%s is not in the knowledge base and not on this system%s%s%s (see 'twtune keys')",
+                              key, s ? "; did you mean " : "", s ? s : "", s ? "?" : "");
+        } else if (c->format == FMT_JSON) {
+                other_json(c, key, g, rm, shown, current);
+        } else {
+                other_text(c, key, g, rm, shown, current);
+        }
+        free(current);
+        free(shown);
+        return r;
 }
 
 int cmd_explain(struct cli *c, int argc, char **argv);
@@ -199,9 +328,7 @@ int cmd_explain(struct cli *c, int argc, char **argv)
         if (!e && !strchr(key, '.'))
                 e = lookup_last_component(key);
         if (!e) {
-                const char *s = kb_suggest(key, NULL, 0);
-                r = cli_error(c, EXIT_USAGE, "%s is not in the knowledge base%s%s%s (see 'twtune keys')", key,
-                              s ? "; did you mean " : "", s ? s : "", s ? "?" : "");
+                r = explain_other(c, key);
                 free(key);
                 return r;
         }

@@ -32,6 +32,10 @@ static const struct value_rule rules[] = {
         {"net.ipv4.tcp_sack", R_EQ, 0, KV(0, 0, 0), "sack-off",
          "without selective acknowledgements a single lost segment makes the sender resend everything after it; "
          "throughput on lossy or long paths drops sharply", "RFC 2018; ip-sysctl.rst tcp_sack"},
+        {"net.ipv4.tcp_syncookies", R_EQ, 0, KV(0, 0, 0), "syncookies-off",
+         "without SYN cookies a SYN flood fills every listener's SYN queue and legitimate clients are refused; the "
+         "default 1 only uses cookies once a queue overflows, so it costs nothing in normal operation",
+         "ip-sysctl.rst tcp_syncookies; net/ipv4/tcp_input.c tcp_syn_flood_action"},
         {"net.ipv4.tcp_syn_retries", R_LE, 1, KV(0, 0, 0), "retries-too-low",
          "connect() gives up after one retransmitted SYN, about 3 s: a single lost packet fails the connection",
          "ip-sysctl.rst tcp_syn_retries (retransmission timeouts 1 s, doubling)"},
@@ -170,4 +174,5 @@ void check_value_hazards(const struct profile *p, const struct validate_opts *o,
         check_buffers(p, o, f);
         check_mem_pages(p, o, f);
         check_lowered_limits(p, o, f);
+        check_class_hazards(p, o, f);
 }

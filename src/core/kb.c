@@ -126,6 +126,8 @@ char *kb_absence_hint(const char *key)
         if (module)
                 return str_printf(" (it appears once the %s module is loaded: load it first, e.g. through "
                                   "/etc/modules-load.d)", module);
+        if (e && e->config)
+                return str_printf(" (the kernel has it only with %s)", e->config);
         if (e && e->scope == KB_GLOBAL && e->in_child == KB_CHILD_ABSENT)
                 return strdup(" (a global key: absent inside a network namespace other than the host's; set it on "
                               "the host)");
@@ -195,13 +197,32 @@ static bool pow2_equal(const char *want, const char *got)
         return g == p;
 }
 
+/* a and b equal in their first n tokens, when one of them has more: what the kernel keeps of a value
+ * with extra fields. */
+static bool first_tokens_equal(const char *a, const char *b, unsigned n)
+{
+        char **ta = NULL, **tb = NULL;
+        size_t na = 0, nb = 0;
+        bool eq = value_split(a, &ta, &na) == 0 && value_split(b, &tb, &nb) == 0 && na >= n && nb >= n &&
+                  (na > n || nb > n);
+        for (size_t i = 0; eq && i < n; i++)
+                eq = value_equal(ta[i], tb[i]);
+        value_tokens_free(ta);
+        value_tokens_free(tb);
+        return eq;
+}
+
 bool kb_value_equal(const char *key, const char *a, const char *b)
 {
         if (value_equal(a, b))
                 return true;
         const struct kb_entry *e = kb_lookup(key);
-        if (!e)
-                return false;
+        if (!e) {
+                const struct kb_gen *g = kb_gen_lookup(key);
+                return g && g->nvalues >= 1 && first_tokens_equal(a, b, g->nvalues);
+        }
+        if (e->nvalues >= 1 && e->type != KB_STRING && e->type != KB_PORTLIST && first_tokens_equal(a, b, e->nvalues))
+                return true;
         if (e->type == KB_PORTLIST)
                 return portlist_equal(a, b);
         /* Rounding is one way: a written value and what the kernel kept of it, in either order. */
@@ -297,6 +318,7 @@ struct kb_facts kb_facts_at(const struct kb_entry *e, struct kver k, bool known)
                         f.kernel_range = true;
                         f.kmin = c->kmin;
                         f.kmax = c->kmax;
+                        f.kernel_range_confirmed = c->confirmed;
                 }
         }
         return f;
@@ -337,9 +359,14 @@ static void consider(const char *key, const char *candidate, size_t *best, const
 {
         if (strcmp(key, candidate) == 0)
                 return;
-        size_t d = edit_distance(key, candidate), dl = edit_distance(last_component(key), last_component(candidate));
-        if (dl < d)
-                d = dl;
+        size_t d = edit_distance(key, candidate);
+        /* A sibling (same components before the last) is measured by its last component alone. */
+        const char *lk = last_component(key), *lc = last_component(candidate);
+        if (lk - key == lc - candidate && strncmp(key, candidate, (size_t)(lk - key)) == 0) {
+                size_t dl = edit_distance(lk, lc);
+                if (dl < d)
+                        d = dl;
+        }
         if (d < *best) {
                 *best = d;
                 *found = candidate;
@@ -356,5 +383,13 @@ const char *kb_suggest(const char *key, char *const *extra, size_t n_extra)
                 consider(key, v[i]->key, &best, &found);
         for (size_t i = 0; i < n_extra; i++)
                 consider(key, extra[i], &best, &found);
+        /* The keys of the structural tier and the removed ones are keys too (not IFACE patterns). */
+        const struct kb_gen *g = kb_gens(&n);
+        for (size_t i = 0; i < n; i++)
+                if (!strstr(g[i].key, "IFACE"))
+                        consider(key, g[i].key, &best, &found);
+        const struct kb_removed *rm = kb_removeds(&n);
+        for (size_t i = 0; i < n; i++)
+                consider(key, rm[i].key, &best, &found);
         return found;
 }

@@ -17,7 +17,9 @@ enum kb_type {
         KB_STRING,
 };
 
-enum kb_scope { KB_GLOBAL, KB_NETNS };
+/* KB_IPCNS and KB_UTSNS keys are global as far as network namespaces go (in_child says how a child
+ * network namespace sees them) but have a copy per IPC or UTS namespace. */
+enum kb_scope { KB_GLOBAL, KB_NETNS, KB_IPCNS, KB_UTSNS };
 
 /* How a key looks from a network namespace other than the initial one. */
 enum kb_child {
@@ -62,6 +64,7 @@ struct kb_facts {
         bool enforced;
         bool kernel_range;    /* the kernel rejects values outside kmin..kmax (a range wider than min..max) */
         long long kmin, kmax;
+        bool kernel_range_confirmed; /* that range's change is confirmed at a source (else only observed) */
         const char *defval;
 };
 
@@ -72,6 +75,16 @@ struct kb_facts {
                                                .confirmed = true,                                                 \
                                                .source = "commit 4ecc1baf362c 'convert elligible sysctls to u8' "  \
                                                          "(5.13; kb-audit)"}},                                    \
+        .n_changes = 1
+
+/* A range the running kernel was seen to enforce (written in a throwaway network namespace, and
+ * re-checked there by tests/cli/t_kb_conformance.sh on every run) but whose first version is not
+ * confirmed at a source: from 6.18 on, and unconfirmed, so a value outside it is a warning. */
+#define KB_OBSERVED_RANGE(lo, hi, how)                                                                            \
+        .changes = (const struct kb_change[]){{KV(6, 18, 0), KBC_KERNEL_RANGE, .kmin = (lo), .kmax = (hi),      \
+                                               .confirmed = false,                                                \
+                                               .source = "observed on 6.18 in a network namespace (" how          \
+                                                         "); t_kb_conformance; first version UNVERIFIED"}},       \
         .n_changes = 1
 
 /* Which version facts were confirmed at a primary source (kernel commit or source).
@@ -107,6 +120,7 @@ struct kb_entry {
         size_t n_changes;
         unsigned verified;     /* KBV_* */
         bool read_only;
+        const char *config;    /* the build or boot option without which the kernel has no such key, or NULL */
         const char *meaning;
         const char *hazard;    /* NULL if none */
         const char *source;
@@ -136,8 +150,9 @@ const struct kb_entry *kb_lookup(const char *key);
 struct kb_facts kb_facts_at(const struct kb_entry *e, struct kver k, bool known);
 
 /* The key a typo most likely meant, for "did you mean": the closest of the knowledge base's keys
- * and of extra (e.g. the target's keys beside it), by edit distance of the whole key or of its last
- * component, if within 3 edits; NULL if none is that close. */
+ * (hand-written, structural and removed) and of extra (e.g. the target's keys beside it), by edit
+ * distance of the whole key, or of the last component between siblings (keys that differ only
+ * there), if within 3 edits; NULL if none is that close. */
 const char *kb_suggest(const char *key, char *const *extra, size_t n_extra);
 
 /* Whether the kernel itself rejects values outside the range on kernel k (kb_facts_at). */
@@ -175,6 +190,48 @@ struct kb_k8s_safe {
 const struct kb_k8s_safe *kb_k8s_safe(const char *key);
 /* The table, sorted by key and terminated by an entry whose key is NULL. */
 const struct kb_k8s_safe *kb_k8s_safes(void);
+
+/* The structural tier (kb/generated.h, written by tools/kbgen.py from a running kernel): every key
+ * `sysctl -a` lists there, in the host and in a fresh network namespace, with what the kernel
+ * itself shows. Hand-written entries (kb_lookup) win where both exist. */
+enum kb_gen_scope {
+        KBG_NETNS,           /* present and writable in a fresh network namespace, a copy of its own */
+        KBG_GLOBAL_ABSENT,   /* host only: absent in a child network namespace */
+        KBG_GLOBAL_READONLY, /* a child network namespace sees it read-only */
+        KBG_GLOBAL_SHARED,   /* a child network namespace sees it writable: not per network namespace */
+};
+struct kb_gen {
+        const char *key;          /* interface keys as IFACE patterns */
+        unsigned nvalues;         /* integer fields of the value; 0: text (or empty) */
+        bool writable;            /* mode has a write bit in the host namespace */
+        bool readable;            /* mode has a read bit (route.flush does not) */
+        enum kb_gen_scope scope;
+        const char *seen;         /* value on the generating kernel: in a fresh netns for KBG_NETNS (its
+                                   * default there), in the host namespace otherwise; NULL if unreadable */
+        bool has_bounds;          /* min/max the kernel enforces, read in its source (bounds_source) */
+        long long min, max;
+        struct kver bounds_since; /* the version of the source the bounds were read in */
+        const char *bounds_source;
+        const char *module;       /* the module that registers it, when it is one; NULL otherwise */
+};
+/* The generating kernel's version (e.g. "6.18"). */
+extern const char kb_gen_kernel[];
+/* The entry for key (IFACE patterns as kb_lookup), or NULL. */
+const struct kb_gen *kb_gen_lookup(const char *key);
+/* The table, sorted by key. */
+const struct kb_gen *kb_gens(size_t *ret_n);
+const char *kb_gen_scope_name(enum kb_gen_scope s);
+
+/* A key the kernel no longer has, with the version that removed it and what replaced it. */
+struct kb_removed {
+        const char *key;
+        struct kver removed;
+        const char *replacement; /* what to use instead, or why nothing is needed */
+        const char *source;
+};
+/* The removed key (hand-written entries with a removed version are not repeated), or NULL. */
+const struct kb_removed *kb_removed_lookup(const char *key);
+const struct kb_removed *kb_removeds(size_t *ret_n);
 
 /* Every entry, sorted by key (an index over the families of kb/). */
 const struct kb_entry *const *kb_entries(size_t *ret_n);

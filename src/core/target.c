@@ -3,12 +3,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "key.h"
 #include "sysroot.h"
 #include "util.h"
+#include "value.h"
 
 struct kv {
         char *key, *value;
@@ -236,5 +238,44 @@ int target_expand(struct target *t, const char *pattern, char ***ret, size_t *re
         }
         *ret = v;
         *ret_n = n;
+        return 0;
+}
+
+int target_describe(struct target *t, const char *key, char **ret)
+{
+        char *v = NULL, **tok = NULL;
+        size_t n = 0;
+        int r = target_get(t, key, &v);
+        if (r < 0)
+                return r;
+        if (value_split(v, &tok, &n) < 0) {
+                free(v);
+                return -ENOMEM;
+        }
+        bool ints = n > 0;
+        for (size_t i = 0; i < n && ints; i++) {
+                long long x;
+                ints = parse_kernel_int(tok[i], &x) == 0;
+        }
+        value_tokens_free(tok);
+        /* Anything may be in a snapshot or below --root: shown printable and short. */
+        for (char *p = v; *p; p++)
+                if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+                        *p = (*p == '\t') ? ' ' : '?';
+        if (strlen(v) > 40)
+                strcpy(v + 37, "...");
+        char shape[32], mode[24] = "";
+        if (ints)
+                snprintf(shape, sizeof(shape), "%zu integer%s", n, n == 1 ? "" : "s");
+        else
+                snprintf(shape, sizeof(shape), "%s", n ? "text" : "empty");
+        unsigned m;
+        if (t->sr && sysroot_sysctl_mode(t->sr, key, &m) == 0)
+                snprintf(mode, sizeof(mode), "mode 0%o, ", m & 0777);
+        char *d = str_printf("%s%s: '%s'", mode, shape, v);
+        free(v);
+        if (!d)
+                return -ENOMEM;
+        *ret = d;
         return 0;
 }

@@ -32,6 +32,11 @@ int target_expand(struct target *t, const char *pattern, char ***ret, size_t *re
  * "did you mean". *ret is NULL-terminated; free each and it. */
 int target_siblings(struct target *t, const char *key, char ***ret, size_t *ret_n);
 
+/* What the target shows of a key, for a key the knowledge base does not know: "mode 0644, 1 integer
+ * (60)" on a live target, "1 integer (60)" in a snapshot; text values are shown up to 40 bytes,
+ * escaped. -ENOENT if the target has no such key. */
+int target_describe(struct target *t, const char *key, char **ret);
+
 /* The target's kernel, from kernel.osrelease; -ENOENT if a snapshot lacks it. */
 int target_kernel(struct target *t, struct kver *ret);
 

@@ -44,9 +44,11 @@ static bool check_int(const struct kb_entry *e, const struct setting *s, const s
         }
         struct kb_facts k = kb_facts_at(e, o->kernel, o->kernel_known);
         if (k.kernel_range && (*ret < k.kmin || *ret > k.kmax)) {
-                findings_add(f, SEV_ERROR, "out-of-range", s->key, &s->loc,
-                             "%s: %s is outside %lld..%lld; the kernel rejects it (EINVAL)", s->key, tok, k.kmin, k.kmax);
-                return false;
+                /* Seen on a kernel but not confirmed at a source: a warning (--strict makes it an error). */
+                findings_add(f, k.kernel_range_confirmed ? SEV_ERROR : SEV_WARNING, "out-of-range", s->key, &s->loc,
+                             "%s: %s is outside %lld..%lld; the kernel rejects it (EINVAL)%s", s->key, tok, k.kmin, k.kmax,
+                             k.kernel_range_confirmed ? "" : " (seen on Linux 6.18; not confirmed at a source)");
+                return !k.kernel_range_confirmed; /* an unconfirmed range: well-formed, one warning */
         }
         if ((*ret < k.min || *ret > k.max) && k.enforced) {
                 findings_add(f, SEV_ERROR, "out-of-range", s->key, &s->loc,
@@ -101,7 +103,14 @@ static bool check_value(const struct kb_entry *e, const struct setting *s, const
                 return false;
         }
         bool ok = true;
-        if (n != e->nvalues) {
+        if (n > e->nvalues && e->nvalues >= 1) {
+                /* The kernel parses as many values as the key holds and ignores the rest (observed 6.18:
+                 * "33 44" into tcp_fin_timeout leaves 33, and sysctl -p succeeds). */
+                findings_add(f, SEV_WARNING, "extra-fields", s->key, &s->loc,
+                             "%s: %zu fields, but the key holds %u; the kernel keeps the first %u and ignores the rest",
+                             s->key, n, e->nvalues, e->nvalues);
+                n = e->nvalues;
+        } else if (n != e->nvalues) {
                 if (e->nvalues == 1)
                         findings_add(f, SEV_ERROR, "bad-type", s->key, &s->loc, "%s: expects one %s, got %zu values",
                                      s->key, kb_type_name(e->type), n);
@@ -223,8 +232,9 @@ static void check_port_range(const struct profile *p, const struct validate_opts
                              "%s: low end %lld is above high end %lld; the kernel rejects it (EINVAL)", s->key, lo, hi);
                 return;
         }
+        /* The kernel takes it and logs one line once; connect() then uses half the range less well. */
         if ((lo & 1) == (hi & 1))
-                findings_add(f, SEV_WARNING, "port-range-parity", s->key, &s->loc,
+                findings_add(f, SEV_INFO, "port-range-parity", s->key, &s->loc,
                              "%s: %lld and %lld have the same parity; since 4.2 the kernel logs 'prefer different parity' "
                              "because connect() and bind() split the range by parity (e.g. use %lld %lld)",
                              s->key, lo, hi, lo, hi < 65535 ? hi + 1 : hi - 1);
@@ -294,51 +304,6 @@ static void check_hazards(const struct profile *p, const struct validate_opts *o
         }
 }
 
-/* A key the knowledge base does not know: how bad that is depends on whether the target has it,
- * and a typo gets the nearest known or existing key. */
-static void report_unknown(const struct validate_opts *o, const struct setting *s, struct findings *f)
-{
-        if (o->netns) {
-                findings_add(f, SEV_ERROR, "not-per-netns", s->key, &s->loc,
-                             "%s is not in the knowledge base, so twtune cannot tell whether it is per network "
-                             "namespace; refusing it with --netns", s->key);
-                return;
-        }
-        char *v = NULL, **near = NULL;
-        size_t n_near = 0;
-        /* A pattern is no key of its own to look up; it is expanded against the target later. */
-        int r = o->target && !s->glob ? target_get(o->target, s->key, &v) : -ENODATA;
-        free(v);
-        if (r != 0 && o->target && target_siblings(o->target, s->key, &near, &n_near) < 0)
-                near = NULL, n_near = 0;
-        const char *guess = r == 0 ? NULL : kb_suggest(s->key, near, n_near);
-        char *dym = guess ? str_printf("; did you mean %s?", guess) : strdup("");
-        if (!dym)
-                f->oom = true;
-        else if (r == 0)
-                findings_add(f, SEV_WARNING, "unknown-key", s->key, &s->loc,
-                             "%s is not in twtune's knowledge base; it exists on the target, but its value is not "
-                             "validated", s->key);
-        else if (r == -ENODATA)
-                findings_add(f, SEV_WARNING, "unknown-key", s->key, &s->loc,
-                             "%s is not in twtune's knowledge base; its value is not validated%s", s->key, dym);
-        else if (s->optional)
-                findings_add(f, SEV_INFO, "unknown-key", s->key, &s->loc,
-                             "%s is not in the knowledge base and absent on the target; skipped (optional)%s", s->key, dym);
-        else {
-                char *hint = kb_absence_hint(s->key);
-                findings_add(f, SEV_ERROR, "unknown-key", s->key, &s->loc,
-                             "%s is not in twtune's knowledge base and does not exist on the target%s%s", s->key, dym,
-                             hint && *hint ? hint : guess ? ""
-                             : " (a typo, or a module not loaded? mark it 'optional: true' if it may be absent)");
-                free(hint);
-        }
-        free(dym);
-        for (size_t i = 0; i < n_near; i++)
-                free(near[i]);
-        free(near);
-}
-
 static void validate_setting(const struct profile *p, const struct validate_opts *o, const struct setting *s,
                              struct findings *f)
 {
@@ -348,13 +313,14 @@ static void validate_setting(const struct profile *p, const struct validate_opts
 
         if (!e) {
                 if (active)
-                        report_unknown(o, s, f);
+                        validate_unknown(o, s, f);
                 return;
         }
 
         if (o->netns && active && e->scope != KB_NETNS)
                 findings_add(f, SEV_ERROR, "not-per-netns", s->key, &s->loc,
-                             "%s is global, not per network namespace: it cannot be set from inside --netns", s->key);
+                             "%s is %s, not per network namespace: it cannot be set from inside --netns", s->key,
+                             e->scope == KB_IPCNS ? "per IPC namespace" : e->scope == KB_UTSNS ? "per UTS namespace" : "global");
         else if (o->netns && active && o->kernel_known && kver_is_set(e->netns_since) &&
                  kver_cmp(o->kernel, e->netns_since) < 0)
                 findings_add(f, e->verified & KBV_NETNS ? SEV_ERROR : SEV_WARNING, "not-per-netns", s->key, &s->loc,

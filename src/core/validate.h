@@ -17,6 +17,7 @@ struct validate_opts {
         struct target *target; /* NULL: nothing is read; unknown keys are warnings */
         bool netns;          /* operating in another network namespace: only per-netns keys */
         const unsigned char *listen_ports; /* bit per local port a listener holds on a live target, or NULL */
+        unsigned long long mem_bytes; /* the target's RAM (MemTotal, or --memory); 0: unknown */
 };
 
 /* Adds findings; returns 0, or -ENOMEM. Reads only the keys it needs from the target. */

@@ -21,4 +21,11 @@ void check_exec_hazards(const struct profile *p, const struct validate_opts *o, 
 /* The table's invariant, for the unit tests: sorted, unique, every row sourced. */
 bool exec_keys_sorted(void);
 
+/* Hazards by class: routing switches, retransmission limits, one-shot actions, protections off,
+ * writeback, memory against the target's RAM (hazards_class.c). */
+void check_class_hazards(const struct profile *p, const struct validate_opts *o, struct findings *f);
+
+/* Findings for a setting whose key has no hand-written entry (validate_unknown.c). */
+void validate_unknown(const struct validate_opts *o, const struct setting *s, struct findings *f);
+
 #endif

@@ -55,7 +55,7 @@ cd work || exit 1
 export TWTUNE_PROFILE_PATH="$TMP/work/pp"
 
 COMMANDS='advise apply boot check diff explain help history import keys profiles recover rollback stats verify'
-GLOBALS='--allow-absolute-extends --format --help --kernel --quiet --root --strict --verbose --version'
+GLOBALS='--allow-absolute-extends --format --help --kernel --memory --quiet --root --strict --verbose --version'
 # The long options each command's --help lists, read with grep rather than the completion's parser.
 help_opts() { "$TWTUNE" "$1" --help | grep -oE '^ +(-[A-Za-z], )?--[a-z0-9-]+' | grep -oE -- '--[a-z0-9-]+' | sort | tr '\n' ' ' | sed 's/ $//'; }
 KEYS_TW=$("$TWTUNE" keys | grep '^net\.ipv4\.tcp_tw' | tr '\n' ' ' | sed 's/ $//')

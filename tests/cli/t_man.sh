@@ -63,7 +63,7 @@ done <options
 for c in $commands; do
         # "-o, --output" as "-o" or "--output"; the global options are in the first synopsis line.
         own=$("$TWTUNE" "$c" --help | sed -n '/^options:/,$p' | opts | grep -vE -- \
-                '--(format|kernel|root|allow-absolute-extends|strict|quiet|verbose|help)$' | tr ' ' '|')
+                '--(format|kernel|memory|root|allow-absolute-extends|strict|quiet|verbose|help)$' | tr ' ' '|')
         block=$(echo "$synopsis" | awk -v c=".Cm $c" '$0 == c { on = 1; next } /^\.Nm$/ { on = 0 } on')
         for o in $own; do
                 alts=$(echo "$o" | sed 's/--\([a-z0-9-]*\)/-\1/g; s/-\([A-Za-z0-9]\)\(|\|$\)/\1\2/g')

@@ -34,6 +34,27 @@ echo $? >apply.rc
 sh ./dump.sh accepted.conf >twtune.vals
 S
 
+# kernel_refuses FILE LINE CODE: whether the kernel refuses that line too: a net.* line refused in a
+# fresh namespace; another key this kernel does not have (read only); or, for a global key's bad-type,
+# a value the kernel's integer parser refuses (written to net.core.somaxconn in a fresh namespace).
+kernel_refuses() {
+        kr_line=$(sed -n "${2}p" "$1" | tr -d '\r')
+        kr_key=$(printf '%s' "$kr_line" | sed -E 's/^[[:space:]]*-?[[:space:]]*//; s/[[:space:]]*=.*//')
+        kr_val=$(printf '%s' "$kr_line" | sed -E 's/^[^=]*=[[:space:]]*//; s/[[:space:]]*$//')
+        case "$kr_key" in
+        net.*|net/*)
+                printf '%s\n' "$kr_line" >one_err.conf
+                [ -z "$(unshare -n sh ./accept.sh one_err.conf)" ] ;;
+        *)
+                [ ! -e "/proc/sys/$(printf '%s' "$kr_key" | tr './' '/.')" ] && return 0
+                [ "$3" = bad-type ] && ! unshare -n sh -c 'printf "%s\n" "$1" >/proc/sys/net/core/somaxconn' sh "$kr_val" 2>/dev/null ;;
+        esac
+}
+printf 'net.ipv4.tcp_fin_timeout = 30\nkernel.pid_max = 65536\nkernel.no_such_key = 1\n' >control.conf
+! kernel_refuses control.conf 1 bad-type && ! kernel_refuses control.conf 2 bad-type && kernel_refuses control.conf 3 unknown-key &&
+        ok "control: kernel_refuses tells a line the kernel takes from one it refuses" ||
+        not_ok "control: kernel_refuses cannot tell"
+
 files=0 lines=0 taken=0 applied=0
 for f in "$REAL"/*.conf; do
         name=$(basename "$f")
@@ -42,6 +63,12 @@ for f in "$REAL"/*.conf; do
         run --format json check "$f"
         if [ "$RC" -eq 0 ] || [ "$RC" -eq 3 ]; then ok "$name: check exits $RC"; else not_ok "$name: check exit $RC"; fi
         jq_true out '.findings | length >= 0' && ok "$name: check JSON parses" || not_ok "$name: check JSON"
+        # Every error check gives is one the kernel gives too (kernel_refuses).
+        jq -r '.findings[] | select(.severity == "error" and .line > 0) | "\(.line) \(.code)"' out | sort -un >errs.txt
+        while read -r ln code; do
+                kernel_refuses "$f" "$ln" "$code" && ok "$name:$ln: $code is an error the kernel gives too" ||
+                        not_ok "$name:$ln: $code for a line the kernel takes: $(sed -n "${ln}p" "$f")"
+        done <errs.txt
         # The file as the only one of a boot hierarchy: boot resolves it under both rules.
         rm -rf broot && mkdir -p broot/etc/sysctl.d && cp "$f" broot/etc/sysctl.d/
         for rules in systemd procps; do

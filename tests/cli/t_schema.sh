@@ -255,6 +255,13 @@ ROOT=R
 case_ "explain key" 0 explain net.ipv4.tcp_tw_reuse
 case_ "explain last component" 0 explain tcp_fin_timeout
 case_ "explain unknown key" 2 explain net.ipv4.no_such_key
+case_ "explain structural key" 0 explain net.ipv4.tcp_ecn_fallback
+expect_last '.tier == "structural" and .values == 1' "explain: structural tier"
+case_ "explain removed key" 0 explain kernel.sched_latency_ns
+expect_last '.tier == "removed" and .removed == "5.13"' "explain: removed key"
+mkdir -p R/proc/sys/dev/raid && echo 1000 >R/proc/sys/dev/raid/speed_limit_min
+case_ "explain key only the target has" 0 explain dev.raid.speed_limit_min
+expect_last '.tier == "target" and .current == "1000"' "explain: what the target shows"
 case_ "explain bad key" 2 explain ../x
 case_ "explain no key" 2 explain
 case_ "keys" 0 keys

@@ -51,6 +51,54 @@ START_TEST(entries_are_complete)
 }
 END_TEST
 
+START_TEST(structural_tier)
+{
+        size_t n;
+        const struct kb_gen *g = kb_gens(&n);
+        ck_assert_uint_ge(n, 500);
+        ck_assert_msg(strlen(kb_gen_kernel) >= 3, "no generating kernel");
+        for (size_t i = 0; i < n; i++) {
+                if (i)
+                        ck_assert_msg(strcmp(g[i - 1].key, g[i].key) < 0, "generated table not sorted at %s", g[i].key);
+                ck_assert_ptr_eq(kb_gen_lookup(g[i].key), &g[i]);
+                if (g[i].has_bounds)
+                        ck_assert_msg(g[i].min <= g[i].max && g[i].bounds_source && *g[i].bounds_source,
+                                      "%s: bounds without a source", g[i].key);
+                /* Nothing of the machine that generated it: no secrets, no identity. */
+                size_t len = strlen(g[i].key);
+                bool secret = (len > 4 && strcmp(g[i].key + len - 4, "_key") == 0) || (len > 7 && strcmp(g[i].key + len - 7, "_secret") == 0) ||
+                              strstr(g[i].key, "hostname") || strstr(g[i].key, "random.");
+                ck_assert_msg(!g[i].seen || !secret,
+                              "%s: a value of the generating machine recorded", g[i].key);
+        }
+        /* Interface keys through their patterns. */
+        const struct kb_gen *x = kb_gen_lookup("net.ipv4.conf.eth0/100.arp_notify");
+        ck_assert_ptr_nonnull(x);
+        ck_assert_str_eq(x->key, "net.ipv4.conf.IFACE.arp_notify");
+        ck_assert_int_eq(x->scope, KBG_NETNS);
+        ck_assert_ptr_null(kb_gen_lookup("net.ipv4.no_such_key"));
+}
+END_TEST
+
+START_TEST(removed_keys)
+{
+        size_t n;
+        const struct kb_removed *r = kb_removeds(&n);
+        for (size_t i = 0; i < n; i++) {
+                if (i)
+                        ck_assert_msg(strcmp(r[i - 1].key, r[i].key) < 0, "removed keys not sorted at %s", r[i].key);
+                ck_assert_msg(r[i].replacement && *r[i].replacement && r[i].source && *r[i].source, "%s: unsourced",
+                              r[i].key);
+                /* Not also a key of a kernel twtune knows. */
+                ck_assert_msg(!kb_lookup(r[i].key) && !kb_gen_lookup(r[i].key), "%s: removed but known", r[i].key);
+                ck_assert_ptr_eq(kb_removed_lookup(r[i].key), &r[i]);
+        }
+        ck_assert_ptr_nonnull(kb_removed_lookup("kernel.sched_min_granularity_ns"));
+        /* A typo of a removed key is a typo of a key twtune knows. */
+        ck_assert_str_eq(kb_suggest("kernel.sched_min_granularity", NULL, 0), "kernel.sched_min_granularity_ns");
+}
+END_TEST
+
 START_TEST(covers_reference_keys)
 {
         /* The keys of shared/reference/kernel-sysctl-facts.md. */
@@ -237,6 +285,8 @@ static Suite *suite(void)
         tcase_add_test(tc, changes_sorted_and_sourced);
         tcase_add_test(tc, interface_patterns);
         tcase_add_test(tc, entries_are_complete);
+        tcase_add_test(tc, structural_tier);
+        tcase_add_test(tc, removed_keys);
         tcase_add_test(tc, covers_reference_keys);
         tcase_add_test(tc, key_facts);
         tcase_add_test(tc, k8s_safe_table);

@@ -85,6 +85,7 @@ static const struct kb_entry kb_ipv6[] = {
                 .key = "net.ipv6.ip_nonlocal_bind",
                 .type = KB_BOOL, .nvalues = 1, .min = 0, .max = 1,
                 .range_note = "current kernels keep it in a byte (0..255 accepted, 256 and -1 EINVAL on 6.18); older ones (proc_dointvec) took any int",
+                KB_OBSERVED_RANGE(0, 255, "-1 and 256 EINVAL"),
                 .defval = "0",
                 .introduced = KVER(4, 3), .scope = KB_NETNS, .netns_since = KVER(4, 3), .netns_init = KB_INIT_DEFAULT,
                 .verified = 0,
