@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The command layer: option parsing, output and exit codes. Only this layer prints or exits. */
 #ifndef TWTUNE_CLI_H
 #define TWTUNE_CLI_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* twtune apply: apply a profile live and persist it, as one transaction. */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* twtune diff: compare a profile with the live system or a snapshot. */
 #include <errno.h>
 #include <stdlib.h>

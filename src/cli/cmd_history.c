@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* twtune history: the generations applied, newest last. */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* twtune rollback: go back to an earlier generation, as a transaction of its own;
  * twtune recover: finish or undo a transaction that a crash interrupted. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* twtune verify: do the live values and the persisted file still match the last applied
  * generation (or a named profile)? Read-only; exit 1 on drift. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* twtune: declarative sysctl tuning. This file holds main() and the command table; each
  * command lives in cmd_NAME.c over the core library. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The state directory (<root>/var/lib/twtune, 0700): an exclusive lock, the journal of the
  * transaction in progress, and one record per committed generation (generations/N).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "sysroot.h"
 
 #include <dirent.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "txn.h"
 
 #include <errno.h>

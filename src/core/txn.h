@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Transactions: change live sysctls and the persisted file together, or not at all.
  *
  * txn_commit: journal (previous values and file) -> write each changed key in one write() and

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Checks the structure of packaging/kubernetes/*.yaml and writes out what t_kubernetes.sh runs.
 
 usage: k8s_manifests.py DIR OUTDIR

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The Ansible collection (packaging/ansible): built and installed with ansible-galaxy, documented
 # for ansible-doc, and driven by the real ansible-playbook against localhost in private network,
 # mount and PID namespaces (tmpfs over /etc/sysctl.d and /var/lib), with twtune on PATH.

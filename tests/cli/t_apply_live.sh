@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # apply, verify, history and rollback on the real kernel, in private namespaces, default paths.
 . "$SRCDIR/tests/cli/lib.sh"
 require_ns

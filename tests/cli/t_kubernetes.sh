@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # packaging/kubernetes cannot rot silently: the manifests parse and hold together
 # (k8s_manifests.py), the ConfigMap's profile checks and diffs, and the DaemonSet's and the Job's
 # own commands run as written against a fake root: the init container's apply, the verify loop

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Every command's --format json output, in success and in failure, validates against
 # docs/schema/twtune-output.schema.json (tests/cli/validate_json.py), and from exit code 2 on its
 # .error.exit is the exit code. The same commands with --format github print only well-formed

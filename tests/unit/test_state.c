@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* SHA-256, state records (round trip, damage detection), generations and the lock. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: MIT
 # The action plugin behind twtune.twtune.profile.
 #
 # Why an action plugin and not a module: an ordinary module makes Ansible copy and start Python on

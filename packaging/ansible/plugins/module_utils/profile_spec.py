@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: MIT
 # The options of twtune.twtune.profile, in one place: the action plugin validates the task
 # with them on the controller, and the module stub declares them so that ansible-doc and
 # ansible-test's validate-modules see the same table the plugin enforces.

@@ -1,5 +1,6 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: MIT
 # This file holds the documentation of twtune.twtune.profile. The work is done on the controller
 # by the action plugin of the same name (plugins/action/profile.py), which runs twtune through the
 # connection as the raw module does, so the managed host needs no Python. Run on its own, this
