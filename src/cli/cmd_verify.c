@@ -70,7 +70,8 @@ static const char *file_status(struct sysroot *sr, bool want_present, const char
 }
 
 static void print(struct cli *c, const struct profile *p, const struct record *g, bool pending, const struct rows *rows,
-                  const char *fstat_, const char *fpath, const struct findings *f, size_t drifted)
+                  const char *fstat_, const char *fpath, const struct findings *f, size_t drifted, struct sysroot *sr,
+                  struct state *st)
 {
         if (c->format == FMT_JSON) {
                 json_begin(c);
@@ -79,6 +80,7 @@ static void print(struct cli *c, const struct profile *p, const struct record *g
                         fprintf(c->out, "%lu", g->generation);
                 else
                         fputs("null", c->out);
+                cli_json_state(c, sr, st);
                 json_member(c->out, "profile", p ? p->name : g ? g->profile : NULL);
                 cli_netns_json(c, true);
                 fprintf(c->out, ", \"interrupted\": %s", pending ? "true" : "false");
@@ -182,7 +184,7 @@ int cmd_verify(struct cli *c, int argc, char **argv)
                 }
                 if (exit_code) { /* JSON: the result, with no rows, for the findings */
                         if (c->format == FMT_JSON)
-                                print(c, p, NULL, pending, &rows, NULL, fpath, &f, 0);
+                                print(c, p, NULL, pending, &rows, NULL, fpath, &f, 0, sr, st);
                         goto out;
                 }
                 char *bad_key = NULL;
@@ -263,7 +265,7 @@ int cmd_verify(struct cli *c, int argc, char **argv)
                                               .desired = (char *)checks[i].expected, .mode = "value",
                                               .status = checks[i].drift ? "drift" : "ok", .source = g ? source : NULL,
                                               .reason = checks[i].drift && !checks[i].live ? "absent or unreadable" : NULL});
-        print(c, p, g, pending, &rows, fstat_, fpath, &f, drifted);
+        print(c, p, g, pending, &rows, fstat_, fpath, &f, drifted, sr, st);
         exit_code = drifted ? EXIT_DRIFT : EXIT_OK;
 out:
         rows_release(&rows);

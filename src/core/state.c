@@ -726,3 +726,35 @@ void record_free(struct record *r)
         free(r->file);
         free(r);
 }
+
+int state_generation_by_hash(struct state *st, const char *prefix, unsigned long *ret_id)
+{
+        size_t len = strlen(prefix);
+        if (len < STATE_HASH_PREFIX_MIN || len > 64 || strspn(prefix, "0123456789abcdef") != len)
+                return -EINVAL;
+        unsigned long *ids = NULL, found = 0;
+        size_t n = 0;
+        char *hash = NULL;
+        int r = state_generations(st, &ids, &n);
+        /* Newest first; a prefix that two different hashes share names neither. */
+        for (size_t i = n; r == 0 && i-- > 0;) {
+                struct record *g = NULL;
+                if ((r = state_generation_read(st, ids[i], &g)) < 0)
+                        break;
+                if (g->hash && strncmp(g->hash, prefix, len) == 0) {
+                        if (!hash) {
+                                found = ids[i];
+                                r = (hash = strdup(g->hash)) ? 0 : -ENOMEM;
+                        } else if (strcmp(hash, g->hash) != 0)
+                                r = -ENOTUNIQ;
+                }
+                record_free(g);
+        }
+        free(ids);
+        free(hash);
+        if (r == 0 && !found)
+                r = -ENOENT;
+        if (r == 0)
+                *ret_id = found;
+        return r;
+}

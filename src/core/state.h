@@ -66,7 +66,7 @@ struct record {
         char *profile;
         bool is_rollback;         /* action rollback: it restored the state of generation `restores` */
         unsigned long restores;
-        char *hash; /* NULL when not persisted */
+        char *hash; /* the body's SHA-256 (persisted or not); NULL for the state before twtune */
         bool persist;
         bool file_before_present, file_present;
         char *file_before, *file;
@@ -108,6 +108,13 @@ int state_generation_write(struct state *st, const struct record *r);
 int state_generation_remove(struct state *st, unsigned long id);
 /* Committed generations, ascending. */
 int state_generations(struct state *st, unsigned long **ret_ids, size_t *ret_n);
+
+/* The newest generation whose content hash (the persisted body's SHA-256, the same on every host
+ * for the same values) starts with prefix, lowercase hex of STATE_HASH_PREFIX_MIN to 64 digits.
+ * -EINVAL: not such a prefix; -ENOENT: no generation has it; -ENOTUNIQ: generations with different
+ * hashes share it; a record that cannot be read fails the search (its error). */
+#define STATE_HASH_PREFIX_MIN 12
+int state_generation_by_hash(struct state *st, const char *prefix, unsigned long *ret_id);
 
 /* A value a record can hold and give back: one line, no control character but tabs (which, like
  * spaces, only separate tokens), at most SYSCTL_VALUE_MAX bytes. */
