@@ -789,6 +789,11 @@ int cli_open_state(struct cli *c, struct sysroot *sr, bool create, struct state 
                               "root, so no other user may be able to write them. Find out who changed it; once its "
                               "content is known to be twtune's: chown -R root:root %s && chmod -R go-w %s",
                               dir ? dir : "", why, dir ? dir : "", dir ? dir : "");
+        else if (r == -EACCES && !create && geteuid() != 0)
+                r = cli_fail(c, EXIT_ENV, "needs-root", "cannot read the state directory %s: %s. It is root's only "
+                             "(as twtune before 0.2 made it): run as root, or let other users read the history: "
+                             "chmod 0755 %s %s/generations && chmod 0644 %s/generations/*", dir ? dir : "",
+                             strerror(-r), dir ? dir : "", dir ? dir : "", dir ? dir : "");
         else
                 r = cli_access_error(c, EXIT_ENV, create ? r : 0, "cannot open the state directory %s: %s", dir ? dir : "",
                                      strerror(-r));

@@ -58,14 +58,14 @@ int state_open(struct sysroot *sr, const char *sub, bool create, struct state **
                 return fd;
         int r = check_trusted(fd, "the state directory", ret_why);
         if (r == 0 && sub) {
-                int subfd = open_dir_at(fd, sub, create, 0700, 0700);
+                int subfd = open_dir_at(fd, sub, create, 0755, 0755);
                 close(fd);
                 if (subfd < 0)
                         return subfd;
                 fd = subfd;
                 r = check_trusted(fd, sub, ret_why);
         }
-        int gens = r < 0 ? -1 : open_dir_at(fd, "generations", create, 0700, 0700);
+        int gens = r < 0 ? -1 : open_dir_at(fd, "generations", create, 0755, 0755);
         if (r == 0 && gens < 0)
                 r = gens;
         if (r == 0)
@@ -566,7 +566,7 @@ int state_generation_write(struct state *st, const struct record *r)
         char *text = serialize(r, &len);
         if (!text)
                 return -ENOMEM;
-        int res = atomic_create_at(st->gens_fd, name, text, len, 0600);
+        int res = atomic_create_at(st->gens_fd, name, text, len, 0644); /* readable: see state.h */
         free(text);
         return res;
 }

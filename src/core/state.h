@@ -1,6 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* The state directory (<root>/var/lib/twtune, 0700): an exclusive lock, the journal of the
- * transaction in progress, and one record per committed generation (generations/N).
+/* The state directory (<root>/var/lib/twtune): an exclusive lock, the journal of the transaction in
+ * progress, and one record per committed generation (generations/N).
+ *
+ * Who may read it: the directories (0755) and the generation records (0644) are readable by
+ * everyone, so that verify and history work for a monitoring user. Nothing in them is secret: the
+ * values are in /proc/sys and the persisted file in /etc/sysctl.d, both world-readable. Two files
+ * stay root's (0600): the lock, since any user who could open it could hold a shared flock on it
+ * and block every apply; and the journal, which exists only while a transaction runs or after a
+ * crash, and whose existence (visible to all) is what a reader needs. State written before 0.2
+ * (0700 directories, 0600 records) stays root-only until an administrator changes its modes.
  *
  * Journal and generations share one text format a person can read with cat, written atomically,
  * whose last line holds the SHA-256 of everything before it, so a truncated or damaged record is
@@ -92,7 +100,9 @@ void state_free(struct state *st); /* also releases the lock */
 /* Takes the exclusive lock, waiting up to wait_ms. On -EWOULDBLOCK *ret_holder is the pid the
  * holder wrote into the lock file (0 if unknown). */
 int state_lock(struct state *st, unsigned long wait_ms, pid_t *ret_holder);
-/* Takes the lock shared, for readers (verify) that must not see a transaction half done. */
+/* Takes the lock shared, for readers (verify) that must not see a transaction half done. -EACCES
+ * for a user who may not open the lock (see above): such a reader goes on without it, and sees a
+ * transaction in progress as a pending journal. */
 int state_lock_shared(struct state *st, unsigned long wait_ms);
 
 /* -ENOENT: no journal. -EBADMSG: a journal that does not parse, whose checksum is wrong, or that

@@ -17,8 +17,9 @@ check "$(sysv net.ipv4.ip_local_port_range)" "32768 60999" "web-server leaves th
 grep -qx '# profile: web-server' $F && ! grep -q '^# generation' $F && ok "file header: the profile, no generation number" || not_ok "file header"
 body_hash=$(grep -v '^#' $F | sha256sum | cut -d' ' -f1)
 grep -qx "# sha256: $body_hash" $F && ok "header hash is the body's sha256" || not_ok "header hash"
-check "$(stat -c %a /var/lib/twtune)" 700 "state directory 0700"
-check "$(stat -c %a /var/lib/twtune/generations/1)" 600 "generation record 0600"
+check "$(stat -c %a /var/lib/twtune)" 755 "state directory 0755 (readable: verify and history as another user)"
+check "$(stat -c %a /var/lib/twtune/generations/1)" 644 "generation record 0644"
+check "$(stat -c %a /var/lib/twtune/lock)" 600 "the lock stays root's"
 check "$(stat -c %a $F)" 644 "persisted file 0644"
 cp $F gen1.conf
 s1=$(stat -c '%i %y' $F)
@@ -131,7 +132,7 @@ run --format json history --netns /proc/$child/ns/net
 expect_json '[.generations[].generation] == [1]' "the namespace has its own history"
 [ ! -e $F ] && ok "--netns persists nothing to /etc/sysctl.d" || not_ok "--netns wrote the host's file"
 nsdir=$(ls -d /var/lib/twtune/netns/* | head -n 1)
-check "$(stat -c %a "$nsdir")" 700 "namespace state directory 0700"
+check "$(stat -c %a "$nsdir")" 755 "namespace state directory 0755"
 run rollback --netns /proc/$child/ns/net --to 0; expect_rc 0 "rollback --netns"
 check "$(nsenter -t $child -n cat /proc/sys/net/ipv4/tcp_fin_timeout)" 60 "the other namespace restored"
 printf 'sysctl:\n  net.core.netdev_max_backlog: 2000\n  net.ipv4.tcp_fin_timeout: 45\n' >global.yaml
