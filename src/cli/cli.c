@@ -772,6 +772,13 @@ int cli_txn_exit(struct cli *c, const struct txn_failure *f, enum txn_result res
         return code;
 }
 
+const char *cli_profile_label(const char *arg, const struct profile *p)
+{
+        if (strcmp(arg, "-") != 0)
+                return arg;
+        return p && p->name && strcmp(p->name, "<stdin>") != 0 ? p->name : "<stdin>";
+}
+
 int cli_open_state(struct cli *c, struct sysroot *sr, bool create, struct state **ret)
 {
         char *why = NULL;

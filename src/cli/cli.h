@@ -230,6 +230,10 @@ int cli_open_state(struct cli *c, struct sysroot *sr, bool create, struct state 
  * now) and its content hash, both null before twtune's first apply (the hash also after a rollback
  * to 0) or when the state cannot be read. st NULL: opened read-only here. */
 void cli_json_state(struct cli *c, struct sysroot *sr, struct state *st);
+/* How messages name the profile given as arg: itself, but for standard input ("-") the profile's
+ * name: when it has one, else "<stdin>" (as findings name it). p may be NULL. */
+struct profile;
+const char *cli_profile_label(const char *arg, const struct profile *p);
 
 /* Opens the state directory (creating it), takes the lock waiting up to wait_ms, and finishes
  * or undoes a transaction a crash left behind. Returns 0 or an exit code after printing why. */

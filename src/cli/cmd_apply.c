@@ -132,7 +132,7 @@ int cmd_apply(struct cli *c, int argc, char **argv)
                 /* Nothing has been touched: refuse before taking the lock. */
                 rows_from_diff(&rows, d);
                 print(c, p->name, p->path, &vo, &rows, NULL, &f, a.dry_run, TXN_UNCHANGED, persisted, sr, st);
-                exit_code = cli_error(c, EXIT_INVALID, "%s is invalid; nothing was changed", argv[first]);
+                exit_code = cli_error(c, EXIT_INVALID, "%s is invalid; nothing was changed", cli_profile_label(argv[first], p));
                 goto out;
         }
         if (!a.dry_run && (exit_code = cli_lock_state(c, sr, a.wait_ms, &st)))
@@ -155,7 +155,7 @@ int cmd_apply(struct cli *c, int argc, char **argv)
                 rows_from_plan(&rows, d, x, false);
                 print(c, p->name, p->path, &vo, &rows, x, &f, true, TXN_UNCHANGED, persisted, sr, st);
                 exit_code = cli_error(c, EXIT_INVALID, "%s would not survive a reboot (--strict); nothing was changed",
-                                      argv[first]);
+                                      cli_profile_label(argv[first], p));
                 goto out;
         }
         if (!a.dry_run) {

@@ -182,7 +182,7 @@ int cmd_verify(struct cli *c, int argc, char **argv)
                 if (!exit_code && findings_count(&f, SEV_ERROR)) {
                         if (c->format != FMT_JSON)
                                 cli_out_findings(c, &f, c->out);
-                        exit_code = cli_error(c, EXIT_INVALID, "%s is invalid", argv[first]);
+                        exit_code = cli_error(c, EXIT_INVALID, "%s is invalid", cli_profile_label(argv[first], p));
                 }
                 if (exit_code) { /* JSON: the result, with no rows, for the findings */
                         if (c->format == FMT_JSON)
