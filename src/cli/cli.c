@@ -798,7 +798,7 @@ int cli_open_state(struct cli *c, struct sysroot *sr, bool create, struct state 
                               dir ? dir : "", why, dir ? dir : "", dir ? dir : "");
         else if (r == -EACCES && !create && geteuid() != 0)
                 r = cli_fail(c, EXIT_ENV, "needs-root", "cannot read the state directory %s: %s. It is root's only "
-                             "(as twtune before 0.2 made it): run as root, or let other users read the history: "
+                             "(as earlier builds of twtune made it): run as root, or let other users read the history: "
                              "chmod 0755 %s %s/generations && chmod 0644 %s/generations/*", dir ? dir : "",
                              strerror(-r), dir ? dir : "", dir ? dir : "", dir ? dir : "");
         else

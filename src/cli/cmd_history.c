@@ -34,7 +34,7 @@ void cli_json_state(struct cli *c, struct sysroot *sr, struct state *st)
         state_free(own);
 }
 
-/* Why a record could not be read, with what to do when only root may read it (state before 0.2). */
+/* Why a record could not be read, with what to do when only root may read it (state earlier builds left 0700/0600, or a chmod). */
 static const char *record_error(int r)
 {
         return r == -EBADMSG  ? "damaged record"

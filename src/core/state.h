@@ -7,7 +7,7 @@
  * values are in /proc/sys and the persisted file in /etc/sysctl.d, both world-readable. Two files
  * stay root's (0600): the lock, since any user who could open it could hold a shared flock on it
  * and block every apply; and the journal, which exists only while a transaction runs or after a
- * crash, and whose existence (visible to all) is what a reader needs. State written before 0.2
+ * crash, and whose existence (visible to all) is what a reader needs. State earlier builds wrote
  * (0700 directories, 0600 records) stays root-only until an administrator changes its modes.
  *
  * Journal and generations share one text format a person can read with cat, written atomically,

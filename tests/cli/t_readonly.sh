@@ -3,13 +3,18 @@
 # state root wrote, in private namespaces with tmpfs over /etc/sysctl.d and /var/lib. Their answers
 # are compared with root's on the same state (the oracle: the same command as root), drift
 # included; the lock and the journal stay root's; a state directory only root may read (as twtune
-# before 0.2 left it) gives a clear message.
+# earlier builds left it) gives a clear message.
 . "$SRCDIR/tests/cli/lib.sh"
 require_tools "apt-get install util-linux" setpriv
 require_ns
 host_before=$(host_state)
 
+# The profile where nobody can read it: this test's directory opened for traversal only.
+chmod 711 "$TMP" && mkdir -m 755 pub
+printf 'name: ro\nsysctl:\n  net.ipv4.tcp_fin_timeout: 31\n  net.ipv4.tcp_keepalive_time: 900\n' >pub/ro.yaml
+chmod 644 pub/ro.yaml
 cat >ro.sh <<'S'
+P=$PWD/pub/ro.yaml
 # as_nobody ARGS...: twtune as uid/gid 65534, from /, with stdout in ./out, stderr in ./err.
 as_nobody() {
         (cd / && setpriv --reuid=65534 --regid=65534 --clear-groups ${TWTUNE_WRAPPER:-} "$TWTUNE" "$@") >out 2>err
@@ -27,9 +32,7 @@ same() {
         if [ "$RC" = "$rrc" ] && cmp -s nobody.out root.out; then ok "$what as nobody: as root (exit $RC)"
         else not_ok "$what as nobody: exit $RC (root $rrc), output differs"; diff root.out nobody.out | head -5 | sed 's/^/#   /'; fi
 }
-printf 'name: ro\nsysctl:\n  net.ipv4.tcp_fin_timeout: 31\n  net.ipv4.tcp_keepalive_time: 900\n' >/tmp/ro.yaml
-chmod 644 /tmp/ro.yaml
-run apply /tmp/ro.yaml; expect_rc 0 "apply as root"
+run apply "$P"; expect_rc 0 "apply as root"
 as_nobody verify; expect_rc 0 "verify as nobody"
 expect_out "no drift" "verify as nobody: no drift"
 same "verify --format json" --format json verify
@@ -41,7 +44,7 @@ echo 77 >/proc/sys/net/ipv4/tcp_fin_timeout
 as_nobody verify; expect_rc 1 "verify as nobody finds drift"
 expect_out "net.ipv4.tcp_fin_timeout" "naming the key"
 same "verify on drift" --format json verify
-run apply /tmp/ro.yaml
+run apply "$P"
 check_mode() { if [ "$(stat -c %a "$1")" = "$2" ]; then ok "$1 is $2"; else not_ok "$1 is $(stat -c %a "$1"), expected $2"; fi; }
 check_mode /var/lib/twtune/lock 600
 as_nobody --format json rollback --dry-run; expect_rc 0 "a rollback dry run as nobody reads the state too"
@@ -53,7 +56,7 @@ cp /var/lib/twtune/generations/1 /var/lib/twtune/journal && chmod 600 /var/lib/t
 as_nobody --format json verify; expect_rc 1 "a pending journal is drift for nobody too"
 expect_json '.interrupted == true' "reported as interrupted"
 rm /var/lib/twtune/journal
-# State as twtune before 0.2 left it: root's only. A clear message, with what to do.
+# State as earlier builds of twtune left it: root's only. A clear message, with what to do.
 chmod 700 /var/lib/twtune
 as_nobody history; expect_rc 5 "history on a root-only state directory"
 expect_err "cannot read the state directory /var/lib/twtune: Permission denied" "says what it cannot read"
