@@ -131,7 +131,7 @@ for h in h1 h2 h3; do
         if jq -e ".changed == true and .content_hash == \"$good\" and (.cmd | test(\"rollback --to-hash $good\"))" back-$h.json >/dev/null; then
                 ok "$h: hash: rolled back to the good profile (generation $(jq .to back-$h.json) there, now $(jq .current_generation back-$h.json))"
         else not_ok "$h: $(jq -c '{changed, msg, to, content_hash}' back-$h.json)"; fi
-        cmp_list "$(hostv $h)" "$(hostv h1)" "$h: the same live values and file bytes as h1"
+        [ $h = h1 ] || cmp_list "$(hostv $h)" "$(hostv h1)" "$h: the same live values and file bytes as h1"
 done
 case $(hostv h1) in "30 600 2 "*) ok "h1 has the good profile's values ($(hostv h1))" ;; *) not_ok "h1: $(hostv h1)" ;; esac
 jq -e '.failed == true and (.msg | test("no generation has content hash"))' back-h4.json >/dev/null &&
