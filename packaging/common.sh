@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # Shared by build-deb and build-rpm (sourced): errors, the project's version, a copy of the tree.
 

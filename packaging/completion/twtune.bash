@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # bash completion for twtune(8)                                  -*- shell-script -*-
 #
 # The commands and options come from the binary itself ('twtune --help', 'twtune COMMAND

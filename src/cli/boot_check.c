@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the next boot keeps of the values twtune persists: the boot view (boot.c) with twtune's
  * file as it is or will be, compared key by key. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "cli.h"
 
 #include <errno.h>
@@ -851,6 +852,13 @@ int cli_txn_exit(struct cli *c, const struct txn_failure *f, enum txn_result res
         return code;
 }
 
+const char *cli_profile_label(const char *arg, const struct profile *p)
+{
+        if (strcmp(arg, "-") != 0)
+                return arg;
+        return p && p->name && strcmp(p->name, "<stdin>") != 0 ? p->name : "<stdin>";
+}
+
 int cli_open_state(struct cli *c, struct sysroot *sr, bool create, struct state **ret)
 {
         char *why = NULL;
@@ -868,6 +876,11 @@ int cli_open_state(struct cli *c, struct sysroot *sr, bool create, struct state 
                               "root, so no other user may be able to write them. Find out who changed it; once its "
                               "content is known to be twtune's: chown -R root:root %s && chmod -R go-w %s",
                               dir ? dir : "", why, dir ? dir : "", dir ? dir : "");
+        else if (r == -EACCES && !create && geteuid() != 0)
+                r = cli_fail(c, EXIT_ENV, "needs-root", "cannot read the state directory %s: %s. It is root's only "
+                             "(as earlier builds of twtune made it): run as root, or let other users read the history: "
+                             "chmod 0755 %s %s/generations && chmod 0644 %s/generations/*", dir ? dir : "",
+                             strerror(-r), dir ? dir : "", dir ? dir : "", dir ? dir : "");
         else
                 r = cli_access_error(c, EXIT_ENV, create ? r : 0, "cannot open the state directory %s: %s", dir ? dir : "",
                                      strerror(-r));

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The command layer: option parsing, output and exit codes. Only this layer prints or exits. */
 #ifndef TWTUNE_CLI_H
 #define TWTUNE_CLI_H
@@ -235,6 +236,14 @@ int cli_enter_netns(struct cli *c, const char *netns);
  * an absent one gives 0 with *ret NULL. Returns 0 or an exit code after printing why, with how
  * to repair a directory twtune will not trust. */
 int cli_open_state(struct cli *c, struct sysroot *sr, bool create, struct state **ret);
+/* Prints `, "state": {"generation": N, "hash": H}`: the newest generation (the state the host is in
+ * now) and its content hash, both null before twtune's first apply (the hash also after a rollback
+ * to 0) or when the state cannot be read. st NULL: opened read-only here. */
+void cli_json_state(struct cli *c, struct sysroot *sr, struct state *st);
+/* How messages name the profile given as arg: itself, but for standard input ("-") the profile's
+ * name: when it has one, else "<stdin>" (as findings name it). p may be NULL. */
+struct profile;
+const char *cli_profile_label(const char *arg, const struct profile *p);
 
 /* Opens the state directory (creating it), takes the lock waiting up to wait_ms, and finishes
  * or undoes a transaction a crash left behind. Returns 0 or an exit code after printing why. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* twtune advise: findings from what the host shows, with the sysctl changes they support. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* twtune apply: apply a profile live and persist it, as one transaction. */
 #include <errno.h>
 #include <stdlib.h>
@@ -33,7 +34,7 @@ static int on_opt(struct cli *c, int opt, const char *arg, void *ud)
 /* name: the profile's, NULL when it could not be loaded. */
 static void print(struct cli *c, const char *name, const char *path, const struct validate_opts *vo,
                   const struct rows *rows, const struct txn *t, const struct findings *f, bool dry, enum txn_result res,
-                  const char *persisted)
+                  const char *persisted, struct sysroot *sr, struct state *st)
 {
         bool committed = res == TXN_COMMITTED;
         size_t nw = t ? txn_count_writes(t) : 0;
@@ -46,6 +47,7 @@ static void print(struct cli *c, const char *name, const char *path, const struc
                         fprintf(c->out, "%lu", t->generation);
                 else
                         fputs("null", c->out);
+                cli_json_state(c, sr, st);
                 json_member(c->out, "profile", name);
                 json_member(c->out, "path", path);
                 cli_json_target(c, vo);
@@ -123,14 +125,14 @@ int cmd_apply(struct cli *c, int argc, char **argv)
         int exit_code = cli_prepare(c, argv[first], &vo, &p, &f, &d);
         if (exit_code) {
                 if (c->format == FMT_JSON)
-                        print(c, NULL, argv[first], &vo, &rows, NULL, &f, a.dry_run, TXN_UNCHANGED, persisted);
+                        print(c, NULL, argv[first], &vo, &rows, NULL, &f, a.dry_run, TXN_UNCHANGED, persisted, sr, st);
                 goto out;
         }
         if (findings_count(&f, SEV_ERROR)) {
                 /* Nothing has been touched: refuse before taking the lock. */
                 rows_from_diff(&rows, d);
-                print(c, p->name, p->path, &vo, &rows, NULL, &f, a.dry_run, TXN_UNCHANGED, persisted);
-                exit_code = cli_error(c, EXIT_INVALID, "%s is invalid; nothing was changed", argv[first]);
+                print(c, p->name, p->path, &vo, &rows, NULL, &f, a.dry_run, TXN_UNCHANGED, persisted, sr, st);
+                exit_code = cli_error(c, EXIT_INVALID, "%s is invalid; nothing was changed", cli_profile_label(argv[first], p));
                 goto out;
         }
         if (!a.dry_run && (exit_code = cli_lock_state(c, sr, a.wait_ms, &st)))
@@ -151,9 +153,9 @@ int cmd_apply(struct cli *c, int argc, char **argv)
                 /* --strict: a value the next boot would undo fails the apply before it starts */
                 findings_strict(&f);
                 rows_from_plan(&rows, d, x, false);
-                print(c, p->name, p->path, &vo, &rows, x, &f, true, TXN_UNCHANGED, persisted);
+                print(c, p->name, p->path, &vo, &rows, x, &f, true, TXN_UNCHANGED, persisted, sr, st);
                 exit_code = cli_error(c, EXIT_INVALID, "%s would not survive a reboot (--strict); nothing was changed",
-                                      argv[first]);
+                                      cli_profile_label(argv[first], p));
                 goto out;
         }
         if (!a.dry_run) {
@@ -166,7 +168,7 @@ int cmd_apply(struct cli *c, int argc, char **argv)
         }
         c->changed |= res == TXN_COMMITTED;
         rows_from_plan(&rows, d, x, !a.dry_run);
-        print(c, p->name, p->path, &vo, &rows, x, &f, a.dry_run, res, persisted);
+        print(c, p->name, p->path, &vo, &rows, x, &f, a.dry_run, res, persisted, sr, st);
         if (res == TXN_ROLLED_BACK || res == TXN_RESTORE_FAILED)
                 exit_code = cli_txn_exit(c, &fail, res);
 out:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* twtune boot: what the next boot will set, from the sysctl.d hierarchy below --root. */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* twtune check: validate profiles against the knowledge base. */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* twtune diff: compare a profile with the live system or a snapshot. */
 #include <errno.h>
 #include <stdlib.h>
@@ -96,7 +97,7 @@ int cmd_diff(struct cli *c, int argc, char **argv)
                         findings_strict(&f);
                 print(c, p->name, p->path, &vo, &rows, &f);
                 if (findings_count(&f, SEV_ERROR))
-                        exit_code = cli_error(c, EXIT_INVALID, "%s is invalid", argv[first]);
+                        exit_code = cli_error(c, EXIT_INVALID, "%s is invalid", cli_profile_label(argv[first], p));
                 else if (a.exit_code && (rows_count(&rows, "change") || rows_count(&rows, "restore") ||
                                          rows_count(&rows, "error")))
                         exit_code = EXIT_DRIFT;

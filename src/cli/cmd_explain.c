@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* twtune explain: what the knowledge base knows about a key. */
 #include <errno.h>
 #include <stdlib.h>

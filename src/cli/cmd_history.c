@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* twtune history: the generations applied, newest last. */
 #include <errno.h>
 #include <stdlib.h>
@@ -9,6 +10,39 @@
 #include "sysroot.h"
 
 int cmd_history(struct cli *c, int argc, char **argv);
+
+void cli_json_state(struct cli *c, struct sysroot *sr, struct state *st)
+{
+        struct state *own = NULL;
+        unsigned long *ids = NULL;
+        size_t n = 0;
+        struct record *g = NULL;
+        if (!st && state_open(sr, c->state_sub, false, &own, NULL) == 0)
+                st = own;
+        /* What cannot be read is reported by the command itself where it matters; here it is null. */
+        if (st && state_generations(st, &ids, &n) == 0 && n > 0 && state_generation_read(st, ids[n - 1], &g) < 0)
+                g = NULL;
+        fputs(",\n  \"state\": {\"generation\": ", c->out);
+        if (g)
+                fprintf(c->out, "%lu", g->generation);
+        else
+                fputs("null", c->out);
+        json_member(c->out, "hash", g ? g->hash : NULL);
+        fputc('}', c->out);
+        record_free(g);
+        free(ids);
+        state_free(own);
+}
+
+/* Why a record could not be read, with what to do when only root may read it (state earlier builds left 0700/0600, or a chmod). */
+static const char *record_error(int r)
+{
+        return r == -EBADMSG  ? "damaged record"
+               : r == -EACCES ? "Permission denied (a record only root may read: run as root, or make the records "
+                                "readable, chmod 0644 /var/lib/twtune/generations/*)"
+                              : strerror(-r);
+}
+
 static int on_opt(struct cli *c, int opt, const char *arg, void *ud)
 {
         if (opt != 'n')
@@ -179,7 +213,7 @@ int cmd_history(struct cli *c, int argc, char **argv)
                 r = st ? state_generation_read(st, one, &g) : -ENOENT;
                 int code = r == 0 ? EXIT_OK
                            : r == -ENOENT ? cli_fail(c, EXIT_USAGE, "no-generation", "no generation %lu (see 'twtune history')", one)
-                           : cli_error(c, EXIT_ENV, "generation %lu: %s", one, r == -EBADMSG ? "damaged record" : strerror(-r));
+                           : cli_error(c, EXIT_ENV, "generation %lu: %s", one, record_error(r));
                 if (g)
                         print_one(c, g);
                 record_free(g);
@@ -199,8 +233,7 @@ int cmd_history(struct cli *c, int argc, char **argv)
         for (size_t i = 0; i < n; i++) {
                 struct record *g;
                 if ((r = state_generation_read(st, ids[i], &g)) < 0) {
-                        exit_code = cli_error(c, EXIT_ENV, "generation %lu: %s", ids[i],
-                                              r == -EBADMSG ? "damaged record" : strerror(-r));
+                        exit_code = cli_error(c, EXIT_ENV, "generation %lu: %s", ids[i], record_error(r));
                         continue;
                 }
                 print_generation(c, g, printed++ == 0, &tab);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* twtune import: sysctl.conf files turned into a profile, on standard output or in a file. */
 #include <errno.h>
 #include <fcntl.h>

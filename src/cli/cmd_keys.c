@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* twtune keys: the keys the knowledge base covers. */
 #include "cli.h"
 #include "kb.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* twtune profiles: the profiles a name can select, with their descriptions and files. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* twtune rollback: go back to an earlier generation, as a transaction of its own;
  * twtune recover: finish or undo a transaction that a crash interrupted. */
 #include <errno.h>
@@ -16,6 +17,7 @@
 struct args {
         bool have_to, dry_run;
         unsigned long to;
+        const char *to_hash; /* --to-hash: resolved to the newest generation with it, then as --to */
         unsigned long wait_ms;
         const char *netns;
 };
@@ -31,6 +33,9 @@ static int on_opt(struct cli *c, int opt, const char *arg, void *ud)
                 if (errno || *end || end == arg || arg[0] == '-')
                         return cli_usage_error(c, "--to takes a generation number, not '%s'", arg);
                 a->have_to = true;
+                return 0;
+        case 'H':
+                a->to_hash = arg;
                 return 0;
         case 'w':
                 return cli_parse_wait(c, arg, &a->wait_ms);
@@ -66,7 +71,8 @@ static void print_file_change(struct cli *c, const char *before, const char *aft
         }
 }
 
-static int print(struct cli *c, struct sysroot *sr, const struct txn *x, unsigned long to, bool dry, enum txn_result res)
+static int print(struct cli *c, struct sysroot *sr, struct state *st, const struct txn *x, unsigned long to, bool dry,
+                 enum txn_result res)
 {
         struct rows rows = {0};
         char source[32];
@@ -96,6 +102,7 @@ static int print(struct cli *c, struct sysroot *sr, const struct txn *x, unsigne
                         fprintf(c->out, "%lu", x->generation);
                 else
                         fputs("null", c->out);
+                cli_json_state(c, sr, st);
                 out_rows(c, &rows);
                 fputs(",\n  \"file\": ", c->out);
                 if (x->persist) {
@@ -135,7 +142,7 @@ static int print(struct cli *c, struct sysroot *sr, const struct txn *x, unsigne
 }
 
 /* The generation to go back to: --to, or one step back from the state now. */
-static int pick_target(struct cli *c, struct state *st, const struct args *a, unsigned long *ret_to)
+static int pick_target(struct cli *c, struct sysroot *sr, struct state *st, const struct args *a, unsigned long *ret_to)
 {
         unsigned long *ids = NULL;
         size_t n = 0;
@@ -146,6 +153,20 @@ static int pick_target(struct cli *c, struct state *st, const struct args *a, un
                 return cli_error(c, EXIT_ENV, "cannot read the history: %s", strerror(-r));
         if (n == 0)
                 return cli_fail(c, EXIT_ENV, "nothing-applied", "nothing to roll back: no generation applied");
+        if (a->to_hash) {
+                r = state_generation_by_hash(st, a->to_hash, ret_to);
+                if (r == -EINVAL)
+                        return cli_usage_error(c, "--to-hash takes %d to 64 lowercase hex digits of a content hash "
+                                               "(see 'twtune history'), not '%s'", STATE_HASH_PREFIX_MIN, a->to_hash);
+                if (r == -ENOENT)
+                        return cli_usage_error(c, "no generation has content hash %s (see 'twtune history')", a->to_hash);
+                if (r == -ENOTUNIQ)
+                        return cli_usage_error(c, "%s is the start of more than one content hash: give more digits", a->to_hash);
+                if (r < 0)
+                        return cli_error(c, EXIT_ENV, "cannot read the history: %s",
+                                         r == -EBADMSG ? "a damaged generation record" : strerror(-r));
+                return 0;
+        }
         if (a->have_to) {
                 if (a->to > newest)
                         return cli_usage_error(c, "no generation %lu (the newest is %lu)", a->to, newest);
@@ -161,6 +182,7 @@ static int pick_target(struct cli *c, struct state *st, const struct args *a, un
                         json_begin(c);
                         fprintf(c->out, ", \"dry_run\": %s, \"changed\": false, \"to\": 0, \"generation\": null",
                                 a->dry_run ? "true" : "false");
+                        cli_json_state(c, sr, st);
                         out_rows(c, &none);
                         fputs(",\n  \"file\": null}\n", c->out);
                 }
@@ -177,6 +199,7 @@ int cmd_rollback(struct cli *c, int argc, char **argv)
 {
         static const struct option opts[] = {
                 {"to", required_argument, NULL, 't'},
+                {"to-hash", required_argument, NULL, 'H'},
                 {"dry-run", no_argument, NULL, 'd'},
                 {"wait", required_argument, NULL, 'w'},
                 {"netns", required_argument, NULL, 'n'},
@@ -189,6 +212,8 @@ int cmd_rollback(struct cli *c, int argc, char **argv)
                 return r;
         if (first < argc)
                 return cli_usage_error(c, "rollback takes no arguments (use --to N)");
+        if (a.have_to && a.to_hash)
+                return cli_usage_error(c, "--to and --to-hash name the same thing: give one");
         if ((r = cli_refuse_other_netns(c, a.netns)))
                 return r;
         if ((r = cli_enter_netns(c, a.netns)))
@@ -213,7 +238,7 @@ int cmd_rollback(struct cli *c, int argc, char **argv)
                 exit_code = cli_fail(c, EXIT_ENV, "nothing-applied", "nothing to roll back: no generation applied");
                 goto out;
         }
-        if ((exit_code = pick_target(c, st, &a, &to)) != 0) {
+        if ((exit_code = pick_target(c, sr, st, &a, &to)) != 0) {
                 exit_code = exit_code < 0 ? EXIT_OK : exit_code;
                 goto out;
         }
@@ -241,7 +266,7 @@ int cmd_rollback(struct cli *c, int argc, char **argv)
         if (res == TXN_ROLLED_BACK || res == TXN_RESTORE_FAILED)
                 exit_code = cli_txn_exit(c, &fail, res);
         else
-                exit_code = print(c, sr, x, to, a.dry_run, res);
+                exit_code = print(c, sr, st, x, to, a.dry_run, res);
 out:
         txn_failure_release(&fail);
         txn_free(x);

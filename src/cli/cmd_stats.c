@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* twtune stats: TCP sockets by state, the seed's `netstat -ant | awk` done through netlink. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* twtune verify: do the live values and the persisted file still match the last applied
  * generation (or a named profile)? Read-only; exit 1 on drift. */
 #include <errno.h>
@@ -69,7 +70,8 @@ static const char *file_status(struct sysroot *sr, bool want_present, const char
 }
 
 static void print(struct cli *c, const struct profile *p, const struct record *g, bool pending, const struct rows *rows,
-                  const char *fstat_, const char *fpath, const struct findings *f, size_t drifted)
+                  const char *fstat_, const char *fpath, const struct findings *f, size_t drifted, struct sysroot *sr,
+                  struct state *st)
 {
         if (c->format == FMT_JSON) {
                 json_begin(c);
@@ -78,6 +80,7 @@ static void print(struct cli *c, const struct profile *p, const struct record *g
                         fprintf(c->out, "%lu", g->generation);
                 else
                         fputs("null", c->out);
+                cli_json_state(c, sr, st);
                 json_member(c->out, "profile", p ? p->name : g ? g->profile : NULL);
                 cli_netns_json(c, true);
                 fprintf(c->out, ", \"interrupted\": %s", pending ? "true" : "false");
@@ -164,7 +167,9 @@ int cmd_verify(struct cli *c, int argc, char **argv)
 
         if ((exit_code = cli_open_state(c, sr, false, &st)))
                 goto out;
-        if (st && (r = state_lock_shared(st, a.wait_ms)) < 0) {
+        /* A user who may not open the lock reads without it: a transaction in progress then shows
+         * as its journal (pending), which is drift, never as a half-done state taken for the truth. */
+        if (st && (r = state_lock_shared(st, a.wait_ms)) < 0 && r != -EACCES) {
                 exit_code = cli_error(c, EXIT_ENV, "%s", r == -EWOULDBLOCK ? "a transaction is still in progress; give "
                                       "--wait SECONDS to wait longer" : strerror(-r));
                 goto out;
@@ -177,11 +182,11 @@ int cmd_verify(struct cli *c, int argc, char **argv)
                 if (!exit_code && findings_count(&f, SEV_ERROR)) {
                         if (c->format != FMT_JSON)
                                 cli_out_findings(c, &f, c->out);
-                        exit_code = cli_error(c, EXIT_INVALID, "%s is invalid", argv[first]);
+                        exit_code = cli_error(c, EXIT_INVALID, "%s is invalid", cli_profile_label(argv[first], p));
                 }
                 if (exit_code) { /* JSON: the result, with no rows, for the findings */
                         if (c->format == FMT_JSON)
-                                print(c, p, NULL, pending, &rows, NULL, fpath, &f, 0);
+                                print(c, p, NULL, pending, &rows, NULL, fpath, &f, 0, sr, st);
                         goto out;
                 }
                 char *bad_key = NULL;
@@ -212,7 +217,10 @@ int cmd_verify(struct cli *c, int argc, char **argv)
                 free(ids);
                 if (r < 0) {
                         exit_code = cli_error(c, EXIT_ENV, "cannot read the last generation: %s",
-                                              r == -EBADMSG ? "damaged record" : strerror(-r));
+                                              r == -EBADMSG ? "damaged record"
+                                              : r == -EACCES ? "Permission denied (only root may read it: run as root, "
+                                                               "or chmod 0644 the records in /var/lib/twtune/generations)"
+                                                             : strerror(-r));
                         goto out;
                 }
                 checks = calloc((g ? g->n_keys : 0) + 1, sizeof(*checks));
@@ -262,7 +270,7 @@ int cmd_verify(struct cli *c, int argc, char **argv)
                                               .desired = (char *)checks[i].expected, .mode = "value",
                                               .status = checks[i].drift ? "drift" : "ok", .source = g ? source : NULL,
                                               .reason = checks[i].drift && !checks[i].live ? "absent or unreadable" : NULL});
-        print(c, p, g, pending, &rows, fstat_, fpath, &f, drifted);
+        print(c, p, g, pending, &rows, fstat_, fpath, &f, drifted, sr, st);
         exit_code = drifted ? EXIT_DRIFT : EXIT_OK;
 out:
         rows_release(&rows);

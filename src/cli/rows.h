@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The settings table every command that compares values prints (diff, apply, rollback, verify):
  * one row per key with the same fields and the same status words in every format.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* "Did you mean": the word a mistyped one most likely meant, among candidates that may come from
  * several tables (commands, a command's options and the global ones). */
 #ifndef TWTUNE_SUGGEST_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* twtune: declarative sysctl tuning. This file holds main() and the command table; each
  * command lives in cmd_NAME.c over the core library. */
 #include <errno.h>
@@ -80,9 +81,11 @@ static const struct command commands[] = {
          "      --wait SECONDS             wait this long for another twtune to finish\n"
          "      --netns NAME|PATH          in a network namespace\n", 0},
         {"rollback", cmd_rollback, "Restore the live values and persisted file of an earlier generation.",
-         "[--to N] [--dry-run] [--wait SECONDS] [--netns NAME|PATH]",
+         "[--to N | --to-hash HASH] [--dry-run] [--wait SECONDS] [--netns NAME|PATH]",
          "      --to N                     the generation to go back to (default: one step back, to the generation\n"
          "                                 before the one whose state is current; 0: before twtune's first apply)\n"
+         "      --to-hash HASH             the newest generation with this content hash (12 to 64 hex digits,\n"
+         "                                 as 'history' shows): the same state on every host, whatever its numbers\n"
          "      --dry-run                  show the rows and the persisted file's change; take no lock, write nothing\n"
          "      --wait SECONDS             wait this long for another twtune to finish\n"
          "      --netns NAME|PATH          in a network namespace\n", 0},

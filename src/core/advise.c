@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "advise.h"
 
 #include <errno.h>

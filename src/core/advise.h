@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Advice tied to what the host shows: socket counts, kernel counters and sysctls in, findings
  * with their evidence and the sysctl changes that evidence supports out. */
 #ifndef TWTUNE_ADVISE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "atomic.h"
 
 #include <errno.h>

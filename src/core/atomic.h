@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Files replaced the git way: write a temporary file beside the target, fsync it, rename it over
  * the target, fsync the directory. Nothing here follows a symlink. */
 #ifndef TWTUNE_ATOMIC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "boot.h"
 
 #include <dirent.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The boot view: what the next boot will set, from the sysctl.d hierarchy below a root, resolved
  * the way systemd-sysctl or procps' `sysctl --system` does. Each rule was found by running the
  * real tools (systemd 252, procps-ng 4.0.2) in private namespaces; twtune(8) lists them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The difference between a profile and a target, setting by setting. */
 #ifndef TWTUNE_DIFF_H
 #define TWTUNE_DIFF_H

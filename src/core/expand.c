@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Patterns in a profile (net.ipv4.conf.*.rp_filter), expanded against a target the way
  * systemd-sysctl does at boot. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fault injection for tests, read from $TWTUNE_FAULT and inert when it is unset:
  *   kill:N        SIGKILL the process at the Nth fault point of any name
  *   fail:NAME:N   make the Nth point called NAME fail with EIO

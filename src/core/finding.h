@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Findings: what validation found, each with a stable code, a place and a message. */
 #ifndef TWTUNE_FINDING_H
 #define TWTUNE_FINDING_H

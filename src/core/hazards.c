@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Hazards in the values a profile sets: one table of single-value rules, and the checks that
  * weigh keys against each other (buffer defaults against maxima, tcp_mem against one socket's
  * buffer, limits against what the target already has). Each is a warning: the kernel takes

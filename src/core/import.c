@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sysctl.conf files as a profile: each line of the input becomes a line of the output, in order,
  * so that comments stay where they stood and a reviewer can read the two side by side. */
 #include "import.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* twtune import: sysctl.conf files turned into a profile. The files are read as systemd-sysctl
  * and procps read them (sysctl_conf.h) and merged in order; the profile is YAML text that
  * profile_load reads back to the same settings, with the files' comments where they stood and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "k8s.h"
 
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Kubernetes: who may set a sysctl on a node that runs pods. A pod sets keys of its own network
  * and IPC namespaces through securityContext.sysctls: the kubelet's safe ones always, the other
  * namespaced ones only where the cluster admin allows them (kubelet --allowed-unsafe-sysctls).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "kb.h"
 
 #include <fnmatch.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The kernel knowledge base: what twtune knows about each sysctl it covers. The entries are data,
  * one file per key family under kb/; keys are unique (checked by tests/unit/test_kb.c). */
 #ifndef TWTUNE_KB_H

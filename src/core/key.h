@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Sysctl key names. A key is stored in dotted form ("net.ipv4.tcp_fin_timeout"); a dot inside a
  * component (an interface "eth0.100") is written as '/', as systemd-sysctl and procps do. */
 #ifndef TWTUNE_KEY_H

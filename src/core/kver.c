@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "kver.h"
 
 #include <ctype.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Kernel versions and the small condition language of profiles ("kernel >= 4.12"). */
 #ifndef TWTUNE_KVER_H
 #define TWTUNE_KVER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "managed.h"
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What twtune manages: the keys of the last generation, each with its baseline (the value it had
  * before twtune first managed it) and the value twtune last left it at. An apply restores the
  * baseline of a managed key its profile no longer sets; a rollback to generation N makes N's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Profiles: YAML files that declare sysctl settings, with inheritance (extends) and per-key
  * conditions. The format is documented in packaging/man/twtune-profile.5. */
 #ifndef TWTUNE_PROFILE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A sysctl.conf file as a profile: what users already have, checked, diffed and applied as they
  * wrote it, with the meaning systemd-sysctl and procps give it. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared between the profile loaders (YAML in profile.c, sysctl.conf in profile_conf.c). */
 #ifndef TWTUNE_PROFILE_INTERNAL_H
 #define TWTUNE_PROFILE_INTERNAL_H

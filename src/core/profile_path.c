@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Profiles by name: the search path, lookup and listing. */
 #include "profile_path.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Profiles by name: the directories searched, a name's file, and the profiles installed.
  * A name is what tuned-adm calls a profile: "web-server" for web-server.yaml, found on the search
  * path. Everything here is plain paths of the machine twtune runs on, never below --root, except

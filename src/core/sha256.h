@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* SHA-256 (FIPS 180-4), for the content hash of persisted files and state records. */
 #ifndef TWTUNE_SHA256_H
 #define TWTUNE_SHA256_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "sockstat.h"
 
 #include <arpa/inet.h>

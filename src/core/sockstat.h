@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* TCP socket counts by state and family, streamed from NETLINK_SOCK_DIAG (as ss does) or, where
  * netlink is unavailable or a --root is in use, from <root>/proc/net/tcp and tcp6. Memory is
  * bounded whatever the number of sockets: counts are streamed, the per-remote table is capped,

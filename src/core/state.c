@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "state.h"
 
 #include <dirent.h>
@@ -57,14 +58,14 @@ int state_open(struct sysroot *sr, const char *sub, bool create, struct state **
                 return fd;
         int r = check_trusted(fd, "the state directory", ret_why);
         if (r == 0 && sub) {
-                int subfd = open_dir_at(fd, sub, create, 0700, 0700);
+                int subfd = open_dir_at(fd, sub, create, 0755, 0755);
                 close(fd);
                 if (subfd < 0)
                         return subfd;
                 fd = subfd;
                 r = check_trusted(fd, sub, ret_why);
         }
-        int gens = r < 0 ? -1 : open_dir_at(fd, "generations", create, 0700, 0700);
+        int gens = r < 0 ? -1 : open_dir_at(fd, "generations", create, 0755, 0755);
         if (r == 0 && gens < 0)
                 r = gens;
         if (r == 0)
@@ -565,7 +566,7 @@ int state_generation_write(struct state *st, const struct record *r)
         char *text = serialize(r, &len);
         if (!text)
                 return -ENOMEM;
-        int res = atomic_create_at(st->gens_fd, name, text, len, 0600);
+        int res = atomic_create_at(st->gens_fd, name, text, len, 0644); /* readable: see state.h */
         free(text);
         return res;
 }
@@ -724,4 +725,36 @@ void record_free(struct record *r)
         free(r->file_before);
         free(r->file);
         free(r);
+}
+
+int state_generation_by_hash(struct state *st, const char *prefix, unsigned long *ret_id)
+{
+        size_t len = strlen(prefix);
+        if (len < STATE_HASH_PREFIX_MIN || len > 64 || strspn(prefix, "0123456789abcdef") != len)
+                return -EINVAL;
+        unsigned long *ids = NULL, found = 0;
+        size_t n = 0;
+        char *hash = NULL;
+        int r = state_generations(st, &ids, &n);
+        /* Newest first; a prefix that two different hashes share names neither. */
+        for (size_t i = n; r == 0 && i-- > 0;) {
+                struct record *g = NULL;
+                if ((r = state_generation_read(st, ids[i], &g)) < 0)
+                        break;
+                if (g->hash && strncmp(g->hash, prefix, len) == 0) {
+                        if (!hash) {
+                                found = ids[i];
+                                r = (hash = strdup(g->hash)) ? 0 : -ENOMEM;
+                        } else if (strcmp(hash, g->hash) != 0)
+                                r = -ENOTUNIQ;
+                }
+                record_free(g);
+        }
+        free(ids);
+        free(hash);
+        if (r == 0 && !found)
+                r = -ENOENT;
+        if (r == 0)
+                *ret_id = found;
+        return r;
 }

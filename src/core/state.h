@@ -1,5 +1,14 @@
-/* The state directory (<root>/var/lib/twtune, 0700): an exclusive lock, the journal of the
- * transaction in progress, and one record per committed generation (generations/N).
+/* SPDX-License-Identifier: MIT */
+/* The state directory (<root>/var/lib/twtune): an exclusive lock, the journal of the transaction in
+ * progress, and one record per committed generation (generations/N).
+ *
+ * Who may read it: the directories (0755) and the generation records (0644) are readable by
+ * everyone, so that verify and history work for a monitoring user. Nothing in them is secret: the
+ * values are in /proc/sys and the persisted file in /etc/sysctl.d, both world-readable. Two files
+ * stay root's (0600): the lock, since any user who could open it could hold a shared flock on it
+ * and block every apply; and the journal, which exists only while a transaction runs or after a
+ * crash, and whose existence (visible to all) is what a reader needs. State earlier builds wrote
+ * (0700 directories, 0600 records) stays root-only until an administrator changes its modes.
  *
  * Journal and generations share one text format a person can read with cat, written atomically,
  * whose last line holds the SHA-256 of everything before it, so a truncated or damaged record is
@@ -65,7 +74,7 @@ struct record {
         char *profile;
         bool is_rollback;         /* action rollback: it restored the state of generation `restores` */
         unsigned long restores;
-        char *hash; /* NULL when not persisted */
+        char *hash; /* the body's SHA-256 (persisted or not); NULL for the state before twtune */
         bool persist;
         bool file_before_present, file_present;
         char *file_before, *file;
@@ -91,7 +100,9 @@ void state_free(struct state *st); /* also releases the lock */
 /* Takes the exclusive lock, waiting up to wait_ms. On -EWOULDBLOCK *ret_holder is the pid the
  * holder wrote into the lock file (0 if unknown). */
 int state_lock(struct state *st, unsigned long wait_ms, pid_t *ret_holder);
-/* Takes the lock shared, for readers (verify) that must not see a transaction half done. */
+/* Takes the lock shared, for readers (verify) that must not see a transaction half done. -EACCES
+ * for a user who may not open the lock (see above): such a reader goes on without it, and sees a
+ * transaction in progress as a pending journal. */
 int state_lock_shared(struct state *st, unsigned long wait_ms);
 
 /* -ENOENT: no journal. -EBADMSG: a journal that does not parse, whose checksum is wrong, or that
@@ -107,6 +118,13 @@ int state_generation_write(struct state *st, const struct record *r);
 int state_generation_remove(struct state *st, unsigned long id);
 /* Committed generations, ascending. */
 int state_generations(struct state *st, unsigned long **ret_ids, size_t *ret_n);
+
+/* The newest generation whose content hash (the persisted body's SHA-256, the same on every host
+ * for the same values) starts with prefix, lowercase hex of STATE_HASH_PREFIX_MIN to 64 digits.
+ * -EINVAL: not such a prefix; -ENOENT: no generation has it; -ENOTUNIQ: generations with different
+ * hashes share it; a record that cannot be read fails the search (its error). */
+#define STATE_HASH_PREFIX_MIN 12
+int state_generation_by_hash(struct state *st, const char *prefix, unsigned long *ret_id);
 
 /* A value a record can hold and give back: one line, no control character but tabs (which, like
  * spaces, only separate tokens), at most SYSCTL_VALUE_MAX bytes. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "sysctl_conf.h"
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sysctl.conf syntax, as systemd-sysctl and procps' sysctl read it: "key = value" lines, '#' and
  * ';' comments, blanks around '=' and at both ends, a '-' before the key to ignore a failure, and
  * "-key" alone to exclude a key from a glob. Only the syntax: keys are not normalised here. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "sysroot.h"
 
 #include <dirent.h>
@@ -335,7 +336,7 @@ int sysroot_open_dir(struct sysroot *sr, enum sysroot_dir which, bool create)
         int root = open(sr->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (root < 0)
                 return -errno;
-        int fd = open_dir_at(root, dir_paths[which], create, 0755, which == SYSROOT_STATE ? 0700 : 0755);
+        int fd = open_dir_at(root, dir_paths[which], create, 0755, 0755); /* the state too: see state.h */
         close(root);
         return fd;
 }

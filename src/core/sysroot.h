@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The system root: every file twtune reads or writes on the host goes through here, so tests
  * and chroots can point it at another tree (like iproute2's PROC_ROOT or systemd's --root). */
 #ifndef TWTUNE_SYSROOT_H

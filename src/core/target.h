@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What a profile is compared against: the live /proc/sys below a system root, or a snapshot
  * (`sysctl -a` output, "key = value" lines) taken on another host. */
 #ifndef TWTUNE_TARGET_H

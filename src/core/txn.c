@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "txn.h"
 
 #include <errno.h>
@@ -53,12 +54,13 @@ void txn_failure_release(struct txn_failure *f)
         *f = (struct txn_failure){0};
 }
 
-char *txn_render_file(const char *profile, const char *body, const char *hash, unsigned long generation, size_t *ret_len)
+/* Nothing host-specific (no generation number): the same profile gives the same bytes on every host. */
+char *txn_render_file(const char *profile, const char *body, const char *hash, size_t *ret_len)
 {
         char *s = str_printf("# Written by twtune. Do not edit: 'twtune apply' replaces this file and 'twtune rollback'\n"
                              "# restores earlier ones.\n"
-                             "# profile: %s\n# sha256: %s\n# generation: %lu\n%s",
-                             profile, hash, generation, body);
+                             "# profile: %s\n# sha256: %s\n%s",
+                             profile, hash, body);
         if (s && ret_len)
                 *ret_len = strlen(s);
         return s;
@@ -232,7 +234,7 @@ static int commit_plan_file(struct commit *c)
         struct txn *t = c->t;
         c->file_present = t->render || t->file_present;
         if (t->render) {
-                if (!(c->file = txn_render_file(t->profile, t->body, t->hash, c->j.generation, &c->file_len)))
+                if (!(c->file = txn_render_file(t->profile, t->body, t->hash, &c->file_len)))
                         return -ENOMEM;
         } else if (t->file_present) {
                 if (!(c->file = malloc(t->file_len + 1)))

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Transactions: change live sysctls and the persisted file together, or not at all.
  *
  * txn_commit: journal (previous values and file) -> write each changed key in one write() and
@@ -99,8 +100,9 @@ int txn_recover(struct state *st, struct sysroot *sr, struct txn_failure *fail, 
 
 void txn_failure_release(struct txn_failure *f);
 
-/* The rendered file for a body and generation. */
-char *txn_render_file(const char *profile, const char *body, const char *hash, unsigned long generation, size_t *ret_len);
+/* The rendered file for a body: a header (profile name, the body's SHA-256) and the body; the same
+ * bytes for the same profile on every host, whatever its generation. */
+char *txn_render_file(const char *profile, const char *body, const char *hash, size_t *ret_len);
 /* Reads the persisted file from the sysctl.d directory without following a symlink (-ELOOP);
  * -ENOENT when there is none. */
 int txn_read_file(int dfd, char **ret, size_t *ret_len);

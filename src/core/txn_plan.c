@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Transaction planning: what an apply or a rollback will write, in which order, and what the
  * kernel will change along with it. Nothing here writes; txn.c commits the plan. */
 #include <errno.h>

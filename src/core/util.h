@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Small helpers shared by the core: string building and bounded file reads.
  * Every function that allocates returns NULL or -ENOMEM on failure and never exits. */
 #ifndef TWTUNE_UTIL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "validate.h"
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Validation of a merged profile against the knowledge base, a kernel version and, when given,
  * a target (whose values decide cross-key checks such as tcp_tw_reuse vs tcp_timestamps). */
 #ifndef TWTUNE_VALIDATE_H

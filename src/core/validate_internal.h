@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared by validate.c and hazards.c. */
 #ifndef TWTUNE_VALIDATE_INTERNAL_H
 #define TWTUNE_VALIDATE_INTERNAL_H

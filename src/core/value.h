@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Sysctl values as whitespace-separated tokens. The kernel prints vectors with tabs and accepts
  * any blanks, so "1024 65535" and "1024\t65535" are the same value; numbers compare by value
  * (the kernel parses base 0, so "0x10" reads back as "16"). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A small YAML document tree with source positions, built from libyaml events.
  * Profiles need no anchors, aliases or tags, so anchors and aliases are refused outright
  * (no alias bomb can expand), and depth, node count and scalar length are bounded. */

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Benchmark: one twtune.twtune.profile task against the per-key way every Ansible user knows,
 # seven ansible.posix.sysctl tasks (sysctl_file, reload: yes), for the same seven net.* keys.
 # One ansible-playbook run holds every play of every round; each play's time is the time between

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Benchmark: `twtune stats` against the peer tools, measured in the same run, on the same
 # sockets. Everything happens in a private network namespace on loopback (the host's sockets and
 # sysctls are not touched). Times are medians of RUNS runs; ratios are tool / twtune.

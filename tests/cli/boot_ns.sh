@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # boot_ns.sh FIXTURE TOOL OUT: `twtune boot` and a real sysctl tool against one fixture tree, in
 # fresh network, mount and PID namespaces (unshare -n -m -p --fork --mount-proc), for t_boot.sh.
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared by the CLI tests: a private temporary directory, a fake system root, assertions.
 # Each test script sources this, runs its checks and ends with `finish`.
 set -u

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # advise end to end on recorded inputs (a fake root), with a profile and --emit-profile.
 . "$SRCDIR/tests/cli/lib.sh"
 mkroot root

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The Ansible collection (packaging/ansible): built and installed with ansible-galaxy, documented
 # for ansible-doc, and driven by the real ansible-playbook against localhost in private network,
 # mount and PID namespaces (tmpfs over /etc/sysctl.d and /var/lib), with twtune on PATH.
@@ -23,7 +24,7 @@ else not_ok "collection install"; fi
 ansible-doc twtune.twtune.profile >out 2>err; RC=$?
 expect_rc 0 "ansible-doc twtune.twtune.profile"
 expect_out "> TWTUNE.TWTUNE.PROFILE" "ansible-doc renders the module"
-for opt in content executable netns path persist state wait; do
+for opt in content executable hash netns path persist profiles state wait; do
         grep -q "^[-=] $opt\$" out && ok "ansible-doc documents $opt" || not_ok "ansible-doc lacks option $opt"
 done
 expect_no_err "ERROR" "ansible-doc without errors"
@@ -63,6 +64,11 @@ sysctl:
 Y
 sed 's/tcp_fin_timeout: 30/tcp_fin_timeout: 25/' fleet.yaml >fleet25.yaml
 printf 'name: bad\nsysctl:\n  net.ipv4.tcp_fin_timeout: 30\n  net.ipv4.tcp_tw_reuse: 7\n' >bad.yaml
+printf 'sysctl:\n  net.ipv4.tcp_fin_timeout: 30\n  net.ipv4.tcp_tw_reuse: 7\n' >bad_noname.yaml
+# A warning (tw-buckets-too-low) and a child that extends a parent shipped with `profiles`.
+printf 'name: warned\nsysctl:\n  net.ipv4.tcp_max_tw_buckets: 5000\n' >warned.yaml
+printf 'name: fleet-parent\nsysctl:\n  net.ipv4.tcp_keepalive_time: 700\n' >parent.yaml
+printf 'name: child\nextends: [fleet-parent]\nsysctl:\n  net.ipv4.tcp_fin_timeout: 35\n' >child.yaml
 
 # A connection that cannot pass input to a command (as paramiko): content goes by temporary file.
 mkdir connection_plugins
@@ -164,6 +170,41 @@ cat >playbook.yml <<'Y'
       twtune.twtune.profile: {path: "{{ work }}/fleet.yaml", executable: /nonexistent/twtune}
       register: r_missing
       ignore_errors: true
+    - name: an unnamed invalid profile on standard input
+      twtune.twtune.profile: {content: "{{ lookup('file', work + '/bad_noname.yaml') }}"}
+      register: r_bad_noname
+      ignore_errors: true
+    - name: twtune only in an sbin directory, PATH without it (as su leaves it on Debian)
+      twtune.twtune.profile: {state: verified}
+      environment: {PATH: /usr/bin:/bin}
+      register: r_sbin
+      ignore_errors: true
+    - name: a profile with a warning, in check mode
+      twtune.twtune.profile: {content: "{{ lookup('file', work + '/warned.yaml') }}"}
+      check_mode: true
+      register: r_warn
+    - name: content that extends a parent, without the parent
+      twtune.twtune.profile: {content: "{{ lookup('file', work + '/child.yaml') }}"}
+      check_mode: true
+      register: r_noparent
+      ignore_errors: true
+    - name: content that extends a parent shipped with profiles
+      twtune.twtune.profile:
+        content: "{{ lookup('file', work + '/child.yaml') }}"
+        profiles: {fleet-parent: "{{ lookup('file', work + '/parent.yaml') }}"}
+      check_mode: true
+      register: r_parent
+    - name: the parent through profiles, the task's own search path kept after it
+      twtune.twtune.profile:
+        content: "extends: [fleet-parent, base]\nsysctl: {}\n"
+        profiles: {fleet-parent: "{{ lookup('file', work + '/parent.yaml') }}"}
+      environment: {TWTUNE_PROFILE_PATH: "{{ srcdir }}/profiles"}
+      check_mode: true
+      register: r_parent_env
+    - name: hash with state verified
+      twtune.twtune.profile: {state: verified, hash: 0123456789abcdef}
+      register: r_hash_bad
+      ignore_errors: true
     - name: path and content together
       twtune.twtune.profile: {path: "{{ work }}/fleet.yaml", content: "x"}
       register: r_both
@@ -211,6 +252,8 @@ cat >playbook.yml <<'Y'
 Y
 
 cat >ansible_ns.sh <<'S'
+# A twtune only in /usr/local/sbin (a tmpfs over it here, in this mount namespace).
+mount -t tmpfs -o mode=0755 tmpfs /usr/local/sbin && cp bin/twtune /usr/local/sbin/twtune
 ansible-playbook -i localhost, -c local -e "work=$WORK srcdir=$SRCDIR" playbook.yml >out 2>err
 rc=$?
 if [ "$rc" -eq 0 ]; then ok "ansible-playbook ran every case (exit 0)"; else
@@ -218,6 +261,7 @@ if [ "$rc" -eq 0 ]; then ok "ansible-playbook ran every case (exit 0)"; else
         grep -v '\.\.\.ignoring' out | grep -B3 'fatal:\|ERROR' | cut -c1-400 | sed 's/^/#   play: /' | tail -n 30
 fi
 cp out play.out
+cp err play.err
 if [ -f results.json ]; then cp results.json out; else not_ok "no results.json"; fi
 S
 in_ns ansible_ns.sh
@@ -226,6 +270,8 @@ cp play.out out
 expect_out "-net.ipv4.tcp_fin_timeout = 60" "--diff shows the value before"
 expect_out "+net.ipv4.tcp_fin_timeout = 30" "--diff shows the value after"
 expect_out "+net.ipv4.ip_local_port_range = 33000 60999" "--diff shows a vector key"
+cp play.err err
+expect_err "[WARNING]: twtune: <stdin>:3:3: net.ipv4.tcp_max_tw_buckets=5000 is below" "the play prints twtune's warning as [WARNING]"
 cp results.json out 2>/dev/null || : >out
 # jq 1.6 -e exits 0 on empty input (no result), so each check first requires the playbook's
 # results: one object, slurped (-s gives [] for empty input).
@@ -252,6 +298,9 @@ expect_json '.s_apply1 | test("99-twtune.conf") and (test("No such file") | not)
 expect_json '.r_apply1.settings | length == 7 and all(.status == "change")' "settings are twtune's rows"
 expect_json '.r_apply1.findings | map(.code) | index("fin-timeout-is-not-time-wait") != null' "findings returned"
 expect_json '.r_apply2.changed == false and .r_apply2.generation == null and (.r_apply2.settings | all(.status == "ok"))' "second apply: unchanged"
+expect_json '.r_apply2.current_generation == 1 and .r_apply2.content_hash == .r_apply1.content_hash and (.r_apply1.content_hash | test("^[0-9a-f]{64}$"))' "an unchanged apply still reports the host's generation and content hash"
+expect_json '.r_check.current_generation == null and .r_check.content_hash == null' "before the first apply: null generation and hash"
+expect_json '.r_ver_ok.current_generation == 2 and .r_ver_ok.content_hash == .r_content.content_hash' "verified reports them too"
 expect_json '(.r_apply2 | has("diff")) | not' "no diff when nothing changes"
 expect_json '.r_content.changed == true and .r_content.generation == 2 and .r_content.path == "<stdin>" and (.r_content.cmd | endswith("-- -"))' "content: applied from standard input"
 expect_json '.s_content | startswith("25 600 ")' "content: the live value is the content's"
@@ -264,9 +313,16 @@ expect_json '.r_ver_other.failed == true and .r_ver_other.rc == 1 and .r_ver_oth
 expect_json '.r_ver_drift.failed == true and .r_ver_drift.rc == 1 and .r_ver_drift.drifted == ["net.ipv4.tcp_fin_timeout"]' "verified on drift fails, naming the key"
 expect_json '.r_ver_drift.msg == "twtune verify found drift (exit 1): net.ipv4.tcp_fin_timeout is 99, expected 25"' "drift message names key, live and expected value"
 expect_json '.r_bad.failed == true and .r_bad.rc == 3 and .r_bad.error.code == "invalid-profile"' "invalid profile fails with rc 3"
-expect_json '.r_bad.msg == "twtune apply failed (exit 3, invalid-profile): - is invalid; nothing was changed; out-of-range (net.ipv4.tcp_tw_reuse, <stdin>:4:3): net.ipv4.tcp_tw_reuse: 7 is outside 0..2; the kernel rejects it (EINVAL)"' "invalid profile: msg carries twtune's error and finding"
+expect_json '.r_bad.msg == "twtune apply failed (exit 3, invalid-profile): bad is invalid; nothing was changed; out-of-range (net.ipv4.tcp_tw_reuse, <stdin>:4:3): net.ipv4.tcp_tw_reuse: 7 is outside 0..2; the kernel rejects it (EINVAL)"' "invalid profile: msg names it by its name: and carries the finding's file, line and message"
+expect_json '.r_bad_noname.msg | startswith("twtune apply failed (exit 3, invalid-profile): <stdin> is invalid; nothing was changed; out-of-range (net.ipv4.tcp_tw_reuse, <stdin>:3:3)")' "an unnamed profile on standard input is <stdin>"
+expect_json '.r_sbin.rc == 1 and .r_sbin.drifted == ["net.ipv4.tcp_fin_timeout"] and (.r_sbin.cmd | startswith("twtune "))' "twtune found in /usr/local/sbin with PATH=/usr/bin:/bin (and reports the drift there is)"
+expect_json '.r_warn.warnings | length == 1 and (.[0] | test("^twtune: <stdin>:3:3: net.ipv4.tcp_max_tw_buckets=5000 is below .*\\[tw-buckets-too-low\\]$"))' "a twtune warning becomes the task's warning, with file, line and code"
+expect_json '.r_noparent.failed == true and (.r_noparent.msg | test("extends-not-found"))' "content extending a parent that was not shipped fails (extends-not-found)"
+expect_json '.r_parent.failed == false and .r_parent.profile == "child" and ([.r_parent.settings[] | select(.status != "restore") | "\(.key)=\(.desired)"] | sort) == ["net.ipv4.tcp_fin_timeout=35", "net.ipv4.tcp_keepalive_time=700"]' "profiles: the parent is found, its key applied with the child's"
+expect_json '.r_parent_env.failed == false and (.r_parent_env.findings | map(select(.severity == "error")) | length == 0) and (.r_parent_env.settings | map(.key) | index("net.ipv4.tcp_keepalive_time") != null)' "profiles and the task's TWTUNE_PROFILE_PATH together"
+expect_json '.r_hash_bad.failed == true and (.r_hash_bad.msg | test("use it with state=applied"))' "hash with state verified is refused"
 expect_json '.s_bad == (.s_content | sub("^25 "; "99 "))' "invalid profile changes nothing"
-expect_json '.r_missing.failed == true and .r_missing.rc == 127 and (.r_missing.msg | test("printed no JSON result \\(exit 127\\) \\(is twtune installed\\? executable=/nonexistent/twtune\\)"))' "a missing twtune: stderr and rc reported"
+expect_json '.r_missing.failed == true and .r_missing.rc == 127 and (.r_missing.msg | test("printed no JSON result \\(exit 127\\) \\(is twtune installed\\? executable=/nonexistent/twtune, looked up on PATH and in /sbin, /usr/sbin, /usr/local/sbin\\): .*/nonexistent/twtune: not found"))' "a missing twtune: the msg quotes what the shell printed"
 expect_json '.r_both.failed == true and (.r_both.msg | test("mutually exclusive"))' "path and content together refused"
 expect_json '.r_absent_check.changed == true and (.r_absent_check.cmd | test("rollback --to 0 --dry-run")) and .r_absent_check.generation == null' "absent in check mode: rollback --to 0 --dry-run"
 expect_json '.s_absent_check == .s_bad and .g_absent_check == .g_bad and .g_bad == "1\n2"' "absent in check mode changes nothing"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Bad input: a clear error with file, line and column, exit 3, and nothing changed.
 . "$SRCDIR/tests/cli/lib.sh"
 BAD=$SRCDIR/tests/data/bad

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # `twtune boot` against the real tools. For every fixture under tests/data/boot and for each of
 # systemd-sysctl and procps' `sysctl --system`, boot_ns.sh runs, in one fresh network, mount and
 # PID namespace with the fixture over every sysctl configuration directory: twtune's prediction

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # `twtune boot` on fake roots (--root): the sysctl.d rules on copies of the fixtures in
 # tests/data/boot and on a few roots made here, with jq assertions on files[], settings[] and
 # findings[]. No namespace and no real tool, so this runs wherever the tests run; t_boot.sh checks

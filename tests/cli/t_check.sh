@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # check on the shipped profiles and on the seed's sysctl.conf, in every output format.
 . "$SRCDIR/tests/cli/lib.sh"
 P=$SRCDIR/profiles

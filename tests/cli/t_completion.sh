@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The bash completion (packaging/completion/twtune.bash): driven through COMP_WORDS/COMP_CWORD
 # as bash splits a line, alone and under the bash-completion package, then typed with TAB into a
 # real interactive bash on a pseudo-terminal. Candidates are compared exactly.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Many applies of two profiles at once: the lock serialises them, the end state is exactly one
 # of the two, live values and the persisted file agree, and history is consistent.
 . "$SRCDIR/tests/cli/lib.sh"

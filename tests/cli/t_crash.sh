@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Kill twtune (SIGKILL) at every step of a multi-key apply on the real kernel; the next
 # `twtune recover` must leave the namespace exactly as before the apply, or exactly as after it
 # when the kill came after the commit point. Then the same while a failed apply is rolling back.

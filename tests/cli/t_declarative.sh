@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Apply means "make the host match this profile": managed keys a profile drops go back to their
 # values before twtune; rollback steps back; history shows a generation in full; records are text.
 # All against a fake root (--root), so nothing of this host is touched.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # diff against a fake root and against a snapshot, in every format, with --exit-code.
 . "$SRCDIR/tests/cli/lib.sh"
 P=$SRCDIR/profiles

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Text from outside twtune (snapshot values, values below --root, file paths, state records)
 # never reaches the terminal raw; JSON stays valid UTF-8; a huge value does not blow up a table.
 . "$SRCDIR/tests/cli/lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # explain and keys.
 . "$SRCDIR/tests/cli/lib.sh"
 mkroot root

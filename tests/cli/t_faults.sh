@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Failures on a fake root (--root): each failing step rolls back (exit 4), a failed restore is
 # loud (exit 6) and `recover` finishes it, damaged journals and a held lock change nothing (exit 5),
 # and a full disk on persist (a real ENOSPC on a tiny tmpfs) rolls the live values back.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Nothing a profile, a record or a namespace says reaches the host unchecked: one check per
 # defect of the hardening review, each of which failed before its fix.
 . "$SRCDIR/tests/cli/lib.sh"

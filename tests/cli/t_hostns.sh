@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # twtune outside the host's network namespace (PID 1's), as under `ip netns exec` or in a
 # container's network namespace without its own init: it refuses to persist or record the host's
 # state (exit 2, before opening anything for writing), changes that namespace's live values with

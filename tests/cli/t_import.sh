@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # twtune import: sysctl.conf files to a profile that check loads with the findings the .conf file
 # gets. Nothing here writes a sysctl or a file of the host: the round trip at the end runs in
 # private namespaces (in_ns), and is skipped where they are refused.

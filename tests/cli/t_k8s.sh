@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # check --k8s-safe: per key of the merged profile, may a Kubernetes pod set it itself
 # (pod-safe: the kubelet's safe list; pod-unsafe: namespaced, once the kubelet allows it) or only
 # the node (node), for the kernel given or the target's, and the kernel gate of each key.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # packaging/kubernetes cannot rot silently: the manifests parse and hold together
 # (k8s_manifests.py), the ConfigMap's profile checks and diffs, and the DaemonSet's and the Job's
 # own commands run as written against a fake root: the init container's apply, the verify loop
@@ -105,6 +106,48 @@ cmd_run m/rollback.cmd; expect_rc 0 "rollback Job: $(tr '\n' ' ' <m/rollback.cmd
 [ ! -e R/etc/sysctl.d/99-twtune.conf ] && ok "rollback removed 99-twtune.conf" || not_ok "99-twtune.conf still there"
 [ "$(cat R/proc/sys/net/core/somaxconn)" = 4096 ] && [ "$(cat R/proc/sys/net/core/netdev_max_backlog)" = 1000 ] &&
         ok "rollback restored the values from before twtune" || not_ok "values not restored"
+
+# Rendering (offline): the profile changes -> the generated ConfigMap's name changes -> the pod
+# template changes (a rollout); the previous template still names the previous ConfigMap, whose
+# content is the previous profile (what `kubectl rollout undo` mounts again).
+# objs FILE: the rendered objects as sorted JSON lines, to compare renderings.
+objs() { python3 -c 'import json, sys, yaml
+for o in sorted(yaml.safe_load_all(open(sys.argv[1])), key=lambda o: (o["kind"], o["metadata"]["name"])):
+    print(json.dumps(o, sort_keys=True))' "$1"; }
+KUST=
+if command -v kustomize >/dev/null; then KUST="kustomize build"; elif command -v kubectl >/dev/null; then KUST="kubectl kustomize"; fi
+if [ -n "$KUST" ]; then
+        $KUST "$K" >real.yaml 2>real.err && ok "$KUST renders the manifests" || not_ok "$KUST: $(cat real.err)"
+        if [ "$(objs real.yaml)" = "$(objs m/rendered.yaml)" ]; then ok "$KUST and this test render the same objects (the ConfigMap's hash name too)"
+        else not_ok "$KUST renders otherwise:"; objs m/rendered.yaml >a.json; objs real.yaml >b.json; diff a.json b.json | cut -c1-300 | sed 's/^/#   /'; fi
+else
+        echo "# neither kustomize nor kubectl installed: the rendering is k8s_manifests.py's alone"
+fi
+cp -r "$K" k2
+# (a value changed and a key added; an at_least key would stay raised after an undo, as the
+# previous profile asks only for at least its value)
+sed -i 's/net.ipv4.tcp_syncookies: 1/net.ipv4.tcp_syncookies: 2\n  net.ipv4.tcp_fin_timeout: 30/' k2/profile.yaml
+python3 "$SRCDIR/tests/cli/k8s_manifests.py" --render k2 v2.yaml && ok "the changed profile renders" || not_ok "render of the changed profile"
+cm1=$(objs m/rendered.yaml | jq -r 'select(.kind == "ConfigMap") | .metadata.name')
+cm2=$(objs v2.yaml | jq -r 'select(.kind == "ConfigMap") | .metadata.name')
+[ -n "$cm1" ] && [ -n "$cm2" ] && [ "$cm1" != "$cm2" ] && ok "a changed profile gets a new ConfigMap name ($cm1 -> $cm2)" || not_ok "ConfigMap names: '$cm1' '$cm2'"
+ds1=$(objs m/rendered.yaml | jq -c 'select(.kind == "DaemonSet") | .spec.template')
+ds2=$(objs v2.yaml | jq -c 'select(.kind == "DaemonSet") | .spec.template')
+[ "$ds1" != "$ds2" ] && ok "so the pod template changes: applying it rolls the DaemonSet" || not_ok "the pod template did not change"
+[ "$(printf "%s\n" "$ds2" | sed "s/$cm2/$cm1/g")" = "$ds1" ] && ok "and only by the ConfigMap's name" || not_ok "the templates differ by more than the name"
+printf "%s\n" "$ds1" | jq -e --arg n "$cm1" '[.spec.volumes[] | select(.configMap) | .configMap.name] == [$n]' >/dev/null &&
+        ok "the previous template (what rollout undo restores) names the previous ConfigMap" || not_ok "previous template's volume"
+# Undo on a node: the new profile's init container, then the previous one's (the undone pod).
+objs v2.yaml | jq -j 'select(.kind == "ConfigMap") | .data["profile.yaml"]' >v2-profile.yaml
+objs m/rendered.yaml | jq -j 'select(.kind == "ConfigMap") | .data["profile.yaml"]' >v1-profile.yaml
+cmp -s v1-profile.yaml m/profile.yaml && ok "(the previous ConfigMap holds the previous profile)" || not_ok "previous ConfigMap's profile differs"
+run --root R apply --wait 60 "$PWD/v1-profile.yaml"; before_v2=$(cat R/proc/sys/net/ipv4/tcp_syncookies R/proc/sys/net/ipv4/tcp_fin_timeout; md5sum <R/etc/sysctl.d/99-twtune.conf)
+run --root R apply --wait 60 "$PWD/v2-profile.yaml"; expect_rc 0 "node: the new profile's init container"
+[ "$(cat R/proc/sys/net/ipv4/tcp_syncookies R/proc/sys/net/ipv4/tcp_fin_timeout | tr '\n' ' ')" = "2 30 " ] && ok "node: the new values" || not_ok "node: new values not applied"
+run --root R apply --wait 60 "$PWD/v1-profile.yaml"; expect_rc 0 "node: after rollout undo, the previous profile's init container"
+[ "$(cat R/proc/sys/net/ipv4/tcp_syncookies R/proc/sys/net/ipv4/tcp_fin_timeout; md5sum <R/etc/sysctl.d/99-twtune.conf)" = "$before_v2" ] &&
+        ok "node: the previous values and file are back (the key only the new profile set, too)" || not_ok "node: not as before the new profile"
+cmd_run m/rollback.cmd
 
 # The Dockerfile: its cmake options exist, what it copies is where this tree installs it, the
 # runtime package it installs holds the library twtune needs, and its check runs.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The man pages: twtune(8) and twtune-profile(5) render with `man --warnings` (groff -ww) and lint
 # with mandoc without a warning, and document what the binary and the sources define: every
 # command, every option of every command's --help, every exit code of `twtune --help`, every

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The real kernel, in a private network namespace: diff reads live values there, and a
 # `sysctl -a` snapshot of the same namespace gives the same answer. The host is never touched.
 . "$SRCDIR/tests/cli/lib.sh"

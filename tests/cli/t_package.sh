@@ -1,9 +1,11 @@
+# SPDX-License-Identifier: MIT
 # The Debian and RPM packages: packaging/build-deb and packaging/build-rpm each build once, then
 # each package is unpacked into a throwaway directory (dpkg -x, rpm2cpio | cpio) and the binary
 # is run from there: its version, a shipped profile checked by name, the profiles it lists. The
 # file lists must be exactly the installation layout (modes too), the dependencies on libyaml
 # computed, lintian without errors or warnings other than the ones kept (below), the units
-# neither enabled nor started by the maintainer scripts, and the source tree unchanged.
+# neither enabled nor started by the maintainer scripts, the RPM scriptlets and the .deb purge run
+# with stubs and a fake root, and the source tree unchanged.
 # Outside CI, missing packaging tools skip the test (77); in CI (CI set) they fail it.
 . "$SRCDIR/tests/cli/lib.sh"
 
@@ -151,7 +153,36 @@ if grep -q 'deb-systemd-invoke stop twtune-verify.timer' debian-control/prerm 2>
 else not_ok "deb: prerm does not stop the timer"; fi
 
 mkdir deb-root && dpkg -x "$DEB" deb-root
+
+# Purge (postrm purge, run with DPKG_ROOT at a fake root): twtune's state goes, the persisted file
+# an administrator's apply wrote stays (README "Packages" says why) and a note names it.
+mkdir -p purge/var/lib/twtune/generations purge/etc/sysctl.d
+echo state >purge/var/lib/twtune/generations/1
+echo 'net.ipv4.tcp_fin_timeout = 30' >purge/etc/sysctl.d/99-twtune.conf
+echo keep >purge/etc/sysctl.d/10-other.conf
+purge_run() {
+        : >calls
+        env PATH="$PWD/stub:/usr/sbin:/usr/bin:/sbin:/bin" STUB_LOG="$PWD/calls" DPKG_ROOT="$PWD/purge" \
+                sh debian-control/postrm "$1" >purge.out 2>purge.err
+}
+purge_run remove
+if [ -d purge/var/lib/twtune/generations ] && [ -f purge/etc/sysctl.d/99-twtune.conf ]; then ok "deb: postrm remove keeps the state and the file"
+else not_ok "deb: postrm remove deleted something"; fi
+purge_run purge; RC=$?
+expect_rc 0 "deb: postrm purge"
+if [ ! -e purge/var/lib/twtune ]; then ok "deb: purge removes /var/lib/twtune"; else not_ok "deb: purge left /var/lib/twtune"; fi
+if [ "$(cat purge/etc/sysctl.d/99-twtune.conf 2>/dev/null)" = 'net.ipv4.tcp_fin_timeout = 30' ] &&
+        [ -f purge/etc/sysctl.d/10-other.conf ]; then ok "deb: purge leaves /etc/sysctl.d/99-twtune.conf (the administrator's) and other files"
+else not_ok "deb: purge changed /etc/sysctl.d: $(ls purge/etc/sysctl.d)"; fi
+if grep -q '99-twtune.conf is left in place' purge.err; then ok "deb: purge says the file is left"; else not_ok "deb: purge is silent about the file: $(cat purge.err)"; fi
+purge_run purge; RC=$?
+expect_rc 0 "deb: a second purge (nothing left) succeeds"
+v=$(dpkg-deb -f "$DEB" Maintainer)
+[ "$v" = 'twtune developers <twtune@users.noreply.github.com>' ] && ok "deb: Maintainer $v" || not_ok "deb: Maintainer '$v'"
 check_unpacked deb deb-root
+if grep -qx 'License: MIT' deb-root/usr/share/doc/twtune/copyright && ! grep -qi 'all rights reserved' deb-root/usr/share/doc/twtune/copyright; then
+        ok "deb: its copyright file says License: MIT"
+else not_ok "deb: copyright: $(grep '^License' deb-root/usr/share/doc/twtune/copyright | tr '\n' ' ')"; fi
 
 rm -f out err
 # lintian: no error, and no warning or info other than the ones kept (README "Packages").
@@ -184,8 +215,9 @@ else ok "rpm: every entry owned by root/root"; fi
 {
         echo "$LAYOUT" | grep -v ' usr/share/bash-completion/'
         echo '-rw-r--r-- usr/share/doc/twtune/README.md
--rw-r--r-- usr/share/doc/twtune/CHANGELOG.md'
-} | with_dirs | grep -E ' usr/share/(twtune|doc/twtune)(/|$)|^-' >rpm.expected.own
+-rw-r--r-- usr/share/doc/twtune/CHANGELOG.md
+-rw-r--r-- usr/share/licenses/twtune/LICENSE'
+} | with_dirs | grep -E ' usr/share/(twtune|doc/twtune|licenses/twtune)(/|$)|^-' >rpm.expected.own
 {
         cat rpm.expected.own
         echo '-rw-r--r-- usr/share/bash-completion/completions/twtune
@@ -212,22 +244,49 @@ if echo "$requires" | grep -q '^libyaml-0\.so\.2()'; then ok "rpm: requires liby
 else not_ok "rpm: no libyaml-0.so.2 requirement: $(echo "$requires" | tr '\n' ' ')"; fi
 v=$(rpm -qp --qf '%{VERSION}-%{RELEASE}' "$RPM" 2>/dev/null)
 if [ "$v" = "$VERSION-1" ]; then ok "rpm: version $v"; else not_ok "rpm: version '$v', expected $VERSION-1"; fi
-if rpm -qp --scripts "$RPM" 2>/dev/null | grep -Eq 'systemctl (--[a-z-]+ )*(enable|start|preset)'; then
-        not_ok "rpm: a scriptlet enables or starts a unit"
-else ok "rpm: no scriptlet enables or starts a unit"; fi
+# The scriptlets, as built here (Debian's rpm has no systemd macros: the spec's own equivalents),
+# run with systemctl replaced by the logging stub: what each does on installation ($1 = 1), upgrade
+# (2, then the old package's preun/postun with 1) and erase (0), as Fedora's macros do.
+rpm -qp --scripts "$RPM" 2>/dev/null >rpm.scripts
+sed 's/^/#   scripts: /' rpm.scripts
+awk '/^[a-z]+ scriptlet \(using \/bin\/sh\):$/ { f = "rpm-" $1 ".sh"; next } f { print >f }' rpm.scripts
+# rpm_script NAME ARG: the scriptlet's systemctl calls, one line each, in ./calls ("-": none ran).
+rpm_script() {
+        : >calls
+        [ -f "rpm-$1.sh" ] || { echo "- no $1 scriptlet" >calls; return; }
+        env PATH="$PWD/stub:/usr/bin:/bin" STUB_LOG="$PWD/calls" sh "rpm-$1.sh" "$2" >/dev/null 2>&1
+}
+# expect_calls WHAT EXPECTED: the calls, joined by "; ".
+expect_calls() {
+        got=$(paste -sd';' calls | sed 's/;/; /g')
+        if [ "$got" = "$2" ]; then ok "rpm: $1: ${2:-no systemctl call}"; else not_ok "rpm: $1: '$got', expected '$2'"; fi
+}
+rpm_script postinstall 1; expect_calls "%post on installation presets the timer (the distribution's preset decides)" \
+        "systemctl --no-reload preset twtune-verify.timer"
+rpm_script postinstall 2; expect_calls "%post on upgrade keeps the administrator's choice" ""
+rpm_script preuninstall 1; expect_calls "%preun on upgrade stops nothing" ""
+rpm_script preuninstall 0; expect_calls "%preun on erase disables and stops both units" \
+        "systemctl --no-reload disable --now twtune-verify.timer twtune-verify.service"
+rpm_script postuninstall 1; expect_calls "%postun on upgrade restarts the timer" \
+        "systemctl daemon-reload; systemctl try-restart twtune-verify.timer"
+rpm_script postuninstall 0; expect_calls "%postun on erase reloads systemd only" "systemctl daemon-reload"
+if grep -Eq 'systemctl (--[a-z-]+ )*(enable|start)' rpm.scripts; then not_ok "rpm: a scriptlet enables or starts a unit"
+else ok "rpm: no scriptlet enables or starts a unit (only the preset may)"; fi
+v=$(rpm -qp --qf '%{LICENSE}' "$RPM" 2>/dev/null)
+[ "$v" = MIT ] && ok "rpm: License MIT" || not_ok "rpm: License '$v'"
 
 check_unpacked rpm rpm-root
 
-# Debian's rpm has no systemd macros, so the package above has no scriptlets; where they exist
-# (systemd-rpm-macros), removal stops and disables the units and installation does nothing.
-rpmspec -P --define 'systemd_preun() SYSTEMD_PREUN %*' --define 'systemd_postun() SYSTEMD_POSTUN %*' \
+# Where the systemd RPM macros exist (systemd-rpm-macros), the spec uses them for the same steps.
+rpmspec -P --define 'systemd_post() SYSTEMD_POST %*' --define 'systemd_preun() SYSTEMD_PREUN %*' \
+        --define 'systemd_postun_with_restart() SYSTEMD_POSTUN_WITH_RESTART %*' \
         "$SRCDIR/packaging/rpm/twtune.spec" >spec.parsed 2>spec.err
-if grep -qx 'SYSTEMD_PREUN twtune-verify.timer twtune-verify.service' spec.parsed &&
-        grep -qx 'SYSTEMD_POSTUN twtune-verify.timer twtune-verify.service' spec.parsed; then
-        ok "rpm: with systemd's macros, %preun and %postun use them for both units"
-else not_ok "rpm: the spec's scriptlets with systemd's macros: $(sed -n '/^%preun/,/^%files/p' spec.parsed | tr '\n' ' ')"; fi
-if grep -Eq '^%(post|pre|posttrans)([[:space:]]|$)' spec.parsed; then not_ok "rpm: the spec has an install scriptlet"
-else ok "rpm: no install scriptlet (no preset: the timer stays off)"; fi
+if grep -qx 'SYSTEMD_POST twtune-verify.timer' spec.parsed &&
+        grep -qx 'SYSTEMD_PREUN twtune-verify.timer twtune-verify.service' spec.parsed &&
+        grep -qx 'SYSTEMD_POSTUN_WITH_RESTART twtune-verify.timer' spec.parsed &&
+        ! grep -q '^systemctl' spec.parsed; then
+        ok "rpm: with systemd's macros, %post, %preun and %postun use them"
+else not_ok "rpm: the spec's scriptlets with systemd's macros: $(sed -n '/^%post/,/^%files/p' spec.parsed | tr '\n' ' ')"; fi
 
 # ---- the source tree
 rm -f out err

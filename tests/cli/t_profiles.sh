@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Profiles by name: 'twtune profiles', the search path, and PROFILE arguments that name a profile.
 . "$SRCDIR/tests/cli/lib.sh"
 P=$SRCDIR/profiles

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Real configuration files (tests/data/real/, written by other people): twtune must read every one
 # without a crash, raise no error for a net.* key the kernel takes, and apply what the kernel takes
 # on the first run, to exactly the values `sysctl -p` leaves. Only net.* lines reach a kernel, each

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Every command's --format json output, in success and in failure, validates against
 # docs/schema/twtune-output.schema.json (tests/cli/validate_json.py), and from exit code 2 on its
 # .error.exit is the exit code. The same commands with --format github print only well-formed
@@ -197,6 +198,10 @@ case_ "rollback" 0 rollback
 expect_last '.generation == 3 and .to == 1 and .changed' "rollback: generation 3 restores generation 1"
 case_ "history 3 (a rollback)" 0 history 3
 case_ "rollback --to 0 --dry-run" 0 rollback --to 0 --dry-run
+expect_last '.state.generation == 3 and (.state.hash | test("^[0-9a-f]{64}$"))' "rollback: state names the newest generation and its hash"
+case_ "rollback --to-hash --dry-run" 0 rollback --dry-run --to-hash "$(jq -r .state.hash "json/$N.json")"
+case_ "rollback --to-hash unknown" 2 rollback --to-hash 0123456789ab
+case_ "rollback --to-hash nonsense" 2 rollback --to-hash xyz
 case_ "rollback --to 99" 2 rollback --to 99
 case_ "rollback --to nonsense" 2 rollback --to x
 case_ "rollback with an argument" 2 rollback 1

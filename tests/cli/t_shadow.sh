@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # What the next boot keeps: a later sysctl.d file that sets a profile's key to another value is
 # shadowed-at-boot in diff and apply, drift for verify --boot; another file with the same value is
 # also-set-by. Against a fake root, with systemd's rules (its systemd-sysctl stands below it).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # stats on real sockets in a private network namespace: exact counts per state and family,
 # netlink and /proc agree with each other and with ss, and the per-remote table is right.
 . "$SRCDIR/tests/cli/lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Syscall-level fault sweep (strace fault injection) over a fake root (--root; the host is never
 # touched). Scenarios: (a) apply-fresh: apply of a 4-key profile on a fresh root (first
 # generation; creates the state directory and the file), (b) apply-over: apply of another profile

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # What cannot be written on this target is known before anything is written, and said once, up
 # front, with the reason: read-only in a network namespace, absent there, a congestion control the
 # kernel lacks or the namespace may not use. Real kernel, private namespaces.

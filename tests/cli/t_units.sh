@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The systemd units as installed: `systemd-analyze verify` on both, the exposure score of
 # `systemd-analyze security` against the one the README records, and the service's command run
 # on the real kernel under the hardening's constraints that can be reproduced without a running

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Usage, help, version and exit code 2 for every kind of bad invocation.
 . "$SRCDIR/tests/cli/lib.sh"
 

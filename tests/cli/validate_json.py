@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Validates twtune --format json output against docs/schema/twtune-output.schema.json.
 
 usage: validate_json.py [--schema FILE] [FILE...]

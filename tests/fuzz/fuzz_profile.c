@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target for the profile loader: parse, then validate against a fixed kernel.
  * Extends are resolved against no search path, so the fuzzer never reads other files
  * except by relative path beside "fuzz.yaml", which does not exist. */

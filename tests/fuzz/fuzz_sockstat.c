@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target for the kernel-text parsers that a --root tree puts in an attacker's hands:
  * /proc/net/tcp and tcp6 (sockstats_feed_proc, family 4 and 6), /proc/net/netstat
  * (advise_parse_netstat), and the NETLINK_SOCK_DIAG reply walk (sockstats_feed_netlink).

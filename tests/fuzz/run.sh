@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Builds the libFuzzer targets with clang and runs each for a bounded time on a seed corpus:
 # fuzz_profile on the shipped profiles and the bad-input fixtures, fuzz_sockstat on this
 # machine's /proc/net files and a few crafted lines, fuzz_boot and fuzz_import (import with the

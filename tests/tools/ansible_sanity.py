@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """ansible-test sanity on the twtune.twtune collection, offline, with Debian's packages.
 
 ansible-test gives each sanity test a virtual environment and fills it with pip from PyPI,

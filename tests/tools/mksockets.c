@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Test helper: a known population of TCP sockets on loopback, for stats tests and benchmarks.
  * Run it inside a private network namespace (unshare -n); it only ever talks to 127.0.0.0/8
  * and ::1. It prints "ready" when done and keeps its sockets until stdin closes or SIGTERM.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Types lines into a real interactive bash on a pseudo-terminal, as a person would.
 
 usage: pty_type.py SETUP LINE...

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* advise on recorded inputs: a fake root with /proc/net files and sysctls per scenario. */
 #include <errno.h>
 

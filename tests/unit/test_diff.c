@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Diff statuses against a snapshot target, and snapshot parsing. */
 #include <errno.h>
 #include <sys/stat.h>

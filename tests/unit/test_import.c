@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* import: sysctl.conf text to a profile that loads back to the settings the .conf file holds. */
 #include <errno.h>
 

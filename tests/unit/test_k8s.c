@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Kubernetes classification (core/k8s.c): which keys a pod may set, and on which kernels. */
 #include "k8s.h"
 #include "testutil.h"

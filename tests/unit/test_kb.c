@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The knowledge base table: its stated invariants and its coverage of the reference keys. */
 #include <limits.h>
 

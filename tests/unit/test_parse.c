@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Keys, kernel versions, conditions and values. */
 #include <errno.h>
 #include <limits.h>

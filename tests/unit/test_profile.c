@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Profile loading: the schema, positions of errors, hostile input and extends. */
 #include <errno.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Profiles by name: which arguments are names, the search path's order and duplicates, lookup. */
 #include <errno.h>
 

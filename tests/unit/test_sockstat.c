@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The kernel-text parsers behind stats and advise, on well-formed and crafted input: /proc/net/tcp
  * and tcp6, /proc/net/netstat, the port-range sysctl, the sysctls advise doubles, and the
  * NETLINK_SOCK_DIAG reply walk. A --root makes the files attacker-controlled, so every malformed

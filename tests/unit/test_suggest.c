@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* "Did you mean": the edit distance and when a candidate is close enough to suggest. */
 #include <stdint.h>
 

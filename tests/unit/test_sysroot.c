@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The system-root layer on a fake tree: reads, absence, and no escape through symlinks. */
 #include <errno.h>
 #include <fcntl.h>

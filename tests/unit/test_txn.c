@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The transaction engine on a fake root: commit, idempotence, every failure path, recovery,
  * coupled-key order, rollback planning, and symlinks. */
 #include <errno.h>

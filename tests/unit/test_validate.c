@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Validation against the knowledge base: each finding code, on recorded targets. */
 #include <errno.h>
 

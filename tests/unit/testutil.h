@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared helpers for the Check unit tests. */
 #ifndef TWTUNE_TESTUTIL_H
 #define TWTUNE_TESTUTIL_H

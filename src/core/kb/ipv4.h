@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Knowledge base: net.ipv4.* other than tcp_*: ports, routing, ICMP and per-interface conf.IFACE.* keys.
  * Included by kb.c only. One entry per key, sorted by key; every fact beside its source. */
 static const struct kb_entry kb_ipv4[] = {

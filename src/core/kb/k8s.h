@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Knowledge base: the sysctls the kubelet treats as safe, which any pod may set through
  * securityContext.sysctls without the cluster admin allowing them (kubelet --allowed-unsafe-sysctls).
  * Included by kb.c only. Sorted by key; every key is also a kb entry (tests/unit/test_kb.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Knowledge base: net.core.*: the device and socket layer, mostly global (net/core/sysctl_net_core.c).
  * Included by kb.c only. One entry per key, sorted by key; every fact beside its source. */
 static const struct kb_entry kb_net_core[] = {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Knowledge base: net.netfilter.* and net.nf_conntrack_max: connection tracking (nf_conntrack module).
  * Included by kb.c only. One entry per key, sorted by key; every fact beside its source.
  * Every key here exists only once nf_conntrack is loaded: a sysctl.d file applied at boot before the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Well-known ports of services that run on the hosts twtune tunes. A port inside the ephemeral
  * range (ip_local_port_range) and not in ip_local_reserved_ports can be taken by an outgoing
  * connection; the service then cannot bind it after a restart (EADDRINUSE). Sorted by port.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Knowledge base: net.ipv4.tcp_*: TCP, per network namespace on current kernels (net/ipv4/sysctl_net_ipv4.c).
  * Included by kb.c only. One entry per key, sorted by key; every fact beside its source. */
 static const struct kb_entry kb_tcp[] = {

@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: MIT
 # The options of twtune.twtune.profile, in one place: the action plugin validates the task
 # with them on the controller, and the module stub declares them so that ansible-doc and
 # ansible-test's validate-modules see the same table the plugin enforces.
@@ -13,9 +14,11 @@ ARGUMENT_SPEC = dict(
     netns=dict(type='str'),
     wait=dict(type='int', default=30),
     executable=dict(type='str', default='twtune'),
+    hash=dict(type='str'),
+    profiles=dict(type='dict'),
 )
 
-MUTUALLY_EXCLUSIVE = [('path', 'content')]
+MUTUALLY_EXCLUSIVE = [('path', 'content', 'hash')]
 
 # 'verified' without a profile compares against the last generation, as 'twtune verify' does.
-REQUIRED_IF = [('state', 'applied', ('path', 'content'), True)]
+REQUIRED_IF = [('state', 'applied', ('path', 'content', 'hash'), True)]

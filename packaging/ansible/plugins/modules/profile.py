@@ -1,5 +1,6 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: MIT
 # This file holds the documentation of twtune.twtune.profile. The work is done on the controller
 # by the action plugin of the same name (plugins/action/profile.py), which runs twtune through the
 # connection as the raw module does, so the managed host needs no Python. Run on its own, this
@@ -21,8 +22,19 @@ description:
     connection as M(ansible.builtin.raw) does. The managed host needs the twtune binary and a
     POSIX shell, not Python.
   - C(changed) is twtune's own verdict, so a second run of the same profile reports no change.
+    Every result carries the host's generation and content hash (I(current_generation),
+    I(content_hash)), changed or not.
+  - twtune's warnings about the profile become the task's warnings (printed as C([WARNING])), each as
+    C(twtune) then C(FILE:LINE:COLUMN), the message and C([code]); its errors fail the task with each finding's file, line,
+    column and message.
   - Check mode runs C(twtune apply --dry-run) (or C(twtune rollback --to 0 --dry-run)) and
-    changes nothing. Diff mode shows the keys that change as C(key = value) lines.
+    changes nothing. Diff mode shows the keys that change as C(key = value) lines, and the
+    persisted file's unified diff (created, changed or removed) where twtune reports it (the
+    C(persist) object of C(apply --format json)); a change to that file alone makes the task
+    C(changed), in check mode too.
+  - The executable is looked up as Ansible looks up system tools, on C(PATH), then in C(/sbin),
+    C(/usr/sbin) and C(/usr/local/sbin), which C(become_method=su) leaves off C(PATH) on Debian.
+    A failure that printed no JSON quotes what the command printed.
   - The profile given in I(content) is sent on twtune's standard input (C(twtune apply -)) when
     the connection can pass input to a command (local, ssh, docker and most others); otherwise it
     is written to a temporary file on the managed host, which is removed afterwards.
@@ -74,16 +86,35 @@ options:
     default: 30
   executable:
     description:
-      - The twtune command on the managed host.
+      - The twtune command on the managed host. A bare name is looked up on C(PATH), then in
+        C(/sbin), C(/usr/sbin) and C(/usr/local/sbin).
     type: str
     default: twtune
+  hash:
+    description:
+      - With I(state=applied), instead of a profile, return the host to the state of the newest
+        generation with this content hash (C(twtune rollback --to-hash)), the same live values
+        and persisted file on every host, whatever its generation numbers. A host where no
+        generation has it fails, unchanged.
+      - The hash is a result's I(content_hash), or a line of C(twtune history) (at least 12 hex
+        digits).
+      - Mutually exclusive with I(path) and I(content).
+    type: str
+  profiles:
+    description:
+      - Profiles that I(content) or I(path) extends, as a mapping of name to YAML text. They are
+        written to a temporary directory on the managed host, placed first on twtune's search
+        path (C(TWTUNE_PROFILE_PATH), before any the task's environment sets), and removed
+        afterwards; a profile's C(extends) list finds them there by name.
+    type: dict
 attributes:
   check_mode:
     support: full
     description: Runs twtune's dry run; nothing on the host changes.
   diff_mode:
     support: full
-    description: Before and after as C(key = value) lines of the keys that change.
+    description: Before and after as C(key = value) lines of the keys that change, and the
+      persisted file's unified diff where twtune reports it.
   platform:
     platforms: posix
     support: full
@@ -124,6 +155,18 @@ EXAMPLES = r'''
   twtune.twtune.profile:
     state: absent
   become: true
+
+- name: A child profile sent as content, with the parent it extends
+  twtune.twtune.profile:
+    content: "{{ lookup('ansible.builtin.file', 'files/edge.yaml') }}"
+    profiles:
+      edge-base: "{{ lookup('ansible.builtin.file', 'files/edge-base.yaml') }}"
+  become: true
+
+- name: Fleet rollback to the state of one profile, whatever each host's history
+  twtune.twtune.profile:
+    hash: "{{ good_hash }}"   # a content_hash returned by an earlier run
+  become: true
 '''
 
 RETURN = r'''
@@ -138,6 +181,19 @@ cmd:
   returned: always
   type: str
   sample: twtune --format json apply --wait 30 web-server
+current_generation:
+  description: The host's newest generation after the task (in check mode, now), changed or not;
+    null where twtune never applied anything.
+  returned: when twtune printed a result
+  type: int
+  sample: 4
+content_hash:
+  description: The content hash of that generation (the SHA-256 of the persisted file's body, the
+    same on every host for the same values); the value to pass to I(hash) to return a host to it.
+    Null before twtune's first apply or after a rollback to before it.
+  returned: when twtune printed a result
+  type: str
+  sample: 2d0b3b28455863f6a6bb49e7047542bdf16ceb18505583d4fff3b7a6479c2d77
 generation:
   description: The generation twtune committed (apply, rollback), or the one verified against;
     null when nothing was committed.
