@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Coverage of the running kernel's keys by the knowledge base, per prefix, in the host namespaces and
 # in a fresh network namespace (read only): tools/kb_coverage.sh BUILD/tests/kbfacts [--min PERCENT]
 # A key counts as known when a hand-written entry or the structural tier (kb/generated.h) covers it,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Hazards by class: settings the kernel takes that cost a host dearly, grouped by why they cost.
  * Each rule says why and cites where the kernel documents the behaviour; all are warnings (the
  * kernel takes these values; --strict makes them errors). Memory-counted limits are weighed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Keys whose value names a program the kernel runs as root (usermode helpers): whoever can
  * replace that program, or a directory above it, runs code as root. One table, one check: a
  * warning (an error under --strict) unless the program is in a chain of directories owned by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The knowledge base's structural tier (kb/generated.h) and its list of removed keys (kb/removed.h). */
 #include <stdio.h>
 #include <stdlib.h>

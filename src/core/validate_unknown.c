@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Keys without a hand-written entry: the structural tier (kb/generated.h) says what the kernel showed
  * for them, the list of removed keys says when they went, and a near miss of a known key is a typo.
  * Severity follows what the kernel would do: a key no kernel has is an error; what rests only on one

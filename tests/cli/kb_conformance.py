@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Checks the knowledge base's facts against the running kernel: kb_conformance.py KBFACTS.
 
 Run as root from the host namespaces. It reads the host's /proc/sys (never writes it), reads a fresh

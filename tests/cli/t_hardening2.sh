@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The second hardening review (issue 20): what a hostile file name, directory, profile value or
 # interface name can do. One section per defect, numbered as in the issue; each failed before its
 # fix. Kernel and tool behaviour is taken from the real thing: systemd-sysctl and sysctl --system

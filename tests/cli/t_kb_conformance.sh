@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The knowledge base against the running kernel: every fact it states that this kernel can show
 # (existence, mode, shape, scope, defaults in a fresh network namespace, enforced bounds, base-0
 # parsing, rounding) checked by kb_conformance.py. It reads the host's /proc/sys and writes only in

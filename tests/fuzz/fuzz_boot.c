@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target for the boot view's parser: the input is the text of one sysctl.d file (a
  * stand-in for /etc/sysctl.d/50-fuzz.conf, so nothing is read from disk) below an empty root
  * ($TWTUNE_FUZZ_ROOT), resolved by both tools' rules. */

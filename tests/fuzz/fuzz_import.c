@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target for import, with an oracle: the input is one sysctl.conf file. The profile
  * import writes must load (as check loads it) without an error, and set what the
  * tools set: every key of the input's boot view (procps rules, which import follows; the file as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* kbfacts: the knowledge base's checkable facts, one key a line, for the kernel conformance test
  * (tests/cli/t_kb_conformance.sh) and the coverage script (tools/kb_coverage.sh).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Keys the kernel no longer has, or that no upstream kernel ever had (distribution patches), seen in
  * real configuration files. Hand-written entries with a removed version (tcp_tw_recycle) are not
  * repeated here. Included by kb_gen.c only; sorted by key (strcmp), each with the version that removed
