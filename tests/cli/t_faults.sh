@@ -71,6 +71,6 @@ if unshare -m true 2>/dev/null; then
         expect_err "No space left on device" "names ENOSPC"
         [ "$(vals)" = "$orig2" ] && ok "live values rolled back after ENOSPC" || not_ok "live values changed after ENOSPC"
 else
-        echo "SKIP - ENOSPC test: unshare -m refused"
+        echo "# SKIP ENOSPC test: unshare -m refused"
 fi
 finish
