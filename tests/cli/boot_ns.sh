@@ -98,8 +98,10 @@ else
 fi
 
 # Verify the mounts, then every key the tools could write.
+# findmnt -T lists every mount stacked at the mount point, the visible one last: /run is a tmpfs
+# of its own on a booted system, and the fixture's goes over it.
 for d in $DIRS; do
-        [ "$(findmnt -n -o SOURCE -T "$d")" = boot-fixture ] || die "$d is not on the fixture's tmpfs"
+        [ "$(findmnt -n -o SOURCE -T "$d" | tail -n 1)" = boot-fixture ] || die "$d is not on the fixture's tmpfs"
 done
 ALLOW='^net\.ipv4\.(tcp_(fin_timeout|keepalive_time|keepalive_intvl|keepalive_probes|syn_retries|synack_retries|retries2|syncookies)|ip_local_port_range|conf\.[][A-Za-z0-9_*?!]+\.(rp_filter|accept_redirects|log_martians)|nonexistent[a-z0-9_]*)$|^net\.core\.somaxconn$'
 BOM=$(printf '\357\273\277')

@@ -21,7 +21,7 @@ import sys
 try:
     import yaml
 except ImportError:
-    print("SKIP - python3 has no yaml module (Debian: python3-yaml)")
+    print("SKIP: python3 has no yaml module; install python3-yaml")
     sys.exit(77)
 
 failed = 0

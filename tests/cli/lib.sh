@@ -63,21 +63,21 @@ mkroot() {
 # A digest of every file under a directory, to show that a command changed nothing.
 tree_digest() { (cd "$1" && find . -type f -exec md5sum {} + | sort | md5sum); }
 
-# require_tools HINT TOOL...: every TOOL is on PATH, or the whole test is skipped (exit 77, a
-# visible SKIP naming the missing ones and HINT, how to install them); in CI (CI set), where
-# .ci/run installs them, a missing tool fails the test instead.
+# require_tools PACKAGES TOOL...: every TOOL is on PATH, or the whole test is skipped (exit 77)
+# with "SKIP: ... not installed; install PACKAGES" (tests/install-deps installs them all); in CI
+# (CI set), where .ci/run installs them, a missing tool fails the test instead.
 require_tools() {
-        rt_hint=$1
+        rt_pkgs=$1
         shift
         rt_missing=
         for rt_tool; do command -v "$rt_tool" >/dev/null 2>&1 || rt_missing="$rt_missing $rt_tool"; done
         [ -z "$rt_missing" ] && return 0
         if [ -n "${CI:-}" ]; then
-                not_ok "missing in CI:$rt_missing ($rt_hint)"
+                not_ok "missing in CI:$rt_missing (install $rt_pkgs)"
                 finish
                 exit 1
         fi
-        echo "SKIP - missing:$rt_missing ($rt_hint)"
+        echo "SKIP:$rt_missing not installed; install $rt_pkgs"
         exit 77
 }
 
@@ -86,15 +86,21 @@ require_tools() {
 # has it (tests/CMakeLists.txt passes TWTUNE_FAULT_BUILT).
 require_fault_hook() {
         if [ "${TWTUNE_FAULT_BUILT:-1}" != 1 ]; then
-                echo "SKIP - built without TWTUNE_FAULT_INJECTION: no fault hook to drive"
+                echo "SKIP: built without TWTUNE_FAULT_INJECTION, no fault hook to drive; configure with -DTWTUNE_FAULT_INJECTION=ON"
                 exit 77
         fi
+}
+
+# skip_part NAME REASON PACKAGE: a part of the test that needs PACKAGE, which is not installed:
+# "ok - NAME # SKIP REASON; install PACKAGE", or a failure in CI.
+skip_part() {
+        if [ -n "${CI:-}" ]; then not_ok "$1: $2 in CI (install $3)"; else ok "$1 # SKIP $2; install $3"; fi
 }
 
 # require_ns: skip the whole test (exit 77, a visible SKIP) where the kernel refuses namespaces.
 require_ns() {
         if ! unshare -n -m -p --fork --mount-proc true 2>/dev/null; then
-                echo "SKIP - unshare -n -m -p refused here (needs root or user namespaces)"
+                echo "SKIP: unshare -n -m -p --mount-proc refused here (needs root or user namespaces; in a chroot, its root bind-mounted on itself)"
                 exit 77
         fi
 }

@@ -5,7 +5,7 @@
 # One playbook runs every case and writes what each task returned to results.json, so ansible
 # starts twice (the main playbook, and the check that the host was left alone), not per case.
 . "$SRCDIR/tests/cli/lib.sh"
-require_tools "apt-get install ansible" ansible-playbook
+require_tools ansible ansible-playbook
 require_ns
 host_before=$(host_state)
 

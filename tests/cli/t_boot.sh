@@ -42,8 +42,8 @@ PROCPS_SYSCTL=$(PATH=/usr/sbin:/sbin:$PATH command -v sysctl) || PROCPS_SYSCTL=
 [ -z "$SYSTEMD_SYSCTL" ] || echo "# $SYSTEMD_SYSCTL: $("$SYSTEMD_SYSCTL" --version | head -1)"
 [ -z "$PROCPS_SYSCTL" ] || echo "# $PROCPS_SYSCTL: $("$PROCPS_SYSCTL" --version 2>&1 | head -1)"
 TOOLS=
-if [ -n "$SYSTEMD_SYSCTL" ]; then TOOLS=systemd; else ok "systemd # SKIP systemd-sysctl is not installed"; fi
-if [ -n "$PROCPS_SYSCTL" ]; then TOOLS="$TOOLS procps"; else ok "procps # SKIP procps' sysctl is not installed"; fi
+if [ -n "$SYSTEMD_SYSCTL" ]; then TOOLS=systemd; else skip_part systemd "systemd-sysctl is not installed" systemd; fi
+if [ -n "$PROCPS_SYSCTL" ]; then TOOLS="$TOOLS procps"; else skip_part procps "procps' sysctl is not installed" procps; fi
 
 # The host must not notice: its configuration, state and the values of every key the fixtures use.
 HOST_KEYS="net/ipv4/tcp_fin_timeout net/ipv4/tcp_keepalive_time net/ipv4/tcp_keepalive_intvl

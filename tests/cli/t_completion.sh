@@ -5,7 +5,7 @@
 . "$SRCDIR/tests/cli/lib.sh"
 
 COMPLETION=$SRCDIR/packaging/completion/twtune.bash
-command -v bash >/dev/null || { echo "SKIP - no bash"; exit 77; }
+require_tools bash bash
 BC=/usr/share/bash-completion/bash_completion
 if [ ! -f "$BC" ] && [ -n "${CI:-}" ]; then
         not_ok "bash-completion is not installed (CI installs it)"

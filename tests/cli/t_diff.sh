@@ -84,6 +84,6 @@ if command -v script >/dev/null 2>&1; then
         NO_COLOR=1 script -qec "$TWTUNE --root root diff $P/web-server.yaml" /dev/null >tty.out 2>&1
         grep -q "$(printf '\033')\[" tty.out && not_ok "colour despite NO_COLOR" || ok "NO_COLOR honoured"
 else
-        echo "SKIP - colour tests: no script(1)"
+        skip_part "colour on a terminal" "script(1) is not installed" bsdutils
 fi
 finish

@@ -3,10 +3,7 @@
 # never reaches the terminal raw; JSON stays valid UTF-8; a huge value does not blow up a table.
 . "$SRCDIR/tests/cli/lib.sh"
 P=$SRCDIR/profiles
-if ! command -v python3 >/dev/null 2>&1; then
-        echo "SKIP - no python3 to check the encodings"
-        exit 77
-fi
+require_tools python3 python3
 
 # clean FILE: valid UTF-8 without a control character other than LF: no C0, DEL or C1, and no
 # bidirectional control or line separator either.

@@ -58,6 +58,8 @@ if command -v flock >/dev/null; then
         expect_err "lock is held by another process" "names the lock, not the earlier apply's pid"
         run --root root apply --wait 10 q.yaml; expect_rc 0 "--wait outlasts the holder"
         wait
+else
+        skip_part "lock held" "flock is not installed" util-linux
 fi
 run --root root apply --wait nonsense q.yaml; expect_rc 2 "bad --wait"
 
@@ -72,6 +74,6 @@ if unshare -m true 2>/dev/null; then
         expect_err "No space left on device" "names ENOSPC"
         [ "$(vals)" = "$orig2" ] && ok "live values rolled back after ENOSPC" || not_ok "live values changed after ENOSPC"
 else
-        echo "SKIP - ENOSPC test: unshare -m refused"
+        echo "# SKIP ENOSPC test: unshare -m refused"
 fi
 finish

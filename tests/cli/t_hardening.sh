@@ -73,7 +73,7 @@ if strace -f -qq -o /dev/null -e trace=openat2 -e inject=openat2:error=EPERM tru
         expect_err "damaged" "the message says the record is damaged"
         [ "$(cat "$TMP/victim")" = safe ] && ok "nothing written outside proc/sys" || not_ok "the victim file was written"
 else
-        echo "SKIP - strace cannot inject here"
+        echo "# SKIP strace cannot inject here"
 fi
 rm -f "$R/var/lib/twtune/generations/2"
 
@@ -127,7 +127,7 @@ wait
 
 # The namespace cases need the real kernel in private namespaces.
 if ! unshare -n -m true 2>/dev/null; then
-        echo "SKIP - unshare -n -m refused here: namespace checks not run"
+        echo "# SKIP unshare -n -m refused here: namespace checks not run"
         finish
         exit $?
 fi
@@ -185,7 +185,7 @@ if ip link add tw0 type veth peer name tw1 2>/dev/null; then
         check "$(sysv net.ipv4.conf.tw1.forwarding)" 1 "undo: tw1 keeps its own 1"
         check "$(sysv net.ipv4.conf.all.accept_redirects)" 1 "undo: accept_redirects back to 1"
 else
-        echo "SKIP - no veth here: forwarding rollback not run"
+        echo "# SKIP no veth here: forwarding rollback not run"
 fi
 S
 host_before=$(host_state)

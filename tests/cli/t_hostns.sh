@@ -106,7 +106,7 @@ if mount --bind empty /proc/1/ns 2>/dev/null; then
         run_in apply --dry-run p.yaml; expect_rc 0 "apply proceeds as on the host"
         umount /proc/1/ns
 else
-        echo "# SKIP - cannot mount over /proc/1/ns here: hidden-namespace case (ENOENT) not run"
+        echo "# SKIP cannot mount over /proc/1/ns here: hidden-namespace case (ENOENT) not run"
 fi
 # The same for a user who may not look at PID 1 (EACCES).
 if command -v setpriv >/dev/null; then
@@ -117,7 +117,7 @@ if command -v setpriv >/dev/null; then
         expect_json '.netns == "unknown"' "netns unknown"
         expect_err "(/proc/1/ns/net: Permission denied); proceeding" "--verbose names EACCES"
 else
-        echo "# SKIP - no setpriv: the EACCES case not run"
+        echo "# SKIP no setpriv: the EACCES case not run; install util-linux"
 fi
 kill $child
 wait $child 2>/dev/null || : # killed: 143

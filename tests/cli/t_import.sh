@@ -3,7 +3,7 @@
 # gets. Nothing here writes a sysctl or a file of the host: the round trip at the end runs in
 # private namespaces (in_ns), and is skipped where they are refused.
 . "$SRCDIR/tests/cli/lib.sh"
-command -v jq >/dev/null || { echo "SKIP - jq is not installed"; exit 77; }
+require_tools jq jq
 host_before=$(host_state)
 SEED=$SRCDIR/tests/data/seed-sysctl.conf
 K="--kernel 6.1"

@@ -6,7 +6,7 @@
 # install paths, options and runtime library are those of this tree's install.
 . "$SRCDIR/tests/cli/lib.sh"
 K=$SRCDIR/packaging/kubernetes
-command -v python3 >/dev/null || { echo "SKIP - python3 is not installed"; exit 77; }
+require_tools python3 python3
 mkdir m
 python3 "$SRCDIR/tests/cli/k8s_manifests.py" "$K" m >py.out 2>&1
 py_rc=$?

@@ -7,7 +7,7 @@
 
 MAN8=$SRCDIR/packaging/man/twtune.8
 MAN5=$SRCDIR/packaging/man/twtune-profile.5
-require_tools "apt-get install man-db groff-base mandoc" man groff mandoc
+require_tools "man-db groff-base mandoc" man groff mandoc
 
 # render PAGE: man's own rendering with every groff warning on; its stderr in ./err.
 render() { MANWIDTH=80 man --warnings -E UTF-8 -l "$1" >out 2>err; RC=$?; }

@@ -3,7 +3,7 @@
 # `sysctl -a` snapshot of the same namespace gives the same answer. The host is never touched.
 . "$SRCDIR/tests/cli/lib.sh"
 if ! unshare -n true 2>/dev/null; then
-        echo "SKIP - unshare -n refused here (not root or no user namespaces)"
+        echo "SKIP: unshare -n refused here (not root, or no user namespaces)"
         exit 77
 fi
 host_before=$(cat /proc/sys/net/ipv4/tcp_fin_timeout /proc/sys/net/ipv4/ip_local_port_range)

@@ -9,10 +9,10 @@
 # Outside CI, missing packaging tools skip the test (77); in CI (CI set) they fail it.
 . "$SRCDIR/tests/cli/lib.sh"
 
-require_tools "apt-get install git debhelper lintian rpm cpio" \
+require_tools "git debhelper lintian rpm cpio binutils" \
         git dpkg-buildpackage dh dpkg-deb lintian rpmbuild rpmspec rpm2cpio cpio readelf
 if ! git -C "$SRCDIR" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-        [ -z "${CI:-}" ] && { echo "SKIP - $SRCDIR is not a git checkout (the build scripts copy git's file list)"; exit 77; }
+        [ -z "${CI:-}" ] && { echo "SKIP: $SRCDIR is not a git checkout (the build scripts copy git's file list)"; exit 77; }
         not_ok "$SRCDIR is not a git checkout in CI"; finish; exit 1
 fi
 

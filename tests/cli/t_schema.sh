@@ -6,7 +6,7 @@
 . "$SRCDIR/tests/cli/lib.sh"
 require_fault_hook
 VALIDATE=$SRCDIR/tests/cli/validate_json.py
-command -v jq >/dev/null || { echo "SKIP - jq is not installed"; exit 77; }
+require_tools jq jq
 # The first python3 that has jsonschema: PATH's, else Debian's (python3-jsonschema), which a
 # python3 of its own on PATH (pyenv, a venv) does not see.
 PY=
@@ -17,7 +17,7 @@ for p in python3 /usr/bin/python3; do
         fi
 done
 if [ -z "$PY" ]; then # the validator says SKIP and why
-        command -v python3 >/dev/null && python3 "$VALIDATE" --help 2>&1 | head -1 || echo "SKIP - python3 is not installed"
+        command -v python3 >/dev/null && python3 "$VALIDATE" --help 2>&1 | head -1 || echo "SKIP: python3 is not installed; install python3 python3-jsonschema"
         exit 77
 fi
 

@@ -52,10 +52,7 @@
 # TWTUNE_SWEEP_STEP=N tries every Nth (CI's sanitizer run, where the plain run has tried them all).
 . "$SRCDIR/tests/cli/lib.sh"
 
-if ! command -v strace >/dev/null 2>&1; then
-        echo "SKIP - strace is not installed"
-        exit 77
-fi
+require_tools strace strace
 # Probe once: can strace trace here (ptrace may be refused in a container), inject an error, and
 # kill at a syscall?
 strace -qq -o /dev/null -e trace=uname -e inject=uname:error=EIO uname >/dev/null 2>probe.err
@@ -63,7 +60,7 @@ probe_eio=$?
 strace -qq -o /dev/null -e trace=uname -e inject=uname:signal=KILL uname >/dev/null 2>&1
 probe_kill=$?
 if [ $probe_eio -eq 0 ] || ! grep -q 'Input/output error' probe.err || [ $probe_kill -ne 137 ]; then
-        echo "SKIP - strace cannot inject faults here (EIO probe exit $probe_eio, KILL probe exit $probe_kill)"
+        echo "SKIP: strace cannot inject faults here (EIO probe exit $probe_eio, KILL probe exit $probe_kill)"
         sed 's/^/#   /' probe.err | head -5
         exit 77
 fi

@@ -11,9 +11,7 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
         not_ok "$build is not the CMake build directory of $TWTUNE"
         finish
 fi
-for tool in systemd-analyze cmake; do
-        command -v $tool >/dev/null || { echo "SKIP - $tool is not installed"; exit 77; }
-done
+require_tools "systemd cmake" systemd-analyze cmake
 
 # Install the build into a throwaway root, as a package would, and find the units there.
 DESTDIR=$TMP/dest cmake --install "$build" >install.log 2>&1 && ok "cmake --install into a DESTDIR" \

@@ -142,6 +142,8 @@ if command -v flock >/dev/null; then
         run --root lr apply l.yaml; expect_rc 5 "held by a process that runs"
         expect_err "lock is held by process $holder (flock); give --wait SECONDS" "its pid and name are"
         wait
+else
+        skip_part "the lock tests" "flock is not installed" util-linux
 fi
 # Another user than root writing what only root may is told that the command needs root.
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
@@ -171,7 +173,7 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
         run --root nr apply --no-persist nr.yaml; expect_rc 0 "root's own apply"
         expect_no_err "needs root" "does not say so"
 else
-        echo "# skip: the needs-root checks run as root, with setpriv"
+        echo "# SKIP the needs-root checks run as root, with setpriv (util-linux)"
 fi
 run --root /nonexistent-root diff "$SRCDIR/profiles/base.yaml"; expect_rc 5 "missing --root is an environment error"
 finish

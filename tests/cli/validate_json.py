@@ -22,7 +22,7 @@ try:
     import jsonschema
     from jsonschema import Draft202012Validator
 except ImportError as e:
-    print("SKIP - python3-jsonschema with draft 2020-12 is not installed (%s)" % e)
+    print("SKIP: python3-jsonschema with draft 2020-12 is not installed (%s); install python3-jsonschema" % e)
     sys.exit(77)
 
 
