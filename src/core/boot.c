@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "boot_internal.h"
 #include "key.h"
 #include "sysctl_conf.h"
 #include "sysroot.h"
@@ -34,10 +35,11 @@ struct ctx {
         struct boot_view *b;
         struct cand *c;
         size_t nc;
-        struct boot_setting *glob; /* glob assignments in order: key is the pattern */
-        size_t nglob;
-        char **excluded;
-        size_t nexcluded;
+        struct boot_opt *opts; /* in the tool's order */
+        size_t nopts;
+        /* systemd: each key's live option (index into opts); procps: the keys of every explicit
+         * assignment and exclusion. A glob never writes a key found here. */
+        struct strmap keys;
         struct boot_file *over; /* overridden copies, listed after the files applied */
         size_t nover;
         bool oom;
@@ -182,71 +184,110 @@ static int cmp_cand(const void *a, const void *b)
         return strcmp(((const struct cand *)a)->name, ((const struct cand *)b)->name);
 }
 
-static struct boot_setting *find_setting(struct boot_setting *v, size_t n, const char *key)
+static void opt_release(struct boot_opt *o)
 {
-        for (size_t i = 0; i < n; i++)
-                if (strcmp(v[i].key, key) == 0)
-                        return &v[i];
-        return NULL;
-}
-
-/* Records that s is assigned again: its old value becomes an override of the new one. */
-static void reassign(struct ctx *x, struct boot_setting *s, const char *value, const char *file, unsigned line,
-                     bool ignore, const char *pattern)
-{
-        if (!s->value) { /* cancelled by an exclusion (systemd): nothing to override */
-                free(s->file);
-        } else {
-                struct boot_assign *v = grow(s->overrides, s->n_overrides, sizeof(*v), &x->oom);
-                if (!v)
-                        return;
-                s->overrides = v;
-                v[s->n_overrides++] = (struct boot_assign){s->file, s->line, s->value};
+        free(o->key);
+        free(o->value);
+        free(o->file);
+        free(o->path);
+        for (size_t i = 0; i < o->nprior; i++) {
+                free(o->prior[i].file);
+                free(o->prior[i].value);
         }
-        s->value = value_normalize(value);
-        s->file = strdup(file);
-        s->line = line;
-        s->ignore_failure = ignore;
-        free(s->pattern);
-        s->pattern = pattern ? strdup(pattern) : NULL;
+        free(o->prior);
 }
 
-static void assign(struct ctx *x, struct boot_setting **v, size_t *n, const char *key, const char *value,
-                   const char *file, unsigned line, bool ignore, const char *pattern)
+static struct boot_opt *push_opt(struct ctx *x, const char *key, const char *value, const char *file, unsigned line,
+                                 bool ignore, bool glob)
 {
-        struct boot_setting *s = find_setting(*v, *n, key);
-        if (s) {
-                reassign(x, s, value, file, line, ignore, pattern);
+        struct boot_opt *v = grow(x->opts, x->nopts, sizeof(*v), &x->oom);
+        if (!v)
+                return NULL;
+        x->opts = v;
+        struct boot_opt *o = &v[x->nopts];
+        *o = (struct boot_opt){strdup(key), value ? strdup(value) : NULL, strdup(file), line, ignore, glob, false, NULL,
+                               NULL, 0};
+        if (!o->key || !o->file || (value && !o->value)) {
+                opt_release(o);
+                x->oom = true;
+                return NULL;
+        }
+        x->nopts++;
+        return o;
+}
+
+static void add_prior(struct ctx *x, struct boot_opt *o, const char *file, unsigned line, const char *value)
+{
+        struct boot_assign *v = grow(o->prior, o->nprior, sizeof(*v), &x->oom);
+        if (!v)
+                return;
+        o->prior = v;
+        v[o->nprior] = (struct boot_assign){strdup(file), line, value_normalize(value)};
+        if (!v[o->nprior].file || !v[o->nprior].value) {
+                free(v[o->nprior].file);
+                free(v[o->nprior].value);
+                x->oom = true;
                 return;
         }
-        struct boot_setting *p = grow(*v, *n, sizeof(*p), &x->oom);
-        if (!p)
-                return;
-        *v = p;
-        p[(*n)++] = (struct boot_setting){strdup(key), value_normalize(value), strdup(file), line, ignore,
-                                          pattern ? strdup(pattern) : NULL, NULL, 0};
+        o->nprior++;
 }
 
-static void exclude(struct ctx *x, const char *key)
+/* systemd keeps one option per key in an ordered table: the same value again keeps the option's
+ * place (and adds its '-'), another value (or an exclusion) replaces it at the end of the order. */
+static void systemd_option(struct ctx *x, const char *key, const char *value, const char *file, unsigned line,
+                           bool ignore, bool glob)
 {
-        char **v = grow(x->excluded, x->nexcluded, sizeof(*v), &x->oom);
-        if (v) {
-                x->excluded = v;
-                v[x->nexcluded++] = strdup(key);
+        size_t i;
+        bool have = strmap_get(&x->keys, key, &i);
+        struct boot_opt *old = have ? &x->opts[i] : NULL;
+        if (old && (old->value && value ? strcmp(old->value, value) == 0 : old->value == value)) {
+                old->ignore |= ignore;
+                if (value)
+                        add_prior(x, old, file, line, value);
+                return;
         }
-        /* systemd drops an explicit assignment an exclusion follows; procps has written it. */
-        struct boot_setting *s = x->o->rules == BOOT_SYSTEMD ? find_setting(x->b->settings, x->b->n_settings, key) : NULL;
-        if (s) {
-                free(s->value);
-                s->value = NULL;
+        struct boot_opt *o = push_opt(x, key, value, file, line, ignore, glob);
+        if (!o)
+                return;
+        if (have) {
+                old = &x->opts[i]; /* opts may have moved */
+                old->dead = true;
+                for (size_t k = 0; k < old->nprior; k++)
+                        add_prior(x, o, old->prior[k].file, old->prior[k].line, old->prior[k].value);
+                if (old->value)
+                        add_prior(x, o, old->file, old->line, old->value);
         }
+        if (strmap_put(&x->keys, o->key, x->nopts - 1) < 0)
+                x->oom = true;
+}
+
+/* procps keeps every line in order. A glob skips a key when any explicit assignment or exclusion
+ * has its path: procps compares the paths as written ("/proc/sys/" and the key with '.' and '/'
+ * swapped when '.' comes first), so "net..ipv4.x" or ".net.ipv4.x" is another path than
+ * "net.ipv4.x", and a glob written with "//" or a leading separator yields such paths (observed,
+ * tests/data/boot/README.md, "procps paths"). */
+static void procps_option(struct ctx *x, const char *raw, const char *key, const char *value, const char *file,
+                          unsigned line, bool ignore, bool glob)
+{
+        struct boot_opt *o = value ? push_opt(x, key, value, file, line, ignore, glob) : NULL;
+        if (value && !o)
+                return;
+        if (!o) /* an exclusion: kept only for its path */
+                o = push_opt(x, key, NULL, file, line, ignore, glob);
+        if (!o || !(o->path = boot_procps_path(raw, glob))) {
+                x->oom = true;
+                return;
+        }
+        if (!glob && strmap_put(&x->keys, o->path, 0) < 0)
+                x->oom = true;
 }
 
 /* The key as the tools look it up. Its separator is '.' when that comes first, else '/'. A run of
  * separators is one ("net..ipv4": systemd simplifies the path, the kernel's lookup skips empty
  * components), and so is a leading one when the key goes on with the same separator
  * ("/net/ipv4/x", ".net.ipv4.x"; not "/net.ipv4.x", which neither tool finds). systemd drops a
- * trailing separator too; procps looks up "x/", which fails. NULL if out of memory. */
+ * trailing separator too; procps looks up "x/", which fails, but its glob(3) of "x/STAR/y/" finds
+ * the keys of "x/STAR/y". NULL if out of memory. */
 static char *tool_key(const char *k, enum boot_rules rules)
 {
         char sep = k[strcspn(k, "./")] == '/' ? '/' : '.', other = sep == '.' ? '/' : '.';
@@ -260,9 +301,26 @@ static char *tool_key(const char *k, enum boot_rules rules)
         if (s[0] == sep && s[1] && s[1 + strcspn(s + 1, "./")] != other)
                 memmove(s, s + 1, strlen(s));
         size_t n = strlen(s);
-        if (rules == BOOT_SYSTEMD && n > 1 && s[n - 1] == sep)
+        if ((rules == BOOT_SYSTEMD || strpbrk(s, "*?[")) && n > 1 && s[n - 1] == sep)
                 s[n - 1] = '\0';
         return s;
+}
+
+/* "x.*.y?." : a separator at the end, after a last component with a wildcard (observed). */
+static bool procps_dir_glob(const char *k)
+{
+        size_t n = strlen(k);
+        if (!n || (k[n - 1] != '.' && k[n - 1] != '/'))
+                return false;
+        while (n && (k[n - 1] == '.' || k[n - 1] == '/'))
+                n--;
+        size_t c = n;
+        while (c && k[c - 1] != '.' && k[c - 1] != '/')
+                c--;
+        for (size_t i = c; i < n; i++)
+                if (k[i] == '*' || k[i] == '?' || k[i] == '[')
+                        return true;
+        return false;
 }
 
 static void take_line(struct ctx *x, const char *file, const struct conf_line *l)
@@ -278,6 +336,12 @@ static void take_line(struct ctx *x, const char *file, const struct conf_line *l
                 }
                 k += strspn(k, " \t");
         }
+        if (x->o->rules == BOOT_PROCPS && procps_dir_glob(k)) {
+                findings_add(x->f, SEV_WARNING, "boot-ignored-line", NULL, &loc,
+                             "'%s': procps' glob(3) of a pattern that ends in a separator after a wildcard matches "
+                             "only directories, so this line sets nothing", k);
+                return;
+        }
         char *key = NULL, *looked_up = tool_key(k, x->o->rules);
         const char *why = NULL;
         if (!looked_up) {
@@ -292,17 +356,13 @@ static void take_line(struct ctx *x, const char *file, const struct conf_line *l
                 return;
         }
         bool glob = strpbrk(key, "*?[") != NULL;
-        if (!l->value) {
-                if (glob)
-                        findings_add(x->f, SEV_INFO, "boot-ignored-line", key, &loc,
-                                     "an exclusion with a glob (-%s) excludes nothing: both tools ignore it", key);
-                else
-                        exclude(x, key);
-        } else if (glob) {
-                assign(x, &x->glob, &x->nglob, key, l->value, file, l->line, l->ignore_failure, key); /* keyed by pattern */
-        } else {
-                assign(x, &x->b->settings, &x->b->n_settings, key, l->value, file, l->line, l->ignore_failure, NULL);
-        }
+        if (!l->value && glob)
+                findings_add(x->f, SEV_INFO, "boot-ignored-line", key, &loc,
+                             "an exclusion with a glob (-%s) keeps no key from other globs", key);
+        if (x->o->rules == BOOT_SYSTEMD)
+                systemd_option(x, key, l->value, file, l->line, l->ignore_failure, glob);
+        else
+                procps_option(x, k, key, l->value, file, l->line, l->ignore_failure, glob);
         free(key);
 }
 
@@ -362,58 +422,7 @@ static void read_one(struct ctx *x, const char *path, bool replaced)
         free(text);
 }
 
-static bool excluded(const struct ctx *x, const char *key)
-{
-        for (size_t i = 0; i < x->nexcluded; i++)
-                if (strcmp(x->excluded[i], key) == 0)
-                        return true;
-        return false;
-}
-
-/* Globs in their order: each expands against the target's /proc/sys; an explicit or excluded key
- * is never touched, and a later glob beats an earlier one. */
-static void expand_globs(struct ctx *x)
-{
-        size_t explicit = x->b->n_settings;
-        for (size_t g = 0; g < x->nglob; g++) {
-                struct boot_setting *gs = &x->glob[g];
-                /* A pattern assigned twice: its overrides are the earlier assignments. */
-                char **keys = NULL;
-                size_t nk = 0;
-                int r = sysroot_expand(x->sr, gs->pattern, &keys, &nk);
-                if (r == -ENOMEM)
-                        x->oom = true;
-                if (r < 0 || nk == 0) { /* no /proc/sys below the root, or nothing matches here */
-                        struct srcloc loc = {gs->file, gs->line, 0};
-                        findings_add(x->f, SEV_INFO, "glob-matches-nothing", NULL, &loc,
-                                     "%s matches no key on this target: it sets nothing here", gs->pattern);
-                }
-                for (size_t k = 0; k < nk; k++) {
-                        struct boot_setting *s = find_setting(x->b->settings, explicit, keys[k]);
-                        if (s || excluded(x, keys[k])) {
-                                struct boot_assign *v = s ? grow(s->overrides, s->n_overrides, sizeof(*v), &x->oom) : NULL;
-                                if (v) { /* it lost to the explicit key: listed, as an assignment it beat */
-                                        s->overrides = v;
-                                        v[s->n_overrides++] = (struct boot_assign){strdup(gs->file), gs->line,
-                                                                                  value_normalize(gs->value)};
-                                }
-                                continue;
-                        }
-                        assign(x, &x->b->settings, &x->b->n_settings, keys[k], gs->value, gs->file, gs->line,
-                               gs->ignore_failure, gs->pattern);
-                }
-                for (size_t k = 0; k < nk; k++)
-                        free(keys[k]);
-                free(keys);
-        }
-}
-
-static int cmp_setting(const void *a, const void *b)
-{
-        return strcmp(((const struct boot_setting *)a)->key, ((const struct boot_setting *)b)->key);
-}
-
-static void setting_release(struct boot_setting *s)
+void boot_setting_release(struct boot_setting *s)
 {
         free(s->key);
         free(s->value);
@@ -424,50 +433,6 @@ static void setting_release(struct boot_setting *s)
                 free(s->overrides[i].value);
         }
         free(s->overrides);
-}
-
-/* Drops the settings an exclusion cancelled (value NULL) and sorts the rest. */
-static void finish(struct boot_view *b)
-{
-        size_t w = 0;
-        for (size_t i = 0; i < b->n_settings; i++) {
-                if (!b->settings[i].value)
-                        setting_release(&b->settings[i]);
-                else
-                        b->settings[w++] = b->settings[i];
-        }
-        b->n_settings = w;
-        if (w)
-                qsort(b->settings, w, sizeof(*b->settings), cmp_setting);
-}
-
-/* A key that holds one number keeps only the leading number of a longer value: the kernel's
- * integer handlers stop after the numbers they expect, so "7 # seven" and "92 93" set 7 and 92
- * (observed with both tools). The live value's token count says how many numbers the key takes. */
-static void keep_leading_number(struct ctx *x, struct boot_setting *s)
-{
-        const char *sp = strchr(s->value, ' ');
-        char *cur = NULL, first[32];
-        long long n;
-        if (!sp || (size_t)(sp - s->value) >= sizeof(first) || sysroot_read_sysctl(x->sr, s->key, &cur) < 0)
-                return;
-        bool single = cur[strcspn(cur, " \t")] == '\0';
-        free(cur);
-        memcpy(first, s->value, (size_t)(sp - s->value));
-        first[sp - s->value] = '\0';
-        if (!single || parse_kernel_int(first, &n) < 0)
-                return;
-        struct srcloc loc = {s->file, s->line, 0};
-        findings_add(x->f, SEV_WARNING, "boot-value-cut", s->key, &loc,
-                     "%s = %s: the kernel keeps only %s and ignores the rest (text after a value is not a comment)",
-                     s->key, s->value, first);
-        char *v = strdup(first);
-        if (!v) {
-                x->oom = true;
-                return;
-        }
-        free(s->value);
-        s->value = v;
 }
 
 static void apply_files(struct ctx *x)
@@ -519,21 +484,17 @@ int boot_resolve(struct sysroot *sr, const struct boot_opts *o, struct boot_view
         /* Files in application order, then the overridden copies. */
         for (size_t i = 0; i < x.nover; i++)
                 push_file(&x, &b->files, &b->n_files, x.over[i].path, BOOT_OVERRIDDEN, x.over[i].by);
-        expand_globs(&x);
-        finish(b);
-        for (size_t i = 0; i < b->n_settings; i++)
-                keep_leading_number(&x, &b->settings[i]);
+        if (!x.oom && boot_simulate(sr, o->rules, x.opts, x.nopts, &x.keys, b, f) < 0)
+                x.oom = true;
         for (size_t i = 0; i < x.nc; i++) {
                 free(x.c[i].name);
                 free(x.c[i].path);
         }
         free(x.c);
-        for (size_t i = 0; i < x.nglob; i++)
-                setting_release(&x.glob[i]);
-        free(x.glob);
-        for (size_t i = 0; i < x.nexcluded; i++)
-                free(x.excluded[i]);
-        free(x.excluded);
+        for (size_t i = 0; i < x.nopts; i++)
+                opt_release(&x.opts[i]);
+        free(x.opts);
+        strmap_release(&x.keys);
         for (size_t i = 0; i < x.nover; i++) {
                 free(x.over[i].path);
                 free(x.over[i].by);
@@ -549,9 +510,17 @@ int boot_resolve(struct sysroot *sr, const struct boot_opts *o, struct boot_view
 
 const struct boot_setting *boot_find(const struct boot_view *b, const char *key)
 {
-        for (size_t i = 0; b && i < b->n_settings; i++)
-                if (strcmp(b->settings[i].key, key) == 0)
-                        return &b->settings[i];
+        size_t lo = 0, hi = b ? b->n_settings : 0;
+        while (lo < hi) { /* settings are sorted by key */
+                size_t mid = lo + (hi - lo) / 2;
+                int c = strcmp(b->settings[mid].key, key);
+                if (c == 0)
+                        return &b->settings[mid];
+                if (c < 0)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
         return NULL;
 }
 
@@ -565,7 +534,7 @@ void boot_view_free(struct boot_view *b)
         }
         free(b->files);
         for (size_t i = 0; i < b->n_settings; i++)
-                setting_release(&b->settings[i]);
+                boot_setting_release(&b->settings[i]);
         free(b->settings);
         free(b);
 }

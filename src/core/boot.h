@@ -50,6 +50,7 @@ struct boot_setting {
         unsigned line;
         bool ignore_failure;
         char *pattern;                /* the glob it came from, or NULL */
+        bool inherited;               /* the kernel copied it from conf.default's write at file:line */
         struct boot_assign *overrides; /* earlier assignments it beat, in order */
         size_t n_overrides;
 };

@@ -400,6 +400,8 @@ def one_run(tool, ifaces, twtune, host_net, outdir):
             f.write(pred.stdout)
         with open(os.path.join(outdir, f"{tool}.tool.err"), "w") as f:
             f.write(t.stderr)
+        with open(os.path.join(outdir, f"{tool}.tool.out"), "w") as f:
+            f.write(t.stdout)
     doc = json.loads(pred.stdout)
     probe = {}
     settings = {}
@@ -419,7 +421,8 @@ def one_run(tool, ifaces, twtune, host_net, outdir):
             probe[path] = "accepted"
         except OSError:
             probe[path] = "refused"
-    return {"before": before, "after": after, "pred": settings, "probe": probe, "tool_rc": t.returncode}
+    return {"before": before, "after": after, "pred": settings, "probe": probe, "tool_rc": t.returncode,
+            "tool_out": t.stdout + t.stderr}
 
 
 def compare(res):
@@ -451,6 +454,48 @@ def compare(res):
 
 # ---------------------------------------------------------------- driver
 
+def read_tree(root):
+    files = {}
+    for dp, dn, fn in os.walk(root):
+        for n in fn + [d for d in dn if os.path.islink(os.path.join(dp, d))]:
+            p = os.path.join(dp, n)
+            rel = os.path.relpath(p, root)
+            if os.path.islink(p) and os.readlink(p) == "/dev/null":
+                files[rel] = None
+            else:
+                with open(p, newline="") as f:
+                    files[rel] = f.read()
+    return files
+
+
+def run_tree(args, dirs, conf, host_net, tools):
+    """A hand-made tree (a study experiment): every value changed or predicted, per tool."""
+    files = read_tree(args.tree)
+    bad = check_allowlist(files)
+    if bad:
+        die(f"keys not on the per-netns allowlist: {bad}")
+    ifaces = [tuple((x.split(":") + [None])[:3]) for x in args.ifaces.split(",") if x]
+    install(files, dirs, conf)
+    rc = 0
+    for tool in tools:
+        res = run_in_netns(tool, ifaces, args.twtune, host_net, None)
+        if "error" in res or "fatal" in res:
+            print(tool, res)
+            rc = 1
+            continue
+        for path in sorted(set(res["before"]) | set(res["pred"])):
+            b, a = res["before"].get(path), res["after"].get(path)
+            p = res["pred"].get(path, {}).get("value")
+            if a != b or p is not None:
+                print(f"{tool:8} {path:45} {b!s:>12} -> {a!s:12} predicted {p}")
+        if args.verbose:
+            print(res.get("tool_out", ""))
+        for d in compare(res):
+            print(f"{tool:8} DISAGREE {d}")
+            rc = 1
+    return rc
+
+
 def inner(args):
     work = args.work
     dirs, conf = setup_isolation(work)
@@ -465,6 +510,8 @@ def inner(args):
         print("# no dummy interfaces here (the module is not loaded): veth pairs stand in for them")
     failures = 0
     t0 = time.time()
+    if args.tree:
+        return run_tree(args, dirs, conf, host_net, tools)
     for i in range(args.count):
         seed = args.seed + i
         g = Gen(seed)
@@ -514,6 +561,8 @@ def main():
     ap.add_argument("--keep")
     ap.add_argument("--show", action="store_true")
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--tree", help="run this tree (etc/sysctl.d/... below it) instead of random ones; prints values")
+    ap.add_argument("--ifaces", default="", help="with --tree: veth:A:B or dummy:A, comma-separated")
     ap.add_argument("--inner", action="store_true")
     ap.add_argument("--work")
     args = ap.parse_args()
@@ -533,6 +582,7 @@ def main():
     if args.keep:
         cmd += ["--keep", os.path.abspath(args.keep)]
     cmd += ["--show"] if args.show else []
+    cmd += ["--tree", os.path.abspath(args.tree), "--ifaces", args.ifaces] if args.tree else []
     cmd += ["--verbose"] if args.verbose else []
     rc = subprocess.run(cmd, env=env).returncode
     shutil.rmtree(work, ignore_errors=True)
