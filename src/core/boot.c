@@ -35,6 +35,7 @@ struct ctx {
         struct boot_view *b;
         struct cand *c;
         size_t nc;
+        struct strmap names; /* file name -> index in c, while scanning */
         struct boot_opt *opts; /* in the tool's order */
         size_t nopts;
         /* systemd: each key's live option (index into opts); procps: the keys of every explicit
@@ -101,10 +102,23 @@ static bool wanted_name(const struct ctx *x, const char *name)
 
 static struct cand *find_cand(struct ctx *x, const char *name)
 {
-        for (size_t i = 0; i < x->nc; i++)
-                if (strcmp(x->c[i].name, name) == 0)
-                        return &x->c[i];
-        return NULL;
+        size_t i;
+        return strmap_get(&x->names, name, &i) ? &x->c[i] : NULL;
+}
+
+static void push_cand(struct ctx *x, char *name, char *path, enum cand_kind kind)
+{
+        struct cand *v = name && path ? grow(x->c, x->nc, sizeof(*v), &x->oom) : NULL;
+        if (!v || strmap_put(&x->names, name, x->nc) < 0) {
+                if (v)
+                        x->c = v;
+                free(name);
+                free(path);
+                x->oom = true;
+                return;
+        }
+        x->c = v;
+        v[x->nc++] = (struct cand){name, path, kind};
 }
 
 /* A /dev/null symlink or an empty file masks; a directory or a dangling link hides lower copies
@@ -166,12 +180,7 @@ static void scan_dir(struct ctx *x, const char *dir, struct stat *seen, size_t *
                         push_file(x, &x->over, &x->nover, path, BOOT_OVERRIDDEN, c->path);
                         free(path);
                 } else {
-                        struct cand *v = grow(x->c, x->nc, sizeof(*v), &x->oom);
-                        if (v) {
-                                x->c = v;
-                                v[x->nc++] = (struct cand){strdup(de->d_name), path, classify(x, fd, de->d_name, path)};
-                        } else
-                                free(path);
+                        push_cand(x, strdup(de->d_name), path, classify(x, fd, de->d_name, path));
                 }
         }
         if (d)
@@ -462,14 +471,9 @@ int boot_resolve(struct sysroot *sr, const struct boot_opts *o, struct boot_view
         size_t nseen = 0;
         for (size_t i = 0; i < ELEMENTSOF(dirs); i++)
                 scan_dir(&x, dirs[i], seen, &nseen);
-        if (o->replace && o->replace_text && !find_cand(&x, o->replace_name)) {
-                struct cand *v = grow(x.c, x.nc, sizeof(*v), &x.oom);
-                if (v) { /* the stand-in will be created */
-                        x.c = v;
-                        v[x.nc++] = (struct cand){strdup(o->replace_name), str_printf("/etc/sysctl.d/%s", o->replace_name),
-                                                  CAND_FILE};
-                }
-        }
+        if (o->replace && o->replace_text && !find_cand(&x, o->replace_name)) /* the stand-in will be created */
+                push_cand(&x, strdup(o->replace_name), str_printf("/etc/sysctl.d/%s", o->replace_name), CAND_FILE);
+        strmap_release(&x.names); /* its indexes end with the sort */
         if (x.nc)
                 qsort(x.c, x.nc, sizeof(*x.c), cmp_cand);
         apply_files(&x);
