@@ -45,6 +45,9 @@ static void print_json(struct cli *c, const struct boot_view *b, const struct fi
                 json_member(c->out, "file", s->file);
                 fprintf(c->out, ", \"line\": %u, \"ignore_failure\": %s", s->line, s->ignore_failure ? "true" : "false");
                 json_member(c->out, "pattern", s->pattern);
+                fprintf(c->out, ", \"inherited\": %s", s->inherited ? "true" : "false");
+                json_member(c->out, "at_boot", boot_presence_name(s->presence));
+                json_member(c->out, "module", s->module);
                 fputs(", \"overrides\": [", c->out);
                 for (size_t k = 0; k < s->n_overrides; k++) {
                         fputs(k ? ", {\"file\": " : "{\"file\": ", c->out);
@@ -68,8 +71,13 @@ static void print_text(struct cli *c, const struct boot_view *b, const struct fi
         for (size_t i = 0; i < b->n_settings; i++) {
                 const struct boot_setting *s = &b->settings[i];
                 char *set = str_printf("%s%s = %s", s->ignore_failure ? "-" : "", s->key, s->value);
-                char *where = str_printf("%s:%u%s%s", s->file, s->line, s->pattern ? " via " : "", s->pattern ? s->pattern : "");
-                table_add(&tab, "ok", set, where);
+                char *where = str_printf("%s:%u%s%s%s%s", s->file, s->line, s->pattern ? " via " : "",
+                                         s->pattern ? s->pattern : "", s->inherited ? " (copied from conf.default)" : "",
+                                         s->presence == BOOT_EXISTS ? ""
+                                         : s->presence == BOOT_INTERFACE_ADDED ? " (when the interface appears)"
+                                                                               : " (absent at boot)");
+                table_add(&tab, s->presence == BOOT_EXISTS || s->presence == BOOT_INTERFACE_ADDED ? "ok" : "warning", set,
+                          where);
                 free(set);
                 free(where);
                 for (size_t k = 0; !c->quiet && k < s->n_overrides; k++) {

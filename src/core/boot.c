@@ -51,6 +51,12 @@ const char *boot_rules_name(enum boot_rules r)
         return r == BOOT_PROCPS ? "procps" : "systemd";
 }
 
+const char *boot_presence_name(enum boot_presence p)
+{
+        static const char *const names[] = {"exists", "absent-module", "interface-added", "absent-interface"};
+        return names[p];
+}
+
 const char *boot_file_status_name(enum boot_file_status s)
 {
         return s == BOOT_MASKED ? "masked" : s == BOOT_OVERRIDDEN ? "overridden" : "applied";
@@ -437,6 +443,7 @@ void boot_setting_release(struct boot_setting *s)
         free(s->value);
         free(s->file);
         free(s->pattern);
+        free(s->module);
         for (size_t i = 0; i < s->n_overrides; i++) {
                 free(s->overrides[i].file);
                 free(s->overrides[i].value);
@@ -489,6 +496,8 @@ int boot_resolve(struct sysroot *sr, const struct boot_opts *o, struct boot_view
         for (size_t i = 0; i < x.nover; i++)
                 push_file(&x, &b->files, &b->n_files, x.over[i].path, BOOT_OVERRIDDEN, x.over[i].by);
         if (!x.oom && boot_simulate(sr, o->rules, x.opts, x.nopts, &x.keys, b, f) < 0)
+                x.oom = true;
+        if (!x.oom && boot_presence(sr, o->rules, b, f) < 0)
                 x.oom = true;
         for (size_t i = 0; i < x.nc; i++) {
                 free(x.c[i].name);

@@ -43,6 +43,14 @@ struct boot_assign {
         char *value;
 };
 
+/* Whether the key exists when the boot writes it (boot_absent.c). */
+enum boot_presence {
+        BOOT_EXISTS,           /* exists, or nothing says otherwise */
+        BOOT_ABSENT_MODULE,    /* its module is neither built in nor loaded before the boot applies sysctl.d */
+        BOOT_INTERFACE_ADDED,  /* the interface does not exist now; udev applies the key when it appears */
+        BOOT_ABSENT_INTERFACE, /* the interface does not exist now and nothing applies the key when it appears */
+};
+
 struct boot_setting {
         char *key;
         char *value;  /* tokens joined by one space */
@@ -51,6 +59,8 @@ struct boot_setting {
         bool ignore_failure;
         char *pattern;                /* the glob it came from, or NULL */
         bool inherited;               /* the kernel copied it from conf.default's write at file:line */
+        enum boot_presence presence;
+        char *module;                 /* the module that provides the key, or NULL */
         struct boot_assign *overrides; /* earlier assignments it beat, in order */
         size_t n_overrides;
 };
@@ -81,6 +91,7 @@ const char *boot_rules_name(enum boot_rules r);
 int boot_resolve(struct sysroot *sr, const struct boot_opts *o, struct boot_view **ret, struct findings *f);
 const struct boot_setting *boot_find(const struct boot_view *b, const char *key);
 const char *boot_file_status_name(enum boot_file_status s);
+const char *boot_presence_name(enum boot_presence p);
 void boot_view_free(struct boot_view *b);
 
 #endif

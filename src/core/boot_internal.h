@@ -42,4 +42,12 @@ int boot_kernel_write(const char *key, const char *raw, const char *text, char *
 int boot_simulate(struct sysroot *sr, enum boot_rules rules, struct boot_opt *opts, size_t n, const struct strmap *skip,
                   struct boot_view *b, struct findings *f);
 
+/* Marks the settings whose key will not exist when the boot writes it (a module's key, an
+ * interface that appears later: enum boot_presence), with findings. */
+int boot_presence(struct sysroot *sr, enum boot_rules rules, struct boot_view *b, struct findings *f);
+
+/* The module table's invariants (sorted, unique prefixes, every entry sourced). 0 or -EINVAL with
+ * *ret_why naming the entry. */
+int boot_module_table_check(const char **ret_why);
+
 #endif

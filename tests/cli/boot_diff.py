@@ -337,7 +337,7 @@ def tool_cmd(tool):
     return [t, "--system"] if t else None
 
 
-def run_in_netns(tool, ifaces, twtune, host_net, outdir):
+def run_in_netns(tool, ifaces, twtune, host_net, outdir, later=()):
     """In a forked child: a fresh network namespace, the prediction and the tool. Returns a dict."""
     rfd, wfd = os.pipe()
     pid = os.fork()
@@ -345,7 +345,7 @@ def run_in_netns(tool, ifaces, twtune, host_net, outdir):
         os.close(rfd)
         res = {}
         try:
-            res = one_run(tool, ifaces, twtune, host_net, outdir)
+            res = one_run(tool, ifaces, twtune, host_net, outdir, later)
         except Exception as e:  # reported by the parent
             res = {"error": repr(e)}
         os.write(wfd, json.dumps(res).encode())
@@ -371,7 +371,32 @@ def dummy_supported():
                           capture_output=True).returncode == 0
 
 
-def one_run(tool, ifaces, twtune, host_net, outdir):
+def udev_command():
+    """The command 99-systemd.rules runs for a new network interface, as a list with $name in it."""
+    for d in ("/etc/udev/rules.d", "/run/udev/rules.d", "/usr/lib/udev/rules.d", "/lib/udev/rules.d"):
+        p = os.path.join(d, "99-systemd.rules")
+        if os.path.exists(p):
+            with open(p) as f:
+                for line in f:
+                    m = re.search(r'SUBSYSTEM=="net".*RUN\+="([^"]*systemd-sysctl[^"]*)"', line)
+                    if m and 'ACTION=="add"' in line:
+                        return m.group(1).split()
+            return None
+    return None
+
+
+def later_interfaces(tool, later):
+    """Interfaces that appear after the boot: made now, then what udev runs for each (systemd)."""
+    cmd = udev_command() if tool == "systemd" else None
+    for kind, a, b in later:
+        subprocess.run(["ip", "link", "add", a, "type", "veth", "peer", "name", b], check=True)
+        for name in (a, b):
+            if cmd:
+                subprocess.run([c.replace("$name", name) for c in cmd], capture_output=True)
+    return cmd is not None
+
+
+def one_run(tool, ifaces, twtune, host_net, outdir, later=()):
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.unshare(CLONE_NEWNET) != 0:
         return {"fatal": f"unshare(CLONE_NEWNET): errno {ctypes.get_errno()}"}
@@ -421,7 +446,12 @@ def one_run(tool, ifaces, twtune, host_net, outdir):
             probe[path] = "accepted"
         except OSError:
             probe[path] = "refused"
-    return {"before": before, "after": after, "pred": settings, "probe": probe, "tool_rc": t.returncode,
+    added = None
+    if later:  # after the probes: their keys did not exist at "boot"
+        added = {"udev": later_interfaces(tool, later), "after": snapshot()}
+        added["at_boot"] = {"".join("/" if c == "." else "." if c == "/" else c for c in x["key"]): x["at_boot"]
+                            for x in doc.get("settings", [])}
+    return {"before": before, "after": after, "pred": settings, "probe": probe, "tool_rc": t.returncode, "added": added,
             "tool_out": t.stdout + t.stderr}
 
 
@@ -468,6 +498,29 @@ def read_tree(root):
     return files
 
 
+def check_later(tool, res):
+    """Each predicted key of an interface made after the boot: applied when it appears exactly where
+    twtune says interface-added, and not where it says absent-interface."""
+    added, rc = res["added"], 0
+    for path, p in sorted(res["pred"].items()):
+        how = added["at_boot"].get(path)
+        if how not in ("interface-added", "absent-interface"):
+            continue
+        if path in res["after"]:
+            print(f"not ok - {tool}: {path} existed at boot, but twtune says {how}")
+            rc = 1
+            continue
+        v = added["after"].get(path)
+        applied = v == p["value"]
+        if applied == (how == "interface-added"):
+            print(f"ok - {tool}: {path} = {p['value']!r} is {'applied when the interface appears' if applied else 'never applied'}"
+                  f" (it holds {v!r}; udev rule {'run' if added['udev'] else 'not run'}), as twtune says ({how})")
+        else:
+            print(f"not ok - {tool}: {path} holds {v!r} after the interface appeared; twtune says {how} for {p['value']!r}")
+            rc = 1
+    return rc
+
+
 def run_tree(args, dirs, conf, host_net, tools):
     """A hand-made tree (a study experiment): every value changed or predicted, per tool."""
     files = read_tree(args.tree)
@@ -476,9 +529,10 @@ def run_tree(args, dirs, conf, host_net, tools):
         die(f"keys not on the per-netns allowlist: {bad}")
     ifaces = [tuple((x.split(":") + [None])[:3]) for x in args.ifaces.split(",") if x]
     install(files, dirs, conf)
+    later = [tuple((x.split(":") + [None])[:3]) for x in args.later.split(",") if x]
     rc = 0
     for tool in tools:
-        res = run_in_netns(tool, ifaces, args.twtune, host_net, None)
+        res = run_in_netns(tool, ifaces, args.twtune, host_net, None, later)
         if "error" in res or "fatal" in res:
             print(tool, res)
             rc = 1
@@ -490,6 +544,8 @@ def run_tree(args, dirs, conf, host_net, tools):
                 print(f"{tool:8} {path:45} {b!s:>12} -> {a!s:12} predicted {p}")
         if args.verbose:
             print(res.get("tool_out", ""))
+        if later:
+            rc |= check_later(tool, res)
         for d in compare(res):
             print(f"{tool:8} DISAGREE {d}")
             rc = 1
@@ -563,6 +619,7 @@ def main():
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("--tree", help="run this tree (etc/sysctl.d/... below it) instead of random ones; prints values")
     ap.add_argument("--ifaces", default="", help="with --tree: veth:A:B or dummy:A, comma-separated")
+    ap.add_argument("--later", default="", help="with --tree: veth:A:B,... made after the tools ran, as if after boot")
     ap.add_argument("--inner", action="store_true")
     ap.add_argument("--work")
     args = ap.parse_args()
@@ -582,7 +639,7 @@ def main():
     if args.keep:
         cmd += ["--keep", os.path.abspath(args.keep)]
     cmd += ["--show"] if args.show else []
-    cmd += ["--tree", os.path.abspath(args.tree), "--ifaces", args.ifaces] if args.tree else []
+    cmd += ["--tree", os.path.abspath(args.tree), "--ifaces", args.ifaces, "--later", args.later] if args.tree else []
     cmd += ["--verbose"] if args.verbose else []
     rc = subprocess.run(cmd, env=env).returncode
     shutil.rmtree(work, ignore_errors=True)
