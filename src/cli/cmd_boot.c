@@ -23,10 +23,11 @@ static int on_opt(struct cli *c, int opt, const char *arg, void *ud)
         return 0;
 }
 
-static void print_json(struct cli *c, const struct boot_view *b, const struct findings *f)
+static void print_json(struct cli *c, const struct boot_view *b, const char *why, const struct findings *f)
 {
         json_begin(c);
         json_member(c->out, "rules", boot_rules_name(b->rules));
+        json_member(c->out, "rules_from", why);
         json_member(c->out, "root", c->root ? c->root : "/");
         fputs(",\n  \"files\": [", c->out);
         for (size_t i = 0; i < b->n_files; i++) {
@@ -63,7 +64,7 @@ static void print_json(struct cli *c, const struct boot_view *b, const struct fi
         fputs("}\n", c->out);
 }
 
-static void print_text(struct cli *c, const struct boot_view *b, const struct findings *f)
+static void print_text(struct cli *c, const struct boot_view *b, const char *why, const struct findings *f)
 {
         /* "KEY = VALUE   FILE:LINE", and under it what it overrode. */
         static const char *const header[] = {"SETTING", "FROM"};
@@ -97,8 +98,8 @@ static void print_text(struct cli *c, const struct boot_view *b, const struct fi
                                          b->files[i].by ? " by " : "", b->files[i].by ? b->files[i].by : "");
         cli_out_findings(c, f, c->out);
         if (!c->quiet)
-                out_line(c->out, "%zu setting%s from %zu file%s, by %s rules", b->n_settings, b->n_settings == 1 ? "" : "s",
-                         b->n_files, b->n_files == 1 ? "" : "s", boot_rules_name(b->rules));
+                out_line(c->out, "%zu setting%s from %zu file%s, by %s rules (%s)", b->n_settings,
+                         b->n_settings == 1 ? "" : "s", b->n_files, b->n_files == 1 ? "" : "s", boot_rules_name(b->rules), why);
 }
 
 int cmd_boot(struct cli *c, int argc, char **argv);
@@ -118,7 +119,8 @@ int cmd_boot(struct cli *c, int argc, char **argv)
         struct sysroot *sr = NULL;
         if ((r = cli_open_root(c, &sr)))
                 return r;
-        struct boot_opts o = {.rules = !a.rules ? boot_default_rules(sr)
+        const char *why = "--rules";
+        struct boot_opts o = {.rules = !a.rules ? boot_default_rules_why(sr, &why)
                                        : strcmp(a.rules, "procps") == 0 ? BOOT_PROCPS : BOOT_SYSTEMD};
         struct findings f = {0};
         struct boot_view *b = NULL;
@@ -127,9 +129,9 @@ int cmd_boot(struct cli *c, int argc, char **argv)
         if (r < 0)
                 exit_code = cli_error(c, EXIT_ENV, "%s", strerror(-r));
         else if (c->format == FMT_JSON)
-                print_json(c, b, &f);
+                print_json(c, b, why, &f);
         else
-                print_text(c, b, &f);
+                print_text(c, b, why, &f);
         boot_view_free(b);
         findings_release(&f);
         sysroot_free(sr);

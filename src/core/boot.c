@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,17 +63,56 @@ const char *boot_file_status_name(enum boot_file_status s)
         return s == BOOT_MASKED ? "masked" : s == BOOT_OVERRIDDEN ? "overridden" : "applied";
 }
 
-enum boot_rules boot_default_rules(struct sysroot *sr)
+static bool exists_below(struct sysroot *sr, const char *path, int flags)
+{
+        int fd = sysroot_open_config(sr, path, O_PATH | flags);
+        if (fd >= 0)
+                close(fd);
+        return fd >= 0;
+}
+
+/* What runs at boot: a systemd that runs now (sd_booted()'s /run/systemd/system), else the init
+ * installed (/sbin/init a link to systemd or not: Debian's procps init script runs sysctl --system
+ * under sysvinit), else whether systemd-sysctl is installed. */
+enum boot_rules boot_default_rules_why(struct sysroot *sr, const char **ret_why)
 {
         static const char *const bins[] = {"/lib/systemd/systemd-sysctl", "/usr/lib/systemd/systemd-sysctl"};
-        for (size_t i = 0; i < ELEMENTSOF(bins); i++) {
-                int fd = sysroot_open_config(sr, bins[i], O_PATH);
-                if (fd >= 0) {
-                        close(fd);
+        if (exists_below(sr, "/run/systemd/system", O_DIRECTORY)) {
+                *ret_why = "/run/systemd/system exists: systemd runs as PID 1";
+                return BOOT_SYSTEMD;
+        }
+        int fd = sysroot_open_config(sr, "/sbin", O_RDONLY | O_DIRECTORY);
+        char target[PATH_MAX];
+        ssize_t n = fd >= 0 ? readlinkat(fd, "init", target, sizeof(target) - 1) : -1;
+        bool init = fd >= 0 && faccessat(fd, "init", F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+        if (fd >= 0)
+                close(fd);
+        if (n > 0) {
+                target[n] = '\0';
+                const char *base = strrchr(target, '/');
+                base = base ? base + 1 : target;
+                if (strcmp(base, "systemd") == 0) {
+                        *ret_why = "/sbin/init is systemd: systemd-sysctl.service applies sysctl.d at boot";
                         return BOOT_SYSTEMD;
                 }
         }
+        if (init) {
+                *ret_why = "/sbin/init is not systemd: the init scripts run sysctl --system at boot";
+                return BOOT_PROCPS;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(bins); i++)
+                if (exists_below(sr, bins[i], 0)) {
+                        *ret_why = "no /sbin/init; systemd-sysctl is installed";
+                        return BOOT_SYSTEMD;
+                }
+        *ret_why = "no /sbin/init and no systemd-sysctl";
         return BOOT_PROCPS;
+}
+
+enum boot_rules boot_default_rules(struct sysroot *sr)
+{
+        const char *why;
+        return boot_default_rules_why(sr, &why);
 }
 
 static void *grow(void *v, size_t n, size_t size, bool *oom)

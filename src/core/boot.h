@@ -82,7 +82,11 @@ struct boot_opts {
         bool replace;
 };
 
-/* systemd rules where <root>/lib/systemd/systemd-sysctl or /usr/lib/... exists, else procps. */
+/* The rules of what runs at boot below the root: systemd's where systemd runs now
+ * (/run/systemd/system) or /sbin/init is a link to systemd; procps' where /sbin/init is another
+ * init; without /sbin/init, systemd's where systemd-sysctl is installed. *ret_why says which, in
+ * a static string. */
+enum boot_rules boot_default_rules_why(struct sysroot *sr, const char **ret_why);
 enum boot_rules boot_default_rules(struct sysroot *sr);
 const char *boot_rules_name(enum boot_rules r);
 
