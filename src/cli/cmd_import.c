@@ -45,7 +45,7 @@ static bool is_stdin(const char *path)
         return strcmp(path, "-") == 0;
 }
 
-/* Reads one input, a file or standard input ("-"), as check reads a profile: at most 1 MiB.
+/* Reads one input, a file or standard input ("-"), as check reads a profile: at most 16 MiB.
  * Returns 0 or an exit code. */
 static int read_input(struct cli *c, const char *path, char **ret, size_t *ret_len)
 {
@@ -59,7 +59,7 @@ static int read_input(struct cli *c, const char *path, char **ret, size_t *ret_l
         if (r == 0)
                 return 0;
         return cli_error(c, EXIT_ENV, "cannot read %s: %s", is_stdin(path) ? "standard input" : path,
-                         r == -EFBIG ? "larger than the 1 MiB limit" : r == -EINVAL ? "not a regular file" : strerror(-r));
+                         r == -EFBIG ? "larger than the 16 MiB limit" : r == -EINVAL ? "not a regular file" : strerror(-r));
 }
 
 static int exists_error(struct cli *c, const char *path)

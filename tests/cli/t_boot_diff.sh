@@ -4,14 +4,14 @@
 # PID namespaces (tmpfs over every sysctl.d directory, a private /etc/sysctl.conf), and checks
 # that `twtune boot --rules TOOL` predicted every value each tool left. The seed is printed; a
 # failure names the hierarchy's seed, which `boot_diff.py --seed N --count 1 --show` prints again.
-#   TWTUNE_BOOT_DIFF_COUNT  hierarchies (default 300; 100 under the sanitizers, 12 under a wrapper)
+#   TWTUNE_BOOT_DIFF_COUNT  hierarchies (default 300; 100 under the sanitizers, 6 under a wrapper)
 #   TWTUNE_BOOT_DIFF_SEED   first seed (default: from the clock)
 . "$SRCDIR/tests/cli/lib.sh"
 require_ns
 require_tools "apt-get install python3 iproute2 procps systemd" python3 ip sysctl
 
 if [ -n "${TWTUNE_BOOT_DIFF_COUNT:-}" ]; then count=$TWTUNE_BOOT_DIFF_COUNT
-elif [ -n "${TWTUNE_WRAPPER:-}" ]; then count=12 # valgrind: a second per prediction
+elif [ -n "${TWTUNE_WRAPPER:-}" ]; then count=6 # valgrind: seconds per prediction
 elif [ -n "${ASAN_OPTIONS:-}" ]; then count=100
 else count=300; fi
 seed=${TWTUNE_BOOT_DIFF_SEED:-$(( $(date +%s) % 1000000 * 1000 ))}
