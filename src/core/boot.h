@@ -14,7 +14,11 @@
  * file (the lines above it count), /etc/sysctl.conf is read only through the 99-sysctl.conf
  * symlink distributions install.
  * procps: hidden files are read, "- key" (a blank after the dash) is never applied, and
- * /etc/sysctl.conf is applied last. */
+ * /etc/sysctl.conf is applied last.
+ * The values come from replaying each tool's writes in its order with what the kernel keeps of
+ * each (boot_sim.c), in time linear in the hierarchy; keys that will not exist when the boot
+ * writes them are marked (boot_absent.c). tests/cli/boot_diff.py checks it all against both tools
+ * on random hierarchies. */
 #ifndef TWTUNE_BOOT_H
 #define TWTUNE_BOOT_H
 
