@@ -144,8 +144,9 @@ static int system_text(struct cli *c, char **ret, size_t *ret_len)
                 sb_appendf(&sb, "# The next boot's settings, resolved by %s rules ('twtune boot').\n", boot_rules_name(b->rules));
                 for (size_t i = 0; i < b->n_settings; i++) {
                         const struct boot_setting *s = &b->settings[i];
-                        sb_appendf(&sb, "# from %s:%u%s%s\n%s%s = %s\n", s->file, s->line, s->pattern ? ", by " : "",
-                                   s->pattern ? s->pattern : "", s->ignore_failure ? "-" : "", s->key, s->value);
+                        sb_appendf(&sb, "# from %s:%u%s%s%s\n%s%s = %s\n", s->file, s->line, s->pattern ? ", by " : "",
+                                   s->pattern ? s->pattern : "", s->inherited ? ", copied by the kernel from conf.default" : "",
+                                   s->ignore_failure ? "-" : "", s->key, s->value);
                 }
         }
         boot_view_free(b);
