@@ -23,6 +23,22 @@ static void also_set_by(struct findings *f, const struct boot_setting *s, const 
         }
 }
 
+/* The boot's own absent-at-boot finding for a key twtune persists: the key will not exist when the
+ * boot writes twtune's file (a module nothing loads first, an interface that is not there). */
+static void absent_at_boot(struct findings *f, const struct findings *boot, const struct boot_setting *s)
+{
+        if (s->presence != BOOT_ABSENT_MODULE && s->presence != BOOT_ABSENT_INTERFACE)
+                return;
+        for (size_t i = 0; i < boot->n; i++) {
+                const struct finding *b = &boot->v[i];
+                if (strcmp(b->code, "absent-at-boot") == 0 && b->key && strcmp(b->key, s->key) == 0 && b->file &&
+                    strcmp(b->file, s->file) == 0) {
+                        struct srcloc loc = {b->file, b->line, 0};
+                        findings_add(f, SEV_WARNING, "absent-at-boot", s->key, &loc, "%s", b->message);
+                }
+        }
+}
+
 size_t cli_boot_check(struct cli *c, struct sysroot *sr, const char *body, const char *const *keys,
                       const char *const *values, size_t n, enum severity sev, struct findings *f)
 {
@@ -41,6 +57,7 @@ size_t cli_boot_check(struct cli *c, struct sysroot *sr, const char *body, const
                 const struct boot_setting *s = boot_find(b, keys[i]);
                 if (s && strcmp(s->file, OUR_FILE) == 0) {
                         also_set_by(f, s, keys[i], values[i]);
+                        absent_at_boot(f, &ignored, s);
                         continue;
                 }
                 if (s && kb_value_equal(keys[i], s->value, values[i])) {

@@ -563,7 +563,7 @@ int cli_load_profile(struct cli *c, const char *path, struct profile **ret, stru
                 else {
                         struct srcloc loc = {"<stdin>", 0, 0};
                         findings_add(f, SEV_ERROR, r == -EFBIG ? "file-too-large" : "file-error", NULL, &loc,
-                                     "cannot read profile: %s", r == -EFBIG ? "larger than the 1 MiB limit" : strerror(-r));
+                                     "cannot read profile: %s", r == -EFBIG ? "larger than the 16 MiB limit" : strerror(-r));
                 }
                 free(text);
         } else

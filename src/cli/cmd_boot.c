@@ -24,10 +24,11 @@ static int on_opt(struct cli *c, int opt, const char *arg, void *ud)
         return 0;
 }
 
-static void print_json(struct cli *c, const struct boot_view *b, const struct findings *f)
+static void print_json(struct cli *c, const struct boot_view *b, const char *why, const struct findings *f)
 {
         json_begin(c);
         json_member(c->out, "rules", boot_rules_name(b->rules));
+        json_member(c->out, "rules_from", why);
         json_member(c->out, "root", c->root ? c->root : "/");
         fputs(",\n  \"files\": [", c->out);
         for (size_t i = 0; i < b->n_files; i++) {
@@ -46,6 +47,9 @@ static void print_json(struct cli *c, const struct boot_view *b, const struct fi
                 json_member(c->out, "file", s->file);
                 fprintf(c->out, ", \"line\": %u, \"ignore_failure\": %s", s->line, s->ignore_failure ? "true" : "false");
                 json_member(c->out, "pattern", s->pattern);
+                fprintf(c->out, ", \"inherited\": %s", s->inherited ? "true" : "false");
+                json_member(c->out, "at_boot", boot_presence_name(s->presence));
+                json_member(c->out, "module", s->module);
                 fputs(", \"overrides\": [", c->out);
                 for (size_t k = 0; k < s->n_overrides; k++) {
                         fputs(k ? ", {\"file\": " : "{\"file\": ", c->out);
@@ -61,7 +65,7 @@ static void print_json(struct cli *c, const struct boot_view *b, const struct fi
         fputs("}\n", c->out);
 }
 
-static void print_text(struct cli *c, const struct boot_view *b, const struct findings *f)
+static void print_text(struct cli *c, const struct boot_view *b, const char *why, const struct findings *f)
 {
         /* "KEY = VALUE   FILE:LINE", and under it what it overrode. */
         static const char *const header[] = {"SETTING", "FROM"};
@@ -69,8 +73,13 @@ static void print_text(struct cli *c, const struct boot_view *b, const struct fi
         for (size_t i = 0; i < b->n_settings; i++) {
                 const struct boot_setting *s = &b->settings[i];
                 char *set = str_printf("%s%s = %s", s->ignore_failure ? "-" : "", s->key, s->value);
-                char *where = str_printf("%s:%u%s%s", s->file, s->line, s->pattern ? " via " : "", s->pattern ? s->pattern : "");
-                table_add(&tab, "ok", set, where);
+                char *where = str_printf("%s:%u%s%s%s%s", s->file, s->line, s->pattern ? " via " : "",
+                                         s->pattern ? s->pattern : "", s->inherited ? " (copied from conf.default)" : "",
+                                         s->presence == BOOT_EXISTS ? ""
+                                         : s->presence == BOOT_INTERFACE_ADDED ? " (when the interface appears)"
+                                                                               : " (absent at boot)");
+                table_add(&tab, s->presence == BOOT_EXISTS || s->presence == BOOT_INTERFACE_ADDED ? "ok" : "warning", set,
+                          where);
                 free(set);
                 free(where);
                 for (size_t k = 0; !c->quiet && k < s->n_overrides; k++) {
@@ -90,8 +99,8 @@ static void print_text(struct cli *c, const struct boot_view *b, const struct fi
                                          b->files[i].by ? " by " : "", b->files[i].by ? b->files[i].by : "");
         cli_out_findings(c, f, c->out);
         if (!c->quiet)
-                out_line(c->out, "%zu setting%s from %zu file%s, by %s rules", b->n_settings, b->n_settings == 1 ? "" : "s",
-                         b->n_files, b->n_files == 1 ? "" : "s", boot_rules_name(b->rules));
+                out_line(c->out, "%zu setting%s from %zu file%s, by %s rules (%s)", b->n_settings,
+                         b->n_settings == 1 ? "" : "s", b->n_files, b->n_files == 1 ? "" : "s", boot_rules_name(b->rules), why);
 }
 
 int cmd_boot(struct cli *c, int argc, char **argv);
@@ -111,7 +120,8 @@ int cmd_boot(struct cli *c, int argc, char **argv)
         struct sysroot *sr = NULL;
         if ((r = cli_open_root(c, &sr)))
                 return r;
-        struct boot_opts o = {.rules = !a.rules ? boot_default_rules(sr)
+        const char *why = "--rules";
+        struct boot_opts o = {.rules = !a.rules ? boot_default_rules_why(sr, &why)
                                        : strcmp(a.rules, "procps") == 0 ? BOOT_PROCPS : BOOT_SYSTEMD};
         struct findings f = {0};
         struct boot_view *b = NULL;
@@ -120,9 +130,9 @@ int cmd_boot(struct cli *c, int argc, char **argv)
         if (r < 0)
                 exit_code = cli_error(c, EXIT_ENV, "%s", strerror(-r));
         else if (c->format == FMT_JSON)
-                print_json(c, b, &f);
+                print_json(c, b, why, &f);
         else
-                print_text(c, b, &f);
+                print_text(c, b, why, &f);
         boot_view_free(b);
         findings_release(&f);
         sysroot_free(sr);

@@ -46,7 +46,7 @@ static bool is_stdin(const char *path)
         return strcmp(path, "-") == 0;
 }
 
-/* Reads one input, a file or standard input ("-"), as check reads a profile: at most 1 MiB.
+/* Reads one input, a file or standard input ("-"), as check reads a profile: at most 16 MiB.
  * Returns 0 or an exit code. */
 static int read_input(struct cli *c, const char *path, char **ret, size_t *ret_len)
 {
@@ -60,7 +60,7 @@ static int read_input(struct cli *c, const char *path, char **ret, size_t *ret_l
         if (r == 0)
                 return 0;
         return cli_error(c, EXIT_ENV, "cannot read %s: %s", is_stdin(path) ? "standard input" : path,
-                         r == -EFBIG ? "larger than the 1 MiB limit" : r == -EINVAL ? "not a regular file" : strerror(-r));
+                         r == -EFBIG ? "larger than the 16 MiB limit" : r == -EINVAL ? "not a regular file" : strerror(-r));
 }
 
 static int exists_error(struct cli *c, const char *path)
@@ -151,8 +151,10 @@ static int system_text(struct cli *c, char **ret, size_t *ret_len)
                         if (!file || (s->pattern && !pattern))
                                 sb.oom = true;
                         else
-                                sb_appendf(&sb, "# from %s:%u%s%s\n%s%s = %s\n", file, s->line, pattern ? ", by " : "",
-                                           pattern ? pattern : "", s->ignore_failure ? "-" : "", s->key, s->value);
+                                sb_appendf(&sb, "# from %s:%u%s%s%s\n%s%s = %s\n", file, s->line, pattern ? ", by " : "",
+                                           pattern ? pattern : "",
+                                           s->inherited ? ", copied by the kernel from conf.default" : "",
+                                           s->ignore_failure ? "-" : "", s->key, s->value);
                         free(file);
                         free(pattern);
                 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "kb.h"
+#include "strmap.h"
 #include "util.h"
 
 static const char *const statuses[] = {"ok", "change", "restore", "skip", "error", "write-only", "follows", "drift"};
@@ -81,9 +82,13 @@ void rows_from_diff(struct rows *rs, const struct diff *d)
         }
 }
 
-static const struct txn_item *find_item(const struct txn *t, const char *key)
+/* The plan's item for key; idx maps keys to items (a plan may hold 100 000), or is empty. */
+static const struct txn_item *find_item(const struct txn *t, const struct strmap *idx, const char *key)
 {
-        for (size_t i = 0; i < t->n; i++)
+        size_t i;
+        if (idx->n)
+                return strmap_get(idx, key, &i) ? &t->items[i] : NULL;
+        for (i = 0; i < t->n; i++)
                 if (strcmp(t->items[i].key, key) == 0)
                         return &t->items[i];
         return NULL;
@@ -103,9 +108,15 @@ static const char *item_status(const struct txn_item *it)
 void rows_from_plan(struct rows *rs, const struct diff *d, const struct txn *t, bool done)
 {
         char source[512], shown[512];
+        struct strmap idx = {0};
+        for (size_t i = 0; i < t->n; i++)
+                if (!strmap_get(&idx, t->items[i].key, NULL) && strmap_put(&idx, t->items[i].key, i) < 0) {
+                        strmap_release(&idx); /* the slow way, then */
+                        break;
+                }
         for (size_t i = 0; i < d->n; i++) {
                 const struct diff_row *dr = &d->rows[i];
-                const struct txn_item *it = find_item(t, dr->setting->key);
+                const struct txn_item *it = find_item(t, &idx, dr->setting->key);
                 struct row r = setting_row(dr->setting, source, shown);
                 if (dr->status == DIFF_SKIP || dr->status == DIFF_ERROR || !it) {
                         r.current = dr->current;
@@ -124,6 +135,7 @@ void rows_from_plan(struct rows *rs, const struct diff *d, const struct txn *t, 
                 }
                 rows_add(rs, &r);
         }
+        strmap_release(&idx);
         for (size_t i = 0; i < t->n; i++) {
                 const struct txn_item *it = &t->items[i];
                 if (!it->restore && !it->dependent)

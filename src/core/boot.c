@@ -4,12 +4,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "boot_internal.h"
 #include "key.h"
 #include "sysctl_conf.h"
 #include "sysroot.h"
@@ -35,10 +37,12 @@ struct ctx {
         struct boot_view *b;
         struct cand *c;
         size_t nc;
-        struct boot_setting *glob; /* glob assignments in order: key is the pattern */
-        size_t nglob;
-        char **excluded;
-        size_t nexcluded;
+        struct strmap names; /* file name -> index in c, while scanning */
+        struct boot_opt *opts; /* in the tool's order */
+        size_t nopts;
+        /* systemd: each key's live option (index into opts); procps: the keys of every explicit
+         * assignment and exclusion. A glob never writes a key found here. */
+        struct strmap keys;
         struct boot_file *over; /* overridden copies, listed after the files applied */
         size_t nover;
         bool oom;
@@ -49,22 +53,67 @@ const char *boot_rules_name(enum boot_rules r)
         return r == BOOT_PROCPS ? "procps" : "systemd";
 }
 
+const char *boot_presence_name(enum boot_presence p)
+{
+        static const char *const names[] = {"exists", "absent-module", "interface-added", "absent-interface"};
+        return names[p];
+}
+
 const char *boot_file_status_name(enum boot_file_status s)
 {
         return s == BOOT_MASKED ? "masked" : s == BOOT_OVERRIDDEN ? "overridden" : "applied";
 }
 
-enum boot_rules boot_default_rules(struct sysroot *sr)
+static bool exists_below(struct sysroot *sr, const char *path, int flags)
+{
+        int fd = sysroot_open_config(sr, path, O_PATH | flags);
+        if (fd >= 0)
+                close(fd);
+        return fd >= 0;
+}
+
+/* What runs at boot: a systemd that runs now (sd_booted()'s /run/systemd/system), else the init
+ * installed (/sbin/init a link to systemd or not: Debian's procps init script runs sysctl --system
+ * under sysvinit), else whether systemd-sysctl is installed. */
+enum boot_rules boot_default_rules_why(struct sysroot *sr, const char **ret_why)
 {
         static const char *const bins[] = {"/lib/systemd/systemd-sysctl", "/usr/lib/systemd/systemd-sysctl"};
-        for (size_t i = 0; i < ELEMENTSOF(bins); i++) {
-                int fd = sysroot_open_config(sr, bins[i], O_PATH);
-                if (fd >= 0) {
-                        close(fd);
+        if (exists_below(sr, "/run/systemd/system", O_DIRECTORY)) {
+                *ret_why = "/run/systemd/system exists: systemd runs as PID 1";
+                return BOOT_SYSTEMD;
+        }
+        int fd = sysroot_open_config(sr, "/sbin", O_RDONLY | O_DIRECTORY);
+        char target[PATH_MAX];
+        ssize_t n = fd >= 0 ? readlinkat(fd, "init", target, sizeof(target) - 1) : -1;
+        bool init = fd >= 0 && faccessat(fd, "init", F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+        if (fd >= 0)
+                close(fd);
+        if (n > 0) {
+                target[n] = '\0';
+                const char *base = strrchr(target, '/');
+                base = base ? base + 1 : target;
+                if (strcmp(base, "systemd") == 0) {
+                        *ret_why = "/sbin/init is systemd: systemd-sysctl.service applies sysctl.d at boot";
                         return BOOT_SYSTEMD;
                 }
         }
+        if (init) {
+                *ret_why = "/sbin/init is not systemd: the init scripts run sysctl --system at boot";
+                return BOOT_PROCPS;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(bins); i++)
+                if (exists_below(sr, bins[i], 0)) {
+                        *ret_why = "no /sbin/init; systemd-sysctl is installed";
+                        return BOOT_SYSTEMD;
+                }
+        *ret_why = "no /sbin/init and no systemd-sysctl";
         return BOOT_PROCPS;
+}
+
+enum boot_rules boot_default_rules(struct sysroot *sr)
+{
+        const char *why;
+        return boot_default_rules_why(sr, &why);
 }
 
 static void *grow(void *v, size_t n, size_t size, bool *oom)
@@ -100,10 +149,23 @@ static bool wanted_name(const struct ctx *x, const char *name)
 
 static struct cand *find_cand(struct ctx *x, const char *name)
 {
-        for (size_t i = 0; i < x->nc; i++)
-                if (strcmp(x->c[i].name, name) == 0)
-                        return &x->c[i];
-        return NULL;
+        size_t i;
+        return strmap_get(&x->names, name, &i) ? &x->c[i] : NULL;
+}
+
+static void push_cand(struct ctx *x, char *name, char *path, enum cand_kind kind)
+{
+        struct cand *v = name && path ? grow(x->c, x->nc, sizeof(*v), &x->oom) : NULL;
+        if (!v || strmap_put(&x->names, name, x->nc) < 0) {
+                if (v)
+                        x->c = v;
+                free(name);
+                free(path);
+                x->oom = true;
+                return;
+        }
+        x->c = v;
+        v[x->nc++] = (struct cand){name, path, kind};
 }
 
 /* A /dev/null symlink or an empty file masks; a directory or a dangling link hides lower copies
@@ -165,12 +227,7 @@ static void scan_dir(struct ctx *x, const char *dir, struct stat *seen, size_t *
                         push_file(x, &x->over, &x->nover, path, BOOT_OVERRIDDEN, c->path);
                         free(path);
                 } else {
-                        struct cand *v = grow(x->c, x->nc, sizeof(*v), &x->oom);
-                        if (v) {
-                                x->c = v;
-                                v[x->nc++] = (struct cand){strdup(de->d_name), path, classify(x, fd, de->d_name, path)};
-                        } else
-                                free(path);
+                        push_cand(x, strdup(de->d_name), path, classify(x, fd, de->d_name, path));
                 }
         }
         if (d)
@@ -183,64 +240,119 @@ static int cmp_cand(const void *a, const void *b)
         return strcmp(((const struct cand *)a)->name, ((const struct cand *)b)->name);
 }
 
-static struct boot_setting *find_setting(struct boot_setting *v, size_t n, const char *key)
+static void opt_release(struct boot_opt *o)
 {
-        for (size_t i = 0; i < n; i++)
-                if (strcmp(v[i].key, key) == 0)
-                        return &v[i];
-        return NULL;
-}
-
-/* Records that s is assigned again: its old value becomes an override of the new one. */
-static void reassign(struct ctx *x, struct boot_setting *s, const char *value, const char *file, unsigned line,
-                     bool ignore, const char *pattern)
-{
-        if (!s->value) { /* cancelled by an exclusion (systemd): nothing to override */
-                free(s->file);
-        } else {
-                struct boot_assign *v = grow(s->overrides, s->n_overrides, sizeof(*v), &x->oom);
-                if (!v)
-                        return;
-                s->overrides = v;
-                v[s->n_overrides++] = (struct boot_assign){s->file, s->line, s->value};
+        free(o->key);
+        free(o->value);
+        free(o->file);
+        free(o->path);
+        for (size_t i = 0; i < o->nprior; i++) {
+                free(o->prior[i].file);
+                free(o->prior[i].value);
         }
-        s->value = value_normalize(value);
-        s->file = strdup(file);
-        s->line = line;
-        s->ignore_failure = ignore;
-        free(s->pattern);
-        s->pattern = pattern ? strdup(pattern) : NULL;
+        free(o->prior);
 }
 
-static void assign(struct ctx *x, struct boot_setting **v, size_t *n, const char *key, const char *value,
-                   const char *file, unsigned line, bool ignore, const char *pattern)
+static struct boot_opt *push_opt(struct ctx *x, const char *key, const char *value, const char *file, unsigned line,
+                                 bool ignore, bool glob)
 {
-        struct boot_setting *s = find_setting(*v, *n, key);
-        if (s) {
-                reassign(x, s, value, file, line, ignore, pattern);
+        struct boot_opt *v = grow(x->opts, x->nopts, sizeof(*v), &x->oom);
+        if (!v)
+                return NULL;
+        x->opts = v;
+        struct boot_opt *o = &v[x->nopts];
+        *o = (struct boot_opt){strdup(key), value ? strdup(value) : NULL, strdup(file), line, ignore, glob, false, NULL,
+                               NULL, 0};
+        if (!o->key || !o->file || (value && !o->value)) {
+                opt_release(o);
+                x->oom = true;
+                return NULL;
+        }
+        x->nopts++;
+        return o;
+}
+
+static void add_prior(struct ctx *x, struct boot_opt *o, const char *file, unsigned line, const char *value)
+{
+        struct boot_assign *v = grow(o->prior, o->nprior, sizeof(*v), &x->oom);
+        if (!v)
+                return;
+        o->prior = v;
+        v[o->nprior] = (struct boot_assign){strdup(file), line, value_normalize(value)};
+        if (!v[o->nprior].file || !v[o->nprior].value) {
+                free(v[o->nprior].file);
+                free(v[o->nprior].value);
+                x->oom = true;
                 return;
         }
-        struct boot_setting *p = grow(*v, *n, sizeof(*p), &x->oom);
-        if (!p)
-                return;
-        *v = p;
-        p[(*n)++] = (struct boot_setting){strdup(key), value_normalize(value), strdup(file), line, ignore,
-                                          pattern ? strdup(pattern) : NULL, NULL, 0};
+        o->nprior++;
 }
 
-static void exclude(struct ctx *x, const char *key)
+/* systemd keeps one option per key in an ordered table: the same value again keeps the option's
+ * place (and adds its '-'), another value (or an exclusion) replaces it at the end of the order. */
+static void systemd_option(struct ctx *x, const char *key, const char *value, const char *file, unsigned line,
+                           bool ignore, bool glob)
 {
-        char **v = grow(x->excluded, x->nexcluded, sizeof(*v), &x->oom);
-        if (v) {
-                x->excluded = v;
-                v[x->nexcluded++] = strdup(key);
+        size_t i;
+        bool have = strmap_get(&x->keys, key, &i);
+        struct boot_opt *old = have ? &x->opts[i] : NULL;
+        if (old && (old->value && value ? strcmp(old->value, value) == 0 : old->value == value)) {
+                old->ignore |= ignore;
+                if (value)
+                        add_prior(x, old, file, line, value);
+                return;
         }
-        /* systemd drops an explicit assignment an exclusion follows; procps has written it. */
-        struct boot_setting *s = x->o->rules == BOOT_SYSTEMD ? find_setting(x->b->settings, x->b->n_settings, key) : NULL;
-        if (s) {
-                free(s->value);
-                s->value = NULL;
+        struct boot_opt *o = push_opt(x, key, value, file, line, ignore, glob);
+        if (!o)
+                return;
+        if (have) {
+                old = &x->opts[i]; /* opts may have moved */
+                old->dead = true;
+                for (size_t k = 0; k < old->nprior; k++)
+                        add_prior(x, o, old->prior[k].file, old->prior[k].line, old->prior[k].value);
+                if (old->value)
+                        add_prior(x, o, old->file, old->line, old->value);
         }
+        if (strmap_put(&x->keys, o->key, x->nopts - 1) < 0)
+                x->oom = true;
+}
+
+/* procps keeps every line in order. A glob skips a key when any explicit assignment or exclusion
+ * has its path: procps compares the paths as written ("/proc/sys/" and the key with '.' and '/'
+ * swapped when '.' comes first), so "net..ipv4.x" or ".net.ipv4.x" is another path than
+ * "net.ipv4.x", and a glob written with "//" or a leading separator yields such paths (observed,
+ * tests/data/boot/README.md, "procps paths"). */
+static void procps_option(struct ctx *x, const char *raw, const char *key, const char *value, const char *file,
+                          unsigned line, bool ignore, bool glob)
+{
+        struct boot_opt *o = value ? push_opt(x, key, value, file, line, ignore, glob) : NULL;
+        if (value && !o)
+                return;
+        if (!o) /* an exclusion: kept only for its path */
+                o = push_opt(x, key, NULL, file, line, ignore, glob);
+        if (!o || !(o->path = boot_procps_path(raw, glob))) {
+                x->oom = true;
+                return;
+        }
+        if (!glob && strmap_put(&x->keys, o->path, 0) < 0)
+                x->oom = true;
+}
+
+/* "x.*.y?." : a separator at the end, after a last component with a wildcard (observed). */
+static bool procps_dir_glob(const char *k)
+{
+        size_t n = strlen(k);
+        if (!n || (k[n - 1] != '.' && k[n - 1] != '/'))
+                return false;
+        while (n && (k[n - 1] == '.' || k[n - 1] == '/'))
+                n--;
+        size_t c = n;
+        while (c && k[c - 1] != '.' && k[c - 1] != '/')
+                c--;
+        for (size_t i = c; i < n; i++)
+                if (k[i] == '*' || k[i] == '?' || k[i] == '[')
+                        return true;
+        return false;
 }
 
 static void take_line(struct ctx *x, const char *file, const struct conf_line *l)
@@ -256,6 +368,12 @@ static void take_line(struct ctx *x, const char *file, const struct conf_line *l
                 }
                 k += strspn(k, " \t");
         }
+        if (x->o->rules == BOOT_PROCPS && procps_dir_glob(k)) {
+                findings_add(x->f, SEV_WARNING, "boot-ignored-line", NULL, &loc,
+                             "'%s': procps' glob(3) of a pattern that ends in a separator after a wildcard matches "
+                             "only directories, so this line sets nothing", k);
+                return;
+        }
         char *key = NULL, *looked_up = key_tool_form(k, x->o->rules == BOOT_SYSTEMD);
         const char *why = NULL;
         if (!looked_up) {
@@ -270,17 +388,13 @@ static void take_line(struct ctx *x, const char *file, const struct conf_line *l
                 return;
         }
         bool glob = strpbrk(key, "*?[") != NULL;
-        if (!l->value) {
-                if (glob)
-                        findings_add(x->f, SEV_INFO, "boot-ignored-line", key, &loc,
-                                     "an exclusion with a glob (-%s) excludes nothing: both tools ignore it", key);
-                else
-                        exclude(x, key);
-        } else if (glob) {
-                assign(x, &x->glob, &x->nglob, key, l->value, file, l->line, l->ignore_failure, key); /* keyed by pattern */
-        } else {
-                assign(x, &x->b->settings, &x->b->n_settings, key, l->value, file, l->line, l->ignore_failure, NULL);
-        }
+        if (!l->value && glob)
+                findings_add(x->f, SEV_INFO, "boot-ignored-line", key, &loc,
+                             "an exclusion with a glob (-%s) keeps no key from other globs", key);
+        if (x->o->rules == BOOT_SYSTEMD)
+                systemd_option(x, key, l->value, file, l->line, l->ignore_failure, glob);
+        else
+                procps_option(x, k, key, l->value, file, l->line, l->ignore_failure, glob);
         free(key);
 }
 
@@ -340,112 +454,18 @@ static void read_one(struct ctx *x, const char *path, bool replaced)
         free(text);
 }
 
-static bool excluded(const struct ctx *x, const char *key)
-{
-        for (size_t i = 0; i < x->nexcluded; i++)
-                if (strcmp(x->excluded[i], key) == 0)
-                        return true;
-        return false;
-}
-
-/* Globs in their order: each expands against the target's /proc/sys; an explicit or excluded key
- * is never touched, and a later glob beats an earlier one. */
-static void expand_globs(struct ctx *x)
-{
-        size_t explicit = x->b->n_settings;
-        for (size_t g = 0; g < x->nglob; g++) {
-                struct boot_setting *gs = &x->glob[g];
-                /* A pattern assigned twice: its overrides are the earlier assignments. */
-                char **keys = NULL;
-                size_t nk = 0;
-                int r = sysroot_expand(x->sr, gs->pattern, &keys, &nk);
-                if (r == -ENOMEM)
-                        x->oom = true;
-                if (r < 0 || nk == 0) { /* no /proc/sys below the root, or nothing matches here */
-                        struct srcloc loc = {gs->file, gs->line, 0};
-                        findings_add(x->f, SEV_INFO, "glob-matches-nothing", NULL, &loc,
-                                     "%s matches no key on this target: it sets nothing here", gs->pattern);
-                }
-                for (size_t k = 0; k < nk; k++) {
-                        struct boot_setting *s = find_setting(x->b->settings, explicit, keys[k]);
-                        if (s || excluded(x, keys[k])) {
-                                struct boot_assign *v = s ? grow(s->overrides, s->n_overrides, sizeof(*v), &x->oom) : NULL;
-                                if (v) { /* it lost to the explicit key: listed, as an assignment it beat */
-                                        s->overrides = v;
-                                        v[s->n_overrides++] = (struct boot_assign){strdup(gs->file), gs->line,
-                                                                                  value_normalize(gs->value)};
-                                }
-                                continue;
-                        }
-                        assign(x, &x->b->settings, &x->b->n_settings, keys[k], gs->value, gs->file, gs->line,
-                               gs->ignore_failure, gs->pattern);
-                }
-                for (size_t k = 0; k < nk; k++)
-                        free(keys[k]);
-                free(keys);
-        }
-}
-
-static int cmp_setting(const void *a, const void *b)
-{
-        return strcmp(((const struct boot_setting *)a)->key, ((const struct boot_setting *)b)->key);
-}
-
-static void setting_release(struct boot_setting *s)
+void boot_setting_release(struct boot_setting *s)
 {
         free(s->key);
         free(s->value);
         free(s->file);
         free(s->pattern);
+        free(s->module);
         for (size_t i = 0; i < s->n_overrides; i++) {
                 free(s->overrides[i].file);
                 free(s->overrides[i].value);
         }
         free(s->overrides);
-}
-
-/* Drops the settings an exclusion cancelled (value NULL) and sorts the rest. */
-static void finish(struct boot_view *b)
-{
-        size_t w = 0;
-        for (size_t i = 0; i < b->n_settings; i++) {
-                if (!b->settings[i].value)
-                        setting_release(&b->settings[i]);
-                else
-                        b->settings[w++] = b->settings[i];
-        }
-        b->n_settings = w;
-        if (w)
-                qsort(b->settings, w, sizeof(*b->settings), cmp_setting);
-}
-
-/* A key that holds one number keeps only the leading number of a longer value: the kernel's
- * integer handlers stop after the numbers they expect, so "7 # seven" and "92 93" set 7 and 92
- * (observed with both tools). The live value's token count says how many numbers the key takes. */
-static void keep_leading_number(struct ctx *x, struct boot_setting *s)
-{
-        const char *sp = strchr(s->value, ' ');
-        char *cur = NULL, first[32];
-        long long n;
-        if (!sp || (size_t)(sp - s->value) >= sizeof(first) || sysroot_read_sysctl(x->sr, s->key, &cur) < 0)
-                return;
-        bool single = cur[strcspn(cur, " \t")] == '\0';
-        free(cur);
-        memcpy(first, s->value, (size_t)(sp - s->value));
-        first[sp - s->value] = '\0';
-        if (!single || parse_kernel_int(first, &n) < 0)
-                return;
-        struct srcloc loc = {s->file, s->line, 0};
-        findings_add(x->f, SEV_WARNING, "boot-value-cut", s->key, &loc,
-                     "%s = %s: the kernel keeps only %s and ignores the rest (text after a value is not a comment)",
-                     s->key, s->value, first);
-        char *v = strdup(first);
-        if (!v) {
-                x->oom = true;
-                return;
-        }
-        free(s->value);
-        s->value = v;
 }
 
 static void apply_files(struct ctx *x)
@@ -475,14 +495,9 @@ int boot_resolve(struct sysroot *sr, const struct boot_opts *o, struct boot_view
         size_t nseen = 0;
         for (size_t i = 0; i < ELEMENTSOF(dirs); i++)
                 scan_dir(&x, dirs[i], seen, &nseen);
-        if (o->replace && o->replace_text && !find_cand(&x, o->replace_name)) {
-                struct cand *v = grow(x.c, x.nc, sizeof(*v), &x.oom);
-                if (v) { /* the stand-in will be created */
-                        x.c = v;
-                        v[x.nc++] = (struct cand){strdup(o->replace_name), str_printf("/etc/sysctl.d/%s", o->replace_name),
-                                                  CAND_FILE};
-                }
-        }
+        if (o->replace && o->replace_text && !find_cand(&x, o->replace_name)) /* the stand-in will be created */
+                push_cand(&x, strdup(o->replace_name), str_printf("/etc/sysctl.d/%s", o->replace_name), CAND_FILE);
+        strmap_release(&x.names); /* its indexes end with the sort */
         if (x.nc)
                 qsort(x.c, x.nc, sizeof(*x.c), cmp_cand);
         apply_files(&x);
@@ -497,21 +512,19 @@ int boot_resolve(struct sysroot *sr, const struct boot_opts *o, struct boot_view
         /* Files in application order, then the overridden copies. */
         for (size_t i = 0; i < x.nover; i++)
                 push_file(&x, &b->files, &b->n_files, x.over[i].path, BOOT_OVERRIDDEN, x.over[i].by);
-        expand_globs(&x);
-        finish(b);
-        for (size_t i = 0; i < b->n_settings; i++)
-                keep_leading_number(&x, &b->settings[i]);
+        if (!x.oom && boot_simulate(sr, o->rules, x.opts, x.nopts, &x.keys, b, f) < 0)
+                x.oom = true;
+        if (!x.oom && boot_presence(sr, o->rules, b, f) < 0)
+                x.oom = true;
         for (size_t i = 0; i < x.nc; i++) {
                 free(x.c[i].name);
                 free(x.c[i].path);
         }
         free(x.c);
-        for (size_t i = 0; i < x.nglob; i++)
-                setting_release(&x.glob[i]);
-        free(x.glob);
-        for (size_t i = 0; i < x.nexcluded; i++)
-                free(x.excluded[i]);
-        free(x.excluded);
+        for (size_t i = 0; i < x.nopts; i++)
+                opt_release(&x.opts[i]);
+        free(x.opts);
+        strmap_release(&x.keys);
         for (size_t i = 0; i < x.nover; i++) {
                 free(x.over[i].path);
                 free(x.over[i].by);
@@ -527,9 +540,17 @@ int boot_resolve(struct sysroot *sr, const struct boot_opts *o, struct boot_view
 
 const struct boot_setting *boot_find(const struct boot_view *b, const char *key)
 {
-        for (size_t i = 0; b && i < b->n_settings; i++)
-                if (strcmp(b->settings[i].key, key) == 0)
-                        return &b->settings[i];
+        size_t lo = 0, hi = b ? b->n_settings : 0;
+        while (lo < hi) { /* settings are sorted by key */
+                size_t mid = lo + (hi - lo) / 2;
+                int c = strcmp(b->settings[mid].key, key);
+                if (c == 0)
+                        return &b->settings[mid];
+                if (c < 0)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
         return NULL;
 }
 
@@ -543,7 +564,7 @@ void boot_view_free(struct boot_view *b)
         }
         free(b->files);
         for (size_t i = 0; i < b->n_settings; i++)
-                setting_release(&b->settings[i]);
+                boot_setting_release(&b->settings[i]);
         free(b->settings);
         free(b);
 }

@@ -15,7 +15,11 @@
  * file (the lines above it count), /etc/sysctl.conf is read only through the 99-sysctl.conf
  * symlink distributions install.
  * procps: hidden files are read, "- key" (a blank after the dash) is never applied, and
- * /etc/sysctl.conf is applied last. */
+ * /etc/sysctl.conf is applied last.
+ * The values come from replaying each tool's writes in its order with what the kernel keeps of
+ * each (boot_sim.c), in time linear in the hierarchy; keys that will not exist when the boot
+ * writes them are marked (boot_absent.c). tests/cli/boot_diff.py checks it all against both tools
+ * on random hierarchies. */
 #ifndef TWTUNE_BOOT_H
 #define TWTUNE_BOOT_H
 
@@ -44,6 +48,14 @@ struct boot_assign {
         char *value;
 };
 
+/* Whether the key exists when the boot writes it (boot_absent.c). */
+enum boot_presence {
+        BOOT_EXISTS,           /* exists, or nothing says otherwise */
+        BOOT_ABSENT_MODULE,    /* its module is neither built in nor loaded before the boot applies sysctl.d */
+        BOOT_INTERFACE_ADDED,  /* the interface does not exist now; udev applies the key when it appears */
+        BOOT_ABSENT_INTERFACE, /* the interface does not exist now and nothing applies the key when it appears */
+};
+
 struct boot_setting {
         char *key;
         char *value;  /* tokens joined by one space */
@@ -51,6 +63,9 @@ struct boot_setting {
         unsigned line;
         bool ignore_failure;
         char *pattern;                /* the glob it came from, or NULL */
+        bool inherited;               /* the kernel copied it from conf.default's write at file:line */
+        enum boot_presence presence;
+        char *module;                 /* the module that provides the key, or NULL */
         struct boot_assign *overrides; /* earlier assignments it beat, in order */
         size_t n_overrides;
 };
@@ -72,7 +87,11 @@ struct boot_opts {
         bool replace;
 };
 
-/* systemd rules where <root>/lib/systemd/systemd-sysctl or /usr/lib/... exists, else procps. */
+/* The rules of what runs at boot below the root: systemd's where systemd runs now
+ * (/run/systemd/system) or /sbin/init is a link to systemd; procps' where /sbin/init is another
+ * init; without /sbin/init, systemd's where systemd-sysctl is installed. *ret_why says which, in
+ * a static string. */
+enum boot_rules boot_default_rules_why(struct sysroot *sr, const char **ret_why);
 enum boot_rules boot_default_rules(struct sysroot *sr);
 const char *boot_rules_name(enum boot_rules r);
 
@@ -81,6 +100,7 @@ const char *boot_rules_name(enum boot_rules r);
 int boot_resolve(struct sysroot *sr, const struct boot_opts *o, struct boot_view **ret, struct findings *f);
 const struct boot_setting *boot_find(const struct boot_view *b, const char *key);
 const char *boot_file_status_name(enum boot_file_status s);
+const char *boot_presence_name(enum boot_presence p);
 void boot_view_free(struct boot_view *b);
 
 #endif

@@ -75,7 +75,9 @@ char *key_tool_form(const char *k, bool systemd_rules)
         if (s[0] == sep && s[1] && s[1 + strcspn(s + 1, "./")] != other)
                 memmove(s, s + 1, strlen(s));
         size_t n = strlen(s);
-        if (systemd_rules && n > 1 && s[n - 1] == sep)
+        /* systemd drops a trailing separator; procps looks up "x/", which fails, but its glob(3) of
+         * "x/STAR/y/" finds the keys of "x/STAR/y". */
+        if ((systemd_rules || strpbrk(s, "*?[")) && n > 1 && s[n - 1] == sep)
                 s[n - 1] = '\0';
         return s;
 }

@@ -11,6 +11,7 @@
 
 #include "key.h"
 #include "profile_internal.h"
+#include "strmap.h"
 #include "util.h"
 #include "value.h"
 #include "yaml_tree.h"
@@ -360,6 +361,7 @@ static void handle_sysctl(struct ctx *c, const char *file, const struct ynode *m
                 return;
         }
         size_t n = 0;
+        struct strmap seen = {0}; /* key -> index in v */
         for (size_t i = 0; i + 1 < map->n; i += 2) {
                 const struct ynode *k = map->items[i], *val = map->items[i + 1];
                 const char *why = NULL;
@@ -377,14 +379,13 @@ static void handle_sysctl(struct ctx *c, const char *file, const struct ynode *m
                                 findings_add(c->f, SEV_ERROR, "bad-key", NULL, &loc, "bad key '%s': %s", k->scalar, why);
                         continue;
                 }
-                bool dup = false;
-                for (size_t j = 0; j < n; j++)
-                        if (strcmp(v[j].key, key) == 0) {
-                                struct srcloc loc = {file, k->line, k->column};
-                                findings_add(c->f, SEV_ERROR, "duplicate-key", key, &loc, "%s is already set at line %u",
-                                             key, v[j].loc.line);
-                                dup = true;
-                        }
+                size_t j;
+                bool dup = strmap_get(&seen, key, &j); /* a table: a profile may set 100 000 keys */
+                if (dup) {
+                        struct srcloc loc = {file, k->line, k->column};
+                        findings_add(c->f, SEV_ERROR, "duplicate-key", key, &loc, "%s is already set at line %u", key,
+                                     v[j].loc.line);
+                }
                 struct setting s;
                 if (dup || !parse_setting(c, file, key, val, &s)) {
                         if (!dup)
@@ -395,10 +396,46 @@ static void handle_sysctl(struct ctx *c, const char *file, const struct ynode *m
                 s.key = key;
                 s.glob = strpbrk(key, "*?[") != NULL;
                 s.loc = (struct srcloc){file, k->line, k->column};
+                if (strmap_put(&seen, key, n) < 0)
+                        c->f->oom = true;
                 v[n++] = s;
         }
+        strmap_release(&seen);
         *ret = v;
         *ret_n = n;
+}
+
+/* A file's own settings (unique keys) over what its parents set: a key already there is replaced
+ * in place (keeping the profile's key string, which the table points to), others are appended. */
+static void merge_own(struct ctx *c, struct setting *own, size_t n_own)
+{
+        struct profile *p = c->p;
+        struct strmap idx = {0};
+        bool oom = false;
+        for (size_t i = 0; i < p->n_settings && !oom; i++)
+                oom = strmap_put(&idx, p->settings[i].key, i) < 0;
+        struct setting *v = oom ? NULL : realloc(p->settings, (p->n_settings + n_own + 1) * sizeof(*v));
+        if (!v) {
+                for (size_t i = 0; i < n_own; i++)
+                        setting_release(&own[i]);
+                c->f->oom = true;
+                strmap_release(&idx);
+                return;
+        }
+        p->settings = v;
+        for (size_t i = 0; i < n_own; i++) {
+                size_t at;
+                if (strmap_get(&idx, own[i].key, &at)) {
+                        char *keep = v[at].key;
+                        v[at].key = NULL;
+                        setting_release(&v[at]);
+                        free(own[i].key);
+                        own[i].key = keep;
+                        v[at] = own[i];
+                } else
+                        v[p->n_settings++] = own[i];
+        }
+        strmap_release(&idx);
 }
 
 static const char *const top_fields[] = {"name", "description", "extends", "kernel", "sysctl"};
@@ -494,7 +531,7 @@ static int load_file(struct ctx *c, const char *path, const char *buf, size_t le
         if (!buf) {
                 int r = read_file_at(AT_FDCWD, path, PROFILE_MAX_BYTES, &text, &len);
                 if (r < 0) {
-                        const char *msg = r == -EFBIG ? "file larger than the 1 MiB limit" : strerror(-r);
+                        const char *msg = r == -EFBIG ? "file larger than the 16 MiB limit" : strerror(-r);
                         findings_add(c->f, SEV_ERROR, r == -EFBIG ? "file-too-large" : "file-error", NULL, &floc,
                                      "cannot read profile: %s", msg);
                         if (r != -EFBIG && r != -EISDIR && r != -EINVAL)
@@ -504,7 +541,7 @@ static int load_file(struct ctx *c, const char *path, const char *buf, size_t le
                 }
                 buf = text;
         } else if (len > PROFILE_MAX_BYTES) {
-                findings_add(c->f, SEV_ERROR, "file-too-large", NULL, &floc, "profile larger than the 1 MiB limit");
+                findings_add(c->f, SEV_ERROR, "file-too-large", NULL, &floc, "profile larger than the 16 MiB limit");
                 return -EFBIG;
         }
 
@@ -608,11 +645,7 @@ static int load_file(struct ctx *c, const char *path, const char *buf, size_t le
         size_t n_own = 0;
         if ((n = map_get(root, "sysctl")))
                 handle_sysctl(c, file, n, &own, &n_own);
-        for (size_t i = 0; i < n_own; i++)
-                if (profile_merge_setting(c->p, &own[i]) < 0) {
-                        setting_release(&own[i]);
-                        c->f->oom = true;
-                }
+        merge_own(c, own, n_own);
         free(own);
         ynode_free(root);
 

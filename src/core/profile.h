@@ -10,7 +10,7 @@
 #include "finding.h"
 #include "kver.h"
 
-#define PROFILE_MAX_BYTES (1024u * 1024)
+#define PROFILE_MAX_BYTES (16u * 1024 * 1024)
 #define PROFILE_MAX_EXTENDS_DEPTH 8
 
 enum setting_mode {

@@ -18,8 +18,8 @@
 #include "sysroot.h"
 #include "util.h"
 
-/* A record holds at most two persisted files (1 MiB each) in hex, plus the keys. */
-#define RECORD_MAX (8u * 1024 * 1024)
+/* A record holds at most two persisted files in hex, plus the keys: 100 000 keys persist about 5 MiB. */
+#define RECORD_MAX (64u * 1024 * 1024)
 #define RECORD_TEXT_MAX 512 /* a profile name, or "rollback to generation N" */
 
 struct state {

@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 #define YTREE_MAX_DEPTH 32
-#define YTREE_MAX_NODES 20000
+#define YTREE_MAX_NODES 250000 /* 100 000 keys of two nodes each, and the rest */
 #define YTREE_MAX_SCALAR 4096
 
 enum ynode_kind { YN_SCALAR, YN_SEQ, YN_MAP };

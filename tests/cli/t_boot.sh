@@ -18,20 +18,11 @@ require_ns
 DATA=$SRCDIR/tests/data/boot
 US=$(printf '\037') # field separator: unlike a tab, it keeps empty fields apart
 
-# Where the tools disagree with the final assignments twtune predicts, by design: "FIXTURE TOOL
-# PATH" (PATH below /proc/sys). All are the kernel's conf/default propagation: a write to
-# net/ipv4/conf/default/X is copied to every device that never had X written. twtune predicts the
-# last assignment of each key, not the order of writes, so the device ends with default's value.
-#   07b: systemd writes lo.log_martians=0 not at all (0 is already the value: write suppressed),
-#        then default=1, which the kernel copies to lo: lo ends 1 where twtune predicts 0. procps
-#        writes lo=0 explicitly first, so lo stays 0, as predicted (checked as any key).
-#   09c2: "-net.ipv4.conf.lo.accept_redirects" keeps the glob off lo (twtune predicts nothing for
-#        lo), but the glob's write to default (0) reaches lo through the kernel, in both tools.
-EXCEPTIONS="
-07b-order-propagation systemd net/ipv4/conf/lo/log_martians
-09c2-glob-exclude-star systemd net/ipv4/conf/lo/accept_redirects
-09c2-glob-exclude-star procps net/ipv4/conf/lo/accept_redirects
-"
+# Where the tools disagree with twtune's prediction, by design: "FIXTURE TOOL PATH" (PATH below
+# /proc/sys). None today: the two there were (07b-order-propagation and 09c2-glob-exclude-star, the
+# kernel copying a write to conf/default to devices never written) are modelled since boot replays
+# the writes (tests/data/boot/README.md), and checked like any other key.
+EXCEPTIONS=""
 
 SYSTEMD_SYSCTL=
 for t in /lib/systemd/systemd-sysctl /usr/lib/systemd/systemd-sysctl; do

@@ -64,7 +64,7 @@ for r in systemd procps; do
                  all(.status == \"overridden\" and .by == \"$E/50-same.conf\"))" \
                 "$r: /etc's 50-same.conf overrides the /run, /usr/local/lib and /usr/lib copies"
         expect "keys == [\"$FIN\", \"$KA\"] and s(\"$FIN\") == {key: \"$FIN\", value: \"11\", file: \"$E/50-same.conf\", line: 1,
-                ignore_failure: false, pattern: null, overrides: []} and s(\"$KA\").line == 2" \
+                ignore_failure: false, pattern: null, inherited: false, at_boot: \"exists\", module: null, overrides: []} and s(\"$KA\").line == 2" \
                 "$r: nothing from an overridden copy, not even as an override"
         boot 02b-samename-run $r
         expect "f(\"$R/50-same.conf\").status == \"applied\" and f(\"$L/50-same.conf\").by == \"$R/50-same.conf\" and
@@ -119,7 +119,7 @@ for r in systemd procps; do
                 keys == [\"$FIN\"]" "$r: a dangling link and a link loop are findings and hide the /usr/lib files"
         boot 10d-crlf $r
         expect ".findings == [] and s(\"$FIN\").line == 2 and s(\"net.ipv4.ip_local_port_range\") == {key: \"net.ipv4.ip_local_port_range\",
-                value: \"2000 3000\", file: \"$E/80-crlf.conf\", line: 3, ignore_failure: false, pattern: null, overrides: []} and
+                value: \"2000 3000\", file: \"$E/80-crlf.conf\", line: 3, ignore_failure: false, pattern: null, inherited: false, at_boot: \"exists\", module: null, overrides: []} and
                 s(\"$KA\").value == \"1074\" and s(\"$KA\").line == 6 and s(\"net.ipv4.nonexistent_x\").ignore_failure" \
                 "$r: CRLF line ends are no part of keys or values"
         boot 10e-noeol $r
@@ -157,6 +157,7 @@ expect "[applied[] | select(. != \"$E/link.conf\")] == [\"$E/.conf\", \"$E/.hidd
 boot 03-sysctlconf procps
 expect "applied[-1] == \"/etc/sysctl.conf\" and
         s(\"$FIN\") == {key: \"$FIN\", value: \"21\", file: \"/etc/sysctl.conf\", line: 1, ignore_failure: false, pattern: null,
+                       inherited: false, at_boot: \"exists\", module: null,
                        overrides: [{file: \"$E/zz-last.conf\", line: 1, value: \"22\"}]} and
         (s(\"$KA\") | .file == \"/etc/sysctl.conf\" and .line == 2 and .overrides == [{file: \"$U/10-early.conf\", line: 1, value: \"1023\"}])" \
         "procps applies /etc/sysctl.conf last: it beats every sysctl.d file"

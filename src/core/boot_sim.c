@@ -1,0 +1,439 @@
+/* The writes a boot makes, replayed against the keys' current values: which assignment each key
+ * ends with, as the kernel keeps it. */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boot_internal.h"
+#include "sysroot.h"
+#include "util.h"
+#include "value.h"
+
+#define CONF_DEFAULT "net.ipv4.conf.default."
+
+/* ---- what the kernel keeps of a write ---- */
+
+static bool kspace(char c)
+{
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* One integer as proc_get_long reads it: '-'? digits (base 0: 0x.. hex, 0.. octal), then a blank
+ * or the end. 1 parsed, 0 refused, -1 out of int range (not modelled: the key may be a long). */
+static int kparse_int(const char **pp, long long *ret)
+{
+        const char *p = *pp;
+        bool neg = *p == '-';
+        p += neg;
+        if (!isdigit((unsigned char)*p))
+                return 0;
+        char *end;
+        errno = 0;
+        unsigned long long v = strtoull(p, &end, 0);
+        if (errno || end == p)
+                return -1;
+        if (*end && *end != ' ' && *end != '\t' && *end != '\n')
+                return 0;
+        if (v > (unsigned long long)INT_MAX + neg)
+                return -1;
+        *ret = neg ? -(long long)v : (long long)v;
+        *pp = end;
+        return 1;
+}
+
+static int kwrite_ints(const char *key, const char *raw, const char *text, char **ret_raw)
+{
+        long long old[8], val[8];
+        size_t n = 0;
+        for (const char *p = raw;;) {
+                while (kspace(*p))
+                        p++;
+                if (!*p)
+                        break;
+                if (n == ELEMENTSOF(old) || kparse_int(&p, &old[n]) != 1)
+                        return BOOT_KW_UNKNOWN;
+                n++;
+        }
+        if (n == 0)
+                return BOOT_KW_UNKNOWN;
+        const char *p = text;
+        size_t got = 0;
+        for (; got < n; got++) {
+                while (kspace(*p))
+                        p++;
+                if (!*p)
+                        break;
+                int r = kparse_int(&p, &val[got]);
+                if (r <= 0)
+                        return r == 0 ? BOOT_KW_REFUSE : BOOT_KW_UNKNOWN;
+        }
+        if (got == 0)
+                return BOOT_KW_REFUSE; /* nothing but blanks */
+        for (size_t i = got; i < n; i++)
+                val[i] = old[i]; /* a shorter write keeps the rest */
+        size_t kl = strlen(key);
+        if (n == 2 && kl >= 19 && strcmp(key + kl - 19, "ip_local_port_range") == 0 &&
+            (val[1] < val[0] || val[0] < 1 || val[1] > 65535))
+                return BOOT_KW_REFUSE; /* ipv4_local_port_range's own check */
+        char buf[8 * 24], *w = buf;
+        for (size_t i = 0; i < n; i++)
+                w += snprintf(w, sizeof(buf) - (size_t)(w - buf), "%s%lld", i ? "\t" : "", val[i]);
+        if (!(*ret_raw = strdup(buf)))
+                return -ENOMEM;
+        return BOOT_KW_ACCEPT;
+}
+
+/* proc_do_large_bitmap: "a", "a-b" joined by ',' (a trailing one is fine), no blanks; shown
+ * back as sorted ranges. */
+static int kwrite_bitmap(const char *text, char **ret_raw)
+{
+        unsigned char *bits = calloc(65536 / 8, 1);
+        if (!bits)
+                return -ENOMEM;
+        int r = BOOT_KW_ACCEPT;
+        for (const char *p = text; *p && r == BOOT_KW_ACCEPT;) {
+                char *end;
+                unsigned long a, b;
+                if (!isdigit((unsigned char)*p) || (a = strtoul(p, &end, 10)) > 65535) {
+                        r = BOOT_KW_REFUSE;
+                        break;
+                }
+                b = a;
+                if (*end == '-') {
+                        p = end + 1;
+                        if (!isdigit((unsigned char)*p) || (b = strtoul(p, &end, 10)) > 65535 || b < a) {
+                                r = BOOT_KW_REFUSE;
+                                break;
+                        }
+                }
+                if (*end && *end != ',')
+                        r = BOOT_KW_REFUSE;
+                for (unsigned long i = a; r == BOOT_KW_ACCEPT && i <= b; i++)
+                        bits[i / 8] |= (unsigned char)(1u << (i % 8));
+                p = *end ? end + 1 : end;
+        }
+        char *out = NULL;
+        size_t len = 0, cap = 0;
+        for (unsigned long i = 0; r == BOOT_KW_ACCEPT && i < 65536;) {
+                if (!(bits[i / 8] & (1u << (i % 8)))) {
+                        i++;
+                        continue;
+                }
+                unsigned long j = i;
+                while (j + 1 < 65536 && (bits[(j + 1) / 8] & (1u << ((j + 1) % 8))))
+                        j++;
+                if (len + 16 > cap) {
+                        char *o = realloc(out, cap = cap * 2 + 64);
+                        if (!o) {
+                                r = -ENOMEM;
+                                break;
+                        }
+                        out = o;
+                }
+                len += (size_t)(j > i ? snprintf(out + len, cap - len, "%s%lu-%lu", len ? "," : "", i, j)
+                                      : snprintf(out + len, cap - len, "%s%lu", len ? "," : "", i));
+                i = j + 1;
+        }
+        free(bits);
+        if (r == BOOT_KW_ACCEPT && !out && !(out = strdup("")))
+                r = -ENOMEM;
+        if (r == BOOT_KW_ACCEPT)
+                *ret_raw = out;
+        else
+                free(out);
+        return r;
+}
+
+int boot_kernel_write(const char *key, const char *raw, const char *text, char **ret_raw)
+{
+        size_t kl = strlen(key);
+        if (kl >= 24 && strcmp(key + kl - 24, ".ip_local_reserved_ports") == 0)
+                return kwrite_bitmap(text, ret_raw);
+        if (!raw)
+                return BOOT_KW_UNKNOWN;
+        return kwrite_ints(key, raw, text, ret_raw);
+}
+
+/* ---- the replay ---- */
+
+struct node {
+        char *key;
+        char *raw;    /* the content as simulated; NULL: unknown (no such key below the root) */
+        char *text;   /* the text of the assignment the setting came from */
+        bool written; /* the kernel's per-device "written" bit (conf/default copies skip it) */
+        bool has;
+        struct boot_setting s;
+};
+
+struct sim {
+        struct sysroot *sr;
+        enum boot_rules rules;
+        struct findings *f;
+        struct node *v;
+        size_t n, cap;
+        struct strmap idx;
+        bool oom;
+};
+
+static struct node *sim_get(struct sim *x, const char *key)
+{
+        size_t i;
+        if (strmap_get(&x->idx, key, &i))
+                return &x->v[i];
+        if (x->n == x->cap) {
+                size_t cap = x->cap ? x->cap * 2 : 64;
+                struct node *v = realloc(x->v, cap * sizeof(*v));
+                if (!v) {
+                        x->oom = true;
+                        return NULL;
+                }
+                x->v = v;
+                x->cap = cap;
+        }
+        struct node *nd = &x->v[x->n];
+        *nd = (struct node){.key = strdup(key)};
+        if (!nd->key || strmap_put(&x->idx, nd->key, x->n) < 0) {
+                free(nd->key);
+                x->oom = true;
+                return NULL;
+        }
+        if (sysroot_read_sysctl(x->sr, key, &nd->raw) < 0)
+                nd->raw = NULL;
+        x->n++;
+        return nd;
+}
+
+static void push_assign(struct sim *x, struct boot_setting *s, char *file, unsigned line, char *value)
+{
+        struct boot_assign *v = file && value ? realloc(s->overrides, (s->n_overrides + 1) * sizeof(*v)) : NULL;
+        if (!v) {
+                free(file);
+                free(value);
+                x->oom = true;
+                return;
+        }
+        s->overrides = v;
+        v[s->n_overrides++] = (struct boot_assign){file, line, value};
+}
+
+/* The setting of nd comes from opt now, with value (owned). */
+static void set_setting(struct sim *x, struct node *nd, char *value, const struct boot_opt *o, bool inherited)
+{
+        struct boot_setting *s = &nd->s;
+        if (!value) {
+                x->oom = true;
+                return;
+        }
+        if (nd->has) {
+                push_assign(x, s, s->file, s->line, s->value);
+                free(s->pattern);
+        } else {
+                *s = (struct boot_setting){.key = strdup(nd->key)};
+                for (size_t i = 0; i < o->nprior; i++)
+                        push_assign(x, s, strdup(o->prior[i].file), o->prior[i].line, strdup(o->prior[i].value));
+        }
+        nd->has = true;
+        s->value = value;
+        s->file = strdup(o->file);
+        s->line = o->line;
+        s->ignore_failure = o->ignore;
+        s->pattern = o->glob ? strdup(o->key) : NULL;
+        s->inherited = inherited;
+        free(nd->text);
+        nd->text = strdup(o->value);
+        if (!s->key || !s->file || !nd->text || (o->glob && !s->pattern))
+                x->oom = true;
+}
+
+/* The kernel copies a write to conf/default/KNOB to every device whose KNOB was never written. */
+static void propagate(struct sim *x, const char *knob, const char *raw, const struct boot_opt *o)
+{
+        char *pattern = str_printf("net.ipv4.conf.*.%s", knob), **keys = NULL;
+        size_t nk = 0;
+        if (!pattern || sysroot_expand(x->sr, pattern, &keys, &nk) < 0) {
+                free(pattern);
+                return;
+        }
+        for (size_t i = 0; i < nk; i++) {
+                const char *dev = keys[i] + strlen("net.ipv4.conf.");
+                struct node *nd = strncmp(dev, "all.", 4) && strncmp(dev, "default.", 8) ? sim_get(x, keys[i]) : NULL;
+                if (nd && !nd->written && nd->raw) {
+                        char *r = strdup(raw);
+                        if (!r) {
+                                x->oom = true;
+                        } else {
+                                free(nd->raw);
+                                nd->raw = r;
+                                set_setting(x, nd, value_normalize(raw), o, true);
+                        }
+                }
+                free(keys[i]);
+        }
+        free(keys);
+        free(pattern);
+}
+
+static void sim_write(struct sim *x, const char *key, const struct boot_opt *o)
+{
+        struct node *nd = sim_get(x, key);
+        if (!nd)
+                return;
+        if (x->rules == BOOT_SYSTEMD && nd->raw && strcmp(nd->raw, o->value) == 0) {
+                set_setting(x, nd, value_normalize(o->value), o, false); /* in place: systemd skips the write */
+                return;
+        }
+        nd->written = true;
+        char *raw = NULL;
+        int r = boot_kernel_write(key, nd->raw, o->value, &raw);
+        if (r < 0) {
+                x->oom = true;
+                return;
+        }
+        if (r == BOOT_KW_REFUSE) {
+                struct srcloc loc = {o->file, o->line, 0};
+                findings_add(x->f, SEV_WARNING, "boot-value-refused", key, &loc,
+                             "%s = %s: the kernel refuses this value, so this assignment changes nothing at boot",
+                             key, o->value);
+                if (nd->has)
+                        push_assign(x, &nd->s, strdup(o->file), o->line, value_normalize(o->value));
+                return;
+        }
+        if (r == BOOT_KW_UNKNOWN) {
+                set_setting(x, nd, value_normalize(o->value), o, false);
+                return;
+        }
+        free(nd->raw);
+        nd->raw = raw;
+        set_setting(x, nd, value_normalize(raw), o, false);
+        size_t dl = strlen(CONF_DEFAULT);
+        if (strncmp(key, CONF_DEFAULT, dl) == 0 && !strchr(key + dl, '.'))
+                propagate(x, key + dl, raw, o);
+}
+
+char *boot_procps_path(const char *k, bool glob)
+{
+        char *s = strdup(k);
+        if (!s)
+                return NULL;
+        size_t n = strlen(s);
+        while (glob && n > 1 && (s[n - 1] == '.' || s[n - 1] == '/'))
+                s[--n] = '\0';
+        if (s[strcspn(s, "./")] == '.')
+                for (char *p = s; *p; p++)
+                        *p = *p == '.' ? '/' : *p == '/' ? '.' : *p;
+        return s;
+}
+
+/* The path procps' glob(3) gives for KEY matched by the pattern path PAT: PAT's components as
+ * written (empty ones from "//" kept), the non-empty ones replaced by KEY's in order. */
+static char *procps_match_path(const char *pat, const char *key)
+{
+        char *out = malloc(strlen(pat) + strlen(key) + 2), *w = out;
+        if (!out)
+                return NULL;
+        const char *k = key;
+        for (const char *p = pat;;) {
+                size_t pl = strcspn(p, "/");
+                if (pl) {
+                        size_t kl = strcspn(k, ".");
+                        memcpy(w, k, kl);
+                        w += kl;
+                        k += kl + (k[kl] == '.');
+                }
+                if (!p[pl])
+                        break;
+                *w++ = '/';
+                p += pl + 1;
+        }
+        *w = '\0';
+        return out;
+}
+
+static void sim_glob(struct sim *x, const struct boot_opt *o, const struct strmap *skip)
+{
+        char **keys = NULL;
+        size_t nk = 0;
+        int r = sysroot_expand(x->sr, o->key, &keys, &nk);
+        if (r == -ENOMEM)
+                x->oom = true;
+        if (r < 0 || nk == 0) { /* no /proc/sys below the root, or nothing matches here */
+                struct srcloc loc = {o->file, o->line, 0};
+                findings_add(x->f, SEV_INFO, "glob-matches-nothing", NULL, &loc,
+                             "%s matches no key on this target: it sets nothing here", o->key);
+        }
+        for (size_t k = 0; k < nk; k++) {
+                char *lit = o->path ? procps_match_path(o->path, keys[k]) : NULL;
+                if (o->path && !lit)
+                        x->oom = true;
+                bool skipped = strmap_get(skip, lit ? lit : keys[k], NULL);
+                free(lit);
+                if (!skipped) {
+                        sim_write(x, keys[k], o);
+                } else { /* an explicit key or an exclusion: listed as an assignment it beat */
+                        struct node *nd = sim_get(x, keys[k]);
+                        if (nd && nd->has)
+                                push_assign(x, &nd->s, strdup(o->file), o->line, value_normalize(o->value));
+                }
+                free(keys[k]);
+        }
+        free(keys);
+}
+
+static int cmp_setting(const void *a, const void *b)
+{
+        return strcmp(((const struct boot_setting *)a)->key, ((const struct boot_setting *)b)->key);
+}
+
+/* The settings, sorted; the values the kernel cut are findings. */
+static void collect(struct sim *x, struct boot_view *b)
+{
+        size_t n = 0;
+        for (size_t i = 0; i < x->n; i++)
+                n += x->v[i].has;
+        b->settings = n ? calloc(n, sizeof(*b->settings)) : NULL;
+        if (n && !b->settings)
+                x->oom = true;
+        for (size_t i = 0; i < x->n; i++) {
+                struct node *nd = &x->v[i];
+                if (nd->has && b->settings) {
+                        char *t = value_normalize(nd->text);
+                        if (t && strcmp(t, nd->s.value) != 0 && !nd->s.inherited) {
+                                struct srcloc loc = {nd->s.file, nd->s.line, 0};
+                                findings_add(x->f, SEV_WARNING, "boot-value-cut", nd->key, &loc,
+                                             "%s = %s: the kernel keeps only %s and ignores the rest (text after a "
+                                             "value is not a comment)", nd->key, t, nd->s.value);
+                        }
+                        free(t);
+                        b->settings[b->n_settings++] = nd->s;
+                } else if (nd->has) {
+                        boot_setting_release(&nd->s);
+                }
+                free(nd->key);
+                free(nd->raw);
+                free(nd->text);
+        }
+        if (b->n_settings)
+                qsort(b->settings, b->n_settings, sizeof(*b->settings), cmp_setting);
+}
+
+int boot_simulate(struct sysroot *sr, enum boot_rules rules, struct boot_opt *opts, size_t n, const struct strmap *skip,
+                  struct boot_view *b, struct findings *f)
+{
+        struct sim x = {.sr = sr, .rules = rules, .f = f};
+        for (size_t i = 0; i < n && !x.oom; i++) {
+                const struct boot_opt *o = &opts[i];
+                if (o->dead || !o->value)
+                        continue; /* exclusions only keep keys from globs */
+                if (o->glob)
+                        sim_glob(&x, o, skip);
+                else
+                        sim_write(&x, o->key, o);
+        }
+        collect(&x, b);
+        free(x.v);
+        strmap_release(&x.idx);
+        return x.oom ? -ENOMEM : 0;
+}

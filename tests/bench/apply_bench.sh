@@ -1,0 +1,57 @@
+#!/bin/sh
+# Benchmark: twtune's apply path at scale against `sysctl -p` on the same keys: 20 per-interface
+# keys on each of N veth interfaces (N pairs made, keys set on one side), so 20*N keys, most of
+# them changing. Each measurement runs in fresh private network, mount and PID namespaces with a
+# tmpfs over /etc/sysctl.d and /var/lib (the host's files and values are never touched). One run
+# each (making the interfaces dominates); RATIO is twtune's time over sysctl -p's.
+#
+#   tests/bench/apply_bench.sh [BUILD_DIR] [PAIRS]      (as root; PAIRS default 450: 9 000 keys)
+set -eu
+if [ "${1:-}" != --inner ]; then
+        src=$(cd "$(dirname "$0")/../.." && pwd)
+        build=$(cd "${1:-$src/build}" && pwd)
+        pairs=${2:-450}
+        work=$(mktemp -d)
+        trap 'rm -rf "$work"' EXIT
+        knobs="rp_filter accept_redirects log_martians send_redirects accept_source_route arp_ignore arp_announce
+               arp_filter proxy_arp secure_redirects shared_media bootp_relay route_localnet src_valid_mark
+               accept_local arp_accept arp_notify drop_gratuitous_arp drop_unicast_in_l2_multicast disable_xfrm"
+        { echo "name: scale"; echo "sysctl:"; } >"$work/p.yaml"
+        : >"$work/p.conf"
+        i=0
+        while [ $i -lt "$pairs" ]; do
+                for k in $knobs; do
+                        echo "  net.ipv4.conf.va$i.$k: 1" >>"$work/p.yaml"
+                        echo "net.ipv4.conf.va$i.$k = 1" >>"$work/p.conf"
+                done
+                i=$((i + 1))
+        done
+        printf 'sysctl -p@sysctl -q -p p.conf\napply --no-persist@"$TWTUNE" apply --no-persist p.yaml\napply@"$TWTUNE" apply p.yaml\ndiff, nothing to change@"$TWTUNE" apply p.yaml >/dev/null; MEASURE "$TWTUNE" diff p.yaml\n' >"$work/tools"
+        echo "== $pairs veth pairs, $(wc -l <"$work/p.conf") keys"
+        printf '%-26s %10s %8s %12s %8s\n' TOOL MS RATIO "PEAK RSS KiB" RATIO
+        base_ms= base_kb=
+        while IFS=@ read -r name cmd; do
+                out=$(cd "$work" && TWTUNE="$build/twtune" PAIRS=$pairs CMD=$cmd unshare -n -m -p --fork --mount-proc \
+                        --propagation private sh "$src/tests/bench/apply_bench.sh" --inner)
+                ms=${out% *} kb=${out#* }
+                [ -n "$base_ms" ] || { base_ms=$ms base_kb=$kb; }
+                printf '%-26s %10s %8s %12s %8s\n' "$name" "$ms" "$(awk -v a="$ms" -v b="$base_ms" 'BEGIN { printf "%.2f", a / b }')" \
+                        "$kb" "$(awk -v a="$kb" -v b="$base_kb" 'BEGIN { printf "%.2f", a / b }')"
+        done <"$work/tools"
+        exit 0
+fi
+# Inside: a private netns, tmpfs over the configuration and state directories.
+mount -t tmpfs -o mode=0755 bench /etc/sysctl.d
+mount -t tmpfs -o mode=0755 bench /var/lib
+[ "$(findmnt -n -o SOURCE -T /etc/sysctl.d)" = bench ] && [ "$(findmnt -n -o SOURCE -T /var/lib)" = bench ] || exit 2
+i=0
+while [ $i -lt "$PAIRS" ]; do echo "link add va$i type veth peer name vb$i"; i=$((i + 1)); done | ip -batch - >/dev/null
+MEASURE() {
+        t0=$(date +%s%N)
+        /usr/bin/time -f %M -o rss "$@" >/dev/null 2>&1 || true
+        echo "$(( ($(date +%s%N) - t0) / 1000000 )) $(cat rss)"
+}
+case $CMD in
+*MEASURE*) eval "$CMD" ;;
+*) eval "MEASURE $CMD" ;;
+esac

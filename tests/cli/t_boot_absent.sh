@@ -1,0 +1,105 @@
+#!/bin/sh
+# Keys absent at boot. Module keys, against fake roots (no module is ever loaded here): the
+# absent-at-boot finding appears exactly when the key's module is neither built into the root's
+# kernel (/sys/module/NAME without initstate, modules.builtin) nor loaded before sysctl.d is
+# applied (a modules-load.d entry of the hierarchy, by the sysctl.d override rules, or a module
+# whose modules.dep entry pulls it in). Interface keys, against the real tools in namespaces
+# (boot_diff.py --later): an interface made after the boot gets its sysctl.d keys from udev's
+# 99-systemd.rules (systemd-sysctl --prefix) exactly where twtune says interface-added, and never
+# under procps, where it says absent-interface.
+. "$SRCDIR/tests/cli/lib.sh"
+
+# case NAME: a fresh root with a bridge key and a conntrack key set at boot.
+fresh() {
+        rm -rf r && mkroot r
+        mkdir -p r/etc/sysctl.d r/lib/systemd r/etc/modules-load.d r/usr/lib/modules-load.d r/sys/module \
+                r/lib/modules/6.1.0-18-amd64 && : >r/lib/systemd/systemd-sysctl
+        printf 'net.bridge.bridge-nf-call-iptables = 1\nnet.netfilter.nf_conntrack_max = 262144\n' >r/etc/sysctl.d/50-k8s.conf
+}
+# absent KEY: whether boot reports KEY absent-at-boot (and marks the setting so).
+absent() {
+        run --root r --format json boot
+        jq -e --arg k "$1" '([.findings[] | select(.code == "absent-at-boot" and .key == $k)] | length == 1) and
+                (.settings[] | select(.key == $k) | .at_boot == "absent-module")' out >/dev/null
+}
+present() {
+        run --root r --format json boot
+        jq -e --arg k "$1" '([.findings[] | select(.code == "absent-at-boot" and .key == $k)] | length == 0) and
+                (.settings[] | select(.key == $k) | .at_boot == "exists")' out >/dev/null
+}
+check() { # check absent|present KEY DESCRIPTION
+        if "$1" "$2"; then ok "$3"; else not_ok "$3: expected $1 for $2"; fi
+}
+
+fresh
+check absent net.bridge.bridge-nf-call-iptables "br_netfilter not loaded, not listed: absent at boot"
+expect_json '.findings[] | select(.code == "absent-at-boot" and .key == "net.bridge.bridge-nf-call-iptables") | .severity == "warning" and .file == "/etc/sysctl.d/50-k8s.conf" and .line == 1 and (.message | contains("echo br_netfilter > /etc/modules-load.d/br_netfilter.conf"))' "the finding names the module, the line and the fix"
+check absent net.netfilter.nf_conntrack_max "nf_conntrack not loaded: absent at boot"
+
+mkdir -p r/sys/module/br_netfilter r/proc/sys/net/bridge && echo live >r/sys/module/br_netfilter/initstate
+echo 0 >r/proc/sys/net/bridge/bridge-nf-call-iptables
+check absent net.bridge.bridge-nf-call-iptables "br_netfilter loaded now as a module, not listed: still absent at the next boot"
+echo br_netfilter >r/etc/modules-load.d/k8s.conf
+check present net.bridge.bridge-nf-call-iptables "loaded now and listed in /etc/modules-load.d: present"
+
+fresh
+printf '# bridge\nbr-netfilter\n' >r/usr/lib/modules-load.d/bridge.conf
+check present net.bridge.bridge-nf-call-iptables "listed (with a dash) in /usr/lib/modules-load.d, not loaded now: present"
+ln -s /dev/null r/etc/modules-load.d/bridge.conf
+check absent net.bridge.bridge-nf-call-iptables "the same file name masked by /dev/null in /etc: absent"
+rm r/etc/modules-load.d/bridge.conf && : >r/etc/modules-load.d/bridge.conf
+check absent net.bridge.bridge-nf-call-iptables "masked by an empty file in /etc: absent"
+printf 'br_netfilter\n' >r/etc/modules-load.d/bridge.conf.off
+check absent net.bridge.bridge-nf-call-iptables "a name not ending in .conf loads nothing"
+
+fresh
+mkdir -p r/sys/module/br_netfilter
+check present net.bridge.bridge-nf-call-iptables "/sys/module/br_netfilter without initstate (built in): present"
+fresh
+echo 'kernel/net/bridge/br_netfilter.ko' >r/lib/modules/6.1.0-18-amd64/modules.builtin
+check present net.bridge.bridge-nf-call-iptables "listed in modules.builtin of the root's kernel: present"
+
+fresh
+echo xt_conntrack >r/etc/modules-load.d/nat.conf
+check absent net.netfilter.nf_conntrack_max "xt_conntrack listed, no modules.dep to say what it pulls in: nf_conntrack absent"
+echo 'kernel/net/netfilter/xt_conntrack.ko.zst: kernel/net/netfilter/nf_conntrack.ko.zst kernel/net/ipv4/netfilter/nf_defrag_ipv4.ko.zst' \
+        >r/lib/modules/6.1.0-18-amd64/modules.dep
+check present net.netfilter.nf_conntrack_max "modules.dep: xt_conntrack pulls in nf_conntrack: present"
+
+# The kernel loads a congestion control module itself on the write; only a module this kernel lacks fails.
+fresh
+echo 'net.ipv4.tcp_congestion_control = bbr' >r/etc/sysctl.d/60-cc.conf
+check present net.ipv4.tcp_congestion_control "congestion control without modules.dep: nothing known, no finding"
+echo 'kernel/net/ipv4/tcp_bbr.ko:' >r/lib/modules/6.1.0-18-amd64/modules.dep
+check present net.ipv4.tcp_congestion_control "tcp_bbr in modules.dep: the write loads it"
+echo 'kernel/net/ipv4/tcp_htcp.ko:' >r/lib/modules/6.1.0-18-amd64/modules.dep
+check absent net.ipv4.tcp_congestion_control "no tcp_bbr in this kernel: the write fails at boot"
+
+# apply and diff say it for the keys twtune persists.
+fresh
+mkdir -p r/proc/sys/net/bridge r/sys/module/br_netfilter && echo 0 >r/proc/sys/net/bridge/bridge-nf-call-iptables
+echo live >r/sys/module/br_netfilter/initstate
+rm r/etc/sysctl.d/50-k8s.conf
+printf 'name: k8s\nsysctl:\n  net.bridge.bridge-nf-call-iptables: 1\n' >k8s.yaml
+run --root r --format json diff k8s.yaml; expect_rc 0 "diff"
+expect_json '[.findings[] | select(.code == "absent-at-boot" and .key == "net.bridge.bridge-nf-call-iptables" and .severity == "warning")] | length == 1' "diff warns absent-at-boot for a persisted bridge key"
+echo br_netfilter >r/etc/modules-load.d/br_netfilter.conf
+run --root r --format json diff k8s.yaml; expect_rc 0 "diff with the modules-load.d entry"
+expect_json '[.findings[] | select(.code == "absent-at-boot")] | length == 0' "no absent-at-boot once the module is listed"
+
+# Interfaces that appear after the boot, against the real tools.
+if unshare -n -m -p --fork --mount-proc true 2>/dev/null && command -v python3 >/dev/null && command -v ip >/dev/null; then
+        mkdir -p later/etc/sysctl.d
+        printf 'net.ipv4.conf.v9a.rp_filter = 2\nnet.ipv4.conf.v9b.log_martians = 1\nnet.ipv4.conf.v0a.accept_redirects = 0\n-net.ipv4.conf.v9b.accept_redirects\nnet.ipv4.conf.v*.accept_redirects = 0\n' \
+                >later/etc/sysctl.d/50-later.conf
+        python3 "$SRCDIR/tests/cli/boot_diff.py" --twtune "$TWTUNE" --tree "$PWD/later" --ifaces veth:v0a:v0b \
+                --later veth:v9a:v9b >later.out 2>&1
+        lrc=$?
+        grep '^ok - \|^not ok - ' later.out | sed 's/^\(not \)*ok - /&later interface: /'
+        PASS=$((PASS + $(grep -c '^ok - ' later.out)))
+        FAIL=$((FAIL + $(grep -c '^not ok - ' later.out)))
+        [ "$(grep -c '^ok - ' later.out)" -eq 4 ] && [ $lrc -eq 0 ] || not_ok "the interface run: exit $lrc, $(grep -v '^ok' later.out | head -5)"
+else
+        echo "SKIP - namespaces, python3 or ip unavailable: the interface part did not run"
+fi
+finish
