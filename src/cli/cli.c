@@ -51,7 +51,8 @@ static const struct {
         unsigned takes;
         const char *help;
 } globals[] = {
-        {OPT_FORMAT, 0, "      --format text|json|github  output format (text is coloured only on a terminal)\n"},
+        {OPT_FORMAT, 0, "      --format text|json|github|prometheus  output format (text is coloured only on a terminal;\n"
+                        "                                 prometheus: stats, advise and verify)\n"},
         {OPT_KERNEL, TAKES_KERNEL, "      --kernel VERSION           validate for this kernel instead of the target's\n"},
         {OPT_ROOT, 0, "      --root DIR                 system root for /proc/sys and configuration\n"},
         {OPT_ALLOW_ABS_EXTENDS, TAKES_ABS_EXTENDS, "      --allow-absolute-extends   let profiles extend files by absolute path\n"},
@@ -104,8 +105,10 @@ int cli_global_option(struct cli *c, int opt, const char *arg)
                 }
                 else if (strcmp(arg, "github") == 0)
                         c->format = FMT_GITHUB;
+                else if (strcmp(arg, "prometheus") == 0)
+                        c->format = FMT_PROMETHEUS; /* cli_parse refuses it for commands without it */
                 else
-                        return cli_usage_error(c, "--format takes text, json or github, not '%s'", arg);
+                        return cli_usage_error(c, "--format takes text, json, github or prometheus, not '%s'", arg);
                 return 0;
         case OPT_KERNEL:
                 if (kver_parse(arg, &v) < 0)
@@ -251,6 +254,10 @@ int cli_parse_short(struct cli *c, const struct command *cmd, int argc, char **a
         int r = refuse_globals(c, cmd, c->globals_given);
         if (r)
                 return r;
+        if (c->format == FMT_PROMETHEUS && cmd && !(cmd->globals & TAKES_PROMETHEUS)) {
+                c->format = FMT_TEXT;
+                return cli_usage_error(c, "%s does not take --format prometheus (stats, advise and verify do)", cmd->name);
+        }
         *ret_optind = optind;
         return -1;
 }
