@@ -101,11 +101,12 @@ static const struct command commands[] = {
          "      --source netlink|proc      force a source (default: netlink, else /proc/net/tcp)\n"
          "      --netns NAME|PATH          count inside a network namespace\n", TAKES_PROMETHEUS},
         {"verify", cmd_verify, "Check that live values and the persisted file match the last generation or PROFILE.",
-         "[--boot] [--wait SECONDS] [--netns NAME|PATH] [PROFILE]",
+         "[--boot] [--wait SECONDS] [--prometheus-file FILE] [--netns NAME|PATH] [PROFILE]",
          "      --boot                     also check that the next boot restores every value (exit 1 if not)\n"
+         "      --prometheus-file FILE     also write the verdict as metrics to FILE atomically (textfile collector)\n"
          "      --netns NAME|PATH          verify inside a network namespace\n"
          "      --wait SECONDS             wait this long for a transaction in progress (default 10)\n",
-         TAKES_KERNEL | TAKES_PROFILE},
+         TAKES_KERNEL | TAKES_PROFILE | TAKES_PROMETHEUS},
 };
 
 const struct command *command_find(const char *name)

@@ -158,6 +158,8 @@ run_scenario() {
         A() { if [ "$where" = client ]; then C "$@"; else S "$@"; fi; }
         A "$TWTUNE" --format json advise >"$d/advise.json" 2>"$d/advise.err" || true
         A "$TWTUNE" advise >"$d/advise.txt" 2>&1 || true
+        # TWTUNE_BEFORE: another twtune (an older build) asked at the same moment, for comparison.
+        [ -z "${TWTUNE_BEFORE:-}" ] || A "$TWTUNE_BEFORE" --format json advise >"$d/advise.before.json" 2>/dev/null || true
         A "$TWTUNE" --format json stats --by-local 5 >"$d/stats.json" 2>/dev/null || true
         wait "$cli" || true
         wait "$smp1" "$smp2" || true
