@@ -26,7 +26,8 @@ static int parse_top(struct cli *c, const char *opt, const char *arg, unsigned l
         errno = 0;
         unsigned long n = *arg && !arg[strspn(arg, "0123456789")] ? strtoul(arg, NULL, 10) : 0;
         if (!n || errno)
-                return cli_usage_error(c, "%s takes a number of endpoints, not '%s'", opt, arg);
+                return cli_usage_error(c, "%s takes a number of %s, not '%s'", opt,
+                                       strcmp(opt, "--by-remote") == 0 ? "remotes" : "local endpoints", arg);
         *ret = n;
         return 0;
 }

@@ -53,7 +53,7 @@ int stats_explain(struct cli *c)
 {
         if (c->format == FMT_JSON) {
                 json_begin(c);
-                fputs(", \"states\": [", c->out);
+                fputs(", \"explain\": [", c->out);
                 for (size_t i = 0; i < ELEMENTSOF(states); i++) {
                         fputs(i ? ",\n  {\"state\": " : "\n  {\"state\": ", c->out);
                         json_str(c->out, states[i].state);

@@ -372,8 +372,10 @@ static void advise_ports(struct list *l, const struct ctx *x)
                 a = add(l, SEV_WARNING, "ephemeral-exhaustion", NOT_FOR_TIME_WAIT,
                         "%lu sockets to %s hold all %lld ephemeral ports (%lu in TIME_WAIT): connect() to it fails with "
                         "EADDRNOTAVAIL (\"Cannot assign requested address\") until ports leave TIME_WAIT, %d s after "
-                        "they entered it, so at most about %lld new connections a second get through%s%s",
-                        b->total, x->dest, x->ports, b->time_wait, TIME_WAIT_SECONDS, x->ports / TIME_WAIT_SECONDS, rate_s, age);
+                        "they entered it, so about %lld new connections a second get through on average (ports / %d s), in "
+                        "bursts as the ports taken %d s earlier come free%s%s",
+                        b->total, x->dest, x->ports, b->time_wait, TIME_WAIT_SECONDS, x->ports / TIME_WAIT_SECONDS,
+                        TIME_WAIT_SECONDS, TIME_WAIT_SECONDS, rate_s, age);
         } else {
                 long long left = x->ports - (long long)b->total;
                 long long ends = x->s->tw_timed ? (SOCKSTAT_TIME_WAIT_MS - x->s->tw_oldest_ms) / 1000 : -1;

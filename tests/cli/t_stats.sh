@@ -50,7 +50,7 @@ run stats --explain; expect_rc 0 "--explain"
 expect_out "TIME_WAIT" "explains TIME_WAIT"
 expect_out "the side that closed first" "who holds it"
 run --format json stats --explain
-expect_json '[.states[].state] | length == 11 and index("CLOSE_WAIT") != null' "every state in JSON"
+expect_json '[.explain[].state] | length == 11 and index("CLOSE_WAIT") != null' "every state in JSON"
 run --format json advise; expect_rc 0 "advise on the real kernel"
 expect_json '[.advice[].code] | index("no-problem") != null and index("port-capacity") != null' "80 TIME_WAIT over 6 remotes: no problem"
 exec 3>&-
