@@ -163,8 +163,21 @@ run_scenario() {
         A "$TWTUNE" --format json stats --by-local 5 >"$d/stats.json" 2>/dev/null || true
         wait "$cli" || true
         wait "$smp1" "$smp2" || true
-        # Once the load is over: what is left are traces, which advise over an interval must say.
-        [ -z "$iv" ] || A "$TWTUNE" --format json advise $iv >"$d/advise.after.json" 2>/dev/null || true
+        # Once the load is over and the counters rest (the server's SYN-ACK retransmissions go on
+        # overflowing the queue for some seconds after the client is done), what is left are
+        # traces, which advise over an interval must call so.
+        if [ -n "$iv" ]; then
+                last=-1 still=0 i=0
+                while [ $still -lt 2 ] && [ $i -lt 30 ]; do
+                        now=$(A cat /proc/net/netstat | awk '/^TcpExt:/ {if (!h) {for (k = 2; k <= NF; k++) if ($k == "ListenOverflows") c = k; h = 1} else print $c}')
+                        if [ "$now" = "$last" ]; then still=$((still + 1)); else still=0; fi
+                        last=$now
+                        sleep 1
+                        i=$((i + 1))
+                done
+                echo "counters at rest after $i s" >>"$d/setup.txt"
+                A "$TWTUNE" --format json advise $iv >"$d/advise.after.json" 2>/dev/null || true
+        fi
         counters C "$d/c.after"
         counters S "$d/s.after"
         kill "$srv" 2>/dev/null || true
@@ -177,16 +190,21 @@ run_scenario() {
         plot "$name" "$d"
 }
 
+# Values one a line as "a/b/c", a run of equal ones as "v×n".
+rle() { awk 'function out() { if (n) printf "%s%s%s", sep, v, (n > 2 ? "×" n : (n == 2 ? "/" v : "")); sep = "/" }
+        NR == 1 || $1 != v { out(); v = $1; n = 1; next } { n++ } END { out() }'; }
+
 # One markdown row: connections, failures by errno, rate before and after the first failure or
 # slowdown, connect latency, the counters that moved, advise's codes.
 summarize() {
         d=$2
         tot=$(grep '^total' "$d/load.tsv" || echo "total 0 0 0 0 0 0 0 0")
         errs=$(echo "$tot" | cut -d' ' -f10- | tr ' ' ',')
-        rates=$(awk '$1 ~ /^[0-9]+$/ {printf "%s%s", sep, $3; sep = "/"}' "$d/load.tsv")
-        p50=$(awk '$1 ~ /^[0-9]+$/ {printf "%s%s", sep, $5; sep = "/"}' "$d/load.tsv")
+        rates=$(awk '$1 ~ /^[0-9]+$/ {print $3}' "$d/load.tsv" | rle)
+        p50=$(awk '$1 ~ /^[0-9]+$/ {print $5}' "$d/load.tsv" | rle)
         hs99=$(echo "$tot" | awk '{print $9}')
-        cnt=$(grep -E 'TW|Overflow|Drops|Recycled|Cookies|TCPTimeWait|ReqQ' "$d/counters.txt" | tr '\n' ' ' || true)
+        # (on loopback both sides are one namespace: each counter once)
+        cnt=$(grep -E 'TW|Overflow|Drops|Recycled|Cookies|TCPTimeWait|ReqQ' "$d/counters.txt" | sort -u | tr '\n' ' ' || true)
         codes=$(jq -r '[.advice[] | select(.severity != "info" or .code == "no-problem") | .code] | join(", ")' "$d/advise.json" 2>/dev/null || echo "?")
         echo "| $1 | $(echo "$tot" | awk '{print $3 " ok, " $4 " failed"}') ${errs:+($errs)} | $rates | $p50 | $hs99 | $cnt | $codes |" >>"$out/summary.md"
 }
