@@ -57,4 +57,9 @@ exec 3>&-
 wait
 S
 in_ns inner.sh
+# twtune(8) carries the same state table as stats --explain.
+run --format json stats --explain
+for st in $(jq -r '.explain[].state' out); do
+        grep -qx ".It $st" "$SRCDIR/packaging/man/twtune.8" && ok "twtune(8) explains $st" || not_ok "twtune(8) lacks $st"
+done
 finish
