@@ -138,6 +138,7 @@ int advise_collect(struct sysroot *sr, const struct sockstats *stats, struct adv
         in->max_syn_backlog = sysctl_int(sr, "net.ipv4.tcp_max_syn_backlog");
         in->somaxconn = sysctl_int(sr, "net.core.somaxconn");
         in->syncookies = sysctl_int(sr, "net.ipv4.tcp_syncookies");
+        in->fin_timeout = sysctl_int(sr, "net.ipv4.tcp_fin_timeout");
 
         in->listen_overflows = in->listen_drops = in->tw_overflow = in->reqq_full_drop = in->syncookies_sent = ADVISE_UNKNOWN;
         in->tw_recycled = in->active_opens = in->passive_opens = ADVISE_UNKNOWN;
@@ -519,13 +520,45 @@ static void advise_syn(struct list *l, const struct advise_input *in)
         }
 }
 
+/* FIN_WAIT2 and CLOSE_WAIT, as the lab's fin-wait2 scenario showed them: this host closed and
+ * the peer does not (FIN_WAIT2 here; an orphan lasts tcp_fin_timeout, so the count is the rate
+ * times that), or the peer closed and the application here does not (CLOSE_WAIT, which no timer
+ * ends). */
+static void advise_closing(struct list *l, const struct ctx *x)
+{
+        const struct sockstats *s = x->s;
+        unsigned long fin2 = s ? s->count[0][5] + s->count[1][5] : 0, cw = s ? s->count[0][8] + s->count[1][8] : 0;
+        const struct advise_input *in = x->in;
+        if (fin2 >= 1000) {
+                char rate[160] = "";
+                if (in->fin_timeout > 0)
+                        snprintf(rate, sizeof(rate), ": at tcp_fin_timeout %lld s, about %lld new ones a second if they "
+                                                     "are orphans (closed here, each held until the timeout)",
+                                 in->fin_timeout, (long long)fin2 / in->fin_timeout);
+                evidence(l,
+                         add(l, SEV_INFO, "many-fin-wait2", "tcp_fin_timeout as a cure for TIME_WAIT (it bounds FIN_WAIT2 only)",
+                             "%lu sockets in FIN_WAIT2: this host closed, and the peers have not closed their side%s; "
+                             "each also holds its local port. tcp_fin_timeout bounds how long an orphan waits; the "
+                             "peers' applications are what does not close",
+                             fin2, rate),
+                         "%lu FIN_WAIT2; tcp_fin_timeout %lld", fin2, in->fin_timeout);
+        }
+        if (cw >= 1000)
+                evidence(l,
+                         add(l, SEV_WARNING, "many-close-wait",
+                             "any sysctl: tcp_fin_timeout and the keepalive settings do not end CLOSE_WAIT",
+                             "%lu sockets in CLOSE_WAIT: their peers closed, and the application here has not called "
+                             "close() on them; only that ends CLOSE_WAIT (a descriptor leak, or a stuck worker)",
+                             cw),
+                         "%lu CLOSE_WAIT", cw);
+}
+
 int advise(const struct advise_input *in, struct advice **ret, size_t *ret_n)
 {
         struct list l = {0};
         const struct sockstats *s = in->stats;
         struct ctx x = {.in = in, .s = s};
         x.tw = s ? s->count[0][6] + s->count[1][6] : 0;
-        unsigned long fin2 = s ? s->count[0][5] + s->count[1][5] : 0;
         x.ports = in->port_lo != ADVISE_UNKNOWN ? in->port_hi - in->port_lo + 1 - in->reserved : ADVISE_UNKNOWN;
         x.reuse_all = in->tw_reuse == 1 && in->timestamps != 0;
         x.delay = in->tw_reuse_delay_ms != ADVISE_UNKNOWN ? in->tw_reuse_delay_ms : 1000;
@@ -562,12 +595,7 @@ int advise(const struct advise_input *in, struct advice **ret, size_t *ret_n)
                              x.tw),
                          "%lu TIME_WAIT; the busiest destination %s has %lu", x.tw, x.busiest ? x.dest : "(none)",
                          x.busiest ? x.busiest->time_wait : 0);
-        if (fin2 >= 1000)
-                evidence(&l,
-                         add(&l, SEV_INFO, "many-fin-wait2", NULL,
-                             "%lu sockets in FIN_WAIT2: peers are slow to close; tcp_fin_timeout bounds how long the "
-                             "orphaned ones wait", fin2),
-                         "%lu FIN_WAIT2", fin2);
+        advise_closing(&l, &x);
 
         bool trouble = false;
         for (size_t i = 0; i < l.n; i++)

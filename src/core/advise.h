@@ -20,6 +20,7 @@ struct advise_input {
         const struct sockstats *stats; /* collected with a remote table and the port range */
         long long port_lo, port_hi, reserved;
         long long tw_reuse, timestamps, tw_reuse_delay_ms, max_tw_buckets, max_syn_backlog, somaxconn, syncookies;
+        long long fin_timeout;
         /* TcpExt counters from /proc/net/netstat, and Tcp ones from /proc/net/snmp, cumulative
          * since boot (or namespace creation) */
         long long listen_overflows, listen_drops, tw_overflow, reqq_full_drop, syncookies_sent;

@@ -39,9 +39,9 @@ while [ $# -gt 0 ]; do
         esac
 done
 mkdir -p "$out"
-short_set="exhaust-wide-reuse0 exhaust-narrow-reuse0 exhaust-narrow-reuse1 exhaust-narrow-reuse2-lo exhaust-narrow-reuse1-nots server-close accept-overflow tw-buckets"
+short_set="exhaust-wide-reuse0 exhaust-narrow-reuse0 exhaust-narrow-reuse1 exhaust-narrow-reuse2-lo exhaust-narrow-reuse1-nots server-close accept-overflow tw-buckets fin-wait2"
 [ -z "$short" ] || [ $# -gt 0 ] || set -- $short_set
-scenarios=${*:-"exhaust-narrow-reuse0-long exhaust-wide-reuse0 exhaust-narrow-reuse0 exhaust-narrow-reuse1 exhaust-narrow-reuse2-veth exhaust-narrow-reuse2-lo exhaust-narrow-reuse1-nots exhaust-mid-reuse0 exhaust-wide-reuse2-lo server-close accept-overflow tw-buckets"}
+scenarios=${*:-"exhaust-narrow-reuse0-long exhaust-wide-reuse0 exhaust-narrow-reuse0 exhaust-narrow-reuse1 exhaust-narrow-reuse2-veth exhaust-narrow-reuse2-lo exhaust-narrow-reuse1-nots exhaust-mid-reuse0 exhaust-wide-reuse2-lo server-close accept-overflow tw-buckets fin-wait2"}
 
 C() { nsenter -t "$cpid" -n "$@"; }
 S() { nsenter -t "$spid" -n "$@"; }
@@ -97,7 +97,7 @@ sample() {
         t=0
         while [ "$t" -lt "$2" ]; do
                 $1 "$TWTUNE" --format json stats 2>/dev/null |
-                        jq -r --arg t "$t" '"\($t) \(.states.TIME_WAIT.total) \(.states.ESTABLISHED.total) \(.ephemeral.in_use // 0)"' >>"$3" || true
+                        jq -r --arg t "$t" '"\($t) \(.states.TIME_WAIT.total) \(.states.ESTABLISHED.total) \(.ephemeral.in_use // 0) \(.states.FIN_WAIT2.total) \(.states.CLOSE_WAIT.total)"' >>"$3" || true
                 sleep 1
                 t=$((t + 1))
         done
@@ -110,7 +110,7 @@ run_scenario() {
         rm -rf "$d"
         mkdir -p "$d"
         topo=veth range="32768 60999" reuse=0 ts=1 twb= close=client rate=0 par=1 count=1000000
-        secs=12 at=8 backlog=4096 delay=0 where=client iv=
+        secs=12 at=8 backlog=4096 delay=0 where=client iv= sclose= fin=
         case $name in
         exhaust-wide-reuse0) secs=12 at=8 ;;
         exhaust-narrow-reuse0-long) range="40000 41999" rate=400 secs=95 at=90 ;;
@@ -124,6 +124,7 @@ run_scenario() {
         server-close) close=server rate=400 where=server ;;
         accept-overflow) backlog=8 delay=20 par=200 count=600 secs=10 at=2 where=server iv="--interval 1" ;;
         tw-buckets) range="40000 41999" rate=400 twb=1000 ;;
+        fin-wait2) sclose=never rate=400 fin=5 ;;
         *) echo "lab.sh: no scenario $name" >&2; return 2 ;;
         esac
         if [ -n "$short" ]; then
@@ -136,14 +137,15 @@ run_scenario() {
                         echo $reuse >/proc/sys/net/ipv4/tcp_tw_reuse; echo $ts >/proc/sys/net/ipv4/tcp_timestamps"
         done
         [ -z "$twb" ] || csys net.ipv4.tcp_max_tw_buckets "$twb"
+        [ -z "$fin" ] || csys net.ipv4.tcp_fin_timeout "$fin"
         {
                 echo "kernel $(uname -r), $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-                echo "topology $topo, destination $dst:8080, ip_local_port_range $range, tcp_tw_reuse $reuse, tcp_timestamps $ts${twb:+, tcp_max_tw_buckets $twb}"
-                echo "load: close=$close rate=$rate parallel=$par count=$count seconds=$secs; server backlog=$backlog accept-delay=${delay}ms; advise in the $where namespace at ${at}s"
+                echo "topology $topo, destination $dst:8080, ip_local_port_range $range, tcp_tw_reuse $reuse, tcp_timestamps $ts${twb:+, tcp_max_tw_buckets $twb}${fin:+, client tcp_fin_timeout $fin}"
+                echo "load: close=$close${sclose:+ (server: $sclose)} rate=$rate parallel=$par count=$count seconds=$secs; server backlog=$backlog accept-delay=${delay}ms; advise in the $where namespace at ${at}s"
         } >"$d/setup.txt"
         counters C "$d/c.before"
         counters S "$d/s.before"
-        S "$TWLOAD" --server 8080 --backlog "$backlog" --accept-delay-ms "$delay" --close "$close" \
+        S "$TWLOAD" --server 8080 --backlog "$backlog" --accept-delay-ms "$delay" --close "${sclose:-$close}" \
                 --seconds $((secs + 5)) >"$d/server.out" 2>&1 &
         srv=$!
         sleep 0.3
@@ -161,6 +163,8 @@ run_scenario() {
         # TWTUNE_BEFORE: another twtune (an older build) asked at the same moment, for comparison.
         [ -z "${TWTUNE_BEFORE:-}" ] || A "$TWTUNE_BEFORE" --format json advise >"$d/advise.before.json" 2>/dev/null || true
         A "$TWTUNE" --format json stats --by-local 5 >"$d/stats.json" 2>/dev/null || true
+        # Where both sides have something to say, the server's view too.
+        [ -z "$sclose" ] || S "$TWTUNE" --format json advise >"$d/advise.server.json" 2>/dev/null || true
         wait "$cli" || true
         wait "$smp1" "$smp2" || true
         # Once the load is over and the counters rest (the server's SYN-ACK retransmissions go on
@@ -183,7 +187,8 @@ run_scenario() {
         kill "$srv" 2>/dev/null || true
         wait "$srv" 2>/dev/null || true
         { echo "# client"; moved "$d/c.before" "$d/c.after"; echo "# server"; moved "$d/s.before" "$d/s.after"; } >"$d/counters.txt"
-        paste -d' ' "$d/states.c" "$d/states.s" 2>/dev/null | awk '{print $1, $2, $6, $4}' >"$d/states.tsv" || true
+        # second, TIME_WAIT client and server, client ports in use, client FIN_WAIT2, server CLOSE_WAIT
+        paste -d' ' "$d/states.c" "$d/states.s" 2>/dev/null | awk '{print $1, $2, $8, $4, $5, $12}' >"$d/states.tsv" || true
         rm -f "$d/c.before" "$d/c.after" "$d/s.before" "$d/s.after" "$d/states.c" "$d/states.s"
         teardown
         summarize "$name" "$d"
@@ -322,6 +327,20 @@ check() {
                 expect 'msg accept-queue-overflow | grep -q "in the last 1 s"' "over --interval 1: the overflows of the last second"
                 expect 'jq -e "[.advice[] | select(.code == \"accept-queue-overflow\" and .severity == \"info\" and (.message | contains(\"earlier, not now\")))] | length == 1" "$d/advise.after.json" >/dev/null' \
                         "after the burst, --interval 1 calls them traces from earlier, not a warning" ;;
+        fin-wait2)
+                # The server never closes: the client's closed sockets wait in FIN_WAIT2, orphans
+                # that tcp_fin_timeout (5 s here) ends, and the server piles up CLOSE_WAIT.
+                fw2=$(awk -v a="$at" '$1 == a - 1 {print $5}' "$d/states.tsv")
+                cw=$(awk -v a="$at" '$1 == a - 1 {print $6}' "$d/states.tsv")
+                expect '[ "$(total_field 4)" -eq 0 ]' "no failure in the run"
+                expect 'within2 "${fw2:-0}" $((rate * fin))' "FIN_WAIT2 on the client levels at rate x tcp_fin_timeout (${fw2:-?} for $((rate * fin)))"
+                expect '[ "${cw:-0}" -ge $((rate * (at - 2))) ]' "CLOSE_WAIT on the server only grows (${cw:-?} at ${at}s)"
+                said=$(msg many-fin-wait2 | grep -o 'about [0-9]* new ones a second' | grep -o '[0-9]*')
+                expect 'within2 "${said:-0}" "$rate"' "advise's ${said:-?} orphans a second within 2x of the $rate/s made"
+                expect '[ "$(warnings)" -eq 0 ]' "no alarm on the client"
+                expect 'jq -e "[.advice[] | select(.code == \"many-close-wait\" and .severity == \"warning\" and (.supports | length == 0))] | length == 1" "$d/advise.server.json" >/dev/null' \
+                        "the server's advise: many-close-wait, a warning that supports no sysctl"
+                echo "figure $name advise=${said:-none}/s measured=$rate/s" >>"$out/figures.txt" ;;
         tw-buckets)
                 ov=$(moved_by client TcpExt:TCPTimeWaitOverflow)
                 expect '[ "${ov:-0}" -gt 0 ]' "TCPTimeWaitOverflow moved (${ov:-0})"
