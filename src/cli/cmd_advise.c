@@ -176,6 +176,26 @@ static void print_text(struct cli *c, const struct sockstats *s, const struct ad
         }
 }
 
+/* Each piece of advice as an annotation, at its severity. */
+static void print_github(struct cli *c, const struct advice *v, size_t n)
+{
+        struct findings gf = {0};
+        for (size_t i = 0; i < n; i++)
+                findings_add(&gf, v[i].severity, v[i].code, NULL, NULL, "%s", v[i].message);
+        out_findings_github(c, &gf);
+        findings_release(&gf);
+}
+
+/* What the emitted profile says it was made from: the --root, or the host name. */
+static void where_name(struct sysroot *sr, char *host, size_t size)
+{
+        if (strcmp(sysroot_path(sr), "/") != 0)
+                snprintf(host, size, "%s", sysroot_path(sr));
+        else if (gethostname(host, size - 1) < 0)
+                snprintf(host, size, "this host");
+        host[size - 1] = '\0';
+}
+
 struct prom_ctx {
         const struct sockstats *s;
         const struct advise_input *in;
@@ -276,11 +296,8 @@ int cmd_advise(struct cli *c, int argc, char **argv)
                 goto out;
         }
 
-        char host[256] = "this host";
-        if (strcmp(sysroot_path(sr), "/") != 0)
-                snprintf(host, sizeof(host), "%s", sysroot_path(sr));
-        else if (gethostname(host, sizeof(host) - 1) < 0)
-                strcpy(host, "this host");
+        char host[256];
+        where_name(sr, host, sizeof(host));
         if (a.emit && (exit_code = emit(c, &a, v, n, host)))
                 goto out;
         bool emitted = a.emit && count_remedies(v, n);
@@ -294,13 +311,8 @@ int cmd_advise(struct cli *c, int argc, char **argv)
                 print_json(c, s, &in, p, &vo, v, n);
         else
                 print_text(c, s, &in, p, &vo, v, n, emitted ? a.emit : NULL);
-        if (c->format == FMT_GITHUB) { /* each piece of advice as an annotation, at its severity */
-                struct findings gf = {0};
-                for (size_t i = 0; i < n; i++)
-                        findings_add(&gf, v[i].severity, v[i].code, NULL, NULL, "%s", v[i].message);
-                out_findings_github(c, &gf);
-                findings_release(&gf);
-        }
+        if (c->format == FMT_GITHUB)
+                print_github(c, v, n);
         exit_code = EXIT_OK;
 out:
         advice_free_all(v, n);

@@ -192,11 +192,11 @@ run_scenario() {
         rm -f "$d/c.before" "$d/c.after" "$d/s.before" "$d/s.after" "$d/states.c" "$d/states.s"
         teardown
         summarize "$name" "$d"
-        plot "$name" "$d"
+        sh "$here/plot.sh" "$name" "$d"
 }
 
 # Values one a line as "a/b/c", a run of equal ones as "v×n".
-rle() { awk 'function out() { if (n) printf "%s%s%s", sep, v, (n > 2 ? "×" n : (n == 2 ? "/" v : "")); sep = "/" }
+rle() { awk 'function out() { if (n) { printf "%s%s%s", sep, v, (n > 2 ? "×" n : (n == 2 ? "/" v : "")); sep = "/" } }
         NR == 1 || $1 != v { out(); v = $1; n = 1; next } { n++ } END { out() }'; }
 
 # One markdown row: connections, failures by errno, rate before and after the first failure or
@@ -214,29 +214,6 @@ summarize() {
         echo "| $1 | $(echo "$tot" | awk '{print $3 " ok, " $4 " failed"}') ${errs:+($errs)} | $rates | $p50 | $hs99 | $cnt | $codes |" >>"$out/summary.md"
 }
 
-plot() {
-        command -v gnuplot >/dev/null || return 0
-        d=$2
-        awk '$1 ~ /^[0-9]+$/' "$d/load.tsv" >"$d/plot.dat"
-        gnuplot <<G 2>/dev/null || true
-set terminal pngcairo size 900,420 font ",9" noenhanced
-set output "$d/plot.png"
-set title "$1 — $(head -n 1 "$d/setup.txt" | cut -c1-60)\n$(sed -n 2p "$d/setup.txt" | cut -c1-110)"
-set xlabel "second"
-set ylabel "connections per second"
-set y2label "connect latency (µs, log)"
-set logscale y2
-set y2tics
-set ytics nomirror
-set key outside bottom center horizontal
-plot "$d/plot.dat" using 1:3 with linespoints lw 2 title "connected/s", \
-     "$d/plot.dat" using 1:4 with linespoints title "failed/s", \
-     "$d/plot.dat" using 1:(\$5 > 0 ? \$5 : 1) axes x1y2 with lines dt 2 title "connect() p50", \
-     "$d/plot.dat" using 1:(\$7 > 0 ? \$7 : 1) axes x1y2 with lines dt 3 title "connect() p99", \
-     "$d/plot.dat" using 1:(\$9 > 0 ? \$9 : 1) axes x1y2 with lines dt 4 title "handshake p99"
-G
-        rm -f "$d/plot.dat"
-}
 
 # The assertions: advise's verdict against what the same run measured. "ok - ..." and
 # "not ok - ..." lines, as the CLI tests print them.
