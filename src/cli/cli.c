@@ -53,7 +53,8 @@ static const struct {
         unsigned takes;
         const char *help;
 } globals[] = {
-        {OPT_FORMAT, 0, "      --format text|json|github  output format (text is coloured only on a terminal)\n"},
+        {OPT_FORMAT, 0, "      --format text|json|github|prometheus  output format (text is coloured only on a terminal;\n"
+                        "                                 prometheus: stats, advise and verify)\n"},
         {OPT_KERNEL, TAKES_KERNEL, "      --kernel VERSION           validate for this kernel instead of the target's\n"},
         {OPT_MEMORY, TAKES_KERNEL, "      --memory SIZE              the target's RAM (e.g. 16G), for memory hazards; default: MemTotal\n"
                                    "                                 of a live target's /proc/meminfo\n"},
@@ -138,16 +139,18 @@ int cli_global_option(struct cli *c, int opt, const char *arg)
         c->globals_given |= global_takes(opt);
         switch (opt) {
         case OPT_FORMAT:
-                if (strcmp(arg, "text") && strcmp(arg, "json") && strcmp(arg, "github"))
-                        return cli_usage_error(c, "--format takes text, json or github, not '%s'", arg);
+                if (strcmp(arg, "text") && strcmp(arg, "json") && strcmp(arg, "github") && strcmp(arg, "prometheus"))
+                        return cli_usage_error(c, "--format takes text, json, github or prometheus, not '%s'", arg);
                 cli_github_release(c); /* a later --format wins */
                 if (strcmp(arg, "text") == 0)
                         c->format = FMT_TEXT;
                 else if (strcmp(arg, "json") == 0) {
                         c->format = FMT_JSON;
                         cli_json_hold(c); /* "twtune diff --format json": after the command name */
-                } else
+                } else if (strcmp(arg, "github") == 0)
                         cli_github_hold(c);
+                else
+                        c->format = FMT_PROMETHEUS; /* cli_parse refuses it for commands without it */
                 return 0;
         case OPT_KERNEL:
                 if (kver_parse(arg, &v) < 0)
@@ -297,6 +300,10 @@ int cli_parse_short(struct cli *c, const struct command *cmd, int argc, char **a
         int r = refuse_globals(c, cmd, c->globals_given);
         if (r)
                 return r;
+        if (c->format == FMT_PROMETHEUS && cmd && !(cmd->globals & TAKES_PROMETHEUS)) {
+                c->format = FMT_TEXT;
+                return cli_usage_error(c, "%s does not take --format prometheus (stats, advise and verify do)", cmd->name);
+        }
         *ret_optind = optind;
         return -1;
 }

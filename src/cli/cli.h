@@ -27,7 +27,7 @@ enum {
         EXIT_REPORT_LOST = 7, /* the command did its work, but its report could not be written */
 };
 
-enum out_format { FMT_TEXT, FMT_JSON, FMT_GITHUB };
+enum out_format { FMT_TEXT, FMT_JSON, FMT_GITHUB, FMT_PROMETHEUS };
 
 /* Values of the long-only global options in cli_global_options. */
 enum { OPT_FORMAT = 0x100, OPT_KERNEL, OPT_ROOT, OPT_QUIET, OPT_HELP, OPT_VERSION, OPT_ALLOW_ABS_EXTENDS, OPT_STRICT,
@@ -40,6 +40,8 @@ enum netns_where { NETNS_HOST, NETNS_OTHER, NETNS_UNKNOWN };
 /* The global options a command takes besides --format, --root, --quiet and --help, which every
  * command takes (struct command's globals); --version is twtune's own, before any command. */
 enum { TAKES_KERNEL = 1 << 0, TAKES_ABS_EXTENDS = 1 << 1, TAKES_STRICT = 1 << 2 };
+/* Not an option of its own: the command prints --format prometheus (stats, advise, verify). */
+enum { TAKES_PROMETHEUS = 1 << 8 };
 #define TAKES_PROFILE (TAKES_ABS_EXTENDS | TAKES_STRICT) /* those of commands that load a profile */
 
 struct cli {
@@ -282,5 +284,10 @@ size_t cli_boot_check_txn(struct cli *c, struct sysroot *sr, const struct txn *x
 
 /* Parses --wait SECONDS into milliseconds. */
 int cli_parse_wait(struct cli *c, const char *arg, unsigned long *ret_ms);
+
+/* --interval SECONDS (stats, advise): from 0.1 to 3600, else a usage error (its exit code). */
+int cli_parse_interval(struct cli *c, const char *arg, double *ret);
+/* Sleeps that long, through signals. */
+void cli_sleep(double seconds);
 
 #endif

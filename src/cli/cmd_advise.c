@@ -4,11 +4,14 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "advise.h"
 #include "atomic.h"
 #include "cli.h"
+#include "prom.h"
 #include "sockstat.h"
 #include "sysroot.h"
 #include "target.h"
@@ -16,23 +19,53 @@
 #include "validate.h"
 
 struct args {
-        const char *netns, *emit;
+        const char *netns, *emit, *prom_file;
+        bool force;
+        double interval; /* 0: one sample */
 };
 
 static int on_opt(struct cli *c, int opt, const char *arg, void *ud)
 {
         struct args *a = ud;
-        if (opt == 'n')
+        switch (opt) {
+        case 'n':
                 a->netns = arg;
-        else if (opt == 'e')
+                return 0;
+        case 'e':
                 a->emit = arg;
-        else
+                return 0;
+        case 'f':
+                a->force = true;
+                return 0;
+        case 'i':
+                return cli_parse_interval(c, arg, &a->interval);
+        case 'P':
+                a->prom_file = arg;
+                return 0;
+        default:
                 return cli_usage_error(c, "unexpected option");
-        return 0;
+        }
 }
 
-static int emit(struct cli *c, const char *path, const struct advice *v, size_t n, const char *where)
+static size_t count_remedies(const struct advice *v, size_t n)
 {
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+                k += v[i].n_remedies;
+        return k;
+}
+
+/* The profile of every supported change, to a new file (or over one with --force). Nothing is
+ * written when no change is supported: an empty profile would apply nothing. */
+static int emit(struct cli *c, const struct args *a, const struct advice *v, size_t n, const char *where)
+{
+        const char *path = a->emit;
+        if (count_remedies(v, n) == 0) {
+                char *shown = text_escape(path);
+                cli_error(c, EXIT_OK, "no change is supported: %s not written", shown ? shown : "?");
+                free(shown);
+                return 0;
+        }
         /* where (--root or the host name) lands in a comment and the description: one line of it,
          * or a newline in it would add lines to the profile. */
         char *where_line = text_escape(where);
@@ -43,7 +76,13 @@ static int emit(struct cli *c, const char *path, const struct advice *v, size_t 
         if (slash)
                 *slash = '\0';
         int dfd = dir ? open(slash ? (*dir ? dir : "/") : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-        int r = !yaml || !dir ? -ENOMEM : dfd < 0 ? -errno : atomic_replace_at(dfd, name, yaml, strlen(yaml), 0644);
+        int r = !yaml || !dir ? -ENOMEM : dfd < 0 ? -errno : !*name ? -EISDIR : 0;
+        if (r == 0) {
+                size_t len = strlen(yaml);
+                r = a->force ? atomic_replace_at(dfd, name, yaml, len, 0644) : atomic_create_at(dfd, name, yaml, len, 0644);
+                if (r < 0 && r != -EEXIST && !a->force)
+                        unlink_sync_at(dfd, name); /* linked, but the directory was not synced: undo */
+        }
         if (dfd >= 0)
                 close(dfd);
         free(dir);
@@ -51,17 +90,24 @@ static int emit(struct cli *c, const char *path, const struct advice *v, size_t 
         if (r >= 0)
                 return 0;
         char *shown = text_escape(path);
-        r = cli_error(c, EXIT_ENV, "cannot write %s: %s", shown ? shown : "?", strerror(-r));
+        if (r == -EEXIST)
+                r = cli_usage_error(c, "%s exists; give --force to replace it", shown ? shown : "?");
+        else
+                r = cli_error(c, EXIT_ENV, "cannot write %s: %s", shown ? shown : "?", strerror(-r));
         free(shown);
         return r;
 }
 
-static void print_json(struct cli *c, const struct sockstats *s, const struct profile *p, const struct validate_opts *vo,
-                       const struct advice *v, size_t n)
+static void print_json(struct cli *c, const struct sockstats *s, const struct advise_input *in, const struct profile *p,
+                       const struct validate_opts *vo, const struct advice *v, size_t n)
 {
         json_begin(c);
         fprintf(c->out, ", \"source\": \"%s\", \"sockets\": %lu, \"time_wait\": %lu",
                 s->source == SOCK_NETLINK ? "netlink" : "proc", s->total, s->count[0][6] + s->count[1][6]);
+        if (in->interval > 0)
+                fprintf(c->out, ", \"interval\": %g", in->interval);
+        else
+                fputs(", \"interval\": null", c->out);
         json_member(c->out, "profile", p ? p->name : NULL);
         fputs(", \"advice\": [", c->out);
         for (size_t i = 0; i < n; i++) {
@@ -91,10 +137,13 @@ static void print_json(struct cli *c, const struct sockstats *s, const struct pr
 
 /* Messages and evidence carry what the host showed, and the profile name and the --emit-profile
  * path come from outside: all are printed escaped. */
-static void print_text(struct cli *c, const struct sockstats *s, const struct profile *p, const struct validate_opts *vo,
-                       const struct advice *v, size_t n, const char *emitted)
+static void print_text(struct cli *c, const struct sockstats *s, const struct advise_input *in, const struct profile *p,
+                       const struct validate_opts *vo, const struct advice *v, size_t n, const char *emitted)
 {
-        if (!c->quiet)
+        if (!c->quiet && in->interval > 0)
+                fprintf(c->out, "%lu TCP sockets, %lu in TIME_WAIT (from %s); counters over %g s\n\n", s->total,
+                        s->count[0][6] + s->count[1][6], s->source == SOCK_NETLINK ? "netlink" : "/proc/net/tcp", in->interval);
+        else if (!c->quiet)
                 fprintf(c->out, "%lu TCP sockets, %lu in TIME_WAIT (from %s)\n\n", s->total, s->count[0][6] + s->count[1][6],
                         s->source == SOCK_NETLINK ? "netlink" : "/proc/net/tcp");
         for (size_t i = 0; i < n; i++) {
@@ -128,12 +177,72 @@ static void print_text(struct cli *c, const struct sockstats *s, const struct pr
         }
 }
 
+/* Each piece of advice as an annotation, at its severity. */
+static void print_github(struct cli *c, const struct advice *v, size_t n)
+{
+        struct findings gf = {0};
+        for (size_t i = 0; i < n; i++)
+                findings_add(&gf, v[i].severity, v[i].code, NULL, NULL, "%s", v[i].message);
+        out_findings_github(c, &gf);
+        findings_release(&gf);
+}
+
+/* What the emitted profile says it was made from: the --root, or the host name. */
+static void where_name(struct sysroot *sr, char *host, size_t size)
+{
+        if (strcmp(sysroot_path(sr), "/") != 0)
+                snprintf(host, size, "%s", sysroot_path(sr));
+        else if (gethostname(host, size - 1) < 0)
+                snprintf(host, size, "this host");
+        host[size - 1] = '\0';
+}
+
+struct prom_ctx {
+        const struct sockstats *s;
+        const struct advise_input *in;
+        const struct advice *v;
+        size_t n;
+};
+
+static void fill_prom(FILE *f, void *ud)
+{
+        const struct prom_ctx *p = ud;
+        prom_advise(f, p->v, p->n);
+        long long ports = p->in->port_lo != ADVISE_UNKNOWN ? p->in->port_hi - p->in->port_lo + 1 - p->in->reserved : 0;
+        prom_stats(f, p->s, p->in, ports, sockstats_ephemeral_in_use(p->s), 0);
+        prom_timestamp(f, "advise");
+}
+
+/* The sockets and counters now, or with --interval the counters first, then everything again
+ * that many seconds later, with the counters' growth between the two. */
+static int sample(struct cli *c, struct sysroot *sr, const struct args *a, struct sockstats **s, struct advise_input *in)
+{
+        struct advise_input before;
+        if (a->interval > 0) {
+                advise_collect(sr, NULL, &before);
+                cli_sleep(a->interval);
+        }
+        struct sockstat_opts so = {.remote_cap = 65536};
+        unsigned long reserved;
+        ephemeral_range(sr, &so.port_lo, &so.port_hi, &reserved); /* unreadable: no port map */
+        int r = sockstats_collect(sr, &so, s);
+        if (r < 0)
+                return cli_error(c, EXIT_ENV, "cannot read TCP sockets: %s", strerror(-r));
+        advise_collect(sr, *s, in);
+        if (a->interval > 0)
+                advise_interval(in, &before, a->interval);
+        return 0;
+}
+
 int cmd_advise(struct cli *c, int argc, char **argv);
 int cmd_advise(struct cli *c, int argc, char **argv)
 {
         static const struct option opts[] = {
                 {"netns", required_argument, NULL, 'n'},
                 {"emit-profile", required_argument, NULL, 'e'},
+                {"force", no_argument, NULL, 'f'},
+                {"interval", required_argument, NULL, 'i'},
+                {"prometheus-file", required_argument, NULL, 'P'},
                 {0},
         };
         struct args a = {0};
@@ -143,6 +252,12 @@ int cmd_advise(struct cli *c, int argc, char **argv)
                 return r;
         if (argc - first > 1)
                 return cli_usage_error(c, "advise takes at most one profile");
+        if (a.force && !a.emit)
+                return cli_usage_error(c, "--force needs --emit-profile FILE");
+        struct stat st;
+        /* Refused before sampling, which can take --interval seconds. */
+        if (a.emit && !a.force && fstatat(AT_FDCWD, a.emit, &st, AT_SYMLINK_NOFOLLOW) == 0)
+                return cli_usage_error(c, "%s exists; give --force to replace it", a.emit);
         if ((r = cli_enter_netns(c, a.netns)))
                 return r;
 
@@ -175,39 +290,31 @@ int cmd_advise(struct cli *c, int argc, char **argv)
                         goto out;
                 }
         }
-        struct sockstat_opts so = {.remote_cap = 65536};
-        unsigned long reserved;
-        ephemeral_range(sr, &so.port_lo, &so.port_hi, &reserved); /* unreadable: no port map */
-        if ((r = sockstats_collect(sr, &so, &s)) < 0) {
-                exit_code = cli_error(c, EXIT_ENV, "cannot read TCP sockets: %s", strerror(-r));
-                goto out;
-        }
         struct advise_input in;
-        advise_collect(sr, s, &in);
+        if ((exit_code = sample(c, sr, &a, &s, &in)))
+                goto out;
         if ((r = advise(&in, &v, &n)) < 0) {
                 exit_code = cli_error(c, EXIT_ENV, "%s", strerror(-r));
                 goto out;
         }
 
-        char host[256] = "this host";
-        if (strcmp(sysroot_path(sr), "/") != 0)
-                snprintf(host, sizeof(host), "%s", sysroot_path(sr));
-        else if (gethostname(host, sizeof(host) - 1) < 0)
-                strcpy(host, "this host");
-        if (a.emit && (exit_code = emit(c, a.emit, v, n, host)))
+        char host[256];
+        where_name(sr, host, sizeof(host));
+        if (a.emit && (exit_code = emit(c, &a, v, n, host)))
                 goto out;
+        bool emitted = a.emit && count_remedies(v, n);
 
-        if (c->format == FMT_JSON)
-                print_json(c, s, p, &vo, v, n);
+        struct prom_ctx pc = {.s = s, .in = &in, .v = v, .n = n};
+        if (a.prom_file && (exit_code = prom_write_file(c, a.prom_file, fill_prom, &pc)))
+                goto out;
+        if (c->format == FMT_PROMETHEUS)
+                fill_prom(c->out, &pc);
+        else if (c->format == FMT_JSON)
+                print_json(c, s, &in, p, &vo, v, n);
         else
-                print_text(c, s, p, &vo, v, n, a.emit);
-        if (c->format == FMT_GITHUB) { /* each piece of advice as an annotation, at its severity */
-                struct findings gf = {0};
-                for (size_t i = 0; i < n; i++)
-                        findings_add(&gf, v[i].severity, v[i].code, NULL, NULL, "%s", v[i].message);
-                out_findings_github(c, &gf);
-                findings_release(&gf);
-        }
+                print_text(c, s, &in, p, &vo, v, n, emitted ? a.emit : NULL);
+        if (c->format == FMT_GITHUB)
+                print_github(c, v, n);
         exit_code = EXIT_OK;
 out:
         advice_free_all(v, n);

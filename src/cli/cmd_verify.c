@@ -16,6 +16,7 @@
 #include "txn.h"
 #include "util.h"
 #include "value.h"
+#include "verify_prom.h"
 
 #define VERIFY_DEFAULT_WAIT_MS 10000
 
@@ -27,7 +28,7 @@ struct check {
 };
 
 struct args {
-        const char *netns;
+        const char *netns, *prom_file;
         unsigned long wait_ms;
         bool boot;
 };
@@ -39,6 +40,10 @@ static int on_opt(struct cli *c, int opt, const char *arg, void *ud)
                 return cli_parse_wait(c, arg, &a->wait_ms);
         if (opt == 'b') {
                 a->boot = true;
+                return 0;
+        }
+        if (opt == 'P') {
+                a->prom_file = arg;
                 return 0;
         }
         if (opt != 'n')
@@ -73,6 +78,8 @@ static void print(struct cli *c, const struct profile *p, const struct record *g
                   const char *fstat_, const char *fpath, const struct findings *f, size_t drifted, struct sysroot *sr,
                   struct state *st)
 {
+        if (c->format == FMT_PROMETHEUS)
+                return; /* verify_prometheus prints it */
         if (c->format == FMT_JSON) {
                 json_begin(c);
                 fprintf(c->out, ", \"drift\": %s, \"generation\": ", drifted ? "true" : "false");
@@ -134,6 +141,7 @@ int cmd_verify(struct cli *c, int argc, char **argv)
                 {"netns", required_argument, NULL, 'n'},
                 {"wait", required_argument, NULL, 'w'},
                 {"boot", no_argument, NULL, 'b'},
+                {"prometheus-file", required_argument, NULL, 'P'},
                 {0},
         };
         /* A reader waits for a transaction in progress rather than report its half-way state. */
@@ -272,6 +280,9 @@ int cmd_verify(struct cli *c, int argc, char **argv)
                                               .reason = checks[i].drift && !checks[i].live ? "absent or unreadable" : NULL});
         print(c, p, g, pending, &rows, fstat_, fpath, &f, drifted, sr, st);
         exit_code = drifted ? EXIT_DRIFT : EXIT_OK;
+        struct verify_prom vp = {&rows, g ? g->generation : 0, pending, fstat_, drifted};
+        if ((a.prom_file || c->format == FMT_PROMETHEUS) && (r = verify_prometheus(c, a.prom_file, &vp)))
+                exit_code = r;
 out:
         rows_release(&rows);
         for (size_t i = 0; i < n; i++)

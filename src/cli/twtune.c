@@ -29,11 +29,14 @@ int cmd_verify(struct cli *c, int argc, char **argv);
 /* Sorted by name; tests/cli/usage.sh checks that every command answers --help. */
 static const struct command commands[] = {
         {"advise", cmd_advise, "Read the host's sockets and counters and say which sysctl changes they support.",
-         "[--emit-profile FILE] [--netns NAME|PATH] [PROFILE]",
-         "      --emit-profile FILE        write the supported changes as a profile\n"
+         "[--interval SECONDS] [--emit-profile FILE [--force]] [--prometheus-file FILE] [--netns NAME|PATH] [PROFILE]",
+         "      --interval SECONDS         sample the counters twice, that far apart: what happens now\n"
+         "      --emit-profile FILE        write the supported changes as a profile (nothing when none)\n"
+         "      --force                    let --emit-profile replace an existing FILE\n"
+         "      --prometheus-file FILE     also write the metrics to FILE atomically (textfile collector)\n"
          "      --netns NAME|PATH          look inside a network namespace\n"
          "      PROFILE                    also say whether this profile addresses each finding\n",
-         TAKES_KERNEL | TAKES_PROFILE},
+         TAKES_KERNEL | TAKES_PROFILE | TAKES_PROMETHEUS},
         {"apply", cmd_apply, "Apply PROFILE live and persist it, all or nothing.",
          "[--dry-run] [--no-persist] [--wait SECONDS] [--netns NAME|PATH] PROFILE",
          "      --dry-run                  show what would change; take no lock, write nothing\n"
@@ -89,18 +92,24 @@ static const struct command commands[] = {
          "      --dry-run                  show the rows and the persisted file's change; take no lock, write nothing\n"
          "      --wait SECONDS             wait this long for another twtune to finish\n"
          "      --netns NAME|PATH          in a network namespace\n", 0},
-        {"stats", cmd_stats, "Count TCP sockets by state (and by remote endpoint).",
-         "[--by-remote [N]] [--source netlink|proc] [--netns NAME|PATH]",
+        {"stats", cmd_stats, "Count TCP sockets by state (and by remote or local endpoint).",
+         "[--by-remote [N]] [--by-local [N]] [--interval SECONDS] [--prometheus-file FILE] [--explain] "
+         "[--source netlink|proc] [--netns NAME|PATH]",
          "      --by-remote [N]            also the N (default 10) remotes with most TIME_WAIT and most sockets,\n"
          "                                 and the ephemeral ports in use\n"
+         "      --by-local [N]             also the N local endpoints (a listener's address and port) with most\n"
+         "      --interval SECONDS         sample twice, that far apart: rates and counter growth\n"
+         "      --prometheus-file FILE     also write the metrics to FILE atomically (textfile collector)\n"
+         "      --explain                  what each TCP state means, who holds it, what a high count says\n"
          "      --source netlink|proc      force a source (default: netlink, else /proc/net/tcp)\n"
-         "      --netns NAME|PATH          count inside a network namespace\n", 0},
+         "      --netns NAME|PATH          count inside a network namespace\n", TAKES_PROMETHEUS},
         {"verify", cmd_verify, "Check that live values and the persisted file match the last generation or PROFILE.",
-         "[--boot] [--wait SECONDS] [--netns NAME|PATH] [PROFILE]",
+         "[--boot] [--wait SECONDS] [--prometheus-file FILE] [--netns NAME|PATH] [PROFILE]",
          "      --boot                     also check that the next boot restores every value (exit 1 if not)\n"
+         "      --prometheus-file FILE     also write the verdict as metrics to FILE atomically (textfile collector)\n"
          "      --netns NAME|PATH          verify inside a network namespace\n"
          "      --wait SECONDS             wait this long for a transaction in progress (default 10)\n",
-         TAKES_KERNEL | TAKES_PROFILE},
+         TAKES_KERNEL | TAKES_PROFILE | TAKES_PROMETHEUS},
 };
 
 const struct command *command_find(const char *name)

@@ -21,8 +21,18 @@ struct advise_input {
         const struct sockstats *stats; /* collected with a remote table and the port range */
         long long port_lo, port_hi, reserved;
         long long tw_reuse, timestamps, tw_reuse_delay_ms, max_tw_buckets, max_syn_backlog, somaxconn, syncookies;
-        /* TcpExt counters from /proc/net/netstat, cumulative since boot (or namespace creation) */
+        long long fin_timeout;
+        /* TcpExt counters from /proc/net/netstat, and Tcp ones from /proc/net/snmp, cumulative
+         * since boot (or namespace creation) */
         long long listen_overflows, listen_drops, tw_overflow, reqq_full_drop, syncookies_sent;
+        long long tw_recycled, active_opens, passive_opens;
+        /* With two samples (advise_interval): the seconds between them and each counter's
+         * growth over them, ADVISE_UNKNOWN when either sample lacks it. interval 0: one sample. */
+        double interval;
+        struct {
+                long long listen_overflows, listen_drops, tw_overflow, reqq_full_drop, syncookies_sent;
+                long long tw_recycled, active_opens, passive_opens;
+        } delta;
 };
 
 enum remedy_op { REMEDY_SET, REMEDY_AT_LEAST };
@@ -45,9 +55,13 @@ struct advice {
 
 /* Reads sysctls, <root>/proc/net/netstat and the given stats into in. */
 int advise_collect(struct sysroot *sr, const struct sockstats *stats, struct advise_input *in);
-/* Sets in's TcpExt counters from the text of /proc/net/netstat (NUL-terminated): each one absent,
- * cut short or not a decimal number is ADVISE_UNKNOWN. advise_collect reads the file with it. */
+/* Sets in's counters from the text of /proc/net/netstat, or of netstat and snmp one after the
+ * other (NUL-terminated): each one absent, cut short or not a decimal number is ADVISE_UNKNOWN.
+ * advise_collect reads the files with it. */
 void advise_parse_netstat(const char *text, struct advise_input *in);
+/* Makes in (the later sample) one over an interval: sets in->interval and in->delta from the
+ * counters of before, taken seconds earlier (> 0). */
+void advise_interval(struct advise_input *in, const struct advise_input *before, double seconds);
 /* The findings for in; *ret is an array of *ret_n (advice_free_all to free). */
 int advise(const struct advise_input *in, struct advice **ret, size_t *ret_n);
 void advice_free_all(struct advice *v, size_t n);

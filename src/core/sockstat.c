@@ -38,35 +38,81 @@ static uint64_t hash_remote(int family, const uint8_t *addr, uint16_t port)
         return h;
 }
 
-/* Counts one socket. addr is the remote address (16 bytes, IPv4 in the first 4). */
-static void account(struct sockstats *s, int family, unsigned state, const uint8_t *raddr, uint16_t rport, uint16_t lport)
+/* One socket as either source gives it. Addresses are 16 bytes, IPv4 in the first 4; a number
+ * the source does not give is -1. */
+struct sock_entry {
+        int family;
+        unsigned state;
+        uint8_t laddr[16], raddr[16];
+        uint16_t lport, rport;
+        long timer_ms;      /* a TIME_WAIT socket's timer */
+        long rqueue, wqueue; /* a listener's accept queue and backlog */
+};
+
+/* Counts a socket under its endpoint in an open-addressed table; false when the table is full. */
+static bool table_account(struct remote *tab, size_t cap, size_t *n, int family, const uint8_t *addr, uint16_t port,
+                          unsigned state, bool recent)
 {
-        if (state >= TCPS_MAX)
-                state = 7; /* unknown: count it as CLOSE rather than lose it */
-        s->count[family == 6][state]++;
-        s->total++;
-        if (s->ports_used)
-                (state == 10 ? s->ports_listen : s->ports_used)[lport >> 3] |= (uint8_t)(1u << (lport & 7));
-        if (!s->remote_cap || state == 10)
-                return;
-        size_t i = hash_remote(family, raddr, rport) % s->remote_cap;
-        for (size_t probes = 0; probes < s->remote_cap; probes++, i = (i + 1) % s->remote_cap) {
-                struct remote *r = &s->remotes[i];
+        size_t i = hash_remote(family, addr, port) % cap;
+        for (size_t probes = 0; probes < cap; probes++, i = (i + 1) % cap) {
+                struct remote *r = &tab[i];
                 if (r->family == 0) {
-                        if (s->n_remotes * 4 >= s->remote_cap * 3)
-                                break; /* keep the table sparse; the rest is counted as dropped */
+                        if (*n * 4 >= cap * 3)
+                                return false; /* keep the table sparse; the rest is counted as dropped */
                         r->family = (uint8_t)family;
-                        memcpy(r->addr, raddr, 16);
-                        r->port = rport;
-                        s->n_remotes++;
+                        memcpy(r->addr, addr, 16);
+                        r->port = port;
+                        (*n)++;
                 }
-                if (r->family == family && r->port == rport && memcmp(r->addr, raddr, 16) == 0) {
+                if (r->family == family && r->port == port && memcmp(r->addr, addr, 16) == 0) {
                         r->total++;
                         r->time_wait += state == 6;
-                        return;
+                        r->tw_recent += recent;
+                        return true;
                 }
         }
-        s->remotes_dropped++;
+        return false;
+}
+
+static void account_listener(struct sockstats *s, const struct sock_entry *e)
+{
+        if (s->n_listeners == ELEMENTSOF(s->listeners)) {
+                s->listeners_dropped++;
+                return;
+        }
+        struct listener *l = &s->listeners[s->n_listeners++];
+        l->family = (uint8_t)e->family;
+        memcpy(l->addr, e->laddr, 16);
+        l->port = e->lport;
+        l->queued = e->rqueue;
+        l->backlog = e->wqueue;
+}
+
+static void account(struct sockstats *s, const struct sock_entry *e)
+{
+        unsigned state = e->state < TCPS_MAX ? e->state : 7; /* unknown: count it as CLOSE rather than lose it */
+        s->count[e->family == 6][state]++;
+        s->total++;
+        if (s->ports_used)
+                (state == 10 ? s->ports_listen : s->ports_used)[e->lport >> 3] |= (uint8_t)(1u << (e->lport & 7));
+        if (state == 10) {
+                account_listener(s, e);
+                return;
+        }
+        bool recent = false;
+        if (state == 6 && e->timer_ms >= 0) {
+                long age = SOCKSTAT_TIME_WAIT_MS - (e->timer_ms < SOCKSTAT_TIME_WAIT_MS ? e->timer_ms : SOCKSTAT_TIME_WAIT_MS);
+                recent = age < SOCKSTAT_RECENT_MS;
+                if (!s->tw_timed++ || age < s->tw_newest_ms)
+                        s->tw_newest_ms = age;
+                if (s->tw_timed == 1 || age > s->tw_oldest_ms)
+                        s->tw_oldest_ms = age;
+                s->tw_recent += recent;
+        }
+        if (s->remote_cap && !table_account(s->remotes, s->remote_cap, &s->n_remotes, e->family, e->raddr, e->rport, state, recent))
+                s->remotes_dropped++;
+        if (s->local_cap && !table_account(s->locals, s->local_cap, &s->n_locals, e->family, e->laddr, e->lport, state, recent))
+                s->locals_dropped++;
 }
 
 struct sockstats *sockstats_new(const struct sockstat_opts *o)
@@ -91,6 +137,13 @@ struct sockstats *sockstats_new(const struct sockstat_opts *o)
                         return NULL;
                 }
         }
+        if (o->local_cap) {
+                s->local_cap = o->local_cap * 4 / 3 + 1;
+                if (!(s->locals = calloc(s->local_cap, sizeof(*s->locals)))) {
+                        sockstats_free(s);
+                        return NULL;
+                }
+        }
         return s;
 }
 
@@ -99,6 +152,7 @@ void sockstats_free(struct sockstats *s)
         if (!s)
                 return;
         free(s->remotes);
+        free(s->locals);
         free(s->ports_used);
         free(s->ports_listen);
         free(s);
@@ -146,17 +200,11 @@ static bool parse_endpoint(const char *p, int family, uint8_t addr[16], uint16_t
         return true;
 }
 
-struct proc_sock {
-        uint8_t laddr[16], raddr[16];
-        uint16_t lport, rport;
-        unsigned state;
-};
-
 /* One line of /proc/net/tcp or tcp6, which the kernel prints as "%4d: %08X:%04X %08X:%04X %02X ..."
  * (four address words for IPv6). Returns 1 for a socket, 0 for a line without one (blank, or
  * the "sl" header) and -EINVAL for anything else. The line ends at its newline or at the NUL:
  * every byte is tested before the next is read, so no check can step past either. */
-static int parse_proc_line(const char *line, int family, struct proc_sock *k)
+static int parse_proc_line(const char *line, int family, struct sock_entry *k)
 {
         const char *p = line + strspn(line, " ");
         if (*p == '\n' || *p == '\0')
@@ -176,6 +224,20 @@ static int parse_proc_line(const char *line, int family, struct proc_sock *k)
         if (p[3] != ' ' && p[3] != '\n' && p[3] != '\0')
                 return -EINVAL;
         k->state = st;
+        k->family = family;
+        k->timer_ms = k->rqueue = k->wqueue = -1;
+        /* Then, when the line goes on as the kernel prints it, "tx_queue:rx_queue timer:when" in
+         * hex: a listener's accept queue is rx_queue, a TIME_WAIT socket's timer (3) counts
+         * clock ticks, USER_HZ 100 (jiffies_delta_to_clock_t). Its backlog is not printed. */
+        uint32_t tx, rx, tr, when;
+        p += 3;
+        if (p[0] == ' ' && parse_hex(p + 1, 8, &tx) && p[9] == ':' && parse_hex(p + 10, 8, &rx) && p[18] == ' ' &&
+            parse_hex(p + 19, 2, &tr) && p[21] == ':' && parse_hex(p + 22, 8, &when)) {
+                if (st == 10)
+                        k->rqueue = (long)rx;
+                if (st == 6 && tr == 3)
+                        k->timer_ms = (long)when * 10;
+        }
         return 1;
 }
 
@@ -184,12 +246,12 @@ int sockstats_feed_proc(struct sockstats *s, const char *text, int family)
         if (family != 4 && family != 6)
                 return -EINVAL;
         for (const char *line = text; *line;) {
-                struct proc_sock k;
+                struct sock_entry k;
                 int r = parse_proc_line(line, family, &k);
                 if (r < 0)
                         return r;
                 if (r > 0)
-                        account(s, family, k.state, k.raddr, k.rport, k.lport);
+                        account(s, &k);
                 const char *nl = strchr(line, '\n');
                 if (!nl)
                         break;
@@ -287,11 +349,24 @@ int sockstats_feed_netlink(struct sockstats *s, const void *buf, size_t len, int
                 if (h.nlmsg_type == SOCK_DIAG_BY_FAMILY && h.nlmsg_len >= NLMSG_LENGTH(sizeof(struct inet_diag_msg))) {
                         struct inet_diag_msg m;
                         memcpy(&m, p + NLMSG_HDRLEN, sizeof(m));
-                        uint8_t raddr[16];
-                        memcpy(raddr, m.id.idiag_dst, 16);
-                        if (family == 4)
-                                memset(raddr + 4, 0, 12);
-                        account(s, family, m.idiag_state, raddr, ntohs(m.id.idiag_dport), ntohs(m.id.idiag_sport));
+                        /* A TIME_WAIT socket's idiag_expires is its timer in ms (inet_twsk_diag_fill);
+                         * a listener's rqueue and wqueue are its accept queue and backlog
+                         * (tcp_diag_get_info). */
+                        struct sock_entry e = {.family = family, .state = m.idiag_state, .lport = ntohs(m.id.idiag_sport),
+                                               .rport = ntohs(m.id.idiag_dport), .timer_ms = -1, .rqueue = -1, .wqueue = -1};
+                        memcpy(e.raddr, m.id.idiag_dst, 16);
+                        memcpy(e.laddr, m.id.idiag_src, 16);
+                        if (family == 4) {
+                                memset(e.raddr + 4, 0, 12);
+                                memset(e.laddr + 4, 0, 12);
+                        }
+                        if (m.idiag_state == 6 && m.idiag_timer == 3)
+                                e.timer_ms = (long)m.idiag_expires;
+                        if (m.idiag_state == 10) {
+                                e.rqueue = (long)m.idiag_rqueue;
+                                e.wqueue = (long)m.idiag_wqueue;
+                        }
+                        account(s, &e);
                 }
                 size_t step = NLMSG_ALIGN(h.nlmsg_len);
                 if (step >= len)
@@ -352,9 +427,12 @@ static int dump_netlink(int family, struct sockstats *s)
 static void reset(struct sockstats *s)
 {
         memset(s->count, 0, sizeof(s->count));
-        s->total = s->n_remotes = s->remotes_dropped = 0;
+        s->total = s->n_remotes = s->remotes_dropped = s->n_locals = s->locals_dropped = 0;
+        s->n_listeners = s->listeners_dropped = s->tw_timed = s->tw_recent = 0;
         if (s->remotes)
                 memset(s->remotes, 0, s->remote_cap * sizeof(*s->remotes));
+        if (s->locals)
+                memset(s->locals, 0, s->local_cap * sizeof(*s->locals));
         if (s->ports_used) {
                 memset(s->ports_used, 0, 65536 / 8);
                 memset(s->ports_listen, 0, 65536 / 8);
@@ -423,20 +501,30 @@ static int cmp_by_total(const void *a, const void *b)
         return cmp_count(x->total, y->total, x, y);
 }
 
-size_t sockstats_top(const struct sockstats *s, size_t n, bool by_tw, const struct remote ***ret)
+static size_t top_of(const struct remote *tab, size_t cap, size_t used, size_t n, bool by_tw, const struct remote ***ret)
 {
-        const struct remote **v = calloc(s->n_remotes + 1, sizeof(*v));
+        const struct remote **v = calloc(used + 1, sizeof(*v));
         if (!v) {
                 *ret = NULL;
                 return 0;
         }
         size_t k = 0;
-        for (size_t i = 0; i < s->remote_cap; i++)
-                if (s->remotes[i].family && (!by_tw || s->remotes[i].time_wait))
-                        v[k++] = &s->remotes[i];
+        for (size_t i = 0; i < cap; i++)
+                if (tab[i].family && (!by_tw || tab[i].time_wait))
+                        v[k++] = &tab[i];
         qsort(v, k, sizeof(*v), by_tw ? cmp_by_tw : cmp_by_total);
         *ret = v;
         return k < n ? k : n;
+}
+
+size_t sockstats_top(const struct sockstats *s, size_t n, bool by_tw, const struct remote ***ret)
+{
+        return top_of(s->remotes, s->remote_cap, s->n_remotes, n, by_tw, ret);
+}
+
+size_t sockstats_top_local(const struct sockstats *s, size_t n, bool by_tw, const struct remote ***ret)
+{
+        return top_of(s->locals, s->local_cap, s->n_locals, n, by_tw, ret);
 }
 
 void remote_format(const struct remote *r, char *buf, size_t size)

@@ -18,16 +18,32 @@ const char *tcp_state_name(unsigned state); /* NULL for an unknown state */
 
 enum sock_source { SOCK_NETLINK, SOCK_PROC };
 
+/* TIME_WAIT lasts TCP_TIMEWAIT_LEN, 60 s (include/net/tcp.h), whatever tcp_fin_timeout says: a
+ * TIME_WAIT socket's age is 60 s less its timer. "Recent" is younger than SOCKSTAT_RECENT_MS. */
+#define SOCKSTAT_TIME_WAIT_MS 60000
+#define SOCKSTAT_RECENT_MS 3000
+
+/* An endpoint (remote, or local for the by-local table) and the sockets that have it. */
 struct remote {
         uint8_t family; /* 4 or 6 */
         uint8_t addr[16];
         uint16_t port;
         unsigned long time_wait, total;
+        unsigned long tw_recent; /* TIME_WAIT younger than SOCKSTAT_RECENT_MS */
+};
+
+/* A listening socket: its accept queue now and its listen() backlog (-1: unknown, /proc). */
+struct listener {
+        uint8_t family;
+        uint8_t addr[16];
+        uint16_t port;
+        long queued, backlog;
 };
 
 struct sockstat_opts {
         bool force_proc;        /* skip netlink */
         size_t remote_cap;      /* 0: no per-remote table */
+        size_t local_cap;       /* 0: no per-local-endpoint table */
         unsigned port_lo, port_hi; /* ephemeral range, for the local-port map; 0: none */
 };
 
@@ -41,6 +57,16 @@ struct sockstats {
         unsigned port_lo, port_hi;
         uint8_t *ports_used;    /* bit per local port held by a non-listening socket */
         uint8_t *ports_listen;  /* bit per local port with a listener */
+        struct remote *locals;  /* like remotes, keyed by the local address and port */
+        size_t local_cap, n_locals;
+        unsigned long locals_dropped;
+        struct listener listeners[256];
+        size_t n_listeners;
+        unsigned long listeners_dropped;
+        /* TIME_WAIT timers: how many had one, how many are recent, the youngest and oldest age
+         * in ms (tw_timed 0: none known; the /proc source has them, to 10 ms). */
+        unsigned long tw_timed, tw_recent;
+        long tw_newest_ms, tw_oldest_ms;
 };
 
 /* The ephemeral port range (ip_local_port_range) and the reserved ports inside it
@@ -66,6 +92,8 @@ int sockstats_feed_proc(struct sockstats *s, const char *text, int family);
 int sockstats_feed_netlink(struct sockstats *s, const void *buf, size_t len, int family);
 /* The n remotes with most TIME_WAIT (by_tw) or most sockets, in *ret (caller frees). */
 size_t sockstats_top(const struct sockstats *s, size_t n, bool by_tw, const struct remote ***ret);
+/* The same over the local endpoints (o->local_cap). */
+size_t sockstats_top_local(const struct sockstats *s, size_t n, bool by_tw, const struct remote ***ret);
 void remote_format(const struct remote *r, char *buf, size_t size); /* "127.0.0.1:80", "[::1]:80" */
 
 #endif

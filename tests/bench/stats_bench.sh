@@ -33,6 +33,7 @@ round() {
         cat >tools <<'T'
 twtune stats@"$TWTUNE" stats
 twtune stats --by-remote@"$TWTUNE" stats --by-remote 10
+twtune --format prometheus@"$TWTUNE" --format prometheus stats | sed -n 's/^twtune_tcp_sockets{state="time_wait",family="ipv4"} /TIME_WAIT /p'
 ss -tan | awk@ss -tan | awk 'NR > 1 {++S[$1]} END {for (a in S) print a, S[a]}'
 ss -s@ss -s
 netstat -ant | awk@netstat -ant | awk '/^tcp/ {++S[$NF]} END {for (a in S) print a, S[a]}'

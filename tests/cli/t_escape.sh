@@ -152,12 +152,16 @@ mkroot "$nroot"
 mkdir -p "$nroot/proc/net"
 echo "  sl  local_address rem_address   st" >"$nroot/proc/net/tcp"
 echo "  sl  local_address remote_address st" >"$nroot/proc/net/tcp6"
+# tcp_tw_reuse without timestamps: a change to support, so that the profile is written (with
+# --force, each run over the last).
+echo 1 >"$nroot/proc/sys/net/ipv4/tcp_tw_reuse"
+echo 0 >"$nroot/proc/sys/net/ipv4/tcp_timestamps"
 emitted=$(printf 'adv\033[2J\r\302\233\377.yaml')
 for fmt in text json; do
-        run --root "$nroot" --format $fmt advise --emit-profile "$emitted"; expect_rc 0 "advise --emit-profile, $fmt"
+        run --root "$nroot" --format $fmt advise --emit-profile "$emitted" --force; expect_rc 0 "advise --emit-profile, $fmt"
         expect_clean_run $fmt "advise, $fmt"
 done
-run --root "$nroot" advise --emit-profile "$emitted"
+run --root "$nroot" advise --emit-profile "$emitted" --force
 expect_out 'suggested profile written to adv\x1b[2J\x0d\xc2\x9b\xff.yaml' "advise shows the path escaped"
 grep -q '^evil:' "$emitted" && not_ok "the --root path added a line to the emitted profile" ||
         ok "the --root path stays on one line of the emitted profile"

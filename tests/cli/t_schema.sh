@@ -247,7 +247,12 @@ case_ "stats" 0 stats
 case_ "stats --by-remote" 0 stats --by-remote 3
 expect_last '.by_remote.time_wait | length == 1' "stats: one remote"
 case_ "stats --source bogus" 2 stats --source bogus
+case_ "stats --by-local" 0 stats --by-local 3
+case_ "stats --interval" 0 stats --interval 0.1 --by-remote=2 --by-local=2
+expect_last '.interval.seconds == 0.1 and (.by_local.total | length) > 0' "stats: interval and by_local"
+case_ "stats --explain" 0 stats --explain
 case_ "advise" 0 advise
+case_ "advise --interval" 0 advise --interval 0.1
 case_ "advise PROFILE" 0 advise "$SRCDIR/profiles/reverse-proxy.yaml"
 expect_last '[.advice[] | select(.addressed != null)] | length > 0' "advise: addressed with a profile"
 case_ "advise invalid profile" 3 advise bad.yaml

@@ -10,6 +10,7 @@ mkfifo hold
 exec 3>hold
 i=0; while ! grep -q ready ready 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 grep -q ready ready && ok "sockets created" || { not_ok "mksockets: $(cat mk.err)"; exit 1; }
+t_ready=$(date +%s%N)
 run --format json stats; expect_rc 0 "stats"
 cp out netlink.json
 expect_json '.source == "netlink"' "netlink is the default source"
@@ -40,10 +41,28 @@ expect_json '.by_remote.time_wait | length == 1' "top 1"
 run stats; expect_rc 0 "text stats"
 expect_out "TIME_WAIT           80   (IPv4 40, IPv6 40)" "the seed's STATE count line"
 run stats --by-remote; expect_out "top 6 remote endpoints by TIME_WAIT" "text by-remote lists every remote up to 10"
+run --format json stats --by-local 3; expect_rc 0 "--by-local"
+# Listeners' accepted sides and the TIME_WAIT servers: 127.0.0.1:10000 has 14 TIME_WAIT + 2 pairs' server sides.
+expect_json '.by_local.total[0] == {"local": "127.0.0.1:10000", "time_wait": 0, "total": 2, "listener": true} or (.by_local.total | map(.listener) | any)' "local endpoints, listeners marked"
+age=$(( ($(date +%s%N) - t_ready) / 1000000 ))
+expect_json ".time_wait_ages.newest_ms <= .time_wait_ages.oldest_ms and .time_wait_ages.oldest_ms > $age - 2000 and .time_wait_ages.oldest_ms < $age + 2000" "TIME_WAIT ages from the kernel's timers: made about $age ms ago"
+run --format json stats --interval 0.2; expect_rc 0 "--interval"
+expect_json '.interval.seconds == 0.2 and (.interval.per_second | has("ActiveOpens"))' "rates over the interval"
+run stats --interval 0; expect_rc 2 "--interval 0 is refused"
+run stats --explain; expect_rc 0 "--explain"
+expect_out "TIME_WAIT" "explains TIME_WAIT"
+expect_out "the side that closed first" "who holds it"
+run --format json stats --explain
+expect_json '[.explain[].state] | length == 11 and index("CLOSE_WAIT") != null' "every state in JSON"
 run --format json advise; expect_rc 0 "advise on the real kernel"
 expect_json '[.advice[].code] | index("no-problem") != null and index("port-capacity") != null' "80 TIME_WAIT over 6 remotes: no problem"
 exec 3>&-
 wait
 S
 in_ns inner.sh
+# twtune(8) carries the same state table as stats --explain.
+run --format json stats --explain
+for st in $(jq -r '.explain[].state' out); do
+        grep -qx ".It $st" "$SRCDIR/packaging/man/twtune.8" && ok "twtune(8) explains $st" || not_ok "twtune(8) lacks $st"
+done
 finish

@@ -24,6 +24,10 @@ static void use_stats(const struct sockstats *s)
         for (size_t i = 0; i < n; i++)
                 remote_format(top[i], buf, sizeof(buf));
         free(top);
+        n = sockstats_top_local(s, 3, false, &top);
+        for (size_t i = 0; i < n; i++)
+                remote_format(top[i], buf, sizeof(buf));
+        free(top);
         (void)sockstats_ephemeral_in_use(s);
 }
 
@@ -34,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         /* A small remote table, so that filling it (and dropping the rest) is reachable too. The
          * port map covers every port whatever the range; a short range only keeps the count of
          * ephemeral ports in use, a loop over the range, from taking most of each run. */
-        struct sockstat_opts o = {.remote_cap = 4, .port_lo = 32768, .port_hi = 33023};
+        struct sockstat_opts o = {.remote_cap = 4, .local_cap = 4, .port_lo = 32768, .port_hi = 33023};
         struct sockstats *s = sockstats_new(&o);
         if (!text || !raw || !s)
                 goto out;
