@@ -184,3 +184,22 @@ int managed_rollback_target(struct state *st, unsigned long *ret_to)
         free(ids);
         return r;
 }
+
+int managed_state_of(struct state *st, unsigned long id, unsigned long *ret)
+{
+        /* Each rollback restores an earlier generation, so the chain ends; the guard is for damage. */
+        for (unsigned guard = 0; id && guard < 100000; guard++) {
+                struct record *g = NULL;
+                int r = state_generation_read(st, id, &g);
+                if (r < 0)
+                        return r;
+                bool back = g->is_rollback && g->restores < id;
+                unsigned long next = g->restores;
+                record_free(g);
+                if (!back)
+                        break;
+                id = next;
+        }
+        *ret = id;
+        return 0;
+}

@@ -36,4 +36,8 @@ void managed_release(struct managed *m);
  * twtune's first apply. -ENOENT: nothing applied; -EALREADY: already before the first apply. */
 int managed_rollback_target(struct state *st, unsigned long *ret_to);
 
+/* The generation whose state generation id holds: id itself for an apply, for a rollback (to N)
+ * the state of N, followed back; 0 for the state before twtune's first apply. */
+int managed_state_of(struct state *st, unsigned long id, unsigned long *ret);
+
 #endif

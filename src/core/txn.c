@@ -432,7 +432,7 @@ int txn_commit(struct state *st, struct sysroot *sr, struct txn *t, struct txn_f
         bool drops = false;
         for (size_t i = 0; i < t->n; i++)
                 drops |= t->items[i].restore;
-        if (txn_count_writes(t) == 0 && !c.file_write && !drops) {
+        if (txn_count_writes(t) == 0 && !c.file_write && !drops && !t->record_always) {
                 *ret = TXN_UNCHANGED;
                 goto out;
         }

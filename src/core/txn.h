@@ -54,6 +54,10 @@ struct txn {
         char *hash;              /* SHA-256 of body */
         bool is_rollback;        /* a rollback, to the state of generation `restores` */
         unsigned long restores;
+        bool record_always;      /* (rollback) the state it goes back to is not the current one: it is
+                                  * recorded even when nothing is written, so the next rollback steps on */
+        bool file_edited;        /* (rollback) the persisted file is not the one the newest generation
+                                  * recorded: an edit by hand or another tool, which the rollback replaces */
         struct rec_base *base;   /* the managed keys and baselines once committed */
         size_t n_base;
         unsigned long generation; /* set by txn_commit when it commits */

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kb.h"
 #include "managed.h"
@@ -340,6 +341,72 @@ static int plan_file_back(struct txn *t, struct record **later, size_t nl)
         return 0;
 }
 
+/* The persisted file as generation `at` left it: the file recorded by the newest generation up to
+ * `at` that managed it. *ret_found is false when none did (the file before twtune's first persisting
+ * generation is then the answer, which only a later record holds). */
+static int file_at(struct state *st, const unsigned long *ids, size_t n, unsigned long at, bool *ret_found,
+                   bool *ret_present, char **ret, size_t *ret_len)
+{
+        *ret_found = false;
+        for (size_t i = n; i-- > 0;) {
+                struct record *g = NULL;
+                if (ids[i] > at)
+                        continue;
+                int r = state_generation_read(st, ids[i], &g);
+                if (r < 0)
+                        return r;
+                if (g->persist) {
+                        *ret_found = true;
+                        *ret_present = g->file_present;
+                        *ret = g->file;
+                        *ret_len = g->file_len;
+                        g->file = NULL;
+                        record_free(g);
+                        return 0;
+                }
+                record_free(g);
+        }
+        return 0;
+}
+
+/* The file the rollback leaves: generation `to`'s, byte for byte; and whether the file there now is
+ * the one the newest generation recorded. */
+static int plan_file(struct txn *t, struct state *st, struct sysroot *sr, const unsigned long *ids, size_t n,
+                     unsigned long to, struct record **later, size_t nl)
+{
+        bool found = false, present = false;
+        char *data = NULL;
+        size_t len = 0;
+        int r = file_at(st, ids, n, to, &found, &present, &data, &len);
+        if (r == 0 && !found)
+                r = plan_file_back(t, later, nl);
+        if (r == 0 && found) {
+                t->persist = true;
+                free(t->file);
+                t->file = present ? data : NULL;
+                t->file_len = present ? len : 0;
+                t->file_present = present;
+                t->file_meta = false; /* a file twtune wrote: its default mode and owner */
+                data = present ? NULL : data;
+        }
+        free(data);
+        data = NULL;
+        if (r == 0 && t->persist)
+                r = file_at(st, ids, n, ids[n - 1], &found, &present, &data, &len);
+        if (r == 0 && found) {
+                int dfd = sysroot_open_dir(sr, SYSROOT_SYSCTL_D, false);
+                char *cur = NULL;
+                size_t cur_len = 0;
+                int q = dfd >= 0 ? txn_read_file(dfd, &cur, &cur_len) : -ENOENT;
+                if (dfd >= 0)
+                        close(dfd);
+                t->file_edited = present ? q != 0 || cur_len != len || memcmp(cur, data, len) != 0 : q != -ENOENT;
+                free(cur);
+        }
+        free(data);
+        return r;
+}
+
 int txn_from_generation(struct state *st, struct sysroot *sr, unsigned long to, struct txn **ret, char **ret_key)
 {
         unsigned long *ids;
@@ -386,7 +453,11 @@ int txn_from_generation(struct state *st, struct sysroot *sr, unsigned long to, 
                 for (size_t k = 0; k < later[g]->n_keys && r == 0; k++)
                         r = plan_back(t, sr, &later[g]->keys[k], later[g]->keys[k].before, ret_key);
         if (r == 0)
-                r = plan_file_back(t, later, nl);
+                r = plan_file(t, st, sr, ids, n, to, later, nl);
+        unsigned long now_state = 0, to_state = 0;
+        if (r == 0 && (r = managed_state_of(st, ids[n - 1], &now_state)) == 0)
+                r = managed_state_of(st, to, &to_state);
+        t->record_always = now_state != to_state;
         if (r == 0 && base && base->hash && !(t->hash = strdup(base->hash)))
                 r = -ENOMEM;
         if (r == 0) {

@@ -1,0 +1,16 @@
+#!/bin/sh
+# The model-based random walk (walk.py): sequences of what operators and the system do, each claim
+# of twtune checked against the kernel, the real systemd-sysctl and sysctl --system, and simulated
+# reboots, in private namespaces (isolate_boot). Seeded: a failure prints the seed and the steps.
+# TWTUNE_WALK_STEPS (default 300; 60 under a TWTUNE_WRAPPER) and TWTUNE_WALK_SEED choose the run.
+. "$SRCDIR/tests/cli/lib.sh"
+require_ns
+require_tools "apt-get install python3 iproute2 systemd procps" python3 ip sysctl findmnt
+[ -x /lib/systemd/systemd-sysctl ] || [ -x /usr/lib/systemd/systemd-sysctl ] ||
+        require_tools "apt-get install systemd" systemd-sysctl
+if [ -n "${TWTUNE_WRAPPER:-}" ]; then : "${TWTUNE_WALK_STEPS:=60}"; export TWTUNE_WALK_STEPS; fi
+cat >walk_inner.sh <<'EOS'
+WALK_DIR=$PWD exec python3 "$SRCDIR/tests/cli/walk.py"
+EOS
+in_boot_ns walk_inner.sh
+finish
