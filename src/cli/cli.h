@@ -273,6 +273,13 @@ size_t cli_boot_verify(struct cli *c, struct sysroot *sr, const struct boot_veri
 /* The same for the keys a planned transaction persists (warnings). */
 size_t cli_boot_check_txn(struct cli *c, struct sysroot *sr, const struct txn *x, struct findings *f);
 
+struct txn_file_change;
+/* The persisted file's change (file_change.c): a "persist" JSON member {"path", "action":
+ * create|change|remove|none, "diff": unified diff or ""}, or in text the diff under a line saying
+ * what happens (would happen, when dry) to path; nothing in text when the file stays as it is. */
+void cli_persist_json(struct cli *c, const char *path, const struct txn_file_change *fc);
+void cli_persist_text(struct cli *c, const char *path, const struct txn_file_change *fc, bool dry);
+
 /* Parses --wait SECONDS into milliseconds. */
 int cli_parse_wait(struct cli *c, const char *arg, unsigned long *ret_ms);
 

@@ -226,28 +226,89 @@ static int commit_read_file(struct commit *c)
         return 0;
 }
 
-/* The file the transaction leaves, and whether it must be written at all. */
-static int commit_plan_file(struct commit *c)
+/* The file t leaves as generation `generation`, given the file now, and whether it must be written
+ * at all: an apply leaves alone a file with the same body, a rollback restores exact bytes. */
+static int plan_file(const struct txn *t, bool cur_present, const char *cur, size_t cur_len, unsigned long generation,
+                     bool *ret_present, char **ret, size_t *ret_len, bool *ret_write)
 {
-        struct txn *t = c->t;
-        c->file_present = t->render || t->file_present;
+        *ret_present = t->render || t->file_present;
+        *ret = NULL;
+        *ret_len = 0;
         if (t->render) {
-                if (!(c->file = txn_render_file(t->profile, t->body, t->hash, c->j.generation, &c->file_len)))
+                if (!(*ret = txn_render_file(t->profile, t->body, t->hash, generation, ret_len)))
                         return -ENOMEM;
         } else if (t->file_present) {
-                if (!(c->file = malloc(t->file_len + 1)))
+                if (!(*ret = malloc(t->file_len + 1)))
                         return -ENOMEM;
-                memcpy(c->file, t->file, t->file_len);
-                c->file_len = t->file_len;
+                memcpy(*ret, t->file, t->file_len);
+                (*ret)[t->file_len] = '\0';
+                *ret_len = t->file_len;
         }
         if (!t->persist)
-                c->file_write = false;
+                *ret_write = false;
         else if (t->render)
-                c->file_write = !c->cur_present || strcmp(txn_file_body(c->cur), t->body) != 0;
+                *ret_write = !cur_present || strcmp(txn_file_body(cur), t->body) != 0;
         else
-                c->file_write = c->cur_present != c->file_present ||
-                                (c->file_present && (c->cur_len != c->file_len || memcmp(c->cur, c->file, c->file_len) != 0));
+                *ret_write = cur_present != *ret_present ||
+                             (*ret_present && (cur_len != *ret_len || memcmp(cur, *ret, *ret_len) != 0));
         return 0;
+}
+
+static int commit_plan_file(struct commit *c)
+{
+        return plan_file(c->t, c->cur_present, c->cur, c->cur_len, c->j.generation, &c->file_present, &c->file,
+                         &c->file_len, &c->file_write);
+}
+
+int txn_file_preview(struct state *st, struct sysroot *sr, const struct txn *t, struct txn_file_change *ret)
+{
+        *ret = (struct txn_file_change){0};
+        unsigned long *ids = NULL;
+        size_t n = 0;
+        int r = st ? state_generations(st, &ids, &n) : 0;
+        unsigned long next = r == 0 && n ? ids[n - 1] + 1 : 1;
+        free(ids);
+        if (r < 0)
+                return r;
+        int dfd = sysroot_open_dir(sr, SYSROOT_SYSCTL_D, false);
+        r = dfd >= 0 ? txn_read_file(dfd, &ret->before, &ret->before_len) : -ENOENT;
+        if (dfd >= 0)
+                close(dfd);
+        if (r < 0 && r != -ENOENT)
+                return r;
+        ret->before_present = r == 0;
+        if (!t->persist) {
+                ret->after_present = ret->before_present;
+                ret->after_len = ret->before_len;
+                ret->after = ret->before_present ? strdup(ret->before) : NULL;
+                return ret->before_present && !ret->after ? -ENOMEM : 0;
+        }
+        r = plan_file(t, ret->before_present, ret->before, ret->before_len, next, &ret->after_present, &ret->after,
+                      &ret->after_len, &ret->write);
+        if (r == 0 && !ret->write) { /* left as it is */
+                free(ret->after);
+                ret->after_present = ret->before_present;
+                ret->after_len = ret->before_len;
+                ret->after = ret->before_present ? strdup(ret->before) : NULL;
+                r = ret->before_present && !ret->after ? -ENOMEM : 0;
+        }
+        return r;
+}
+
+const char *txn_file_action(const struct txn_file_change *fc)
+{
+        if (fc->before_present != fc->after_present)
+                return fc->after_present ? "create" : "remove";
+        if (!fc->after_present || (fc->before_len == fc->after_len && memcmp(fc->before, fc->after, fc->after_len) == 0))
+                return "none";
+        return "change";
+}
+
+void txn_file_change_release(struct txn_file_change *fc)
+{
+        free(fc->before);
+        free(fc->after);
+        *fc = (struct txn_file_change){0};
 }
 
 static int add_record_key(struct record *r, const struct txn_item *it, bool written)

@@ -103,6 +103,21 @@ int txn_recover(struct state *st, struct sysroot *sr, struct txn_failure *fail, 
 
 void txn_failure_release(struct txn_failure *f);
 
+/* The persisted file before and after a transaction, for dry runs and reports. */
+struct txn_file_change {
+        bool before_present, after_present;
+        bool write; /* the commit writes or removes the file */
+        char *before, *after; /* NUL-terminated when present */
+        size_t before_len, after_len;
+};
+/* What committing t would do to the persisted file now: the file there, the file it leaves (the
+ * rendered file with the next generation number, from st's history; st NULL: nothing applied yet)
+ * and whether it is written. A transaction that does not persist leaves it alone. */
+int txn_file_preview(struct state *st, struct sysroot *sr, const struct txn *t, struct txn_file_change *ret);
+/* "create", "change", "remove" or "none". */
+const char *txn_file_action(const struct txn_file_change *fc);
+void txn_file_change_release(struct txn_file_change *fc);
+
 /* The rendered file for a body and generation. */
 char *txn_render_file(const char *profile, const char *body, const char *hash, unsigned long generation, size_t *ret_len);
 /* Reads the persisted file from the sysctl.d directory without following a symlink (-ELOOP);

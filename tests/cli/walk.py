@@ -255,7 +255,9 @@ class Walk:
         if persist:
             per = dry.get("persist")
             if per is None:
-                return  # (an older JSON without the object: its contract is t_truth's to check)
+                if fbefore != fafter:
+                    self.fail("the persisted file changed; the dry run did not say how (no \"persist\" object)")
+                return
             action = ("none" if fbefore == fafter else "create" if fbefore is None
                       else "remove" if fafter is None else "change")
             if per.get("action") != action:
