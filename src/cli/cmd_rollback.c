@@ -71,7 +71,7 @@ static int print(struct cli *c, struct sysroot *sr, const struct txn *x, unsigne
         if (c->format == FMT_JSON) {
                 json_begin(c);
                 fprintf(c->out, ", \"dry_run\": %s, \"changed\": %s, \"to\": %lu, \"generation\": ", dry ? "true" : "false",
-                        (dry ? nw > 0 || file_changes : committed) ? "true" : "false", to);
+                        (dry ? nw > 0 || file_changes || x->record_always : committed) ? "true" : "false", to);
                 if (committed)
                         fprintf(c->out, "%lu", x->generation);
                 else
@@ -97,7 +97,9 @@ static int print(struct cli *c, struct sysroot *sr, const struct txn *x, unsigne
                 out_rows(c, &rows);
                 char *path = sysroot_dir_path(sr, SYSROOT_SYSCTL_D, TXN_FILE_NAME);
                 if (x->persist && x->file_edited && !c->quiet)
-                        out_line(c->out, "\nnote: %s is not the file the newest generation recorded (edited by "
+                        fputc('\n', c->out);
+                if (x->persist && x->file_edited && !c->quiet)
+                        out_line(c->out, "note: %s is not the file the newest generation recorded (edited by "
                                  "hand or by another tool); the rollback %s it with generation %lu's", path ? path : TXN_FILE_NAME,
                                  dry ? "would replace" : "replaced", to);
                 cli_persist_text(c, path ? path : TXN_FILE_NAME, fc, dry);

@@ -353,7 +353,9 @@ static int commit_journal(struct commit *c)
  * keeps it as their after-value, in the journal and in the plan (for the generation record). */
 static void observe_dependents(struct commit *c, size_t written)
 {
-        const struct kb_propagation *pr = kb_propagation(c->j.keys[written].key);
+        struct kb_propagation tmp;
+        char buf[256];
+        const struct kb_propagation *pr = kb_propagation_or_conf(c->j.keys[written].key, &tmp, buf, sizeof(buf), NULL);
         for (size_t k = 0; pr && k < c->j.n_keys; k++) {
                 struct rec_key *d = &c->j.keys[k];
                 char *now = NULL;

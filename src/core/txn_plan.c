@@ -108,11 +108,20 @@ static void order_coupled(struct txn *t)
 
 /* A key the kernel propagates goes first, so that its write cannot overwrite a later explicit
  * value of a key it propagates to. Stable, so the profile's order holds otherwise. */
+#define PROP_BUF 256 /* a guessed dependent pattern (kb_propagation_or_conf) */
+
+static const struct kb_propagation *propagation(const char *key, struct kb_propagation *tmp, char *buf)
+{
+        return kb_propagation_or_conf(key, tmp, buf, PROP_BUF, NULL);
+}
+
 static void order_propagating(struct txn *t)
 {
         size_t w = 0;
+        struct kb_propagation tmp;
+        char buf[PROP_BUF];
         for (size_t i = 0; i < t->n; i++)
-                if (kb_propagation(t->items[i].key)) {
+                if (propagation(t->items[i].key, &tmp, buf)) {
                         struct txn_item it = t->items[i];
                         memmove(&t->items[w + 1], &t->items[w], (i - w) * sizeof(it));
                         t->items[w++] = it;
@@ -123,8 +132,10 @@ static void order_propagating(struct txn *t)
  * whatever the kernel propagates first. So it is written, to the value it must end with. */
 static void mark_clobbered(struct txn *t)
 {
+        struct kb_propagation tmp;
+        char buf[PROP_BUF];
         for (size_t i = 0; i < t->n; i++) {
-                const struct kb_propagation *pr = kb_propagation(t->items[i].key);
+                const struct kb_propagation *pr = propagation(t->items[i].key, &tmp, buf);
                 if (!pr || !t->items[i].write)
                         continue;
                 for (size_t k = i + 1; k < t->n; k++)
@@ -139,8 +150,10 @@ static void mark_clobbered(struct txn *t)
 static int add_dependents(struct txn *t, struct sysroot *sr, char **ret_key)
 {
         size_t n = t->n;
+        struct kb_propagation tmp;
+        char buf[PROP_BUF];
         for (size_t i = 0; i < n; i++) {
-                const struct kb_propagation *pr = kb_propagation(t->items[i].key);
+                const struct kb_propagation *pr = propagation(t->items[i].key, &tmp, buf);
                 if (!pr || !t->items[i].write)
                         continue;
                 for (size_t d = 0; d < ELEMENTSOF(pr->dependents) && pr->dependents[d]; d++) {

@@ -1,0 +1,73 @@
+#!/bin/sh
+# What verify, verify --boot, rollback and the dry runs claim after sequences of operations (issue
+# 18's reproductions), against a fake root with systemd's rules; walk.py checks the same claims
+# against the real kernel, systemd-sysctl and simulated reboots.
+. "$SRCDIR/tests/cli/lib.sh"
+
+mkroot r
+mkdir -p r/etc/sysctl.d r/lib/systemd && : >r/lib/systemd/systemd-sysctl
+F=r/etc/sysctl.d/99-twtune.conf
+printf 'name: v1\nsysctl:\n  net.ipv4.tcp_fin_timeout: 30\n' >v1.yaml
+printf 'name: v2\nsysctl:\n  net.ipv4.tcp_fin_timeout: 45\n  net.ipv4.tcp_keepalive_time: 600\n' >v2.yaml
+
+# --- verify --boot after a rollback: keys back at baseline, file removed on purpose -------------
+run --root r apply v1.yaml; expect_rc 0 "apply v1"
+run --root r rollback; expect_rc 0 "rollback to 0"
+[ ! -e $F ] && ok "the file is removed" || not_ok "file left"
+run --root r verify --boot; expect_rc 0 "verify --boot is clean after a rollback to before twtune"
+expect_no_out "will not survive" "and names no key"
+
+# --- verify --boot after --no-persist: the reboot loses the value ---------------------------------
+run --root r apply v1.yaml; expect_rc 0 "apply v1 again"
+run --root r apply --no-persist v2.yaml; expect_rc 0 "apply --no-persist v2"
+run --root r verify; expect_rc 0 "verify: live matches"
+run --root r verify --boot; expect_rc 1 "verify --boot: a reboot loses the --no-persist values"
+expect_out "net.ipv4.tcp_fin_timeout: live 45, the next boot sets 30 from /etc/sysctl.d/99-twtune.conf:" "names key, live value, boot value and file"
+expect_out "net.ipv4.tcp_keepalive_time: live 600, the next boot leaves the kernel's 7200" "a key nothing persists: the kernel's value"
+
+# --- rollback twice from a --no-persist generation steps further back ----------------------------
+run --root r rollback; expect_rc 0 "rollback from the --no-persist generation"
+expect_out "rolled back to generation 3" "to the apply before it"
+run --root r rollback; expect_rc 0 "rollback again"
+expect_out "rolled back to generation 2" "steps further back instead of repeating the target"
+
+# --- rollback restores the target generation's recorded file, byte for byte ----------------------
+rm -rf r/var/lib/twtune $F
+run --root r apply v1.yaml; expect_rc 0 "apply v1 (generation 1)"
+cp $F gen1.conf
+run --root r apply v2.yaml; expect_rc 0 "apply v2 (generation 2)"
+cp $F gen2.conf
+sed -i 's/= 45/= 50/' $F
+run --root r verify; expect_rc 1 "verify: the hand edit is drift"
+expect_out "-net.ipv4.tcp_fin_timeout = 45" "verify shows the recorded line"
+expect_out "+net.ipv4.tcp_fin_timeout = 50" "and the edited one"
+run --root r verify --boot; expect_rc 1 "verify --boot after the edit"
+expect_out "the next boot sets 50 from /etc/sysctl.d/99-twtune.conf" "names what the next boot sets"
+run --root r --format json apply --dry-run v2.yaml; expect_rc 0 "dry run with only the file edited"
+expect_json '.changed == true and .persist.action == "change" and (.persist.diff | contains("+net.ipv4.tcp_fin_timeout = 45"))' "dry run: the file would change, as a diff"
+run --root r apply v2.yaml; expect_rc 0 "apply v2 again rewrites the file"
+sed -i 's/= 45/= 55/' $F
+run --root r rollback --dry-run; expect_rc 0 "rollback --dry-run"
+expect_no_out '\x0a' "no literal \\x0a"
+expect_out "is not the file the newest generation recorded" "notes the out-of-band edit it would replace"
+run --root r rollback; expect_rc 0 "rollback"
+cmp -s $F gen2.conf && ok "the file is generation 2's recorded bytes, not the edit" || not_ok "file: $(cat $F)"
+run --root r verify --boot; expect_rc 0 "verify --boot clean after it"
+rm $F
+run --root r rollback --to 1; expect_rc 0 "rollback --to 1 with the file deleted by hand"
+cmp -s $F gen1.conf && ok "--to 1 brings back generation 1's file" || not_ok "file after --to 1"
+
+# --- the JSON contract of apply's persist object --------------------------------------------------
+rm -rf r/var/lib/twtune $F
+run --root r --format json apply --dry-run v1.yaml; expect_rc 0 "dry run, no file yet"
+expect_json '.persist.path == "r/etc/sysctl.d/99-twtune.conf" and .persist.action == "create" and (.persist.diff | startswith("--- /dev/null\n+++ r/etc/sysctl.d/99-twtune.conf\n@@ -0,0 +1,6 @@\n+# Written by twtune"))' "create, with a unified diff"
+run --root r --format json apply v1.yaml; expect_rc 0 "apply"
+expect_json '.persist.action == "create" and .changed == true' "the real apply says the same"
+run --root r --format json apply v1.yaml; expect_rc 0 "apply again"
+expect_json '.persist.action == "none" and .persist.diff == ""' "nothing to write: none"
+run --root r --format json rollback --dry-run; expect_rc 0 "rollback --dry-run json"
+expect_json '.persist.action == "remove" and (.persist.diff | contains("+++ /dev/null"))' "rollback: remove"
+run --root r apply --no-persist v2.yaml; expect_rc 0 "--no-persist"
+run --root r --format json apply --no-persist --dry-run v1.yaml; expect_rc 0 "dry run --no-persist"
+expect_json '.persist.action == "none"' "--no-persist leaves the file"
+finish
