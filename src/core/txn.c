@@ -166,14 +166,26 @@ static bool restore_key(struct sysroot *sr, const struct rec_key *k, struct txn_
 }
 
 /* Restores keys [0, upto) of the journal and, when with_file is set, the file. Keys go back last
- * first; then every dependent, wherever it stands, since the kernel may have changed it as soon
+ * first (those that propagate before the others); then every dependent, wherever it stands, since the kernel may have changed it as soon
  * as the key that propagates to it was written: restoring that key sets them all to one value,
  * and only then can each get its own back. Returns true when everything is back. */
+static bool propagates(const char *key)
+{
+        struct kb_propagation tmp;
+        char buf[256];
+        return kb_propagation_or_conf(key, &tmp, buf, sizeof(buf), NULL) != NULL;
+}
+
 static bool restore(struct sysroot *sr, int dfd, const struct record *j, size_t upto, bool with_file, struct txn_failure *f)
 {
         bool ok = true;
+        /* Keys that propagate first: restoring one resets the keys it covers, which must get their
+         * own values back after it, whatever order they were written in. */
         for (size_t i = upto; i-- > 0;)
-                if (!j->keys[i].dependent)
+                if (!j->keys[i].dependent && propagates(j->keys[i].key))
+                        ok &= restore_key(sr, &j->keys[i], f);
+        for (size_t i = upto; i-- > 0;)
+                if (!j->keys[i].dependent && !propagates(j->keys[i].key))
                         ok &= restore_key(sr, &j->keys[i], f);
         for (size_t i = j->n_keys; i-- > 0;)
                 if (j->keys[i].dependent)

@@ -34,6 +34,7 @@ struct txn_item {
                           * persisted */
         bool foreign;    /* (restore) the live value is not the one twtune left: another tool or a
                           * person changed it since */
+        bool later;      /* (rollback) not managed at the target: its value comes from a later record */
 };
 
 struct txn {

@@ -21,7 +21,7 @@ static int add_item(struct txn *t, const char *key, const char *before, const ch
                 return -ENOMEM;
         t->items = v;
         struct txn_item it = {strdup(key), value_normalize(before), value_normalize(after), false, optional, dependent,
-                              false, NULL, false, false};
+                              false, NULL, false, false, false};
         if (!it.key || !it.before || !it.after) {
                 free(it.key);
                 free(it.before);
@@ -121,7 +121,7 @@ static void order_propagating(struct txn *t)
         struct kb_propagation tmp;
         char buf[PROP_BUF];
         for (size_t i = 0; i < t->n; i++)
-                if (propagation(t->items[i].key, &tmp, buf)) {
+                if (!t->items[i].dependent && propagation(t->items[i].key, &tmp, buf)) {
                         struct txn_item it = t->items[i];
                         memmove(&t->items[w + 1], &t->items[w], (i - w) * sizeof(it));
                         t->items[w++] = it;
@@ -141,6 +141,38 @@ static void mark_clobbered(struct txn *t)
                 for (size_t k = i + 1; k < t->n; k++)
                         if (kb_propagation_covers(pr, t->items[k].key))
                                 t->items[k].write = true;
+        }
+}
+
+/* A dependent that propagates itself (ip_forward and conf.all.forwarding share one value) is never
+ * written on its own: the key it depends on sets it, and a second write of a value recorded at
+ * another time would undo that one. Its value is read back after the commit. */
+static void settle_dependents(struct txn *t)
+{
+        struct kb_propagation tmp;
+        char buf[PROP_BUF];
+        for (size_t i = 0; i < t->n; i++)
+                if (t->items[i].dependent && propagation(t->items[i].key, &tmp, buf))
+                        t->items[i].write = false;
+}
+
+/* In a rollback, a key the target generation did not manage itself (later) that a key
+ * it did manage propagates to, written by the rollback, gets its value at the target from that
+ * write, as it had then: the value a later generation found before it (which a hand write of the
+ * propagating key may have changed) is not the target's. So it is left to the kernel, and read back
+ * as a dependent. */
+static void settle_followers(struct txn *t)
+{
+        struct kb_propagation tmp;
+        char buf[PROP_BUF];
+        for (size_t p = 0; p < t->n; p++) {
+                const struct kb_propagation *pr = t->items[p].later || t->items[p].dependent || !t->items[p].write
+                                                  ? NULL : propagation(t->items[p].key, &tmp, buf);
+                for (size_t j = 0; pr && j < t->n; j++)
+                        if (t->items[j].later && kb_propagation_covers(pr, t->items[j].key)) {
+                                t->items[j].write = false;
+                                t->items[j].dependent = true;
+                        }
         }
 }
 
@@ -229,6 +261,26 @@ static int plan_restores(struct txn *t, struct sysroot *sr, const struct managed
         return 0;
 }
 
+/* A key twtune starts managing may hold a value the kernel copied in when twtune wrote a managed
+ * key that propagates to it (conf.all.forwarding to every interface, conf.default.X to those that
+ * follow it): its value before twtune is then that key's baseline, not the copy. Only for a key
+ * of the same attribute (which the kernel copies as is). NULL: no such key. */
+static const char *copied_baseline(const struct managed *m, const char *key)
+{
+        const char *attr = strrchr(key, '.');
+        struct kb_propagation tmp;
+        char buf[PROP_BUF];
+        for (size_t i = 0; m && attr && i < m->n; i++) {
+                const struct kb_propagation *pr = propagation(m->v[i].key, &tmp, buf);
+                const char *pattr = strrchr(m->v[i].key, '.');
+                bool same = pattr && (strcmp(pattr, attr) == 0 ||
+                                      (strcmp(m->v[i].key, "net.ipv4.ip_forward") == 0 && strcmp(attr, ".forwarding") == 0));
+                if (pr && same && kb_propagation_covers(pr, key))
+                        return m->v[i].baseline;
+        }
+        return NULL;
+}
+
 /* The managed set the apply leaves: every key it sets, with the baseline it already had or,
  * for a key managed from now on, its value before this transaction. */
 static int plan_base(struct txn *t, const struct managed *m)
@@ -238,7 +290,11 @@ static int plan_base(struct txn *t, const struct managed *m)
                 if (it->dependent || it->write_only || it->restore)
                         continue;
                 const struct managed_key *k = m ? managed_find(m, it->key) : NULL;
-                int r = rec_base_add(&t->base, &t->n_base, it->key, k ? k->baseline : it->before);
+                const struct managed_key *copy = m && !k ? managed_find_copy(m, it->key) : NULL;
+                const char *base = k ? k->baseline : copied_baseline(m, it->key);
+                if (!k && copy && kb_value_equal(it->key, copy->last, it->before))
+                        base = copy->baseline; /* it still holds the value the kernel copied in */
+                int r = rec_base_add(&t->base, &t->n_base, it->key, base ? base : it->before);
                 if (r < 0)
                         return r;
         }
@@ -462,9 +518,12 @@ int txn_from_generation(struct state *st, struct sysroot *sr, unsigned long to, 
          * later, the value before the first later generation that touched them. */
         for (size_t k = 0; base && k < base->n_keys && r == 0; k++)
                 r = plan_back(t, sr, &base->keys[k], base->keys[k].after, ret_key);
+        size_t nb = t->n;
         for (size_t g = 0; g < nl && r == 0; g++)
                 for (size_t k = 0; k < later[g]->n_keys && r == 0; k++)
                         r = plan_back(t, sr, &later[g]->keys[k], later[g]->keys[k].before, ret_key);
+        for (size_t i = nb; i < t->n; i++)
+                t->items[i].later = true;
         if (r == 0)
                 r = plan_file(t, st, sr, ids, n, to, later, nl);
         unsigned long now_state = 0, to_state = 0;
@@ -477,6 +536,11 @@ int txn_from_generation(struct state *st, struct sysroot *sr, unsigned long to, 
                 order_propagating(t);
                 order_coupled(t);
                 mark_clobbered(t);
+                settle_dependents(t);
+                settle_followers(t);
+                /* What the kernel changes along with the keys the rollback writes, read back and
+                 * recorded like an apply's, so that a later rollback can give it back. */
+                r = add_dependents(t, sr, ret_key);
         }
 out:
         for (size_t g = 0; g < nl; g++)

@@ -37,7 +37,7 @@ STEPS = int(os.environ.get("TWTUNE_WALK_STEPS") or 300)
 ALL = os.environ.get("TWTUNE_WALK_ALL") == "1"
 # The steps the walk takes. By default every kind but those with disagreements still open (see
 # KNOWN); TWTUNE_WALK_KINDS=all (or a comma-separated list) takes them too.
-KNOWN = {"kill", "system", "reboot"}
+KNOWN = {"system", "reboot"}
 FULL = os.environ.get("TWTUNE_WALK_KINDS") == "all"
 KINDS = os.environ.get("TWTUNE_WALK_KINDS") or ",".join(
     k for k in ("apply", "no-persist", "rollback", "rollback-to", "kill", "hand-write", "edit", "delete", "shadow",
@@ -162,6 +162,9 @@ class Gen:
     def __init__(self, exp, file, persisted, action, restores, state_of, snap):
         self.exp, self.file, self.persisted = exp, file, persisted
         self.action, self.restores, self.state_of, self.snap = action, restores, state_of, snap
+        # A reboot or sysctl --system since: what a key this generation did not manage was then is no
+        # longer what a rollback gives back (that is the value before a later generation managed it).
+        self.world_moved = False
 
 
 class Walk:
@@ -213,13 +216,14 @@ class Walk:
         return path
 
     def fail(self, what):
-        raise Disagreement(what)
+        raise Disagreement(f"{self.doing}: {what}" if self.doing else what)
 
     # --- steps -------------------------------------------------------------------------------------
     def step_apply(self, persist=True):
         p = self.rng.choice(self.profiles)
         path = self.profile_file(p)
         flags = [] if persist else ["--no-persist"]
+        self.doing = f"apply {' '.join(flags)} {p}"
         before, fbefore = read_live(), read_file()
         rc, dry, _ = tw_json("apply", "--dry-run", *flags, path)
         if rc != 0 or read_live() != before or read_file() != fbefore:
@@ -286,6 +290,7 @@ class Walk:
 
     def step_rollback(self, to=None):
         args = [] if to is None else ["--to", str(to)]
+        self.doing = f"rollback {' '.join(args)}"
         target = self.expected_target() if to is None else to
         before, fbefore = read_live(), read_file()
         if len(self.gens) == 1:
@@ -311,7 +316,7 @@ class Walk:
         t = self.gens[target]
         if self.any_persist and fafter != t.file:
             self.fail(f"rollback to {target}: the file is {fafter!r}, generation {target} recorded {t.file!r}")
-        for k in sorted(self.touched(target)):
+        for k in sorted(self.touched(target) if not t.world_moved else self.moved_by(t.exp)):
             if after[k] != t.snap[k]:
                 self.fail(f"rollback to {target}: {k} is {after[k]}, it was {t.snap[k]} at generation {target}")
         committed = real.get("generation") is not None
@@ -397,11 +402,15 @@ class Walk:
 
     def step_system(self):
         sh("sysctl", "--system", check=False)
+        for g in self.gens:
+            g.world_moved = True
         return "sysctl --system"
 
     def step_reboot(self):
         new_netns()
         sh(SYSTEMD_SYSCTL, check=False)
+        for g in self.gens:
+            g.world_moved = True
         return "reboot"
 
     # --- the claims after every step -----------------------------------------------------------------
@@ -428,7 +437,8 @@ class Walk:
         want_b = 1 if want or boot_drift else 0
         if rc != want_b:
             self.fail(f"verify --boot exit {rc}, truth {want_b}: a reboot gives "
-                      f"{ {k: boot[k] for k in cur.exp} } for {cur.exp}; {proc.stdout[-1500:]}")
+                      f"{ {k: boot[k] for k in boot_drift} } for { {k: cur.exp[k] for k in boot_drift} } "
+                      f"(live drift {sorted(live_drift)}, file ok {file_ok}); {proc.stdout[-800:]}")
         rc, b, _ = tw_json("boot")
         for s in (b or {}).get("settings", []):
             if self.propagated_at_boot(s["key"], b):
@@ -476,7 +486,9 @@ class Walk:
         found = []
         for i in range(1, steps + 1):
             try:
+                self.doing = None
                 what = self.rng.choice(funcs)()
+                self.doing = "after the step"
                 self.log.append(f"{i}: {what}")
                 self.check()
             except Disagreement as e:
@@ -484,6 +496,9 @@ class Walk:
                 print(f"not ok - walk seed {SEED} step {i}: {e}")
                 print("#   steps since the last reset:\n#     " + "\n#     ".join(self.log[-25:]))
                 found.append((i, str(e)))
+                if os.environ.get("TWTUNE_WALK_DUMP"):
+                    for n in range(max(1, int(os.environ["TWTUNE_WALK_DUMP"])), len(self.gens) + 1):
+                        print(tw("history", str(n)).stdout)
                 if not ALL:
                     return found
                 self.reset_host()
