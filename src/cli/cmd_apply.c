@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "kb.h"
 #include "managed.h"
 #include "rows.h"
 #include "state.h"
@@ -14,7 +15,7 @@
 #include "util.h"
 
 struct args {
-        bool dry_run, no_persist;
+        bool dry_run, no_persist, allow_address_loss;
         unsigned long wait_ms;
         const char *netns;
 };
@@ -25,6 +26,7 @@ static int on_opt(struct cli *c, int opt, const char *arg, void *ud)
         switch (opt) {
         case 'd': a->dry_run = true; return 0;
         case 'P': a->no_persist = true; return 0;
+        case 'A': a->allow_address_loss = true; return 0;
         case 'w': return cli_parse_wait(c, arg, &a->wait_ms);
         case 'n': a->netns = arg; return 0;
         default: return cli_usage_error(c, "unexpected option");
@@ -87,6 +89,19 @@ static void print(struct cli *c, const char *name, const char *path, const struc
                         res == TXN_ROLLED_BACK ? "every change was rolled back" : "ROLLBACK INCOMPLETE (see above)");
 }
 
+/* A key the transaction turns disable_ipv6 on with, when it writes other keys too: a later key's
+ * failure would undo it, and its addresses would not come back. NULL otherwise. */
+static const char *address_loss(const struct txn *x)
+{
+        if (txn_count_writes(x) < 2)
+                return NULL;
+        for (size_t i = 0; i < x->n; i++)
+                if (x->items[i].write && !x->items[i].dependent && kb_is_disable_ipv6(x->items[i].key) &&
+                    strcmp(x->items[i].after, "0") != 0)
+                        return x->items[i].key;
+        return NULL;
+}
+
 /* After a commit (or its undo): the file as it is now, as the change's after side. */
 static void reread_file(struct sysroot *sr, struct txn_file_change *fc)
 {
@@ -128,6 +143,7 @@ int cmd_apply(struct cli *c, int argc, char **argv)
         static const struct option opts[] = {
                 {"dry-run", no_argument, NULL, 'd'},
                 {"no-persist", no_argument, NULL, 'P'},
+                {"allow-address-loss", no_argument, NULL, 'A'},
                 {"wait", required_argument, NULL, 'w'},
                 {"netns", required_argument, NULL, 'n'},
                 {0},
@@ -193,6 +209,17 @@ int cmd_apply(struct cli *c, int argc, char **argv)
         if (r < 0) {
                 exit_code = cli_plan_error(c, bad_key, r);
                 free(bad_key);
+                goto out;
+        }
+        const char *drops_addresses = address_loss(x);
+        if (drops_addresses && !a.allow_address_loss) {
+                rows_from_plan(&rows, d, x, false);
+                print(c, p->name, p->path, &vo, &rows, x, &f, true, TXN_UNCHANGED, persisted, NULL, NULL);
+                exit_code = cli_error(c, EXIT_INVALID,
+                                      "%s would turn IPv6 off, dropping addresses no undo brings back, in a transaction "
+                                      "with %zu other change%s that could fail and be undone; apply it alone, or give "
+                                      "--allow-address-loss; nothing was changed", drops_addresses,
+                                      txn_count_writes(x) - 1, txn_count_writes(x) == 2 ? "" : "s");
                 goto out;
         }
         if ((r = txn_file_preview(st, sr, x, &fc)) < 0) {

@@ -265,6 +265,14 @@ const struct kb_propagation *kb_propagations(size_t *ret_n)
         return propagations;
 }
 
+bool kb_is_disable_ipv6(const char *key)
+{
+        static const char pre[] = "net.ipv6.conf.", suf[] = ".disable_ipv6";
+        size_t n = strlen(key), np = sizeof(pre) - 1, ns = sizeof(suf) - 1;
+        return n > np + ns && strncmp(key, pre, np) == 0 && strcmp(key + n - ns, suf) == 0 &&
+               !memchr(key + np, '.', n - np - ns);
+}
+
 const struct kb_propagation *kb_propagation_or_conf(const char *key, struct kb_propagation *tmp, char *buf, size_t n,
                                                     bool *ret_measured)
 {

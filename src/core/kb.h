@@ -167,6 +167,9 @@ const struct kb_propagation *kb_propagations(size_t *ret_n);
  * guess is written to *tmp (with its pattern in buf); *ret_measured (if given) says it is one. */
 const struct kb_propagation *kb_propagation_or_conf(const char *key, struct kb_propagation *tmp, char *buf, size_t n,
                                                     bool *ret_measured);
+/* net.ipv6.conf.IFACE.disable_ipv6 (IFACE also all or default): on, it drops the interfaces' IPv6
+ * addresses, which no undo brings back (hazards.c, cmd_apply's --allow-address-loss). */
+bool kb_is_disable_ipv6(const char *key);
 /* Whether writing p->key changes key (one of its dependents' patterns matches it). */
 bool kb_propagation_covers(const struct kb_propagation *p, const char *key);
 /* A key the kubelet treats as safe: any pod may set it through securityContext.sysctls

@@ -70,4 +70,31 @@ expect_json '.persist.action == "remove" and (.persist.diff | contains("+++ /dev
 run --root r apply --no-persist v2.yaml; expect_rc 0 "--no-persist"
 run --root r --format json apply --no-persist --dry-run v1.yaml; expect_rc 0 "dry run --no-persist"
 expect_json '.persist.action == "none"' "--no-persist leaves the file"
+
+# --- a read-only mount with writable mode bits: the dry run predicts the EROFS --------------------
+if unshare -n -m -p --fork --mount-proc true 2>/dev/null; then
+        printf 'name: ro\nsysctl:\n  net.ipv4.tcp_fin_timeout: 33\n' >ro.yaml
+        cat >ro.sh <<'EOS'
+mount --bind /proc/sys /proc/sys && mount -o remount,bind,ro /proc/sys || echo "not ok - cannot mount /proc/sys read-only"
+[ "$(stat -c %a /proc/sys/net/ipv4/tcp_fin_timeout)" = 644 ] && ok "the mode bits still say 0644" || not_ok "mode"
+(printf '33\n' >/proc/sys/net/ipv4/tcp_fin_timeout) 2>/dev/null && not_ok "the kernel took the write" ||
+        ok "the kernel refuses the write (the oracle)"
+run --format json apply --dry-run ro.yaml; expect_rc 3 "apply --dry-run refuses it"
+expect_json '.settings[0].status == "error" and (.settings[0].reason | contains("read-only mount"))' "naming the read-only mount"
+EOS
+        in_ns ro.sh
+        printf 'name: v6off\nsysctl:\n  net.ipv6.conf.v0.disable_ipv6: 1\n  net.ipv4.tcp_fin_timeout: 33\n' >v6off.yaml
+        cat >v6.sh <<'EOS'
+ip link add v0 type veth peer name v1 && ip link set v0 up && ip -6 addr add 2001:db8::1/64 dev v0 nodad
+run check v6off.yaml; expect_rc 0 "check passes, with a warning"
+expect_out "disable-ipv6-drops-addresses" "check names the hazard"
+run apply v6off.yaml; expect_rc 3 "a transaction with disable_ipv6 and another key is refused"
+expect_err "--allow-address-loss" "naming the option"
+ip -6 addr show dev v0 | grep -q 2001:db8::1 && ok "the address is still there" || not_ok "address gone"
+TWTUNE_FAULT=fail:write:2 run apply --allow-address-loss v6off.yaml; expect_rc 4 "with the option, a failed write undoes it"
+ip -6 addr show dev v0 | grep -q 2001:db8::1 && not_ok "the address came back?" ||
+        ok "and the address is gone, as the warning said (the oracle)"
+EOS
+        in_ns v6.sh
+fi
 finish
