@@ -144,16 +144,31 @@ static void mark_clobbered(struct txn *t)
         }
 }
 
-/* A dependent that propagates itself (ip_forward and conf.all.forwarding share one value) is never
- * written on its own: the key it depends on sets it, and a second write of a value recorded at
- * another time would undo that one. Its value is read back after the commit. */
+/* A dependent that shares one value with a key the plan writes (ip_forward and conf.all.forwarding,
+ * IPv6 conf.default.X and conf.all.X: each propagates to the other) ends with that key's value:
+ * the value recorded for it at another time would undo that write. */
 static void settle_dependents(struct txn *t)
 {
-        struct kb_propagation tmp;
-        char buf[PROP_BUF];
-        for (size_t i = 0; i < t->n; i++)
-                if (t->items[i].dependent && propagation(t->items[i].key, &tmp, buf))
-                        t->items[i].write = false;
+        struct kb_propagation tmp, tmp2;
+        char buf[PROP_BUF], buf2[PROP_BUF];
+        for (size_t i = 0; i < t->n; i++) {
+                struct txn_item *d = &t->items[i];
+                const struct kb_propagation *pd = d->dependent ? propagation(d->key, &tmp, buf) : NULL;
+                for (size_t k = 0; pd && k < t->n; k++) {
+                        const struct txn_item *p = &t->items[k];
+                        const struct kb_propagation *pp = p->dependent || !p->write ? NULL
+                                                          : propagation(p->key, &tmp2, buf2);
+                        if (!pp || !kb_propagation_covers(pp, d->key) || !kb_propagation_covers(pd, p->key))
+                                continue;
+                        char *v = strdup(p->after);
+                        if (!v)
+                                continue; /* keeps the recorded value: no worse than before */
+                        free(d->after);
+                        d->after = v;
+                        d->write = !kb_value_equal(d->key, d->before, d->after);
+                        break;
+                }
+        }
 }
 
 /* In a rollback, a key the target generation did not manage itself (later) that a key
