@@ -45,7 +45,15 @@ run --root r verify --boot; expect_rc 1 "verify --boot after the edit"
 expect_out "the next boot sets 50 from /etc/sysctl.d/99-twtune.conf" "names what the next boot sets"
 run --root r --format json apply --dry-run v2.yaml; expect_rc 0 "dry run with only the file edited"
 expect_json '.changed == true and .persist.action == "change" and (.persist.diff | contains("+net.ipv4.tcp_fin_timeout = 45"))' "dry run: the file would change, as a diff"
+cp $F edited.conf
+cp out dry.json
 run --root r apply v2.yaml; expect_rc 0 "apply v2 again rewrites the file"
+if command -v patch >/dev/null; then # the oracle for the diff: patch(1) makes the file written of the file there
+        jq -j .persist.diff dry.json >dry.patch
+        patch -s -o patched.conf edited.conf dry.patch >/dev/null 2>&1 && cmp -s patched.conf $F &&
+                ok "the dry run's diff, applied by patch(1) to the edited file, gives the file apply wrote" ||
+                not_ok "patch(1) of the dry run's diff: $(cat dry.patch)"
+fi
 sed -i 's/= 45/= 55/' $F
 run --root r rollback --dry-run; expect_rc 0 "rollback --dry-run"
 expect_no_out '\x0a' "no literal \\x0a"
