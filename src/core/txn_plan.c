@@ -144,9 +144,9 @@ static void mark_clobbered(struct txn *t)
         }
 }
 
-/* A dependent that shares one value with a key the plan writes (ip_forward and conf.all.forwarding,
+/* A dependent that shares one value with a key of the plan (ip_forward and conf.all.forwarding,
  * IPv6 conf.default.X and conf.all.X: each propagates to the other) ends with that key's value:
- * the value recorded for it at another time would undo that write. */
+ * the value recorded for it at another time would undo that key's write, or contradict it. */
 static void settle_dependents(struct txn *t)
 {
         struct kb_propagation tmp, tmp2;
@@ -156,8 +156,7 @@ static void settle_dependents(struct txn *t)
                 const struct kb_propagation *pd = d->dependent ? propagation(d->key, &tmp, buf) : NULL;
                 for (size_t k = 0; pd && k < t->n; k++) {
                         const struct txn_item *p = &t->items[k];
-                        const struct kb_propagation *pp = p->dependent || !p->write ? NULL
-                                                          : propagation(p->key, &tmp2, buf2);
+                        const struct kb_propagation *pp = p->dependent ? NULL : propagation(p->key, &tmp2, buf2);
                         if (!pp || !kb_propagation_covers(pp, d->key) || !kb_propagation_covers(pd, p->key))
                                 continue;
                         char *v = strdup(p->after);

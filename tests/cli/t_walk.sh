@@ -14,7 +14,7 @@ require_tools "apt-get install python3 iproute2 systemd procps" python3 ip sysct
 : "${TWTUNE_WALK_SEED:=8}"
 # Under valgrind or the sanitizers (CI's second and third passes) each step costs several times
 # more: fewer steps there, the full walk in the plain pass.
-if [ -n "${TWTUNE_WRAPPER:-}" ] || [ -n "${ASAN_OPTIONS:-}" ]; then : "${TWTUNE_WALK_STEPS:=60}"; fi
+if [ -n "${TWTUNE_WRAPPER:-}" ] || [ -n "${ASAN_OPTIONS:-}" ]; then : "${TWTUNE_WALK_STEPS:=60}"; fi # (CI: ASan only; valgrind skips it, nowrap)
 export TWTUNE_WALK_SEED ${TWTUNE_WALK_STEPS+TWTUNE_WALK_STEPS}
 cat >walk_inner.sh <<'EOS'
 WALK_DIR=$PWD exec python3 "$SRCDIR/tests/cli/walk.py"
