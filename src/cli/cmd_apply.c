@@ -223,8 +223,10 @@ int cmd_apply(struct cli *c, int argc, char **argv)
                 goto out;
         }
         if ((r = txn_file_preview(st, sr, x, &fc)) < 0) {
-                exit_code = cli_access_error(c, EXIT_ENV, r, "cannot read the persisted file %s: %s; nothing was changed",
-                                             fpath ? fpath : TXN_FILE_NAME, strerror(-r));
+                exit_code = r == -ELOOP ? cli_error(c, EXIT_ENV, "the persisted file %s is a symlink; twtune will not follow "
+                                                    "or replace it; nothing was changed", fpath ? fpath : TXN_FILE_NAME)
+                                        : cli_access_error(c, EXIT_ENV, r, "cannot read the persisted file %s: %s; nothing "
+                                                           "was changed", fpath ? fpath : TXN_FILE_NAME, strerror(-r));
                 goto out;
         }
         if (!a.no_persist && !c->state_sub && cli_boot_check_txn(c, sr, x, &f) && c->strict) {

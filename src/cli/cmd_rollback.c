@@ -206,8 +206,13 @@ int cmd_rollback(struct cli *c, int argc, char **argv)
         }
         char *bad_key = NULL;
         r = txn_from_generation(st, sr, to, &x, &bad_key);
-        if (r == 0)
-                r = txn_file_preview(st, sr, x, &fc);
+        if (r == 0 && (r = txn_file_preview(st, sr, x, &fc)) < 0) {
+                exit_code = r == -ELOOP ? cli_error(c, EXIT_ENV, "the persisted file is a symlink; twtune will not follow "
+                                                    "or replace it; nothing was changed")
+                                        : cli_access_error(c, EXIT_ENV, r, "cannot read the persisted file: %s; nothing "
+                                                           "was changed", strerror(-r));
+                goto out;
+        }
         if (r == -ENOENT && !bad_key) {
                 exit_code = cli_usage_error(c, "no generation %lu (see 'twtune history')", to);
                 goto out;

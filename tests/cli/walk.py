@@ -39,6 +39,9 @@ ALL = os.environ.get("TWTUNE_WALK_ALL") == "1"
 # KNOWN); TWTUNE_WALK_KINDS=all (or a comma-separated list) takes them too.
 KNOWN = {"system", "reboot"}
 FULL = os.environ.get("TWTUNE_WALK_KINDS") == "all"
+# Claims not to check (comma-separated: dry, boot, verify, history, rollback): to see, on a build
+# where one claim fails everywhere, what the others find.
+SKIP = set(filter(None, os.environ.get("TWTUNE_WALK_SKIP", "").split(",")))
 KINDS = os.environ.get("TWTUNE_WALK_KINDS") or ",".join(
     k for k in ("apply", "no-persist", "rollback", "rollback-to", "kill", "hand-write", "edit", "delete", "shadow",
                 "system", "reboot") if k not in KNOWN)
@@ -256,6 +259,8 @@ class Walk:
         return f"apply{'' if persist else ' --no-persist'} {p}: generation {gid}"
 
     def check_dry(self, dry, real, before, after, fbefore, fafter, persist):
+        if "dry" in SKIP:
+            return
         committed = real.get("generation") is not None
         if dry.get("changed") != committed:
             self.fail(f"dry run said changed={dry.get('changed')}, the real command "
@@ -314,9 +319,12 @@ class Walk:
             self.fail(f"rollback {args} went to generation {real.get('to')}, the model expects {target}")
         self.check_dry(dry, real, before, after, fbefore, fafter, self.any_persist)
         t = self.gens[target]
-        if self.any_persist and fafter != t.file:
+        if "rollback" in SKIP:
+            pass
+        elif self.any_persist and fafter != t.file:
             self.fail(f"rollback to {target}: the file is {fafter!r}, generation {target} recorded {t.file!r}")
-        for k in sorted(self.touched(target) if not t.world_moved else self.moved_by(t.exp)):
+        keys = self.touched(target) if not t.world_moved else self.moved_by(t.exp)
+        for k in sorted(keys) if "rollback" not in SKIP else []:
             if after[k] != t.snap[k]:
                 self.fail(f"rollback to {target}: {k} is {after[k]}, it was {t.snap[k]} at generation {target}")
         committed = real.get("generation") is not None
@@ -422,11 +430,13 @@ class Walk:
         file_ok = not cur.persisted or fnow == cur.file
         rc, v, proc = tw_json("verify")
         want = 1 if live_drift or not file_ok or journal else 0
-        if rc != want:
+        if "verify" in SKIP:
+            pass
+        elif rc != want:
             self.fail(f"verify exit {rc}, truth {want}: live drift {sorted(live_drift)}, file ok {file_ok}, "
                       f"{proc.stdout[-1500:]}")
         named = {r["key"] for r in (v or {}).get("settings", []) if r["status"] == "drift"}
-        if named != live_drift:
+        if named != live_drift and "verify" not in SKIP:
             self.fail(f"verify names {sorted(named)} as drifted, truth {sorted(live_drift)}")
         boot = oracle("systemd")
         rc, bv, _ = tw_json("boot")
@@ -435,7 +445,7 @@ class Walk:
             return self.check_history()  # a known limit: see propagated_at_boot
         rc, vb, proc = tw_json("verify", "--boot")
         want_b = 1 if want or boot_drift else 0
-        if rc != want_b:
+        if rc != want_b and "boot" not in SKIP:
             self.fail(f"verify --boot exit {rc}, truth {want_b}: a reboot gives "
                       f"{ {k: boot[k] for k in boot_drift} } for { {k: cur.exp[k] for k in boot_drift} } "
                       f"(live drift {sorted(live_drift)}, file ok {file_ok}); {proc.stdout[-800:]}")
@@ -457,6 +467,8 @@ class Walk:
         self.check_history()
 
     def check_history(self):
+        if "history" in SKIP:
+            return
         rc, h, _ = tw_json("history")
         got = [(g["generation"], g["action"], g.get("restores")) for g in (h or {}).get("generations", [])]
         exp = [(i, g.action, g.restores) for i, g in enumerate(self.gens) if i]
