@@ -104,5 +104,25 @@ ip -6 addr show dev v0 | grep -q 2001:db8::1 && not_ok "the address came back?" 
         ok "and the address is gone, as the warning said (the oracle)"
 EOS
         in_ns v6.sh
+        # verify --boot against a simulated reboot: the real systemd-sysctl in a fresh network
+        # namespace over the same sysctl.d hierarchy (boot_values, lib.sh)
+        printf 'name: b\nsysctl:\n  net.ipv4.tcp_fin_timeout: 33\n  net.ipv4.conf.all.forwarding: 1\n' >b.yaml
+        cat >boot.sh <<'EOS'
+ip link add v0 type veth peer name v1
+base=$(boot_values net.ipv4.tcp_fin_timeout net.ipv4.conf.v0.forwarding)
+run apply b.yaml; expect_rc 0 "apply (persisted)"
+[ "$(boot_values net.ipv4.tcp_fin_timeout net.ipv4.conf.v0.forwarding | cut -f2 | tr '\n' ' ')" = "33 1 " ] &&
+        ok "a reboot gives the values, the interface's forwarding too" || not_ok "reboot: $(boot_values net.ipv4.tcp_fin_timeout)"
+run verify --boot; expect_rc 0 "verify --boot agrees"
+run rollback; expect_rc 0 "rollback"
+[ "$(boot_values net.ipv4.tcp_fin_timeout net.ipv4.conf.v0.forwarding)" = "$base" ] &&
+        ok "a reboot now gives the values before twtune" || not_ok "reboot after rollback"
+run verify --boot; expect_rc 0 "verify --boot agrees: clean"
+run apply --no-persist b.yaml; expect_rc 0 "apply --no-persist"
+[ "$(boot_values net.ipv4.tcp_fin_timeout | cut -f2)" != 33 ] && ok "a reboot loses the value" || not_ok "reboot kept it"
+run verify --boot; expect_rc 1 "verify --boot agrees: drift"
+expect_out "net.ipv4.tcp_fin_timeout: live 33, the next boot leaves the kernel's" "naming the value the boot gives"
+EOS
+        in_boot_ns boot.sh
 fi
 finish
