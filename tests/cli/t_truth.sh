@@ -31,6 +31,15 @@ expect_out "rolled back to generation 3" "to the apply before it"
 run --root r rollback; expect_rc 0 "rollback again"
 expect_out "rolled back to generation 2" "steps further back instead of repeating the target"
 
+rm -rf r/var/lib/twtune $F
+run --root r apply v1.yaml; expect_rc 0 "apply v1 (generation 1)"
+echo 60 >r/proc/sys/net/ipv4/tcp_fin_timeout # by hand
+run --root r apply --no-persist v1.yaml; expect_rc 0 "apply --no-persist v1 puts it back (generation 2)"
+run --root r rollback; expect_rc 0 "rollback with nothing to write"
+expect_out "rolled back to generation 1 as generation 3" "still records that generation 1's state is current"
+run --root r rollback; expect_rc 0 "rollback again"
+expect_out "rolled back to generation 0 as generation 4" "so the next one steps further back"
+
 # --- rollback restores the target generation's recorded file, byte for byte ----------------------
 rm -rf r/var/lib/twtune $F
 run --root r apply v1.yaml; expect_rc 0 "apply v1 (generation 1)"
