@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The persisted file's change in apply's and rollback's output, dry run or real: in JSON a
  * "persist" member (path, action, unified diff), in text the diff under a line that says what
  * happens to the file. */

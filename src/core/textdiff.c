@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "textdiff.h"
 
 #include <stdbool.h>

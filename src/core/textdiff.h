@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A unified diff of two short texts (the persisted file before and after a change), for dry runs,
  * apply's JSON and verify. */
 #ifndef TWTUNE_TEXTDIFF_H

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # What verify, verify --boot, rollback and the dry runs claim after sequences of operations (issue
 # 18's reproductions), against a fake root with systemd's rules; walk.py checks the same claims
 # against the real kernel, systemd-sysctl and simulated reboots.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The model-based random walk (walk.py): sequences of what operators and the system do, each claim
 # of twtune checked against the kernel, the real systemd-sysctl and sysctl --system, and simulated
 # reboots, in private namespaces (isolate_boot). Seeded: a failure prints the seed and the steps.

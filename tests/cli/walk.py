@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Model-based random walk over twtune's claims (run by t_walk.sh, never on its own).
 
 Runs as PID 1 of private PID, mount and network namespaces that t_walk.sh set up (tmpfs over every

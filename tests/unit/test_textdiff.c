@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The unified diff of the persisted file (textdiff.c); t_truth applies its output with patch(1). */
 #include "testutil.h"
 #include "textdiff.h"
