@@ -513,6 +513,7 @@ class Walk:
                     for n in range(max(1, int(os.environ["TWTUNE_WALK_DUMP"])), len(self.gens) + 1):
                         print(tw("history", str(n)).stdout)
                 if not ALL:
+                    self.steps_run = i
                     return found
                 self.reset_host()
         return found
@@ -531,12 +532,14 @@ def main():
           f"TWTUNE_WALK_KINDS={KINDS} to repeat)")
     new_netns()
     t0 = time.time()
-    found = Walk(random.Random(SEED)).run(STEPS)
+    walk = Walk(random.Random(SEED))
+    found = walk.run(STEPS)
     took = time.time() - t0
     if not found:
         print(f"ok - walk seed {SEED}: {STEPS} steps, every claim matched the oracles ({took:.0f} s)")
         return 0
-    print(f"# walk seed {SEED}: {len(found)} disagreement(s) in {STEPS} steps ({took:.0f} s)")
+    print(f"# walk seed {SEED}: {len(found)} disagreement(s) in {getattr(walk, 'steps_run', STEPS)} steps "
+          f"({took:.0f} s)")
     return 1
 
 
