@@ -78,7 +78,7 @@ cmp -s $F gen1.conf && ok "--to 1 brings back generation 1's file" || not_ok "fi
 # --- the JSON contract of apply's persist object --------------------------------------------------
 rm -rf r/var/lib/twtune $F
 run --root r --format json apply --dry-run v1.yaml; expect_rc 0 "dry run, no file yet"
-expect_json '.persist.path == "r/etc/sysctl.d/99-twtune.conf" and .persist.action == "create" and (.persist.diff | startswith("--- /dev/null\n+++ r/etc/sysctl.d/99-twtune.conf\n@@ -0,0 +1,6 @@\n+# Written by twtune"))' "create, with a unified diff"
+expect_json '.persist.path == "r/etc/sysctl.d/99-twtune.conf" and .persist.action == "create" and (.persist.diff | startswith("--- /dev/null\n+++ r/etc/sysctl.d/99-twtune.conf\n@@ -0,0 +1,5 @@\n+# Written by twtune"))' "create, with a unified diff"
 run --root r --format json apply v1.yaml; expect_rc 0 "apply"
 expect_json '.persist.action == "create" and .changed == true' "the real apply says the same"
 run --root r --format json apply v1.yaml; expect_rc 0 "apply again"
