@@ -84,6 +84,57 @@ size_t cli_boot_check(struct cli *c, struct sysroot *sr, const char *body, const
         return shadowed;
 }
 
+/* verify --boot: the value the next boot gives key (a setting, or with none the key's baseline, the
+ * kernel's own value before twtune changed it), against the value it must have. */
+static bool boot_drift_one(struct findings *f, const struct boot_view *b, const struct boot_verify *v, const char *rules)
+{
+        const struct boot_setting *s = boot_find(b, v->key);
+        if (s && strcmp(s->file, OUR_FILE) == 0)
+                also_set_by(f, s, v->key, v->value);
+        if (s ? kb_value_equal(v->key, s->value, v->value) : v->baseline && kb_value_equal(v->key, v->baseline, v->value))
+                return false;
+        const char *live = v->live ? v->live : "(unreadable)";
+        if (s) {
+                struct srcloc loc = {s->file, s->line, 0};
+                bool ours = strcmp(s->file, OUR_FILE) == 0;
+                findings_add(f, v->sev, ours ? "boot-drift" : "shadowed-at-boot", v->key, &loc,
+                             "%s: live %s, the next boot sets %s from %s:%u (%s rules)%s", v->key, live, s->value,
+                             s->file, s->line, rules,
+                             ours ? ": twtune's file no longer holds the generation's value"
+                                  : "; change or remove that line, or rename twtune's file");
+                return true;
+        }
+        struct srcloc loc = {OUR_FILE, 0, 0};
+        if (v->baseline)
+                findings_add(f, v->sev, "lost-at-boot", v->key, &loc,
+                             "%s: live %s, the next boot leaves the kernel's %s: nothing sets it at boot (%s rules; "
+                             "not persisted, excluded, or twtune's file missing or masked)",
+                             v->key, live, v->baseline, rules);
+        else
+                findings_add(f, v->sev, "lost-at-boot", v->key, &loc,
+                             "%s: live %s, nothing sets it at boot (%s rules; not persisted, excluded, or twtune's "
+                             "file missing or masked)", v->key, live, rules);
+        return true;
+}
+
+size_t cli_boot_verify(struct cli *c, struct sysroot *sr, const struct boot_verify *v, size_t n, struct findings *f)
+{
+        struct boot_opts o = {.rules = boot_default_rules(sr)};
+        struct findings ignored = {0};
+        struct boot_view *b = NULL;
+        size_t drift = 0;
+        if (boot_resolve(sr, &o, &b, &ignored) < 0) {
+                cli_error(c, 0, "cannot predict the next boot: out of memory");
+                findings_release(&ignored);
+                return 0;
+        }
+        for (size_t i = 0; i < n; i++)
+                drift += boot_drift_one(f, b, &v[i], boot_rules_name(o.rules));
+        boot_view_free(b);
+        findings_release(&ignored);
+        return drift;
+}
+
 size_t cli_boot_check_txn(struct cli *c, struct sysroot *sr, const struct txn *x, struct findings *f)
 {
         const char **keys = calloc(x->n + 1, sizeof(*keys)), **values = calloc(x->n + 1, sizeof(*values));

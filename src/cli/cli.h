@@ -279,8 +279,27 @@ void cli_plan_rows(struct cli *c, struct sysroot *sr, const struct profile *p, c
  * same value an also-set-by info. Returns the number of shadowed keys. */
 size_t cli_boot_check(struct cli *c, struct sysroot *sr, const char *body, const char *const *keys,
                       const char *const *values, size_t n, enum severity sev, struct findings *f);
+/* One key for cli_boot_verify: the value it must have, its live value and its baseline (NULL:
+ * unknown), and the severity of a finding when the next boot gives another value. */
+struct boot_verify {
+        const char *key, *value, *live, *baseline;
+        enum severity sev;
+};
+/* verify --boot: what the next boot gives each key, from the sysctl.d hierarchy as it is (a key no
+ * file sets keeps the kernel's value, its baseline), against v[i].value. A difference is a finding
+ * that names the key, the live value, the value the boot sets and its origin (file:line):
+ * shadowed-at-boot (another file wins), boot-drift (twtune's file sets another value), lost-at-boot
+ * (nothing sets it). Returns the number of keys that differ. */
+size_t cli_boot_verify(struct cli *c, struct sysroot *sr, const struct boot_verify *v, size_t n, struct findings *f);
 /* The same for the keys a planned transaction persists (warnings). */
 size_t cli_boot_check_txn(struct cli *c, struct sysroot *sr, const struct txn *x, struct findings *f);
+
+struct txn_file_change;
+/* The persisted file's change (file_change.c): a "persist" JSON member {"path", "action":
+ * create|change|remove|none, "diff": unified diff or ""}, or in text the diff under a line saying
+ * what happens (would happen, when dry) to path; nothing in text when the file stays as it is. */
+void cli_persist_json(struct cli *c, const char *path, const struct txn_file_change *fc);
+void cli_persist_text(struct cli *c, const char *path, const struct txn_file_change *fc, bool dry);
 
 /* Parses --wait SECONDS into milliseconds. */
 int cli_parse_wait(struct cli *c, const char *arg, unsigned long *ret_ms);

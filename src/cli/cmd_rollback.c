@@ -50,29 +50,8 @@ static int on_opt(struct cli *c, int opt, const char *arg, void *ud)
         }
 }
 
-/* The persisted file's change as lines removed and added ("-"/"+"), for the dry run: the file is
- * short, so a line-set difference reads as well as a real diff. */
-static void print_file_change(struct cli *c, const char *before, const char *after)
-{
-        for (int pass = 0; pass < 2; pass++) {
-                const char *from = pass ? after : before, *other = pass ? before : after;
-                for (const char *l = from; l && *l;) {
-                        size_t n = strcspn(l, "\n");
-                        bool found = false;
-                        for (const char *o = other; o && *o && !found;) {
-                                size_t m = strcspn(o, "\n");
-                                found = m == n && memcmp(o, l, n) == 0;
-                                o += m + (o[m] == '\n');
-                        }
-                        if (!found)
-                                out_line(c->out, "%c%.*s", pass ? '+' : '-', (int)n, l);
-                        l += n + (l[n] == '\n');
-                }
-        }
-}
-
 static int print(struct cli *c, struct sysroot *sr, struct state *st, const struct txn *x, unsigned long to, bool dry,
-                 enum txn_result res)
+                 enum txn_result res, const struct txn_file_change *fc)
 {
         struct rows rows = {0};
         char source[32];
@@ -97,7 +76,7 @@ static int print(struct cli *c, struct sysroot *sr, struct state *st, const stru
         if (c->format == FMT_JSON) {
                 json_begin(c);
                 fprintf(c->out, ", \"dry_run\": %s, \"changed\": %s, \"to\": %lu, \"generation\": ", dry ? "true" : "false",
-                        (dry ? nw > 0 || file_changes : committed) ? "true" : "false", to);
+                        (dry ? nw > 0 || file_changes || x->record_always : committed) ? "true" : "false", to);
                 if (committed)
                         fprintf(c->out, "%lu", x->generation);
                 else
@@ -112,19 +91,25 @@ static int print(struct cli *c, struct sysroot *sr, struct state *st, const stru
                         free(path);
                         json_member(c->out, "before", dry ? (have_now ? now : NULL) : NULL);
                         json_member(c->out, "after", x->file_present ? x->file : NULL);
-                        fprintf(c->out, ", \"changes\": %s}", file_changes ? "true" : "false");
+                        fprintf(c->out, ", \"changes\": %s, \"edited\": %s}", file_changes ? "true" : "false",
+                                x->file_edited ? "true" : "false");
                 } else
                         fputs("null", c->out);
+                char *path = sysroot_dir_path(sr, SYSROOT_SYSCTL_D, TXN_FILE_NAME);
+                cli_persist_json(c, path ? path : TXN_FILE_NAME, fc);
+                free(path);
                 fputs("}\n", c->out);
         } else {
                 out_rows(c, &rows);
-                if (dry && file_changes) {
-                        char *path = sysroot_dir_path(sr, SYSROOT_SYSCTL_D, TXN_FILE_NAME);
-                        out_line(c->out, "\n%s would %s:", path ? path : TXN_FILE_NAME,
-                                 !x->file_present ? "be removed" : have_now ? "change" : "be created");
-                        print_file_change(c, have_now ? now : "", x->file_present ? x->file : "");
-                        free(path);
-                }
+                char *path = sysroot_dir_path(sr, SYSROOT_SYSCTL_D, TXN_FILE_NAME);
+                if (x->persist && x->file_edited && !c->quiet)
+                        fputc('\n', c->out);
+                if (x->persist && x->file_edited && !c->quiet)
+                        out_line(c->out, "note: %s is not the file the newest generation recorded (edited by "
+                                 "hand or by another tool); the rollback %s it with generation %lu's", path ? path : TXN_FILE_NAME,
+                                 dry ? "would replace" : "replaced", to);
+                cli_persist_text(c, path ? path : TXN_FILE_NAME, fc, dry);
+                free(path);
                 if (c->quiet) {
                 } else if (dry)
                         out_line(c->out, "dry run: rolling back to generation %lu would change %zu key%s%s", to, nw,
@@ -222,6 +207,7 @@ int cmd_rollback(struct cli *c, int argc, char **argv)
         struct state *st = NULL;
         struct txn *x = NULL;
         struct txn_failure fail = {0};
+        struct txn_file_change fc = {0};
         enum txn_result res = TXN_UNCHANGED;
         unsigned long to = 0;
         int exit_code;
@@ -244,6 +230,13 @@ int cmd_rollback(struct cli *c, int argc, char **argv)
         }
         char *bad_key = NULL;
         r = txn_from_generation(st, sr, to, &x, &bad_key);
+        if (r == 0 && (r = txn_file_preview(st, sr, x, &fc)) < 0) {
+                exit_code = r == -ELOOP ? cli_error(c, EXIT_ENV, "the persisted file is a symlink; twtune will not follow "
+                                                    "or replace it; nothing was changed")
+                                        : cli_access_error(c, EXIT_ENV, r, "cannot read the persisted file: %s; nothing "
+                                                           "was changed", strerror(-r));
+                goto out;
+        }
         if (r == -ENOENT && !bad_key) {
                 exit_code = cli_usage_error(c, "no generation %lu (see 'twtune history')", to);
                 goto out;
@@ -266,8 +259,9 @@ int cmd_rollback(struct cli *c, int argc, char **argv)
         if (res == TXN_ROLLED_BACK || res == TXN_RESTORE_FAILED)
                 exit_code = cli_txn_exit(c, &fail, res);
         else
-                exit_code = print(c, sr, st, x, to, a.dry_run, res);
+                exit_code = print(c, sr, st, x, to, a.dry_run, res, &fc);
 out:
+        txn_file_change_release(&fc);
         txn_failure_release(&fail);
         txn_free(x);
         state_free(st);

@@ -13,6 +13,7 @@
 #include "state.h"
 #include "sysroot.h"
 #include "target.h"
+#include "textdiff.h"
 #include "txn.h"
 #include "util.h"
 #include "value.h"
@@ -25,6 +26,7 @@ struct check {
         const char *expected;
         char *live; /* NULL: absent or unreadable */
         bool drift;
+        const char *baseline; /* its value before twtune (what a boot leaves when nothing sets it), or NULL */
 };
 
 struct args {
@@ -52,8 +54,10 @@ static int on_opt(struct cli *c, int opt, const char *arg, void *ud)
         return 0;
 }
 
-/* "ok", "modified", "missing" or "unexpected" for the persisted file. */
-static const char *file_status(struct sysroot *sr, bool want_present, const char *want, size_t want_len, bool body_only)
+/* "ok", "modified", "missing" or "unexpected" for the persisted file; *ret_diff (if given) the
+ * unified diff from the file recorded to the file there, when the whole file is compared. */
+static const char *file_status(struct sysroot *sr, bool want_present, const char *want, size_t want_len, bool body_only,
+                               char **ret_diff)
 {
         int dfd = sysroot_open_dir(sr, SYSROOT_SYSCTL_D, false);
         char *cur = NULL;
@@ -70,13 +74,16 @@ static const char *file_status(struct sysroot *sr, bool want_present, const char
                 st = strcmp(txn_file_body(cur), want) == 0 ? "ok" : "modified";
         else
                 st = len == want_len && memcmp(cur, want, len) == 0 ? "ok" : "modified";
+        if (ret_diff && !body_only && strcmp(st, "ok") != 0 && (r == 0 || r == -ENOENT))
+                *ret_diff = textdiff_unified(want_present ? want : NULL, want_len, r == 0 ? cur : NULL, len,
+                                             "generation", "now");
         free(cur);
         return st;
 }
 
 static void print(struct cli *c, const struct profile *p, const struct record *g, bool pending, const struct rows *rows,
-                  const char *fstat_, const char *fpath, const struct findings *f, size_t drifted, struct sysroot *sr,
-                  struct state *st)
+                  const char *fstat_, const char *fpath, const char *fdiff, const struct findings *f, size_t drifted,
+                  struct sysroot *sr, struct state *st)
 {
         if (c->format == FMT_PROMETHEUS)
                 return; /* verify_prometheus prints it */
@@ -97,6 +104,7 @@ static void print(struct cli *c, const struct profile *p, const struct record *g
                         fputs("{\"path\": ", c->out);
                         json_str(c->out, fpath);
                         json_member(c->out, "status", fstat_);
+                        json_member(c->out, "diff", fdiff ? fdiff : "");
                         fputc('}', c->out);
                 } else
                         fputs("null", c->out);
@@ -121,6 +129,11 @@ static void print(struct cli *c, const struct profile *p, const struct record *g
                 for (size_t i = 0; i < more.n; i++)
                         out_line(c->out, "drift: %s", more.v[i].message);
         findings_release(&more);
+        for (const char *l = fdiff && c->format != FMT_GITHUB ? fdiff : ""; *l;) {
+                size_t len = strcspn(l, "\n");
+                out_line(c->out, "  %.*s", (int)len, l);
+                l += len + (l[len] == '\n');
+        }
         cli_netns_note(c, true);
         if (c->quiet)
                 return;
@@ -167,7 +180,8 @@ int cmd_verify(struct cli *c, int argc, char **argv)
         size_t n = 0;
         struct rows rows = {0};
         const char *fstat_ = NULL;
-        char *fpath = NULL;
+        char *fpath = NULL, *fdiff = NULL;
+        struct managed m = {0};
         int exit_code = 0;
         if ((exit_code = cli_open_target(c, NULL, &sr, &t)))
                 return exit_code;
@@ -194,14 +208,12 @@ int cmd_verify(struct cli *c, int argc, char **argv)
                 }
                 if (exit_code) { /* JSON: the result, with no rows, for the findings */
                         if (c->format == FMT_JSON)
-                                print(c, p, NULL, pending, &rows, NULL, fpath, &f, 0, sr, st);
+                                print(c, p, NULL, pending, &rows, NULL, fpath, NULL, &f, 0, sr, st);
                         goto out;
                 }
                 char *bad_key = NULL;
-                struct managed m = {0};
                 cli_managed(c, sr, st, &m);
                 r = txn_from_profile(p, &vo, sr, true, &m, &x, &bad_key);
-                managed_release(&m);
                 if (r < 0) {
                         exit_code = cli_plan_error(c, bad_key, r);
                         free(bad_key);
@@ -211,11 +223,12 @@ int cmd_verify(struct cli *c, int argc, char **argv)
                 for (size_t i = 0; checks && i < x->n; i++) {
                         if (x->items[i].dependent || x->items[i].write_only)
                                 continue;
+                        const struct managed_key *k = managed_find(&m, x->items[i].key);
                         checks[n++] = (struct check){x->items[i].key, x->items[i].after, strdup(x->items[i].before),
-                                                     x->items[i].write};
+                                                     x->items[i].write, k ? k->baseline : NULL};
                 }
                 if (!c->state_sub) /* nothing is persisted for another namespace */
-                        fstat_ = file_status(sr, true, x->body, strlen(x->body), true);
+                        fstat_ = file_status(sr, true, x->body, strlen(x->body), true, NULL);
         } else if (st) {
                 unsigned long *ids = NULL;
                 size_t ng = 0;
@@ -235,8 +248,14 @@ int cmd_verify(struct cli *c, int argc, char **argv)
                 for (size_t i = 0; checks && g && i < g->n_keys; i++) {
                         char *live = NULL;
                         /* Dependents and write-only keys have nothing of their own to compare; a restored
-                         * key is no longer managed. */
+                         * key is no longer managed, nor is a key a rollback put back to its baseline. */
                         if (g->keys[i].dependent || g->keys[i].write_only || g->keys[i].restored)
+                                continue;
+                        const struct rec_base *base = NULL;
+                        for (size_t k = 0; k < g->n_base && !base; k++)
+                                if (strcmp(g->base[k].key, g->keys[i].key) == 0)
+                                        base = &g->base[k];
+                        if (g->has_base && !base)
                                 continue;
                         if (sysroot_read_sysctl(sr, g->keys[i].key, &live) == 0) {
                                 char *norm = value_normalize(live);
@@ -244,10 +263,11 @@ int cmd_verify(struct cli *c, int argc, char **argv)
                                 live = norm;
                         }
                         checks[n++] = (struct check){g->keys[i].key, g->keys[i].after, live,
-                                                     !live || !kb_value_equal(g->keys[i].key, live, g->keys[i].after)};
+                                                     !live || !kb_value_equal(g->keys[i].key, live, g->keys[i].after),
+                                                     base ? base->value : NULL};
                 }
                 if (g && g->persist)
-                        fstat_ = file_status(sr, g->file_present, g->file, g->file_len, false);
+                        fstat_ = file_status(sr, g->file_present, g->file, g->file_len, false, &fdiff);
         }
         if (!checks && (x || g)) {
                 exit_code = cli_error(c, EXIT_ENV, "%s", strerror(ENOMEM));
@@ -258,18 +278,16 @@ int cmd_verify(struct cli *c, int argc, char **argv)
         for (size_t i = 0; i < n; i++)
                 drifted += checks[i].drift;
         drifted += fstat_ && strcmp(fstat_, "ok") != 0;
-        /* What the next boot keeps of the persisted values: drift with --boot, a warning without. */
-        if (fstat_ && n) {
-                const char **keys = calloc(n, sizeof(*keys)), **values = calloc(n, sizeof(*values));
-                for (size_t i = 0; keys && values && i < n; i++) {
-                        keys[i] = checks[i].key;
-                        values[i] = checks[i].expected;
-                }
-                size_t shadowed = keys && values ? cli_boot_check(c, sr, NULL, keys, values, n,
-                                                                  a.boot ? SEV_ERROR : SEV_WARNING, &f) : 0;
-                drifted += a.boot ? shadowed : 0;
-                free(keys);
-                free(values);
+        /* What the next boot gives each managed key (the hierarchy's value, or with none the kernel's,
+         * its baseline): drift with --boot, a warning without. Another namespace has no boot here. */
+        if (n && !c->state_sub) {
+                struct boot_verify *bv = calloc(n, sizeof(*bv));
+                for (size_t i = 0; bv && i < n; i++)
+                        bv[i] = (struct boot_verify){checks[i].key, checks[i].expected, checks[i].live,
+                                                     checks[i].baseline, a.boot ? SEV_ERROR : SEV_WARNING};
+                size_t lost = bv ? cli_boot_verify(c, sr, bv, n, &f) : 0;
+                drifted += a.boot ? lost : 0;
+                free(bv);
         }
         char source[32];
         snprintf(source, sizeof(source), "generation %lu", g ? g->generation : 0);
@@ -278,7 +296,7 @@ int cmd_verify(struct cli *c, int argc, char **argv)
                                               .desired = (char *)checks[i].expected, .mode = "value",
                                               .status = checks[i].drift ? "drift" : "ok", .source = g ? source : NULL,
                                               .reason = checks[i].drift && !checks[i].live ? "absent or unreadable" : NULL});
-        print(c, p, g, pending, &rows, fstat_, fpath, &f, drifted, sr, st);
+        print(c, p, g, pending, &rows, fstat_, fpath, fdiff, &f, drifted, sr, st);
         exit_code = drifted ? EXIT_DRIFT : EXIT_OK;
         struct verify_prom vp = {&rows, g ? g->generation : 0, pending, fstat_, drifted};
         if ((a.prom_file || c->format == FMT_PROMETHEUS) && (r = verify_prometheus(c, a.prom_file, &vp)))
@@ -289,6 +307,8 @@ out:
                 free(checks[i].live);
         free(checks);
         free(fpath);
+        free(fdiff);
+        managed_release(&m);
         txn_free(x);
         diff_free(d);
         profile_free(p);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* --interval for stats and advise: the option's value and the wait between two samples. */
 #include <errno.h>
 #include <stdlib.h>

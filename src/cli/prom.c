@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Prometheus text exposition for stats, advise and verify. Names follow the Prometheus naming
  * conventions: the twtune_ prefix, base units in the name (_seconds), _total for counters only. */
 #include "prom.h"

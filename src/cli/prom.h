@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The Prometheus text exposition format (version 0.0.4) for stats, advise and verify: metric
  * names, help and types in one place (documented in README.md and twtune(8)), and the file a
  * node_exporter textfile collector reads, replaced atomically. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* twtune stats --explain: the seed's table of TCP states, done right. The facts are the
  * kernel's state machine (net/ipv4/tcp.c, tcp_input.c, tcp_minisocks.c) and RFC 793/9293. */
 #include <stdio.h>

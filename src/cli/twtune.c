@@ -38,9 +38,11 @@ static const struct command commands[] = {
          "      PROFILE                    also say whether this profile addresses each finding\n",
          TAKES_KERNEL | TAKES_PROFILE | TAKES_PROMETHEUS},
         {"apply", cmd_apply, "Apply PROFILE live and persist it, all or nothing.",
-         "[--dry-run] [--no-persist] [--wait SECONDS] [--netns NAME|PATH] PROFILE",
+         "[--dry-run] [--no-persist] [--allow-address-loss] [--wait SECONDS] [--netns NAME|PATH] PROFILE",
          "      --dry-run                  show what would change; take no lock, write nothing\n"
          "      --no-persist               change live values only; leave /etc/sysctl.d alone\n"
+         "      --allow-address-loss       turn disable_ipv6 on together with other keys, although an undo\n"
+         "                                 cannot bring back the addresses it drops\n"
          "      --wait SECONDS             wait this long for another twtune to finish (default 0)\n"
          "      --netns NAME|PATH          apply inside a network namespace (/run/netns/NAME or a path); live\n"
          "                                 only, with its own journal and history\n",

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* twtune verify --format prometheus and --prometheus-file: the verdict for node_exporter's
  * textfile collector, apart from cmd_verify.c's logic. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* verify's Prometheus output (verify_prom.c). */
 #ifndef TWTUNE_VERIFY_PROM_H
 #define TWTUNE_VERIFY_PROM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Keys that do not exist when the boot writes them: keys of a module nothing loads before the
  * boot applies sysctl.d, and per-interface keys of interfaces that appear later. */
 #include <dirent.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Between boot.c (reading the hierarchy into options) and boot_sim.c (replaying the writes each
  * tool makes, with what the kernel does with each). */
 #ifndef TWTUNE_BOOT_INTERNAL_H

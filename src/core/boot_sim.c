@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The writes a boot makes, replayed against the keys' current values: which assignment each key
  * ends with, as the kernel keeps it. */
 #include <ctype.h>

@@ -35,6 +35,9 @@ static char *blocker(struct target *t, const struct setting *s, const struct kb_
 {
         struct sysroot *sr = target_sysroot(t);
         unsigned mode;
+        bool ro = false;
+        if (sr && sysroot_sysctl_readonly_mount(sr, s->key, &ro) == 0 && ro)
+                return strdup("on a read-only mount (EROFS), as containers mount /proc/sys");
         if (sr && sysroot_sysctl_mode(sr, s->key, &mode) == 0 && !(mode & 0200))
                 return str_printf("read-only here (mode %04o)%s", mode,
                                   e && e->in_child == KB_CHILD_READONLY

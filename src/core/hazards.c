@@ -169,6 +169,24 @@ static void check_lowered_limits(const struct profile *p, const struct validate_
         }
 }
 
+/* disable_ipv6 on drops every IPv6 address of the interfaces it covers, and turning it off again
+ * (an undo, a rollback) brings back only what the kernel configures itself: static addresses are
+ * gone. Observed on 6.18 in a network namespace (a veth's 2001:db8::1/64 did not come back). */
+static void check_disable_ipv6(const struct profile *p, const struct validate_opts *o, struct findings *f)
+{
+        for (size_t i = 0; i < p->n_settings; i++) {
+                const struct setting *s = &p->settings[i];
+                long long v;
+                if (!setting_active(s, o) || !kb_is_disable_ipv6(s->key) || parse_kernel_int(s->value, &v) < 0 || v == 0)
+                        continue;
+                findings_add(f, SEV_WARNING, "disable-ipv6-drops-addresses", s->key, &s->loc,
+                             "%s=%lld removes every IPv6 address of the interfaces it covers; turning it off again "
+                             "(a failed transaction's undo, a rollback) restores only addresses the kernel configures "
+                             "itself, never static ones. twtune applies it alone, or with other keys only given "
+                             "--allow-address-loss", s->key, v);
+        }
+}
+
 void check_value_hazards(const struct profile *p, const struct validate_opts *o, struct findings *f)
 {
         check_rules(p, o, f);
@@ -176,4 +194,5 @@ void check_value_hazards(const struct profile *p, const struct validate_opts *o,
         check_mem_pages(p, o, f);
         check_lowered_limits(p, o, f);
         check_class_hazards(p, o, f);
+        check_disable_ipv6(p, o, f);
 }

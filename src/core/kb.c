@@ -287,6 +287,39 @@ const struct kb_propagation *kb_propagations(size_t *ret_n)
         return propagations;
 }
 
+bool kb_is_disable_ipv6(const char *key)
+{
+        static const char pre[] = "net.ipv6.conf.", suf[] = ".disable_ipv6";
+        size_t n = strlen(key), np = sizeof(pre) - 1, ns = sizeof(suf) - 1;
+        return n > np + ns && strncmp(key, pre, np) == 0 && strcmp(key + n - ns, suf) == 0 &&
+               !memchr(key + np, '.', n - np - ns);
+}
+
+const struct kb_propagation *kb_propagation_or_conf(const char *key, struct kb_propagation *tmp, char *buf, size_t n,
+                                                    bool *ret_measured)
+{
+        const struct kb_propagation *p = kb_propagation(key);
+        if (ret_measured)
+                *ret_measured = false;
+        if (p)
+                return p;
+        static const char *const fams[] = {"net.ipv4.conf.", "net.ipv6.conf."};
+        for (size_t i = 0; i < ELEMENTSOF(fams); i++) {
+                size_t fl = strlen(fams[i]);
+                if (strncmp(key, fams[i], fl) != 0)
+                        continue;
+                const char *rest = key + fl, *attr = strncmp(rest, "all.", 4) == 0 ? rest + 4
+                                                     : strncmp(rest, "default.", 8) == 0 ? rest + 8 : NULL;
+                if (!attr || !*attr || strchr(attr, '.') || (size_t)snprintf(buf, n, "%s*.%s", fams[i], attr) >= n)
+                        return NULL;
+                *tmp = (struct kb_propagation){key, {buf, NULL, NULL}, "measured: read before and after the write"};
+                if (ret_measured)
+                        *ret_measured = true;
+                return tmp;
+        }
+        return NULL;
+}
+
 bool kb_propagation_covers(const struct kb_propagation *p, const char *key)
 {
         /* In path form '*' cannot run across components (FNM_PATHNAME), and an interface's own

@@ -176,6 +176,16 @@ struct kb_propagation {
 /* The propagation of key, or NULL; the table is sorted and sourced like the entries. */
 const struct kb_propagation *kb_propagation(const char *key);
 const struct kb_propagation *kb_propagations(size_t *ret_n);
+/* The same, or for another conf.all/conf.default attribute of net.ipv4 or net.ipv6 a guess that
+ * the kernel may change that attribute of every interface (as it does for many IPv6 ones, e.g.
+ * ignore_routes_with_linkdown): the transaction reads those keys before and after the write and
+ * records what really changed, so the table is an optimisation, not the only source of truth. The
+ * guess is written to *tmp (with its pattern in buf); *ret_measured (if given) says it is one. */
+const struct kb_propagation *kb_propagation_or_conf(const char *key, struct kb_propagation *tmp, char *buf, size_t n,
+                                                    bool *ret_measured);
+/* net.ipv6.conf.IFACE.disable_ipv6 (IFACE also all or default): on, it drops the interfaces' IPv6
+ * addresses, which no undo brings back (hazards.c, cmd_apply's --allow-address-loss). */
+bool kb_is_disable_ipv6(const char *key);
 /* Whether writing p->key changes key (one of its dependents' patterns matches it). */
 bool kb_propagation_covers(const struct kb_propagation *p, const char *key);
 /* A key the kubelet treats as safe: any pod may set it through securityContext.sysctls

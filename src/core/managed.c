@@ -7,17 +7,100 @@
 
 #include "state.h"
 
+static void keys_free(struct managed_key *v, size_t n)
+{
+        for (size_t i = 0; i < n; i++) {
+                free(v[i].key);
+                free(v[i].baseline);
+                free(v[i].last);
+        }
+        free(v);
+}
+
 void managed_release(struct managed *m)
 {
-        for (size_t i = 0; m && i < m->n; i++) {
-                free(m->v[i].key);
-                free(m->v[i].baseline);
-                free(m->v[i].last);
+        if (!m)
+                return;
+        keys_free(m->v, m->n);
+        keys_free(m->copies, m->n_copies);
+        *m = (struct managed){0};
+}
+
+const struct managed_key *managed_find_copy(const struct managed *m, const char *key)
+{
+        for (size_t i = 0; i < m->n_copies; i++)
+                if (strcmp(m->copies[i].key, key) == 0)
+                        return &m->copies[i];
+        return NULL;
+}
+
+static int set_str(char **dst, const char *v)
+{
+        char *c = strdup(v);
+        if (!c)
+                return -ENOMEM;
+        free(*dst);
+        *dst = c;
+        return 0;
+}
+
+/* Follows the dependents' lines through the records in order: origin (baseline) is a key's value
+ * before twtune's propagating writes touched it, last what they left; an explicit line (the key
+ * managed or restored) ends the story, a value changed between two records (by hand, by a boot)
+ * starts a new one. Keeps the keys whose copy still differs from their origin. */
+static int find_copies(struct record *const *recs, size_t n, struct managed *m)
+{
+        struct managed_key *v = NULL;
+        size_t nv = 0;
+        int r = 0;
+        for (size_t g = 0; g < n && r == 0; g++)
+                for (size_t k = 0; k < recs[g]->n_keys && r == 0; k++) {
+                        const struct rec_key *rk = &recs[g]->keys[k];
+                        size_t i = 0;
+                        while (i < nv && strcmp(v[i].key, rk->key) != 0)
+                                i++;
+                        if (!rk->dependent) {
+                                if (i < nv) { /* managed or restored explicitly: no copy */
+                                        free(v[i].key), free(v[i].baseline), free(v[i].last);
+                                        v[i] = v[--nv];
+                                }
+                                continue;
+                        }
+                        if (i == nv) {
+                                struct managed_key *p = realloc(v, (nv + 1) * sizeof(*p));
+                                if (!p) {
+                                        r = -ENOMEM;
+                                        break;
+                                }
+                                v = p;
+                                v[nv] = (struct managed_key){strdup(rk->key), strdup(rk->before), strdup(rk->after)};
+                                if (!v[nv].key || !v[nv].baseline || !v[nv].last) {
+                                        free(v[nv].key), free(v[nv].baseline), free(v[nv].last);
+                                        r = -ENOMEM;
+                                        break;
+                                }
+                                nv++;
+                                continue;
+                        }
+                        if (strcmp(v[i].last, rk->before) != 0) /* changed outside twtune in between */
+                                r = set_str(&v[i].baseline, rk->before);
+                        if (r == 0)
+                                r = set_str(&v[i].last, rk->after);
+                }
+        size_t w = 0;
+        for (size_t i = 0; i < nv; i++) {
+                if (r == 0 && strcmp(v[i].baseline, v[i].last) != 0)
+                        v[w++] = v[i];
+                else
+                        free(v[i].key), free(v[i].baseline), free(v[i].last);
         }
-        if (m) {
-                free(m->v);
-                *m = (struct managed){0};
+        if (r < 0) {
+                keys_free(v, w);
+                return r;
         }
+        m->copies = v;
+        m->n_copies = w;
+        return 0;
 }
 
 const struct managed_key *managed_find(const struct managed *m, const char *key)
@@ -126,6 +209,8 @@ int managed_at(struct state *st, unsigned long at, struct managed *ret)
         /* Each key's last value: replay the records' lines in order over the final set. */
         for (size_t g = 0; r == 0 && g < done; g++)
                 r = note_last(&snaps[done - 1], recs[g]);
+        if (r == 0)
+                r = find_copies(recs, done, &snaps[done - 1]);
         if (r == 0) {
                 *ret = snaps[done - 1];
                 snaps[done - 1] = (struct managed){0};
@@ -184,4 +269,23 @@ int managed_rollback_target(struct state *st, unsigned long *ret_to)
         }
         free(ids);
         return r;
+}
+
+int managed_state_of(struct state *st, unsigned long id, unsigned long *ret)
+{
+        /* Each rollback restores an earlier generation, so the chain ends; the guard is for damage. */
+        for (unsigned guard = 0; id && guard < 100000; guard++) {
+                struct record *g = NULL;
+                int r = state_generation_read(st, id, &g);
+                if (r < 0)
+                        return r;
+                bool back = g->is_rollback && g->restores < id;
+                unsigned long next = g->restores;
+                record_free(g);
+                if (!back)
+                        break;
+                id = next;
+        }
+        *ret = id;
+        return 0;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A string-keyed hash table (open addressing), for lookups that must stay linear in the size of
  * a hierarchy. It stores the key pointers it is given: the strings must outlive the table. */
 #ifndef TWTUNE_STRMAP_H

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -180,6 +181,24 @@ int sysroot_sysctl_mode(struct sysroot *sr, const char *key, unsigned *ret_mode)
         close(fd);
         if (r == 0)
                 *ret_mode = st.st_mode & 07777;
+        return r;
+}
+
+int sysroot_sysctl_readonly_mount(struct sysroot *sr, const char *key, bool *ret)
+{
+        int fd = open_sysctl(sr, key, O_PATH);
+        if (fd < 0)
+                return fd;
+        struct statvfs sv;
+        int r = fstatvfs(fd, &sv) < 0 ? -errno : 0;
+        bool ro = r == 0 && (sv.f_flag & ST_RDONLY);
+        /* What the kernel says a write would meet (EROFS), where faccessat takes an O_PATH descriptor
+         * (AT_EMPTY_PATH; older kernels and libcs refuse, and then the mount flag alone answers). */
+        if (r == 0 && !ro && faccessat(fd, "", W_OK, AT_EMPTY_PATH | AT_EACCESS) < 0 && errno == EROFS)
+                ro = true;
+        close(fd);
+        if (r == 0)
+                *ret = ro;
         return r;
 }
 

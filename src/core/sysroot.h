@@ -26,6 +26,10 @@ int sysroot_read_sysctl(struct sysroot *sr, const char *key, char **ret_value);
 /* The mode bits of a sysctl's file (0444 for a key read-only here, 0200 for a write-only one). */
 int sysroot_sysctl_mode(struct sysroot *sr, const char *key, unsigned *ret_mode);
 
+/* Whether the sysctl's file sits on a read-only mount (how container runtimes mount /proc/sys):
+ * its mode bits may say 0644, yet a write fails with EROFS. */
+int sysroot_sysctl_readonly_mount(struct sysroot *sr, const char *key, bool *ret);
+
 /* Writes a value (plus a newline) in one write() at offset 0, never following symlinks.
  * Returns the kernel's error, e.g. -EINVAL for a value it rejects. */
 int sysroot_write_sysctl(struct sysroot *sr, const char *key, const char *value);

@@ -168,14 +168,26 @@ static bool restore_key(struct sysroot *sr, const struct rec_key *k, struct txn_
 }
 
 /* Restores keys [0, upto) of the journal and, when with_file is set, the file. Keys go back last
- * first; then every dependent, wherever it stands, since the kernel may have changed it as soon
+ * first (those that propagate before the others); then every dependent, wherever it stands, since the kernel may have changed it as soon
  * as the key that propagates to it was written: restoring that key sets them all to one value,
  * and only then can each get its own back. Returns true when everything is back. */
+static bool propagates(const char *key)
+{
+        struct kb_propagation tmp;
+        char buf[256];
+        return kb_propagation_or_conf(key, &tmp, buf, sizeof(buf), NULL) != NULL;
+}
+
 static bool restore(struct sysroot *sr, int dfd, const struct record *j, size_t upto, bool with_file, struct txn_failure *f)
 {
         bool ok = true;
+        /* Keys that propagate first: restoring one resets the keys it covers, which must get their
+         * own values back after it, whatever order they were written in. */
         for (size_t i = upto; i-- > 0;)
-                if (!j->keys[i].dependent)
+                if (!j->keys[i].dependent && propagates(j->keys[i].key))
+                        ok &= restore_key(sr, &j->keys[i], f);
+        for (size_t i = upto; i-- > 0;)
+                if (!j->keys[i].dependent && !propagates(j->keys[i].key))
                         ok &= restore_key(sr, &j->keys[i], f);
         for (size_t i = j->n_keys; i-- > 0;)
                 if (j->keys[i].dependent)
@@ -228,28 +240,83 @@ static int commit_read_file(struct commit *c)
         return 0;
 }
 
-/* The file the transaction leaves, and whether it must be written at all. */
-static int commit_plan_file(struct commit *c)
+/* The file t leaves, given the file now, and whether it must be written
+ * at all: an apply leaves alone a file with the same body, a rollback restores exact bytes. */
+static int plan_file(const struct txn *t, bool cur_present, const char *cur, size_t cur_len,
+                     bool *ret_present, char **ret, size_t *ret_len, bool *ret_write)
 {
-        struct txn *t = c->t;
-        c->file_present = t->render || t->file_present;
+        *ret_present = t->render || t->file_present;
+        *ret = NULL;
+        *ret_len = 0;
         if (t->render) {
-                if (!(c->file = txn_render_file(t->profile, t->body, t->hash, &c->file_len)))
+                if (!(*ret = txn_render_file(t->profile, t->body, t->hash, ret_len)))
                         return -ENOMEM;
         } else if (t->file_present) {
-                if (!(c->file = malloc(t->file_len + 1)))
+                if (!(*ret = malloc(t->file_len + 1)))
                         return -ENOMEM;
-                memcpy(c->file, t->file, t->file_len);
-                c->file_len = t->file_len;
+                memcpy(*ret, t->file, t->file_len);
+                (*ret)[t->file_len] = '\0';
+                *ret_len = t->file_len;
         }
         if (!t->persist)
-                c->file_write = false;
+                *ret_write = false;
         else if (t->render)
-                c->file_write = !c->cur_present || strcmp(txn_file_body(c->cur), t->body) != 0;
+                *ret_write = !cur_present || strcmp(txn_file_body(cur), t->body) != 0;
         else
-                c->file_write = c->cur_present != c->file_present ||
-                                (c->file_present && (c->cur_len != c->file_len || memcmp(c->cur, c->file, c->file_len) != 0));
+                *ret_write = cur_present != *ret_present ||
+                             (*ret_present && (cur_len != *ret_len || memcmp(cur, *ret, *ret_len) != 0));
         return 0;
+}
+
+static int commit_plan_file(struct commit *c)
+{
+        return plan_file(c->t, c->cur_present, c->cur, c->cur_len, &c->file_present, &c->file,
+                         &c->file_len, &c->file_write);
+}
+
+int txn_file_preview(struct state *st, struct sysroot *sr, const struct txn *t, struct txn_file_change *ret)
+{
+        (void)st; /* the file holds no generation number, so the history does not change it */
+        *ret = (struct txn_file_change){0};
+        int dfd = sysroot_open_dir(sr, SYSROOT_SYSCTL_D, false);
+        int r = dfd >= 0 ? txn_read_file(dfd, &ret->before, &ret->before_len) : -ENOENT;
+        if (dfd >= 0)
+                close(dfd);
+        if (r < 0 && r != -ENOENT)
+                return r;
+        ret->before_present = r == 0;
+        if (!t->persist) {
+                ret->after_present = ret->before_present;
+                ret->after_len = ret->before_len;
+                ret->after = ret->before_present ? strdup(ret->before) : NULL;
+                return ret->before_present && !ret->after ? -ENOMEM : 0;
+        }
+        r = plan_file(t, ret->before_present, ret->before, ret->before_len, &ret->after_present, &ret->after,
+                      &ret->after_len, &ret->write);
+        if (r == 0 && !ret->write) { /* left as it is */
+                free(ret->after);
+                ret->after_present = ret->before_present;
+                ret->after_len = ret->before_len;
+                ret->after = ret->before_present ? strdup(ret->before) : NULL;
+                r = ret->before_present && !ret->after ? -ENOMEM : 0;
+        }
+        return r;
+}
+
+const char *txn_file_action(const struct txn_file_change *fc)
+{
+        if (fc->before_present != fc->after_present)
+                return fc->after_present ? "create" : "remove";
+        if (!fc->after_present || (fc->before_len == fc->after_len && memcmp(fc->before, fc->after, fc->after_len) == 0))
+                return "none";
+        return "change";
+}
+
+void txn_file_change_release(struct txn_file_change *fc)
+{
+        free(fc->before);
+        free(fc->after);
+        *fc = (struct txn_file_change){0};
 }
 
 static int add_record_key(struct record *r, const struct txn_item *it, bool written)
@@ -294,7 +361,9 @@ static int commit_journal(struct commit *c)
  * keeps it as their after-value, in the journal and in the plan (for the generation record). */
 static void observe_dependents(struct commit *c, size_t written)
 {
-        const struct kb_propagation *pr = kb_propagation(c->j.keys[written].key);
+        struct kb_propagation tmp;
+        char buf[256];
+        const struct kb_propagation *pr = kb_propagation_or_conf(c->j.keys[written].key, &tmp, buf, sizeof(buf), NULL);
         for (size_t k = 0; pr && k < c->j.n_keys; k++) {
                 struct rec_key *d = &c->j.keys[k];
                 char *now = NULL;
@@ -434,7 +503,7 @@ int txn_commit(struct state *st, struct sysroot *sr, struct txn *t, struct txn_f
         bool drops = false;
         for (size_t i = 0; i < t->n; i++)
                 drops |= t->items[i].restore;
-        if (txn_count_writes(t) == 0 && !c.file_write && !drops) {
+        if (txn_count_writes(t) == 0 && !c.file_write && !drops && !t->record_always) {
                 *ret = TXN_UNCHANGED;
                 goto out;
         }

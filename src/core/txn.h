@@ -35,6 +35,7 @@ struct txn_item {
                           * persisted */
         bool foreign;    /* (restore) the live value is not the one twtune left: another tool or a
                           * person changed it since */
+        bool later;      /* (rollback) not managed at the target: its value comes from a later record */
 };
 
 struct txn {
@@ -55,6 +56,10 @@ struct txn {
         char *hash;              /* SHA-256 of body */
         bool is_rollback;        /* a rollback, to the state of generation `restores` */
         unsigned long restores;
+        bool record_always;      /* (rollback) the state it goes back to is not the current one: it is
+                                  * recorded even when nothing is written, so the next rollback steps on */
+        bool file_edited;        /* (rollback) the persisted file is not the one the newest generation
+                                  * recorded: an edit by hand or another tool, which the rollback replaces */
         struct rec_base *base;   /* the managed keys and baselines once committed */
         size_t n_base;
         unsigned long generation; /* set by txn_commit when it commits */
@@ -99,6 +104,21 @@ int txn_commit(struct state *st, struct sysroot *sr, struct txn *t, struct txn_f
 int txn_recover(struct state *st, struct sysroot *sr, struct txn_failure *fail, enum txn_result *ret);
 
 void txn_failure_release(struct txn_failure *f);
+
+/* The persisted file before and after a transaction, for dry runs and reports. */
+struct txn_file_change {
+        bool before_present, after_present;
+        bool write; /* the commit writes or removes the file */
+        char *before, *after; /* NUL-terminated when present */
+        size_t before_len, after_len;
+};
+/* What committing t would do to the persisted file now: the file there, the file it leaves (the
+ * rendered file; st is not needed since the file holds no generation number, and may be NULL)
+ * and whether it is written. A transaction that does not persist leaves it alone. */
+int txn_file_preview(struct state *st, struct sysroot *sr, const struct txn *t, struct txn_file_change *ret);
+/* "create", "change", "remove" or "none". */
+const char *txn_file_action(const struct txn_file_change *fc);
+void txn_file_change_release(struct txn_file_change *fc);
 
 /* The rendered file for a body: a header (profile name, the body's SHA-256) and the body; the same
  * bytes for the same profile on every host, whatever its generation. */

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kb.h"
 #include "key.h"
@@ -22,7 +23,7 @@ static int add_item(struct txn *t, const char *key, const char *before, const ch
                 return -ENOMEM;
         t->items = v;
         struct txn_item it = {strdup(key), value_normalize(before), value_normalize(after), false, optional, dependent,
-                              false, NULL, false, false};
+                              false, NULL, false, false, false};
         if (!it.key || !it.before || !it.after) {
                 free(it.key);
                 free(it.before);
@@ -109,11 +110,20 @@ static void order_coupled(struct txn *t)
 
 /* A key the kernel propagates goes first, so that its write cannot overwrite a later explicit
  * value of a key it propagates to. Stable, so the profile's order holds otherwise. */
+#define PROP_BUF 256 /* a guessed dependent pattern (kb_propagation_or_conf) */
+
+static const struct kb_propagation *propagation(const char *key, struct kb_propagation *tmp, char *buf)
+{
+        return kb_propagation_or_conf(key, tmp, buf, PROP_BUF, NULL);
+}
+
 static void order_propagating(struct txn *t)
 {
         size_t w = 0;
+        struct kb_propagation tmp;
+        char buf[PROP_BUF];
         for (size_t i = 0; i < t->n; i++)
-                if (kb_propagation(t->items[i].key)) {
+                if (!t->items[i].dependent && propagation(t->items[i].key, &tmp, buf)) {
                         struct txn_item it = t->items[i];
                         memmove(&t->items[w + 1], &t->items[w], (i - w) * sizeof(it));
                         t->items[w++] = it;
@@ -124,13 +134,61 @@ static void order_propagating(struct txn *t)
  * whatever the kernel propagates first. So it is written, to the value it must end with. */
 static void mark_clobbered(struct txn *t)
 {
+        struct kb_propagation tmp;
+        char buf[PROP_BUF];
         for (size_t i = 0; i < t->n; i++) {
-                const struct kb_propagation *pr = kb_propagation(t->items[i].key);
+                const struct kb_propagation *pr = propagation(t->items[i].key, &tmp, buf);
                 if (!pr || !t->items[i].write)
                         continue;
                 for (size_t k = i + 1; k < t->n; k++)
                         if (kb_propagation_covers(pr, t->items[k].key))
                                 t->items[k].write = true;
+        }
+}
+
+/* A dependent that shares one value with a key of the plan (ip_forward and conf.all.forwarding,
+ * IPv6 conf.default.X and conf.all.X: each propagates to the other) ends with that key's value:
+ * the value recorded for it at another time would undo that key's write, or contradict it. */
+static void settle_dependents(struct txn *t)
+{
+        struct kb_propagation tmp, tmp2;
+        char buf[PROP_BUF], buf2[PROP_BUF];
+        for (size_t i = 0; i < t->n; i++) {
+                struct txn_item *d = &t->items[i];
+                const struct kb_propagation *pd = d->dependent ? propagation(d->key, &tmp, buf) : NULL;
+                for (size_t k = 0; pd && k < t->n; k++) {
+                        const struct txn_item *p = &t->items[k];
+                        const struct kb_propagation *pp = p->dependent ? NULL : propagation(p->key, &tmp2, buf2);
+                        if (!pp || !kb_propagation_covers(pp, d->key) || !kb_propagation_covers(pd, p->key))
+                                continue;
+                        char *v = strdup(p->after);
+                        if (!v)
+                                continue; /* keeps the recorded value: no worse than before */
+                        free(d->after);
+                        d->after = v;
+                        d->write = !kb_value_equal(d->key, d->before, d->after);
+                        break;
+                }
+        }
+}
+
+/* In a rollback, a key the target generation did not manage itself (later) that a key
+ * it did manage propagates to, written by the rollback, gets its value at the target from that
+ * write, as it had then: the value a later generation found before it (which a hand write of the
+ * propagating key may have changed) is not the target's. So it is left to the kernel, and read back
+ * as a dependent. */
+static void settle_followers(struct txn *t)
+{
+        struct kb_propagation tmp;
+        char buf[PROP_BUF];
+        for (size_t p = 0; p < t->n; p++) {
+                const struct kb_propagation *pr = t->items[p].later || t->items[p].dependent || !t->items[p].write
+                                                  ? NULL : propagation(t->items[p].key, &tmp, buf);
+                for (size_t j = 0; pr && j < t->n; j++)
+                        if (t->items[j].later && kb_propagation_covers(pr, t->items[j].key)) {
+                                t->items[j].write = false;
+                                t->items[j].dependent = true;
+                        }
         }
 }
 
@@ -140,8 +198,10 @@ static void mark_clobbered(struct txn *t)
 static int add_dependents(struct txn *t, struct sysroot *sr, char **ret_key)
 {
         size_t n = t->n;
+        struct kb_propagation tmp;
+        char buf[PROP_BUF];
         for (size_t i = 0; i < n; i++) {
-                const struct kb_propagation *pr = kb_propagation(t->items[i].key);
+                const struct kb_propagation *pr = propagation(t->items[i].key, &tmp, buf);
                 if (!pr || !t->items[i].write)
                         continue;
                 for (size_t d = 0; d < ELEMENTSOF(pr->dependents) && pr->dependents[d]; d++) {
@@ -219,6 +279,26 @@ static int plan_restores(struct txn *t, struct sysroot *sr, const struct managed
         return 0;
 }
 
+/* A key twtune starts managing may hold a value the kernel copied in when twtune wrote a managed
+ * key that propagates to it (conf.all.forwarding to every interface, conf.default.X to those that
+ * follow it): its value before twtune is then that key's baseline, not the copy. Only for a key
+ * of the same attribute (which the kernel copies as is). NULL: no such key. */
+static const char *copied_baseline(const struct managed *m, const char *key)
+{
+        const char *attr = strrchr(key, '.');
+        struct kb_propagation tmp;
+        char buf[PROP_BUF];
+        for (size_t i = 0; m && attr && i < m->n; i++) {
+                const struct kb_propagation *pr = propagation(m->v[i].key, &tmp, buf);
+                const char *pattr = strrchr(m->v[i].key, '.');
+                bool same = pattr && (strcmp(pattr, attr) == 0 ||
+                                      (strcmp(m->v[i].key, "net.ipv4.ip_forward") == 0 && strcmp(attr, ".forwarding") == 0));
+                if (pr && same && kb_propagation_covers(pr, key))
+                        return m->v[i].baseline;
+        }
+        return NULL;
+}
+
 /* The managed set the apply leaves: every key it sets, with the baseline it already had or,
  * for a key managed from now on, its value before this transaction. */
 static int plan_base(struct txn *t, const struct managed *m)
@@ -228,7 +308,11 @@ static int plan_base(struct txn *t, const struct managed *m)
                 if (it->dependent || it->write_only || it->restore)
                         continue;
                 const struct managed_key *k = m ? managed_find(m, it->key) : NULL;
-                int r = rec_base_add(&t->base, &t->n_base, it->key, k ? k->baseline : it->before);
+                const struct managed_key *copy = m && !k ? managed_find_copy(m, it->key) : NULL;
+                const char *base = k ? k->baseline : copied_baseline(m, it->key);
+                if (!k && copy && kb_value_equal(it->key, copy->last, it->before))
+                        base = copy->baseline; /* it still holds the value the kernel copied in */
+                int r = rec_base_add(&t->base, &t->n_base, it->key, base ? base : it->before);
                 if (r < 0)
                         return r;
         }
@@ -344,6 +428,72 @@ static int plan_file_back(struct txn *t, struct record **later, size_t nl)
         return 0;
 }
 
+/* The persisted file as generation `at` left it: the file recorded by the newest generation up to
+ * `at` that managed it. *ret_found is false when none did (the file before twtune's first persisting
+ * generation is then the answer, which only a later record holds). */
+static int file_at(struct state *st, const unsigned long *ids, size_t n, unsigned long at, bool *ret_found,
+                   bool *ret_present, char **ret, size_t *ret_len)
+{
+        *ret_found = false;
+        for (size_t i = n; i-- > 0;) {
+                struct record *g = NULL;
+                if (ids[i] > at)
+                        continue;
+                int r = state_generation_read(st, ids[i], &g);
+                if (r < 0)
+                        return r;
+                if (g->persist) {
+                        *ret_found = true;
+                        *ret_present = g->file_present;
+                        *ret = g->file;
+                        *ret_len = g->file_len;
+                        g->file = NULL;
+                        record_free(g);
+                        return 0;
+                }
+                record_free(g);
+        }
+        return 0;
+}
+
+/* The file the rollback leaves: generation `to`'s, byte for byte; and whether the file there now is
+ * the one the newest generation recorded. */
+static int plan_file(struct txn *t, struct state *st, struct sysroot *sr, const unsigned long *ids, size_t n,
+                     unsigned long to, struct record **later, size_t nl)
+{
+        bool found = false, present = false;
+        char *data = NULL;
+        size_t len = 0;
+        int r = file_at(st, ids, n, to, &found, &present, &data, &len);
+        if (r == 0 && !found)
+                r = plan_file_back(t, later, nl);
+        if (r == 0 && found) {
+                t->persist = true;
+                free(t->file);
+                t->file = present ? data : NULL;
+                t->file_len = present ? len : 0;
+                t->file_present = present;
+                t->file_meta = false; /* a file twtune wrote: its default mode and owner */
+                data = present ? NULL : data;
+        }
+        free(data);
+        data = NULL;
+        if (r == 0 && t->persist)
+                r = file_at(st, ids, n, ids[n - 1], &found, &present, &data, &len);
+        if (r == 0 && found) {
+                int dfd = sysroot_open_dir(sr, SYSROOT_SYSCTL_D, false);
+                char *cur = NULL;
+                size_t cur_len = 0;
+                int q = dfd >= 0 ? txn_read_file(dfd, &cur, &cur_len) : -ENOENT;
+                if (dfd >= 0)
+                        close(dfd);
+                t->file_edited = present ? q != 0 || cur_len != len || memcmp(cur, data, len) != 0 : q != -ENOENT;
+                free(cur);
+        }
+        free(data);
+        return r;
+}
+
 int txn_from_generation(struct state *st, struct sysroot *sr, unsigned long to, struct txn **ret, char **ret_key)
 {
         unsigned long *ids;
@@ -386,17 +536,29 @@ int txn_from_generation(struct state *st, struct sysroot *sr, unsigned long to, 
          * later, the value before the first later generation that touched them. */
         for (size_t k = 0; base && k < base->n_keys && r == 0; k++)
                 r = plan_back(t, sr, &base->keys[k], base->keys[k].after, ret_key);
+        size_t nb = t->n;
         for (size_t g = 0; g < nl && r == 0; g++)
                 for (size_t k = 0; k < later[g]->n_keys && r == 0; k++)
                         r = plan_back(t, sr, &later[g]->keys[k], later[g]->keys[k].before, ret_key);
+        for (size_t i = nb; i < t->n; i++)
+                t->items[i].later = true;
         if (r == 0)
-                r = plan_file_back(t, later, nl);
+                r = plan_file(t, st, sr, ids, n, to, later, nl);
+        unsigned long now_state = 0, to_state = 0;
+        if (r == 0 && (r = managed_state_of(st, ids[n - 1], &now_state)) == 0)
+                r = managed_state_of(st, to, &to_state);
+        t->record_always = now_state != to_state;
         if (r == 0 && base && base->hash && !(t->hash = strdup(base->hash)))
                 r = -ENOMEM;
         if (r == 0) {
                 order_propagating(t);
                 order_coupled(t);
                 mark_clobbered(t);
+                settle_dependents(t);
+                settle_followers(t);
+                /* What the kernel changes along with the keys the rollback writes, read back and
+                 * recorded like an apply's, so that a later rollback can give it back. */
+                r = add_dependents(t, sr, ret_key);
         }
 out:
         for (size_t g = 0; g < nl; g++)

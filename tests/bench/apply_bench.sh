@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Benchmark: twtune's apply path at scale against `sysctl -p` on the same keys: 20 per-interface
 # keys on each of N veth interfaces (N pairs made, keys set on one side), so 20*N keys, most of
 # them changing. Each measurement runs in fresh private network, mount and PID namespaces with a

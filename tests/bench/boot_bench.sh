@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Benchmark: `twtune boot` against the real systemd-sysctl and procps' `sysctl --system` on the same
 # hierarchy, measured in the same run: one file of N distinct keys ("-net.ipv4.nonexistent_N = N",
 # keys no kernel has, so every tool looks each up and writes nothing), for N = 10 000 and 100 000,

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Differential test of `twtune boot` against the real systemd-sysctl and procps `sysctl --system`.
 
     boot_diff.py --twtune BIN [--seed S] [--count N] [--tools systemd,procps] [--keep DIR] [--show]

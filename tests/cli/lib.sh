@@ -149,3 +149,71 @@ finish() {
         echo "$PASS passed, $FAIL failed"
         [ "$FAIL" -eq 0 ]
 }
+
+# isolate_boot: inside private mount, network and PID namespaces (this shell PID 1, BOOT_NS_NET
+# the network namespace outside), a tmpfs over every sysctl.d directory, /run and /var/lib, and an
+# empty private /etc/sysctl.conf, each checked; so twtune, the real systemd-sysctl and
+# `sysctl --system` see only what the test writes and can write only per-namespace keys it names.
+# Exits 2 when the isolation cannot be set up or checked (nothing has run then).
+isolate_boot() {
+        ib_die() { echo "isolate_boot: $*" >&2; exit 2; }
+        [ $$ -eq 1 ] || ib_die "not PID 1 of a new PID namespace"
+        [ -n "${BOOT_NS_NET:-}" ] && [ "$(readlink /proc/self/ns/net)" != "$BOOT_NS_NET" ] ||
+                ib_die "not in a new network namespace"
+        mount --make-rprivate / 2>/dev/null
+        mount -t tmpfs -o mode=0755 twtune-test /run && mkdir -p /run/sysctl.d || ib_die "cannot cover /run"
+        mount -t tmpfs -o mode=0755 twtune-test /var/lib || ib_die "cannot cover /var/lib"
+        for ib_d in /etc/sysctl.d /usr/lib/sysctl.d /lib/sysctl.d /usr/local/lib/sysctl.d; do
+                if [ "$ib_d" = /lib/sysctl.d ] && [ "$(readlink -f /lib/sysctl.d)" = "$(readlink -f /usr/lib/sysctl.d)" ]; then
+                        continue # merged /usr: the same directory, covered already
+                elif [ -d "$ib_d" ]; then
+                        mount -t tmpfs -o mode=0755 twtune-test "$ib_d" || ib_die "cannot cover $ib_d"
+                        continue
+                fi
+                ib_p=${ib_d%/*}
+                while [ -n "$ib_p" ] && [ ! -d "$ib_p" ]; do ib_p=${ib_p%/*}; done
+                case $ib_p in
+                /usr/local/lib | /usr/local) ;;
+                /lib | /usr/lib) continue ;; # no such directory: nothing to hide
+                *) ib_die "$ib_d is missing and $ib_p is not one to cover" ;;
+                esac
+                mount -t tmpfs -o mode=0755 twtune-test "$ib_p" && mkdir -p "$ib_d" || ib_die "cannot cover $ib_p"
+        done
+        if [ -e /etc/sysctl.conf ]; then
+                : >/run/sysctl.conf && mount --bind /run/sysctl.conf /etc/sysctl.conf || ib_die "cannot hide /etc/sysctl.conf"
+                [ ! -s /etc/sysctl.conf ] || ib_die "/etc/sysctl.conf is not the empty copy"
+        fi
+        for ib_d in /etc/sysctl.d /run/sysctl.d /usr/lib/sysctl.d /lib/sysctl.d /usr/local/lib/sysctl.d /var/lib; do
+                [ ! -d "$ib_d" ] || [ "$(findmnt -n -o SOURCE -T "$ib_d")" = twtune-test ] ||
+                        ib_die "$ib_d is not on a tmpfs of the test"
+                [ ! -d "$ib_d" ] || [ -z "$(ls -A "$ib_d")" ] || ib_die "$ib_d is not empty"
+        done
+}
+
+# in_boot_ns SCRIPT [ARGS]: like in_ns, with isolate_boot's cover (for tests that run the real
+# systemd-sysctl or sysctl --system, or simulate a reboot).
+in_boot_ns() {
+        BOOT_NS_NET=$(readlink /proc/self/ns/net) && export BOOT_NS_NET
+        unshare -n -m -p --fork --mount-proc --propagation private sh -c 'TWTUNE_INNER=1 . "$SRCDIR/tests/cli/lib.sh" &&
+                isolate_boot && script=$1 && shift && . "./$script"' sh "$@" >ns.out 2>&1
+        ns_rc=$?
+        cat ns.out
+        PASS=$((PASS + $(grep -c '^ok - ' ns.out)))
+        FAIL=$((FAIL + $(grep -c '^not ok - ' ns.out)))
+        [ "$ns_rc" -eq 0 ] || not_ok "$1 ended with exit $ns_rc"
+}
+
+# boot_values KEY...: "KEY<TAB>VALUE" per key as a boot sets it: the real systemd-sysctl (or, with
+# BOOT_TOOL=procps, sysctl --system) run in a fresh network namespace that shares this mount
+# namespace (so the sysctl.d hierarchy the test built), with a veth pair v0/v1 created first.
+# Only inside isolate_boot.
+boot_values() {
+        case ${BOOT_TOOL:-systemd} in
+        systemd) for bv_t in /lib/systemd/systemd-sysctl /usr/lib/systemd/systemd-sysctl; do [ -x "$bv_t" ] && break; done ;;
+        procps) bv_t="sysctl --system" ;;
+        esac
+        unshare -n sh -c 'ip link add v0 type veth peer name v1 || exit 90
+                $0 >/dev/null 2>&1
+                for k; do printf "%s\t" "$k"; tr "\t\n" "  " <"/proc/sys/$(echo "$k" | tr . /)"; echo; done' "$bv_t" "$@" |
+                sed 's/ *$//'
+}

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Parses a Prometheus text exposition with the official client library's parser
 (python3-prometheus-client) and prints its samples as JSON for jq: [{"name", "labels",
 "value", "type"}]. Exits 1 when the text does not parse or breaks a naming convention the

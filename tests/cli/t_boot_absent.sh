@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Keys absent at boot. Module keys, against fake roots (no module is ever loaded here): the
 # absent-at-boot finding appears exactly when the key's module is neither built into the root's
 # kernel (/sys/module/NAME without initstate, modules.builtin) nor loaded before sysctl.d is

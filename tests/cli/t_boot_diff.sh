@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The boot differential: boot_diff.py generates random sysctl.d hierarchies (seeded), applies
 # each with the real systemd-sysctl and with procps' `sysctl --system` in fresh network, mount and
 # PID namespaces (tmpfs over every sysctl.d directory, a private /etc/sysctl.conf), and checks

@@ -79,7 +79,7 @@ run_cases() {
         for c in $(echo "$COMMANDS" | sed 's/ help//'); do
                 comp "twtune $c --" "$(help_opts "$c")" "$c --: the options its --help lists"
         done
-        comp "twtune apply --" "--allow-absolute-extends --dry-run --format --help --netns --no-persist --quiet --root --strict --verbose --wait" \
+        comp "twtune apply --" "--allow-absolute-extends --allow-address-loss --dry-run --format --help --netns --no-persist --quiet --root --strict --verbose --wait" \
                 "apply --: exactly its options and the globals it takes"
         comp "twtune diff --format json --e" "--exit-code" "an option after a global option's value"
         comp "twtune --root / diff --e" "--exit-code" "an option after --root DIR before the command"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The TIME_WAIT lab in its short form (tests/lab/lab.sh --short, about 90 s): each scenario's load
 # runs in private namespaces against the real kernel, and advise's verdict, run at the moment of
 # the problem, is checked against what the same run measured. Label lab: CI runs it in the plain

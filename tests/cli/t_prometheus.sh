@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # --format prometheus and --prometheus-file for stats, advise and verify, parsed by the Prometheus
 # client library's own parser (tests/cli/prom_check.py), on real sockets and a real apply in
 # private namespaces; the values must equal what the JSON output says of the same system.

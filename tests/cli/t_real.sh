@@ -30,7 +30,7 @@ done <"$1"
 S
 cat >apply.sh <<'S'
 "$TWTUNE" --format json diff accepted.conf >diff.json 2>diff.err
-"$TWTUNE" apply --no-persist accepted.conf >apply.out 2>apply.err
+"$TWTUNE" apply --no-persist --allow-address-loss accepted.conf >apply.out 2>apply.err
 echo $? >apply.rc
 sh ./dump.sh accepted.conf >twtune.vals
 S

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The TIME_WAIT lab: what short connections do to a host, measured, and what `twtune advise` says
 # at that moment. Root; everything runs in private namespaces (a client and a server network
 # namespace per scenario, joined by a veth pair, or one namespace on loopback), and only the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # plot.sh NAME DIR: DIR/plot.png from DIR/load.tsv and DIR/setup.txt of one lab scenario (gnuplot;
 # nothing without it). Connections a second and connect() times, both on log scales: the drop
 # from thousands to tens a second, and from microseconds to milliseconds, show at once.

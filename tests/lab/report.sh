@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Turns a lab run (tests/lab/lab.sh --out DIR) into docs/lab/: README.md with the machine, the
 # summary table, and per scenario its setup, per-second table, the counters that moved, advise's
 # verdict at the moment of the problem (and, when the run had TWTUNE_BEFORE, the older build's),

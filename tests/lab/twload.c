@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab load generator: short TCP connections to one destination, bounded in count and time, for
  * tests/lab/lab.sh. Run it only inside private network namespaces.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The boot view's data and kernel model (core/boot_sim.c, core/boot_absent.c): the module table's
  * invariants, and what the kernel keeps of a write, case by case as observed on Linux 6.18
  * (tests/data/boot/README.md, "Kernel parsing"). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Knowledge base: keys that exist only while a kernel module is loaded (boot_absent.c, the
  * `absent-at-boot` finding). Included by boot_absent.c only; kept apart from the per-key tables.
  * One entry per key prefix, sorted by prefix and unique (boot_module_table_check() tests it);
