@@ -102,7 +102,7 @@ for h in h1 h2 h3 h4; do
         i=0; while [ ! -e hosts/$h/ready ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
         u=$(cat hosts/$h/unshare)
         cat /proc/$u/task/$u/children | tr -d ' ' >hosts/$h/pid
-        printf '#!/bin/sh\nexec nsenter -t %s -n -m -- %s "%s" "$@"\n' "$(cat hosts/$h/pid)" "${TWTUNE_WRAPPER:-}" "$TWTUNE" >hosts/$h/twtune
+        printf '#!/bin/sh\nexec nsenter -t %s -n -m -p -- %s "%s" "$@"\n' "$(cat hosts/$h/pid)" "${TWTUNE_WRAPPER:-}" "$TWTUNE" >hosts/$h/twtune
         chmod +x hosts/$h/twtune
 done
 # hostv H: the host's two keys and its file's digest, read in its namespace (the oracle).
