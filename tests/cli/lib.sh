@@ -105,6 +105,15 @@ require_ns() {
         fi
 }
 
+# ns_tally RC SCRIPT: what a script run in namespaces printed (ns.out) counts here, and its exit
+# status RC must be 0.
+ns_tally() {
+        cat ns.out
+        PASS=$((PASS + $(grep -c '^ok - ' ns.out)))
+        FAIL=$((FAIL + $(grep -c '^not ok - ' ns.out)))
+        [ "$1" -eq 0 ] || not_ok "$2 ended with exit $1"
+}
+
 # in_ns SCRIPT [ARGS]: runs SCRIPT (sourced, with this library) in new network, mount and PID
 # namespaces, with tmpfs over /etc/sysctl.d and /var/lib, so twtune runs with its default paths
 # on the real kernel and the host's sysctls and files are never touched. The script's shell is
@@ -114,11 +123,7 @@ in_ns() {
         unshare -n -m -p --fork --mount-proc sh -c 'mount -t tmpfs -o mode=0755 tmpfs /etc/sysctl.d &&
                 mount -t tmpfs -o mode=0755 tmpfs /var/lib &&
                 TWTUNE_INNER=1 . "$SRCDIR/tests/cli/lib.sh" && script=$1 && shift && . "./$script"' sh "$@" >ns.out 2>&1
-        ns_rc=$?
-        cat ns.out
-        PASS=$((PASS + $(grep -c '^ok - ' ns.out)))
-        FAIL=$((FAIL + $(grep -c '^not ok - ' ns.out)))
-        [ "$ns_rc" -eq 0 ] || not_ok "$1 ended with exit $ns_rc"
+        ns_tally $? "$1"
 }
 
 # The host state a test must leave alone: its sysctl.d, twtune state and some sysctls.
@@ -196,11 +201,7 @@ in_boot_ns() {
         BOOT_NS_NET=$(readlink /proc/self/ns/net) && export BOOT_NS_NET
         unshare -n -m -p --fork --mount-proc --propagation private sh -c 'TWTUNE_INNER=1 . "$SRCDIR/tests/cli/lib.sh" &&
                 isolate_boot && script=$1 && shift && . "./$script"' sh "$@" >ns.out 2>&1
-        ns_rc=$?
-        cat ns.out
-        PASS=$((PASS + $(grep -c '^ok - ' ns.out)))
-        FAIL=$((FAIL + $(grep -c '^not ok - ' ns.out)))
-        [ "$ns_rc" -eq 0 ] || not_ok "$1 ended with exit $ns_rc"
+        ns_tally $? "$1"
 }
 
 # boot_values KEY...: "KEY<TAB>VALUE" per key as a boot sets it: the real systemd-sysctl (or, with
