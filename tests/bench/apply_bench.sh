@@ -44,7 +44,7 @@ fi
 # Inside: a private netns, tmpfs over the configuration and state directories.
 mount -t tmpfs -o mode=0755 bench /etc/sysctl.d
 mount -t tmpfs -o mode=0755 bench /var/lib
-[ "$(findmnt -n -o SOURCE -T /etc/sysctl.d)" = bench ] && [ "$(findmnt -n -o SOURCE -T /var/lib)" = bench ] || exit 2
+[ "$(findmnt -n -o SOURCE -T /etc/sysctl.d | tail -n 1)" = bench ] && [ "$(findmnt -n -o SOURCE -T /var/lib | tail -n 1)" = bench ] || exit 2
 i=0
 while [ $i -lt "$PAIRS" ]; do echo "link add va$i type veth peer name vb$i"; i=$((i + 1)); done | ip -batch - >/dev/null
 MEASURE() {

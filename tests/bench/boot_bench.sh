@@ -31,7 +31,7 @@ fi
 : >"$work/sysctl.conf"
 [ -e /etc/sysctl.conf ] && mount --bind "$work/sysctl.conf" /etc/sysctl.conf
 for d in /etc/sysctl.d /usr/lib/sysctl.d; do
-        [ "$(findmnt -n -o SOURCE -T $d)" = boot-bench ] || die "$d is not on the benchmark's tmpfs"
+        [ "$(findmnt -n -o SOURCE -T $d | tail -n 1)" = boot-bench ] || die "$d is not on the benchmark's tmpfs"
 done
 
 # ms CMD...: the median wall time of RUNS runs, in milliseconds.

@@ -298,7 +298,10 @@ def setup_isolation(work):
     else:
         conf = None
     for d in dirs:
-        src = subprocess.run(["findmnt", "-n", "-o", "SOURCE", "-T", d], capture_output=True, text=True).stdout.strip()
+        # findmnt -T lists every mount stacked there, the visible one last (a booted system's /run
+        # is a tmpfs already, and ours goes over it).
+        out = subprocess.run(["findmnt", "-n", "-o", "SOURCE", "-T", d], capture_output=True, text=True).stdout
+        src = (out.strip().splitlines() or [""])[-1].strip()
         if src != "boot-diff":
             die(f"{d} is not on the test's tmpfs")
     return dirs, conf

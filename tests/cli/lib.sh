@@ -189,7 +189,7 @@ isolate_boot() {
                 [ ! -s /etc/sysctl.conf ] || ib_die "/etc/sysctl.conf is not the empty copy"
         fi
         for ib_d in /etc/sysctl.d /run/sysctl.d /usr/lib/sysctl.d /lib/sysctl.d /usr/local/lib/sysctl.d /var/lib; do
-                [ ! -d "$ib_d" ] || [ "$(findmnt -n -o SOURCE -T "$ib_d")" = twtune-test ] ||
+                [ ! -d "$ib_d" ] || [ "$(findmnt -n -o SOURCE -T "$ib_d" | tail -n 1)" = twtune-test ] ||
                         ib_die "$ib_d is not on a tmpfs of the test"
                 [ ! -d "$ib_d" ] || [ -z "$(ls -A "$ib_d")" ] || ib_die "$ib_d is not empty"
         done
