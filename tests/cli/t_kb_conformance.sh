@@ -31,7 +31,7 @@ if sh "$SRCDIR/tools/kb_coverage.sh" "$KBFACTS" --min 95 >cov.out 2>&1; then
         ok "coverage of sysctl -a: $(grep '^total' cov.out | awk '{printf "%s of %s (%s) ", $3, $2, $4}')"
 else
         sed 's/^/#   /' cov.out | grep -E 'total|unknown' | head -20
-        not_ok "coverage of sysctl -a below 95% (regenerate src/core/kb/generated.h with tools/kbgen.py?)"
+        not_ok "coverage of sysctl -a below 95% (regenerate src/core/judge/kb/generated.h with tools/kbgen.py?)"
 fi
 [ "$(host_state)" = "$host_before" ] && ok "host state unchanged" || not_ok "host state changed"
 finish

@@ -98,12 +98,12 @@ for f in /etc/sysctl.d/99-twtune.conf /var/lib/twtune/lock /var/lib/twtune/journ
         echo "$files" | grep -qE "^\.It Pa $f( |$)" && ok "FILES documents $f" || not_ok "FILES lacks $f"
 done
 # boot's directories are the ones the sources search.
-for d in $(sed -n 's/^static const char \*const dirs\[\] = {\(.*\)/\1/p' "$SRCDIR/src/core/boot.c" | grep -oE '"/[^"]+"' | tr -d '"'); do
+for d in $(sed -n 's/^static const char \*const dirs\[\] = {\(.*\)/\1/p' "$SRCDIR/src/core/boot/boot.c" | grep -oE '"/[^"]+"' | tr -d '"'); do
         echo "$files" | grep -qE "^\.It Pa $d( |$)" && ok "FILES documents boot's $d" || not_ok "FILES lacks boot's $d"
 done
 
 # twtune-profile(5): every top-level field and every field of a setting the loader accepts.
-fields=$(sed -n 's/.*const char \*const \(top_fields\|fields\)\[\] = {\(.*\)};/\2/p' "$SRCDIR/src/core/profile.c" |
+fields=$(sed -n 's/.*const char \*const \(top_fields\|fields\)\[\] = {\(.*\)};/\2/p' "$SRCDIR/src/core/profile/profile.c" |
         grep -oE '"[a-z_]+"' | tr -d '"')
 [ "$(echo "$fields" | wc -w)" -ge 10 ] && ok "profile fields read from profile.c: $(echo $fields)" || not_ok "fields: $fields"
 for f in $fields; do

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The boot view's data and kernel model (core/boot_sim.c, core/boot_absent.c): the module table's
+/* The boot view's data and kernel model (core/boot/boot_sim.c, core/boot/boot_absent.c): the module table's
  * invariants, and what the kernel keeps of a write, case by case as observed on Linux 6.18
  * (tests/data/boot/README.md, "Kernel parsing"). */
 #include "boot_internal.h"
