@@ -20,6 +20,11 @@ Facts checked, for each hand-written entry on the running version (kbfacts VERSI
             kb says the kernel enforces the range (kernel_range or enforced), values read back as written
             (or as the kb's rounding says)
   base0     "0x10" reads back 16 and "010" reads back 8 (the kernel parses integers with base 0)
+Propagations (kbfacts --propagations): for every conf.all and conf.default attribute of net.ipv4 and
+net.ipv6, and ip_forward, each in a fresh network namespace of its own with a veth pair: which other
+keys a changing write sets (the table's dependents, and the interfaces for every_write and on_change, or
+the interfaces never written for unwritten; nothing for a key the table lacks, but for UNMODELLED), and
+whether a write of the value the key already holds still sets the interfaces (every_write only).
 The structural tier (kbfacts --gen): mode, shape and child-netns scope of every key this kernel has, and
 the bounds read in the kernel source written at their edges. Removed keys (kbfacts --removed): absent.
 """
@@ -364,6 +369,133 @@ def removed_checks(c, kbfacts, wrapper, k):
                "has it (mode %o)" % m if m is not None else "")
 
 
+# Keys the kernel carries over to others that the table leaves out, and why (checked still to behave so).
+UNMODELLED = {
+    # Sets every interface but not default (addrconf_fixup_force_forwarding): dependents as globs
+    # cannot say "every interface but default"; a transaction still measures it (kb_propagation_or_conf).
+    "net.ipv6.conf.all.force_forwarding": {"lo", "v0", "v1"},
+}
+
+
+def snapshot(fam):
+    out = {}
+    base = "/proc/sys/net/%s/conf" % fam
+    for dev in os.listdir(base):
+        for a in os.listdir(os.path.join(base, dev)):
+            try:
+                with open(os.path.join(base, dev, a)) as f:
+                    out["net.%s.conf.%s.%s" % (fam, dev.replace(".", "/"), a)] = f.read().strip()
+            except OSError:
+                pass
+    with open("/proc/sys/net/ipv4/ip_forward") as f:
+        out["net.ipv4.ip_forward"] = f.read().strip()
+    return out
+
+
+def measure_one(key):
+    """In this process's own fresh network namespace: what a changing write of key sets, and whether a
+    write of the value it holds resets lo's own. None if the key cannot be measured."""
+    fam = key.split(".")[1]
+    attr = "forwarding" if key == "net.ipv4.ip_forward" else key.rsplit(".", 1)[1]
+    subprocess.run(["ip", "link", "add", "v0", "type", "veth", "peer", "name", "v1"], check=True)
+    cur = read(key)
+    if not isinstance(cur, str) or not re.fullmatch(r"-?\d+", cur):
+        return None
+    before = snapshot(fam)
+    new = "1" if cur == "0" else "0"
+    if write(key, new) is not None:
+        return None
+    after = snapshot(fam)
+    changed = sorted(k for k in after if k != key and after[k] != before.get(k))
+    lo = "net.%s.conf.lo.%s" % (fam, attr)
+    same = None
+    if attr != "forwarding" or fam == "ipv6":  # lo.forwarding is not writable in IPv4 (ipv4_devconf)
+        held = read(key)
+        if write(lo, "1" if held == "0" else "0") is None:
+            write(key, held)
+            same = read(lo) == held
+    return {"changed": changed, "same_resets_lo": same, "old": cur, "new": new}
+
+
+def measure_all(keys):
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    out = {}
+    for key in keys:
+        rd, wr = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(rd)
+            res = None
+            if libc.unshare(0x40000000) == 0:  # CLONE_NEWNET
+                try:
+                    res = measure_one(key)
+                except Exception as e:  # reported, never silently dropped
+                    res = {"error": str(e)}
+            os.write(wr, json.dumps(res).encode())
+            os._exit(0)
+        os.close(wr)
+        data = b""
+        while True:
+            chunk = os.read(rd, 65536)
+            if not chunk:
+                break
+            data += chunk
+        os.close(rd)
+        os.waitpid(pid, 0)
+        out[key] = json.loads(data or b"null")
+    return out
+
+
+def propagation_checks(c, kbfacts, wrapper):
+    import fnmatch
+    table = {}
+    for line in subprocess.run(wrapper + [kbfacts, "--propagations"], check=True, capture_output=True,
+                               text=True).stdout.splitlines():
+        f = line.split("\t")
+        table[f[0]] = {"reach": f[1], "negated": None if f[2] == "-" else f[2], "deps": f[3:]}
+    keys = ["net.ipv4.ip_forward"]
+    for fam in ("ipv4", "ipv6"):
+        for src in ("all", "default"):
+            d = "/proc/sys/net/%s/conf/%s" % (fam, src)
+            keys += ["net.%s.conf.%s.%s" % (fam, src, a) for a in sorted(os.listdir(d))
+                     if os.stat(os.path.join(d, a)).st_mode & 0o200]
+    res = measure_all(keys)
+    measured = 0
+    for key in keys:
+        r = res.get(key)
+        if r is None:
+            continue
+        if "error" in r:
+            c.fact(False, key, "propagation", "it can be measured", "raised " + r["error"])
+            continue
+        measured += 1
+        attr = "forwarding" if key == "net.ipv4.ip_forward" else key.rsplit(".", 1)[1]
+        ifaces = {k.split(".")[3] for k in r["changed"] if k.endswith("." + attr) and
+                  k.split(".")[3] not in ("all", "default")}
+        t = table.get(key)
+        if t is None:
+            want = UNMODELLED.get(key, set())
+            c.fact(ifaces == want, key, "propagation", "a write sets %s" % (sorted(want) or "no interface"),
+                   "set %s" % (r["changed"] or "nothing else"))
+            continue
+        paths = ["/".join(p.split(".")) for p in t["deps"]]
+        stray = [k for k in r["changed"] if not any(fnmatch.fnmatch("/".join(k.split(".")), p) for p in paths)]
+        c.fact(not stray, key, "propagation", "dependents %s" % t["deps"], "also set %s" % stray)
+        c.fact(ifaces == {"lo", "v0", "v1"}, key, "propagation", "a changing write sets lo, v0 and v1",
+               "set %s" % sorted(ifaces))
+        if t["negated"]:
+            c.fact(t["negated"] in r["changed"], key, "propagation", "%s takes the opposite" % t["negated"],
+                   "left it")
+        if r["same_resets_lo"] is not None:
+            want = t["reach"] == "every_write"
+            c.fact(r["same_resets_lo"] == want, key, "propagation",
+                   "a write of the value it holds %s lo's own (%s)" % ("resets" if want else "leaves", t["reach"]),
+                   "%s it" % ("reset" if r["same_resets_lo"] else "left"))
+    return measured
+
+
+
 def main():
     if len(sys.argv) == 2 and sys.argv[1] == "--writes":
         print(json.dumps(write_checks(json.load(sys.stdin))))
@@ -386,6 +518,7 @@ def main():
                        input=json.dumps(writable), check=True, capture_output=True, text=True)
     for ok, key, fact, said, did in json.loads(r.stdout):
         c.fact(ok, key, fact, said, did)
+    n_prop = propagation_checks(c, kbfacts, os.environ.get("TWTUNE_WRAPPER", "").split())
     hand_checked, hand_wrong = c.checked, len(c.wrong)
     n_gen, gen_absent = gen_checks(c, kbfacts, os.environ.get("TWTUNE_WRAPPER", "").split())
     removed_checks(c, kbfacts, os.environ.get("TWTUNE_WRAPPER", "").split(), k)
@@ -393,8 +526,8 @@ def main():
         print(w)
     print("structural tier and removed keys: %d keys, %d not on this kernel, %d facts checked, %d wrong" %
           (n_gen, gen_absent, c.checked - hand_checked, len(c.wrong) - hand_wrong))
-    print("kernel %s: %d entries, %d on this kernel, %d facts checked, %d wrong" %
-          (release, len(entries), len(live), hand_checked, hand_wrong))
+    print("kernel %s: %d entries, %d on this kernel, %d propagation keys measured, %d facts checked, %d wrong" %
+          (release, len(entries), len(live), n_prop, hand_checked, hand_wrong))
     return 1 if c.wrong else 0
 
 

@@ -8,6 +8,8 @@
  *                            write_only netns_since module config
  *   kbfacts --known          keys on stdin; prints "hand", "gen", "removed" or "-" and the key for each
  *   kbfacts --removed        every removed key: key, the version that removed it ("-": never upstream)
+ *   kbfacts --propagations   every key whose write the kernel carries over to others, tab-separated:
+ *                            key reach (every_write, on_change, unwritten) negated dependent...
  *   kbfacts --gen            every entry of the generated structural tier, tab-separated:
  *                            key nvalues writable readable scope seen min max bounds_source
  *
@@ -17,6 +19,7 @@
 #include <string.h>
 
 #include "kb.h"
+#include "util.h"
 #include "kver.h"
 
 static void field(const char *s)
@@ -107,6 +110,21 @@ static void removed(void)
         }
 }
 
+static void propagations(void)
+{
+        static const char *const reach[] = {"every_write", "on_change", "unwritten"};
+        size_t n;
+        const struct kb_propagation *p = kb_propagations(&n);
+        for (size_t i = 0; i < n; i++) {
+                fputs(p[i].key, stdout);
+                field(reach[p[i].reach]);
+                field(p[i].negated);
+                for (size_t d = 0; d < ELEMENTSOF(p[i].dependents) && p[i].dependents[d]; d++)
+                        field(p[i].dependents[d]);
+                putchar('\n');
+        }
+}
+
 int main(int argc, char **argv)
 {
         struct kver k;
@@ -114,12 +132,14 @@ int main(int argc, char **argv)
                 known();
         else if (argc == 2 && strcmp(argv[1], "--removed") == 0)
                 removed();
+        else if (argc == 2 && strcmp(argv[1], "--propagations") == 0)
+                propagations();
         else if (argc == 2 && strcmp(argv[1], "--gen") == 0)
                 gen();
         else if (argc == 2 && kver_parse(argv[1], &k) == 0)
                 dump(k);
         else {
-                fputs("usage: kbfacts VERSION | --known | --removed | --gen\n", stderr);
+                fputs("usage: kbfacts VERSION | --known | --removed | --propagations | --gen\n", stderr);
                 return 2;
         }
         return ferror(stdout) ? 1 : 0;

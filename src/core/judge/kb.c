@@ -235,40 +235,67 @@ bool kb_value_equal(const char *key, const char *a, const char *b)
 }
 
 /* A write to conf.default.ATTR is copied to every interface that has not set ATTR itself
- * (devinet_copy_dflt_conf); only the ones that follow change, and undo reads back which. */
+ * (devinet_copy_dflt_conf, called by devinet_conf_proc); only the ones that follow change, and undo
+ * reads back which. The attributes whose entry has another handler are not copied:
+ * disable_policy, disable_xfrm, drop_unicast_in_l2_multicast, promote_secondaries, route_localnet
+ * (DEVINET_SYSCTL_FLUSHING_ENTRY: ipv4_doint_and_flush) and forwarding (devinet_sysctl_forward). */
 #define DEVINET_DEFAULT(attr)                                                                                   \
         {"net.ipv4.conf.default." attr, {"net.ipv4.conf.*." attr, NULL, NULL},                                  \
          "net/ipv4/devinet.c devinet_conf_proc: a write to default is copied to interfaces that have not set "  \
-         "their own value (devinet_copy_dflt_conf); observed 6.18 for rp_filter with a veth pair"}
+         "their own value (devinet_copy_dflt_conf); observed 6.18 with lo and a veth pair (t_kb_conformance)",  \
+         KB_REACH_UNWRITTEN, NULL}
+/* IPv6 'all' attributes whose write the kernel applies to default and every device, whatever the
+ * value before (addrconf.c: addrconf_fixup_forwarding, addrconf_disable_ipv6,
+ * addrconf_fixup_linkdown, addrconf_sysctl_addr_gen_mode). */
+#define ADDRCONF_ALL(attr, fn)                                                                                  \
+        {"net.ipv6.conf.all." attr, {"net.ipv6.conf.*." attr, NULL, NULL},                                      \
+         "net/ipv6/addrconf.c " fn ": a write to 'all' sets default and every device, even when 'all' keeps "  \
+         "its value; observed 6.18 with lo and a veth pair (t_kb_conformance)",                                 \
+         KB_REACH_EVERY_WRITE, NULL}
 
-/* Sorted by key. Each was seen on Linux 6.18 in a private network namespace with a veth pair:
- * writing the key changed the listed keys, overwriting values set before (for 'all'), or those
- * that follow it (for 'default'). */
+/* Sorted by key. Each was seen on Linux 6.18 in a private network namespace with lo and a veth
+ * pair (t_kb_conformance measures them again): writing the key changed the listed keys. */
 static const struct kb_propagation propagations[] = {
         {"net.ipv4.conf.all.forwarding",
          {"net.ipv4.ip_forward", "net.ipv4.conf.*.forwarding", "net.ipv4.conf.all.accept_redirects"},
-         "net/ipv4/devinet.c devinet_sysctl_forward: the 'all' entry calls inet_forward_change, which sets "
-         "default and every device, and all.accept_redirects to the opposite; observed 6.18"},
+         "net/ipv4/devinet.c devinet_sysctl_forward: a change of the 'all' entry calls inet_forward_change, which "
+         "sets default and every device, and all.accept_redirects to the opposite; a write of the same value "
+         "changes nothing; observed 6.18",
+         KB_REACH_ON_CHANGE, "net.ipv4.conf.all.accept_redirects"},
+        DEVINET_DEFAULT("accept_local"),
         DEVINET_DEFAULT("accept_redirects"),
         DEVINET_DEFAULT("accept_source_route"),
+        DEVINET_DEFAULT("arp_accept"),
         DEVINET_DEFAULT("arp_announce"),
+        DEVINET_DEFAULT("arp_evict_nocarrier"),
         DEVINET_DEFAULT("arp_filter"),
         DEVINET_DEFAULT("arp_ignore"),
+        DEVINET_DEFAULT("arp_notify"),
+        DEVINET_DEFAULT("bc_forwarding"),
+        DEVINET_DEFAULT("bootp_relay"),
+        DEVINET_DEFAULT("drop_gratuitous_arp"),
+        DEVINET_DEFAULT("force_igmp_version"),
+        DEVINET_DEFAULT("igmpv2_unsolicited_report_interval"),
+        DEVINET_DEFAULT("igmpv3_unsolicited_report_interval"),
+        DEVINET_DEFAULT("ignore_routes_with_linkdown"),
         DEVINET_DEFAULT("log_martians"),
-        DEVINET_DEFAULT("promote_secondaries"),
+        DEVINET_DEFAULT("medium_id"),
         DEVINET_DEFAULT("proxy_arp"),
+        DEVINET_DEFAULT("proxy_arp_pvlan"),
         DEVINET_DEFAULT("rp_filter"),
         DEVINET_DEFAULT("secure_redirects"),
         DEVINET_DEFAULT("send_redirects"),
+        DEVINET_DEFAULT("shared_media"),
+        DEVINET_DEFAULT("src_valid_mark"),
+        DEVINET_DEFAULT("tag"),
         {"net.ipv4.ip_forward", {"net.ipv4.conf.*.forwarding", "net.ipv4.conf.all.accept_redirects", NULL},
          "net/ipv4/devinet.c: ip_forward shares the 'all' forwarding value and handler (inet_forward_change); "
-         "observed 6.18"},
-        {"net.ipv6.conf.all.disable_ipv6", {"net.ipv6.conf.*.disable_ipv6", NULL, NULL},
-         "net/ipv6/addrconf.c addrconf_disable_ipv6: 'all' sets default and every device (addrconf_set_all_disable); "
-         "observed 6.18"},
-        {"net.ipv6.conf.all.forwarding", {"net.ipv6.conf.*.forwarding", NULL, NULL},
-         "net/ipv6/addrconf.c addrconf_fixup_forwarding: 'all' sets default and every device "
-         "(addrconf_forward_change); observed 6.18"},
+         "observed 6.18",
+         KB_REACH_ON_CHANGE, "net.ipv4.conf.all.accept_redirects"},
+        ADDRCONF_ALL("addr_gen_mode", "addrconf_sysctl_addr_gen_mode"),
+        ADDRCONF_ALL("disable_ipv6", "addrconf_disable_ipv6 (addrconf_set_all_disable)"),
+        ADDRCONF_ALL("forwarding", "addrconf_fixup_forwarding (addrconf_forward_change)"),
+        ADDRCONF_ALL("ignore_routes_with_linkdown", "addrconf_fixup_linkdown"),
 };
 
 static int cmp_propagation(const void *k, const void *e)
@@ -312,7 +339,8 @@ const struct kb_propagation *kb_propagation_or_conf(const char *key, struct kb_p
                                                      : strncmp(rest, "default.", 8) == 0 ? rest + 8 : NULL;
                 if (!attr || !*attr || strchr(attr, '.') || (size_t)snprintf(buf, n, "%s*.%s", fams[i], attr) >= n)
                         return NULL;
-                *tmp = (struct kb_propagation){key, {buf, NULL, NULL}, "measured: read before and after the write"};
+                *tmp = (struct kb_propagation){key, {buf, NULL, NULL}, "measured: read before and after the write",
+                                             KB_REACH_EVERY_WRITE, NULL};
                 if (ret_measured)
                         *ret_measured = true;
                 return tmp;

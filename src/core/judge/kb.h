@@ -168,10 +168,17 @@ bool kb_value_equal(const char *key, const char *a, const char *b);
 /* A key whose write the kernel carries over to other keys: restoring it alone would leave them
  * changed, so a transaction records the keys that match `dependents` (their values before, and
  * after as read back once the key is written) and restores them after it. */
+enum kb_reach {
+        KB_REACH_EVERY_WRITE, /* every write sets the dependents, even one that changes nothing */
+        KB_REACH_ON_CHANGE,   /* only a write that changes the key's value sets them */
+        KB_REACH_UNWRITTEN,   /* the value is copied to the interfaces that never set their own */
+};
 struct kb_propagation {
         const char *key;
         const char *dependents[3]; /* glob patterns (sysroot_expand), NULL-padded */
         const char *source;
+        enum kb_reach reach;       /* how the boot view replays it (boot_sim.c) */
+        const char *negated;       /* a dependent that takes the opposite (0 for non-zero, 1 for 0), or NULL */
 };
 /* The propagation of key, or NULL; the table is sorted and sourced like the entries. */
 const struct kb_propagation *kb_propagation(const char *key);
