@@ -9,11 +9,22 @@
 #include <string.h>
 
 #include "boot_internal.h"
+#include "kb.h"
 #include "sysroot.h"
 #include "util.h"
 #include "value.h"
 
-#define CONF_DEFAULT "net.ipv4.conf.default."
+/* conf.all and conf.default of net.ipv4 or net.ipv6: no interface's own setting. */
+static bool conf_shared(const char *key)
+{
+        static const char *const pre[] = {"net.ipv4.conf.", "net.ipv6.conf."};
+        for (size_t i = 0; i < ELEMENTSOF(pre); i++) {
+                size_t n = strlen(pre[i]);
+                if (strncmp(key, pre[i], n) == 0)
+                        return strncmp(key + n, "all.", 4) == 0 || strncmp(key + n, "default.", 8) == 0;
+        }
+        return false;
+}
 
 /* ---- what the kernel keeps of a write ---- */
 
@@ -165,6 +176,7 @@ struct node {
         char *raw;    /* the content as simulated; NULL: unknown (no such key below the root) */
         char *text;   /* the text of the assignment the setting came from */
         bool written; /* the kernel's per-device "written" bit (conf/default copies skip it) */
+        bool unreadable; /* the key exists but cannot be read: write-only (route.flush) */
         bool has;
         struct boot_setting s;
 };
@@ -201,8 +213,11 @@ static struct node *sim_get(struct sim *x, const char *key)
                 x->oom = true;
                 return NULL;
         }
-        if (sysroot_read_sysctl(x->sr, key, &nd->raw) < 0)
+        int r = sysroot_read_sysctl(x->sr, key, &nd->raw);
+        if (r < 0) {
                 nd->raw = NULL;
+                nd->unreadable = r == -EACCES;
+        }
         x->n++;
         return nd;
 }
@@ -249,32 +264,36 @@ static void set_setting(struct sim *x, struct node *nd, char *value, const struc
                 x->oom = true;
 }
 
-/* The kernel copies a write to conf/default/KNOB to every device whose KNOB was never written. */
-static void propagate(struct sim *x, const char *knob, const char *raw, const struct boot_opt *o)
+/* What else the kernel sets when key is written (kb_propagation): the interfaces that never set
+ * their own value (a conf.default write), or default and every interface (a conf.all write). */
+static void propagate(struct sim *x, const char *key, const char *old_raw, const char *raw, const struct boot_opt *o)
 {
-        char *pattern = str_printf("net.ipv4.conf.*.%s", knob), **keys = NULL;
-        size_t nk = 0;
-        if (!pattern || sysroot_expand(x->sr, pattern, &keys, &nk) < 0) {
-                free(pattern);
+        const struct kb_propagation *p = kb_propagation(key);
+        if (!p || (p->reach == KB_REACH_ON_CHANGE && old_raw && value_equal(old_raw, raw)))
                 return;
-        }
-        for (size_t i = 0; i < nk; i++) {
-                const char *dev = keys[i] + strlen("net.ipv4.conf.");
-                struct node *nd = strncmp(dev, "all.", 4) && strncmp(dev, "default.", 8) ? sim_get(x, keys[i]) : NULL;
-                if (nd && !nd->written && nd->raw) {
-                        char *r = strdup(raw);
-                        if (!r) {
-                                x->oom = true;
-                        } else {
-                                free(nd->raw);
-                                nd->raw = r;
-                                set_setting(x, nd, value_normalize(raw), o, true);
+        for (size_t d = 0; d < ELEMENTSOF(p->dependents) && p->dependents[d]; d++) {
+                char **keys = NULL;
+                size_t nk = 0;
+                if (sysroot_expand(x->sr, p->dependents[d], &keys, &nk) < 0)
+                        continue;
+                for (size_t i = 0; i < nk; i++) {
+                        struct node *nd = strcmp(keys[i], key) ? sim_get(x, keys[i]) : NULL;
+                        bool unwritten = p->reach == KB_REACH_UNWRITTEN;
+                        if (nd && nd->raw && (!unwritten || (!nd->written && !conf_shared(keys[i])))) {
+                                bool neg = p->negated && strcmp(keys[i], p->negated) == 0;
+                                char *r = strdup(neg ? (value_equal(raw, "0") ? "1" : "0") : raw);
+                                if (!r) {
+                                        x->oom = true;
+                                } else {
+                                        free(nd->raw);
+                                        nd->raw = r;
+                                        set_setting(x, nd, value_normalize(r), o, true);
+                                }
                         }
+                        free(keys[i]);
                 }
-                free(keys[i]);
+                free(keys);
         }
-        free(keys);
-        free(pattern);
 }
 
 static void sim_write(struct sim *x, const char *key, const struct boot_opt *o)
@@ -284,6 +303,18 @@ static void sim_write(struct sim *x, const char *key, const struct boot_opt *o)
                 return;
         if (x->rules == BOOT_SYSTEMD && nd->raw && strcmp(nd->raw, o->value) == 0) {
                 set_setting(x, nd, value_normalize(o->value), o, false); /* in place: systemd skips the write */
+                return;
+        }
+        if (x->rules == BOOT_SYSTEMD && nd->unreadable) {
+                /* systemd-sysctl 252 opens the key for reading as well (to skip a write of the
+                 * value it holds): a write-only key fails, "Permission denied" (observed). */
+                struct srcloc loc = {o->file, o->line, 0};
+                findings_add(x->f, SEV_WARNING, "boot-value-refused", key, &loc,
+                             "%s = %s: systemd-sysctl cannot write a write-only key (it opens it for reading "
+                             "too), so this assignment changes nothing at boot",
+                             key, o->value);
+                if (nd->has)
+                        push_assign(x, &nd->s, strdup(o->file), o->line, value_normalize(o->value));
                 return;
         }
         nd->written = true;
@@ -306,12 +337,11 @@ static void sim_write(struct sim *x, const char *key, const struct boot_opt *o)
                 set_setting(x, nd, value_normalize(o->value), o, false);
                 return;
         }
-        free(nd->raw);
+        char *old = nd->raw;
         nd->raw = raw;
         set_setting(x, nd, value_normalize(raw), o, false);
-        size_t dl = strlen(CONF_DEFAULT);
-        if (strncmp(key, CONF_DEFAULT, dl) == 0 && !strchr(key + dl, '.'))
-                propagate(x, key + dl, raw, o);
+        propagate(x, key, old, raw, o);
+        free(old);
 }
 
 char *boot_procps_path(const char *k, bool glob)
