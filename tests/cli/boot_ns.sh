@@ -11,10 +11,11 @@
 #              before after                every readable file under /proc/sys/net ("path:line",
 #                                          one line per line of the file), before and after TOOL
 #              tool.out tool.err tool.rc   the tool, under timeout (124: it hung)
-#              probe                       per key twtune predicts: "path<TAB>match|absent|refused|
-#                                          accepted<TAB>value"; for a key that does not hold the
-#                                          predicted value after the tool ran, whether the kernel
-#                                          takes that value when written here (refused: it does not)
+#              probe                       per key twtune predicts: "path<TAB>match|absent|writeonly|
+#                                          refused|same|accepted<TAB>value"; for a key that does not
+#                                          hold the predicted value after the tool ran, whether the
+#                                          kernel takes that value when written here (refused: it
+#                                          does not; same: it keeps it as it kept the tool's write)
 # Exit 0 when everything ran, 2 when the isolation could not be set up or verified (then no tool
 # ran), 3 when the fixture needs /etc/sysctl.conf and this host has none to bind over.
 #
@@ -104,6 +105,9 @@ for d in $DIRS; do
         [ "$(findmnt -n -o SOURCE -T "$d" | tail -n 1)" = boot-fixture ] || die "$d is not on the fixture's tmpfs"
 done
 ALLOW='^net\.ipv4\.(tcp_(fin_timeout|keepalive_time|keepalive_intvl|keepalive_probes|syn_retries|synack_retries|retries2|syncookies)|ip_local_port_range|conf\.[][A-Za-z0-9_*?!]+\.(rp_filter|accept_redirects|log_martians)|nonexistent[a-z0-9_]*)$|^net\.core\.somaxconn$'
+# BOOT_NS_ALLOW=net (t_boot_real.sh, the real files): any net.* key. This namespace shows only
+# the per-namespace net tables; the global ones exist in the initial namespace alone.
+if [ "${BOOT_NS_ALLOW:-}" = net ]; then ALLOW='^net\.'; fi
 BOM=$(printf '\357\273\277')
 # shellcheck disable=SC2086 # DIRS is a list
 refused=$(find -L $DIRS $CONF -type f 2>/dev/null | while IFS= read -r f; do
@@ -131,10 +135,14 @@ jq -r '.settings[]? | [(.key | split("") | map(if . == "." then "/" elif . == "/
         f=/proc/sys/$path
         if [ ! -e "$f" ]; then
                 r=absent
-        elif [ "$(norm "$(cat "$f" 2>/dev/null)")" = "$(norm "$value")" ]; then
+        elif ! cur=$(cat "$f" 2>/dev/null); then
+                r=writeonly
+        elif [ "$(norm "$cur")" = "$(norm "$value")" ]; then
                 r=match
         elif (printf '%s\n' "$value" >"$f") 2>/dev/null; then
-                r=accepted
+                # The kernel may keep a written value its own way (milliseconds as jiffies): the
+                # prediction is right if writing it leaves what the tool's write left.
+                if [ "$(norm "$(cat "$f")")" = "$(norm "$cur")" ]; then r=same; else r=accepted; fi
         else
                 r=refused
         fi
