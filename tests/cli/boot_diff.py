@@ -41,15 +41,23 @@ import time
 
 CLONE_NEWNET = 0x40000000
 DIRS = ["/etc/sysctl.d", "/run/sysctl.d", "/usr/local/lib/sysctl.d", "/usr/lib/sysctl.d"]
-KNOBS = {"rp_filter": (0, 2), "accept_redirects": (0, 1), "log_martians": (0, 1)}
+# forwarding and promote_secondaries: keys the kernel carries over differently (ip_forward and
+# conf.all.forwarding set every interface; conf.default.promote_secondaries is never copied).
+KNOBS = {"rp_filter": (0, 2), "accept_redirects": (0, 1), "log_martians": (0, 1), "forwarding": (0, 1),
+         "promote_secondaries": (0, 1)}
+# IPv6: a write to conf.all.forwarding or .disable_ipv6 sets default and every interface, even when
+# 'all' keeps its value; accept_ra is not carried over.
+V6KNOBS = {"forwarding": (0, 1), "disable_ipv6": (0, 1), "accept_ra": (0, 2)}
 SCALARS = {"net.ipv4.tcp_fin_timeout": (1, 120), "net.ipv4.tcp_keepalive_probes": (1, 30),
            "net.ipv4.tcp_syn_retries": (1, 10), "net.ipv4.tcp_synack_retries": (1, 10),
-           "net.core.somaxconn": (16, 65535)}
+           "net.core.somaxconn": (16, 65535), "net.ipv4.ip_forward": (0, 1)}
 VECTORS = ["net.ipv4.ip_local_port_range", "net.ipv4.ip_local_reserved_ports"]
 ALLOW = re.compile(r"^net\.ipv4\.(tcp_(fin_timeout|keepalive_probes|syn_retries|synack_retries)|"
-                   r"ip_local_port_range|ip_local_reserved_ports|nonexistent[a-z0-9_]*|"
+                   r"ip_local_port_range|ip_local_reserved_ports|nonexistent[a-z0-9_]*|ip_forward|"
                    r"conf\.[][A-Za-z0-9_*?!-]+\.(rp_filter|accept_redirects|log_martians|rp_filte\?|"
-                   r"log_martian\[s\]|accept_redirect\*))$|^net\.core\.somaxconn$")
+                   r"log_martian\[s\]|accept_redirect\*|forwarding|promote_secondaries))$|"
+                   r"^net\.ipv6\.conf\.[][A-Za-z0-9_*?!-]+\.(forwarding|disable_ipv6|accept_ra)$|"
+                   r"^net\.core\.somaxconn$")
 
 
 def watched_paths():
@@ -59,6 +67,10 @@ def watched_paths():
     for dev in sorted(os.listdir(base)):
         for k in KNOBS:
             paths.append(f"{base}/{dev}/{k}")
+    base6 = "/proc/sys/net/ipv6/conf"
+    for dev in sorted(os.listdir(base6)):
+        for k in V6KNOBS:
+            paths.append(f"{base6}/{dev}/{k}")
     for k in list(SCALARS) + VECTORS:
         paths.append("/proc/sys/" + k.replace(".", "/"))
     return paths
@@ -117,6 +129,9 @@ class Gen:
     def value_for(self, key):
         r = self.r
         knob = key.rsplit(".", 1)[-1]
+        if key.startswith("net.ipv6.conf."):
+            lo, hi = V6KNOBS[knob]
+            return str(r.randint(lo, hi))
         for k, (lo, hi) in KNOBS.items():
             if knob.startswith(k[:6]):
                 return str(r.randint(lo, hi))
@@ -151,15 +166,18 @@ class Gen:
     def pick_key(self):
         r = self.r
         x = r.random()
-        if x < 0.55:
+        if x < 0.47:
             dev = r.choice(self.devs)
             return f"net.ipv4.conf.{dev}.{r.choice(list(KNOBS))}", False
+        if x < 0.55:
+            dev = r.choice(self.devs)
+            return f"net.ipv6.conf.{dev}.{r.choice(list(V6KNOBS))}", False
         if x < 0.75:
             g = r.choice(self.globs)
             knob = r.choice(list(KNOBS))
             if r.random() < 0.1:
                 knob = {"rp_filter": "rp_filte?", "log_martians": "log_martian[s]",
-                        "accept_redirects": "accept_redirect*"}[knob]
+                        "accept_redirects": "accept_redirect*"}.get(knob, knob)
             return f"net.ipv4.conf.{g}.{knob}", True
         if x < 0.88:
             return r.choice(list(SCALARS)), False
