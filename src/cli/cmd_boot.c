@@ -6,6 +6,11 @@
 
 #include "boot.h"
 #include "cli.h"
+#include "errors.h"
+#include "format.h"
+#include "open_target.h"
+#include "options.h"
+#include "output.h"
 #include "sysroot.h"
 #include "util.h"
 

@@ -4,11 +4,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boot_check.h"
 #include "cli.h"
+#include "errors.h"
+#include "format.h"
 #include "k8s.h"
-#include "util.h"
+#include "load_profile.h"
+#include "netns.h"
+#include "open_target.h"
+#include "options.h"
+#include "output.h"
 #include "sysroot.h"
 #include "target.h"
+#include "util.h"
 #include "validate.h"
 
 struct args {

@@ -5,6 +5,14 @@
 #include <string.h>
 
 #include "cli.h"
+#include "errors.h"
+#include "format.h"
+#include "load_profile.h"
+#include "netns.h"
+#include "open_target.h"
+#include "options.h"
+#include "output.h"
+#include "plan_rows.h"
 #include "rows.h"
 #include "sysroot.h"
 #include "target.h"

@@ -5,9 +5,13 @@
 #include <string.h>
 
 #include "cli.h"
+#include "errors.h"
+#include "format.h"
 #include "k8s.h"
 #include "kb.h"
 #include "key.h"
+#include "options.h"
+#include "output.h"
 #include "sysroot.h"
 #include "target.h"
 #include "util.h"

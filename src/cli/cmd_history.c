@@ -6,33 +6,17 @@
 #include <time.h>
 
 #include "cli.h"
+#include "errors.h"
+#include "format.h"
+#include "netns.h"
+#include "open_target.h"
+#include "options.h"
+#include "output.h"
 #include "state.h"
+#include "state_lock.h"
 #include "sysroot.h"
 
 int cmd_history(struct cli *c, int argc, char **argv);
-
-void cli_json_state(struct cli *c, struct sysroot *sr, struct state *st)
-{
-        struct state *own = NULL;
-        unsigned long *ids = NULL;
-        size_t n = 0;
-        struct record *g = NULL;
-        if (!st && state_open(sr, c->state_sub, false, &own, NULL) == 0)
-                st = own;
-        /* What cannot be read is reported by the command itself where it matters; here it is null. */
-        if (st && state_generations(st, &ids, &n) == 0 && n > 0 && state_generation_read(st, ids[n - 1], &g) < 0)
-                g = NULL;
-        fputs(",\n  \"state\": {\"generation\": ", c->out);
-        if (g)
-                fprintf(c->out, "%lu", g->generation);
-        else
-                fputs("null", c->out);
-        json_member(c->out, "hash", g ? g->hash : NULL);
-        fputc('}', c->out);
-        record_free(g);
-        free(ids);
-        state_free(own);
-}
 
 /* Why a record could not be read, with what to do when only root may read it (state earlier builds left 0700/0600, or a chmod). */
 static const char *record_error(int r)

@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* twtune keys: the keys the knowledge base covers. */
 #include "cli.h"
+#include "errors.h"
+#include "format.h"
 #include "kb.h"
+#include "options.h"
+#include "output.h"
 
 int cmd_keys(struct cli *c, int argc, char **argv);
 int cmd_keys(struct cli *c, int argc, char **argv)

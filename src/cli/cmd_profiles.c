@@ -4,6 +4,11 @@
 #include <string.h>
 
 #include "cli.h"
+#include "errors.h"
+#include "format.h"
+#include "load_profile.h"
+#include "options.h"
+#include "output.h"
 #include "profile_path.h"
 #include "util.h"
 

@@ -8,11 +8,21 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "errors.h"
+#include "file_change.h"
+#include "format.h"
+#include "interval.h"
 #include "managed.h"
+#include "netns.h"
+#include "open_target.h"
+#include "options.h"
+#include "output.h"
 #include "rows.h"
 #include "state.h"
+#include "state_lock.h"
 #include "sysroot.h"
 #include "txn.h"
+#include "txn_report.h"
 
 struct args {
         bool have_to, dry_run;

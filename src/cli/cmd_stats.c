@@ -8,6 +8,13 @@
 
 #include "advise.h"
 #include "cli.h"
+#include "errors.h"
+#include "format.h"
+#include "interval.h"
+#include "netns.h"
+#include "open_target.h"
+#include "options.h"
+#include "output.h"
 #include "prom.h"
 #include "sockstat.h"
 #include "sysroot.h"

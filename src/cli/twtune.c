@@ -9,6 +9,10 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "errors.h"
+#include "format.h"
+#include "options.h"
+#include "output.h"
 #include "suggest.h"
 
 int cmd_advise(struct cli *c, int argc, char **argv);
