@@ -37,8 +37,11 @@ enum { TAKES_KERNEL = 1 << 0, TAKES_ABS_EXTENDS = 1 << 1, TAKES_STRICT = 1 << 2 
 enum { TAKES_PROMETHEUS = 1 << 8 };
 #define TAKES_PROFILE (TAKES_ABS_EXTENDS | TAKES_STRICT) /* those of commands that load a profile */
 
+struct command;
+
 struct cli {
         const char *cmd;
+        const struct command *command; /* the command running (main sets it; cli_parse takes it) */
         enum out_format format;
         bool quiet;
         bool verbose; /* --verbose: also say what twtune assumed where it could not tell */
@@ -73,6 +76,8 @@ struct cli {
         size_t json_len;
 };
 
+/* An entry of the command table (twtune.c). A command finds its own as c->command: the table names
+ * every command, so that a command looking itself up there would depend on the file that calls it. */
 struct command {
         const char *name;
         int (*run)(struct cli *c, int argc, char **argv);
@@ -81,7 +86,5 @@ struct command {
         const char *help;  /* the command's own options, one a line */
         unsigned globals;  /* TAKES_*: the global options it takes beyond those every command takes */
 };
-
-const struct command *command_find(const char *name);
 
 #endif

@@ -315,7 +315,7 @@ int cmd_explain(struct cli *c, int argc, char **argv);
 int cmd_explain(struct cli *c, int argc, char **argv)
 {
         int first;
-        int r = cli_parse(c, command_find("explain"), argc, argv, NULL, NULL, NULL, &first);
+        int r = cli_parse(c, c->command, argc, argv, NULL, NULL, NULL, &first);
         if (r >= 0)
                 return r;
         if (argc - first != 1)

@@ -160,7 +160,7 @@ int cmd_history(struct cli *c, int argc, char **argv)
         };
         const char *netns = NULL;
         int first;
-        int r = cli_parse(c, command_find("history"), argc, argv, opts, on_opt, &netns, &first);
+        int r = cli_parse(c, c->command, argc, argv, opts, on_opt, &netns, &first);
         if (r >= 0)
                 return r;
         unsigned long one = 0;

@@ -184,7 +184,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
         };
         struct args a = {0};
         int first;
-        int r = cli_parse_short(c, command_find("import"), argc, argv, opts, "o:", on_opt, &a, &first);
+        int r = cli_parse_short(c, c->command, argc, argv, opts, "o:", on_opt, &a, &first);
         if (r >= 0)
                 return r;
         if (a.system && first < argc)

@@ -67,7 +67,7 @@ static void print_text(struct cli *c, const struct profile_dirs *d, const struct
 int cmd_profiles(struct cli *c, int argc, char **argv)
 {
         int first;
-        int r = cli_parse(c, command_find("profiles"), argc, argv, NULL, NULL, NULL, &first);
+        int r = cli_parse(c, c->command, argc, argv, NULL, NULL, NULL, &first);
         if (r >= 0)
                 return r;
         if (first < argc)

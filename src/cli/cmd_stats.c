@@ -260,7 +260,7 @@ int cmd_stats(struct cli *c, int argc, char **argv)
         };
         struct args a = {.top = 10, .top_local = 10};
         int first;
-        int r = cli_parse(c, command_find("stats"), argc, argv, opts, on_opt, &a, &first);
+        int r = cli_parse(c, c->command, argc, argv, opts, on_opt, &a, &first);
         if (r >= 0)
                 return r;
         /* "--by-remote 5" as well as "--by-remote=5": stats takes no operands, so one beside a bare

@@ -171,7 +171,7 @@ int cmd_verify(struct cli *c, int argc, char **argv)
         /* A reader waits for a transaction in progress rather than report its half-way state. */
         struct args a = {.wait_ms = VERIFY_DEFAULT_WAIT_MS};
         int first;
-        int r = cli_parse(c, command_find("verify"), argc, argv, opts, on_opt, &a, &first);
+        int r = cli_parse(c, c->command, argc, argv, opts, on_opt, &a, &first);
         if (r >= 0)
                 return r;
         if (argc - first > 1)
