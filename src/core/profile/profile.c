@@ -229,31 +229,6 @@ static bool parse_setting(struct ctx *c, const char *file, const char *key, cons
         return ok;
 }
 
-void setting_release(struct setting *s)
-{
-        free(s->pattern);
-        free(s->key);
-        free(s->value);
-        free(s->when_text);
-        free(s->note);
-}
-
-int profile_merge_setting(struct profile *p, struct setting *s)
-{
-        for (size_t i = 0; i < p->n_settings; i++)
-                if (strcmp(p->settings[i].key, s->key) == 0) {
-                        setting_release(&p->settings[i]);
-                        p->settings[i] = *s;
-                        return 0;
-                }
-        struct setting *v = realloc(p->settings, (p->n_settings + 1) * sizeof(*v));
-        if (!v)
-                return -ENOMEM;
-        p->settings = v;
-        v[p->n_settings++] = *s;
-        return 0;
-}
-
 static int load_file(struct ctx *c, const char *path, const char *buf, size_t len, const struct srcloc *from);
 
 static char *dir_of(const char *path)
@@ -721,39 +696,4 @@ int profile_parse_buffer(const char *buf, size_t len, const char *filename, cons
                          struct profile **ret, struct findings *f)
 {
         return load(filename, buf, len, opts, ret, f);
-}
-
-void profile_free(struct profile *p)
-{
-        if (!p)
-                return;
-        for (size_t i = 0; i < p->n_settings; i++)
-                setting_release(&p->settings[i]);
-        free(p->settings);
-        for (size_t i = 0; i < p->n_reqs; i++)
-                free(p->reqs[i].text);
-        free(p->reqs);
-        for (size_t i = 0; i < p->n_files; i++)
-                free(p->files[i]);
-        free(p->files);
-        for (size_t i = 0; i < p->n_excluded; i++)
-                free(p->excluded[i]);
-        free(p->excluded);
-        free(p->name);
-        free(p->description);
-        free(p->path);
-        free(p);
-}
-
-const struct setting *profile_find(const struct profile *p, const char *key)
-{
-        for (size_t i = 0; i < p->n_settings; i++)
-                if (strcmp(p->settings[i].key, key) == 0)
-                        return &p->settings[i];
-        return NULL;
-}
-
-const char *setting_mode_name(enum setting_mode m)
-{
-        return m == SET_AT_LEAST ? "at_least" : m == SET_AT_MOST ? "at_most" : "value";
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Shared between the profile loaders (YAML in profile.c, sysctl.conf in profile_conf.c). */
+/* Shared by the profile loaders (YAML in profile.c, sysctl.conf in profile_conf.c) and expand.c:
+ * the settings as data (profile_data.c) and the sysctl.conf loader. */
 #ifndef TWTUNE_PROFILE_INTERNAL_H
 #define TWTUNE_PROFILE_INTERNAL_H
 
