@@ -452,85 +452,85 @@ static char *one_line_field(struct ctx *c, const char *file, const struct ynode 
         return copy;
 }
 
-static int load_file(struct ctx *c, const char *path, const char *buf, size_t len, const struct srcloc *from)
+/* The real path of a file to load, checked against the chain of files being loaded (a cycle), those
+ * already merged (a shared ancestor: returns 1) and the depth limit. Returns 0 with *ret_real set (to
+ * free), 1, or a negative errno after reporting why. */
+static int resolve_file(struct ctx *c, const char *path, const char *file, const struct srcloc *from, char **ret_real)
 {
-        const char *file = own_file(c, path);
-        if (!file) {
-                c->f->oom = true;
-                return -ENOMEM;
-        }
-        char *real = NULL;
-        if (!buf) {
-                real = realpath(path, NULL);
-                if (!real) {
-                        int r = -errno;
-                        if (from)
-                                findings_add(c->f, SEV_ERROR, "extends-not-found", NULL, from, "cannot read '%s': %s", path,
-                                             strerror(-r));
-                        else {
-                                struct srcloc loc = {file, 0, 0};
-                                findings_add(c->f, SEV_ERROR, "file-error", NULL, &loc, "cannot read profile: %s", strerror(-r));
-                                if (r != -ENOENT && r != -ENOTDIR)
-                                        c->io_error = r;
-                        }
-                        return r;
+        char *real = realpath(path, NULL);
+        if (!real) {
+                int r = -errno;
+                if (from)
+                        findings_add(c->f, SEV_ERROR, "extends-not-found", NULL, from, "cannot read '%s': %s", path,
+                                     strerror(-r));
+                else {
+                        struct srcloc loc = {file, 0, 0};
+                        findings_add(c->f, SEV_ERROR, "file-error", NULL, &loc, "cannot read profile: %s", strerror(-r));
+                        if (r != -ENOENT && r != -ENOTDIR)
+                                c->io_error = r;
                 }
-                for (size_t i = 0; i < c->depth; i++)
-                        if (strcmp(c->chain[i], real) == 0) {
-                                struct strbuf sb = {0};
-                                for (size_t j = i; j < c->depth; j++)
-                                        sb_appendf(&sb, "%s -> ", c->chain[j]);
-                                sb_append(&sb, real);
-                                char *cycle = sb_steal(&sb);
-                                findings_add(c->f, SEV_ERROR, "extends-cycle", NULL, from, "extends cycle: %s",
-                                             cycle ? cycle : real);
-                                free(cycle);
-                                free(real);
-                                return -ELOOP;
-                        }
-                for (size_t i = 0; i < c->n_merged; i++)
-                        if (strcmp(c->merged[i], real) == 0) {
-                                free(real);
-                                return 0; /* a shared ancestor, already merged */
-                        }
-                if (c->depth > PROFILE_MAX_EXTENDS_DEPTH) {
-                        findings_add(c->f, SEV_ERROR, "extends-too-deep", NULL, from,
-                                     "extends chain deeper than %d profiles", PROFILE_MAX_EXTENDS_DEPTH);
+                return r;
+        }
+        for (size_t i = 0; i < c->depth; i++)
+                if (strcmp(c->chain[i], real) == 0) {
+                        struct strbuf sb = {0};
+                        for (size_t j = i; j < c->depth; j++)
+                                sb_appendf(&sb, "%s -> ", c->chain[j]);
+                        sb_append(&sb, real);
+                        char *cycle = sb_steal(&sb);
+                        findings_add(c->f, SEV_ERROR, "extends-cycle", NULL, from, "extends cycle: %s",
+                                     cycle ? cycle : real);
+                        free(cycle);
                         free(real);
                         return -ELOOP;
                 }
-        }
-
-        struct srcloc floc = {file, 0, 0};
-        char *text = NULL;
-        if (!buf) {
-                int r = read_file_at(AT_FDCWD, path, PROFILE_MAX_BYTES, &text, &len);
-                if (r < 0) {
-                        const char *msg = r == -EFBIG ? "file larger than the 16 MiB limit" : strerror(-r);
-                        findings_add(c->f, SEV_ERROR, r == -EFBIG ? "file-too-large" : "file-error", NULL, &floc,
-                                     "cannot read profile: %s", msg);
-                        if (r != -EFBIG && r != -EISDIR && r != -EINVAL)
-                                c->io_error = r;
+        for (size_t i = 0; i < c->n_merged; i++)
+                if (strcmp(c->merged[i], real) == 0) {
                         free(real);
-                        return r;
+                        return 1; /* a shared ancestor, already merged */
                 }
-                buf = text;
-        } else if (len > PROFILE_MAX_BYTES) {
+        if (c->depth > PROFILE_MAX_EXTENDS_DEPTH) {
+                findings_add(c->f, SEV_ERROR, "extends-too-deep", NULL, from,
+                             "extends chain deeper than %d profiles", PROFILE_MAX_EXTENDS_DEPTH);
+                free(real);
+                return -ELOOP;
+        }
+        *ret_real = real;
+        return 0;
+}
+
+/* The profile's text: *buf as given, within the size limit, else path read into *ret_text (to
+ * free), which *buf and *len then point at. Returns 0 or a negative errno after reporting why. */
+static int read_text(struct ctx *c, const char *path, const char *file, const char **buf, size_t *len, char **ret_text)
+{
+        struct srcloc floc = {file, 0, 0};
+        if (*buf) {
+                if (*len <= PROFILE_MAX_BYTES)
+                        return 0;
                 findings_add(c->f, SEV_ERROR, "file-too-large", NULL, &floc, "profile larger than the 16 MiB limit");
                 return -EFBIG;
         }
-
-        if (!from && str_has_suffix(path, ".conf")) {
-                /* A sysctl.conf file, as systemd-sysctl and procps read it. */
-                int q = profile_load_conf(c->p, file, buf, len, c->f);
-                free(text);
-                free(real);
-                return q;
+        int r = read_file_at(AT_FDCWD, path, PROFILE_MAX_BYTES, ret_text, len);
+        if (r < 0) {
+                const char *msg = r == -EFBIG ? "file larger than the 16 MiB limit" : strerror(-r);
+                findings_add(c->f, SEV_ERROR, r == -EFBIG ? "file-too-large" : "file-error", NULL, &floc,
+                             "cannot read profile: %s", msg);
+                if (r != -EFBIG && r != -EISDIR && r != -EINVAL)
+                        c->io_error = r;
+                return r;
         }
+        *buf = *ret_text;
+        return 0;
+}
+
+/* The YAML of a profile, parsed into *ret (to free with ynode_free): a mapping. Returns 0, or a
+ * negative errno after reporting why (syntax, not a profile, empty, not a mapping). */
+static int parse_root(struct ctx *c, const char *path, const char *file, const struct srcloc *from, const char *buf,
+                      size_t len, struct ynode **ret)
+{
         struct ynode *root = NULL;
         struct yerror yerr = {0};
         int r = ytree_parse(buf, len, &root, &yerr);
-        free(text);
         if (r < 0) {
                 if (r == -ENOMEM)
                         c->f->oom = true;
@@ -538,32 +538,30 @@ static int load_file(struct ctx *c, const char *path, const char *buf, size_t le
                         struct srcloc loc = {file, yerr.line, yerr.column};
                         findings_add(c->f, SEV_ERROR, "yaml-syntax", NULL, &loc, "%s", yerr.message);
                 }
-                free(real);
                 return r;
         }
-        if (from && !looks_like_profile(root)) {
+        struct srcloc floc = {file, 0, 0};
+        if (from && !looks_like_profile(root))
                 /* Reached through extends: say nothing of its content, which may not be ours to show. */
                 findings_add(c->f, SEV_ERROR, "extends-not-profile", NULL, from,
                              "'%s' is not a twtune profile (a mapping of name, description, extends, kernel, sysctl)",
                              path);
-                ynode_free(root);
-                free(real);
-                return -EINVAL;
-        }
-        if (!root || ynode_is_null(root)) {
+        else if (!root || ynode_is_null(root))
                 findings_add(c->f, SEV_ERROR, "empty-profile", NULL, &floc, "profile is empty");
-                ynode_free(root);
-                free(real);
-                return -EINVAL;
-        }
-        if (root->kind != YN_MAP) {
+        else if (root->kind != YN_MAP)
                 err_at(c, file, root, "bad-type", NULL, "a profile is a mapping (name, extends, kernel, sysctl), not %s",
                        ynode_kind_name(root));
-                ynode_free(root);
-                free(real);
-                return -EINVAL;
+        else {
+                *ret = root;
+                return 0;
         }
+        ynode_free(root);
+        return -EINVAL;
+}
 
+/* Each top-level field once, and only those a profile has. */
+static void check_top_fields(struct ctx *c, const char *file, const struct ynode *root)
+{
         for (size_t i = 0; i + 1 < root->n; i += 2) {
                 const struct ynode *k = root->items[i];
                 size_t j = 0;
@@ -581,6 +579,81 @@ static int load_file(struct ctx *c, const char *path, const char *buf, size_t le
                         if (root->items[m]->kind == YN_SCALAR && strcmp(root->items[m]->scalar, k->scalar) == 0)
                                 err_at(c, file, k, "duplicate-key", NULL, "top-level field '%s' given twice", k->scalar);
         }
+}
+
+/* 'kernel: ">= 4.12"': a requirement of this file, kept with those of the others. */
+static void add_kernel_req(struct ctx *c, const char *file, const struct ynode *n)
+{
+        struct kernel_req req = {.loc = {file, n->line, n->column}};
+        const char *why = NULL;
+        if (n->kind != YN_SCALAR || ynode_is_null(n))
+                err_at(c, file, n, "bad-condition", NULL, "'kernel' takes a requirement such as \">= 4.12\"");
+        else if (kcond_parse(n->scalar, &req.cond, &why) < 0) {
+                findings_add(c->f, SEV_ERROR, "bad-condition", NULL, &req.loc, "bad kernel requirement \"%s\": %s",
+                             n->scalar, why);
+        } else {
+                req.text = strdup(n->scalar);
+                struct kernel_req *v = req.text ? realloc(c->p->reqs, (c->p->n_reqs + 1) * sizeof(*v)) : NULL;
+                if (!v) {
+                        free(req.text);
+                        c->f->oom = true;
+                } else {
+                        c->p->reqs = v;
+                        v[c->p->n_reqs++] = req;
+                }
+        }
+}
+
+/* A file merged: its ancestors will not be merged again. Takes real (NULL: text in memory). */
+static int note_merged(struct ctx *c, char *real)
+{
+        if (!real)
+                return 0;
+        char **v = realloc(c->merged, (c->n_merged + 1) * sizeof(*v));
+        if (!v) {
+                free(real);
+                c->f->oom = true;
+                return -ENOMEM;
+        }
+        c->merged = v;
+        v[c->n_merged++] = real;
+        return 0;
+}
+
+/* Loads one file of a profile into c->p: resolve, read, parse, header, then its parents (extends)
+ * and its own settings merged over theirs. from: the extends that named it (NULL for the top). */
+static int load_file(struct ctx *c, const char *path, const char *buf, size_t len, const struct srcloc *from)
+{
+        const char *file = own_file(c, path);
+        if (!file) {
+                c->f->oom = true;
+                return -ENOMEM;
+        }
+        char *real = NULL;
+        int r = buf ? 0 : resolve_file(c, path, file, from, &real);
+        if (r != 0)
+                return r > 0 ? 0 : r;
+        char *text = NULL;
+        r = read_text(c, path, file, &buf, &len, &text);
+        if (r < 0) {
+                free(real);
+                return r;
+        }
+        if (!from && str_has_suffix(path, ".conf")) {
+                /* A sysctl.conf file, as systemd-sysctl and procps read it. */
+                r = profile_load_conf(c->p, file, buf, len, c->f);
+                free(text);
+                free(real);
+                return r;
+        }
+        struct ynode *root = NULL;
+        r = parse_root(c, path, file, from, buf, len, &root);
+        free(text);
+        if (r < 0) {
+                free(real);
+                return r;
+        }
+        check_top_fields(c, file, root);
 
         bool top = c->depth == 0;
         const struct ynode *n;
@@ -588,26 +661,8 @@ static int load_file(struct ctx *c, const char *path, const char *buf, size_t le
                 c->p->name = one_line_field(c, file, n, "name");
         if ((n = map_get(root, "description")) && top && !ynode_is_null(n))
                 c->p->description = one_line_field(c, file, n, "description");
-        if ((n = map_get(root, "kernel"))) {
-                struct kernel_req req = {.loc = {file, n->line, n->column}};
-                const char *why = NULL;
-                if (n->kind != YN_SCALAR || ynode_is_null(n))
-                        err_at(c, file, n, "bad-condition", NULL, "'kernel' takes a requirement such as \">= 4.12\"");
-                else if (kcond_parse(n->scalar, &req.cond, &why) < 0) {
-                        findings_add(c->f, SEV_ERROR, "bad-condition", NULL, &req.loc, "bad kernel requirement \"%s\": %s",
-                                     n->scalar, why);
-                } else {
-                        req.text = strdup(n->scalar);
-                        struct kernel_req *v = req.text ? realloc(c->p->reqs, (c->p->n_reqs + 1) * sizeof(*v)) : NULL;
-                        if (!v) {
-                                free(req.text);
-                                c->f->oom = true;
-                        } else {
-                                c->p->reqs = v;
-                                v[c->p->n_reqs++] = req;
-                        }
-                }
-        }
+        if ((n = map_get(root, "kernel")))
+                add_kernel_req(c, file, n);
 
         /* Parents first, so this file's values win. Text from standard input has no real path;
          * it stands in the chain as "", which no real path equals. */
@@ -623,18 +678,7 @@ static int load_file(struct ctx *c, const char *path, const char *buf, size_t le
         merge_own(c, own, n_own);
         free(own);
         ynode_free(root);
-
-        if (real) {
-                char **v = realloc(c->merged, (c->n_merged + 1) * sizeof(*v));
-                if (!v) {
-                        free(real);
-                        c->f->oom = true;
-                        return -ENOMEM;
-                }
-                c->merged = v;
-                v[c->n_merged++] = real;
-        }
-        return 0;
+        return note_merged(c, real);
 }
 
 /* The name of a profile without 'name': its file name, made one printable line, since a file
