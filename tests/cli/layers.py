@@ -7,7 +7,8 @@
                                    uses a symbol another defines depends on it: the layers
                                    themselves, which includes cannot show (a header shared by
                                    two files that call each other, or one header declaring what
-                                   several files define)
+                                   several files define); and the same for their folders
+                                   (src/cli, src/core/GROUP), so that the tree stays a diagram
   layers.py selftest               both checks find a loop made on purpose
 
 Prints each loop (its members, and for a pair what each takes from the other) and exits 1 when
@@ -119,7 +120,13 @@ def object_graph(objects):
     return graph, why
 
 
-def report(kind, graph, why, known):
+def folder_of(obj):
+    """src/cli, or the core's folder (judge), from an object's path (.../src/core/judge/x.c.o)."""
+    parts = obj.replace(os.sep, "/").split("/src/")[-1].split("/")
+    return parts[0] if parts[0] != "core" else parts[1]
+
+
+def report(kind, graph, why, known, unit="files"):
     found = loops(graph)
     bad = 0
     for comp in found:
@@ -137,7 +144,7 @@ def report(kind, graph, why, known):
             print(f"not ok - {kind}: the known loop {' <-> '.join(comp)} is gone: remove it from KNOWN in layers.py")
             bad += 1
     if not bad:
-        print(f"ok - {kind}: {len(graph)} files, every dependency points one way{' but the known loops' if known else ''}")
+        print(f"ok - {kind}: {len(graph)} {unit}, every dependency points one way{' but the known loops' if known else ''}")
     return bad
 
 
@@ -186,7 +193,17 @@ def main():
         return report("includes", g, why, {})
     if sys.argv[1] == "objects" and len(sys.argv) > 2:
         g, why = object_graph(sys.argv[2:])
-        return report("objects", g, why, KNOWN)
+        bad = report("objects", g, why, KNOWN)
+        # The folders too (src/cli, src/core/GROUP): the tree is the architecture diagram.
+        folder = {os.path.basename(o).split(".")[0]: folder_of(o) for o in sys.argv[2:]}
+        fg, fwhy = {}, {}
+        for a, deps in g.items():
+            fg.setdefault(folder[a], set())
+            for b in deps:
+                if folder[a] != folder[b]:
+                    fg[folder[a]].add(folder[b])
+                    fwhy.setdefault((folder[a], folder[b]), []).append(f"{a}->{b}")
+        return bad + report("folders", fg, fwhy, {}, "folders")
     if sys.argv[1] == "selftest":
         return selftest()
     sys.exit(__doc__)

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 # The layers point one way (docs/ARCHITECTURE.md): no two source files include each other, and no
-# two object files of twtune use each other's symbols, directly or round a loop. layers.py says
+# two object files of twtune, nor two of their folders, use each other's symbols, directly or round
+# a loop. layers.py says
 # how; its self-test first shows that each check finds a loop made on purpose. Reads the source
 # tree and the build's object files only.
 . "$SRCDIR/tests/cli/lib.sh"
@@ -21,6 +22,6 @@ n=$(echo $objs | wc -w)
 python3 "$SRCDIR/tests/cli/layers.py" objects $objs >log 2>&1
 rc=$?
 sed 's/^/# /' log
-if [ "$rc" = 0 ] && [ "$n" -gt 60 ]; then ok "no two of the $n object files use each other's symbols, but the known loops"
+if [ "$rc" = 0 ] && [ "$n" -gt 60 ]; then ok "no two of the $n object files use each other's symbols (but the known loops), nor do their folders"
 else cat log; not_ok "object files depend on each other (of $n)"; fi
 finish
