@@ -1,9 +1,8 @@
 # SPDX-License-Identifier: MIT
 # The layers point one way (docs/ARCHITECTURE.md): no two source files include each other, and no
 # two object files of twtune, nor two of their folders, use each other's symbols, directly or round
-# a loop. layers.py says
-# how; its self-test first shows that each check finds a loop made on purpose. Reads the source
-# tree and the build's object files only.
+# a loop. layers.py says how; its self-test first shows that each check finds a loop made on
+# purpose. Reads the source tree and the build's object files only.
 . "$SRCDIR/tests/cli/lib.sh"
 require_tools "python3 binutils gcc" python3 nm cc
 
