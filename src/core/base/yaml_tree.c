@@ -8,6 +8,8 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "util.h"
+
 static int set_error(struct yerror *err, unsigned line, unsigned column, const char *fmt, ...)
         __attribute__((format(printf, 4, 5)));
 
@@ -222,4 +224,23 @@ const char *ynode_kind_name(const struct ynode *n)
         if (ynode_is_null(n))
                 return "null";
         return n->kind == YN_SCALAR ? "a scalar" : n->kind == YN_SEQ ? "a list" : "a mapping";
+}
+
+bool ynode_bool(const struct ynode *n, bool *ret)
+{
+        static const char *const yes[] = {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"};
+        static const char *const no[] = {"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"};
+        if (n->kind != YN_SCALAR || n->quoted)
+                return false;
+        for (size_t i = 0; i < ELEMENTSOF(yes); i++) {
+                if (strcmp(n->scalar, yes[i]) == 0) {
+                        *ret = true;
+                        return true;
+                }
+                if (strcmp(n->scalar, no[i]) == 0) {
+                        *ret = false;
+                        return true;
+                }
+        }
+        return false;
 }

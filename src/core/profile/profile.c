@@ -68,25 +68,6 @@ static const struct ynode *map_get(const struct ynode *map, const char *name)
         return NULL;
 }
 
-static bool is_yaml_bool(const struct ynode *n, bool *ret)
-{
-        static const char *const yes[] = {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"};
-        static const char *const no[] = {"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"};
-        if (n->kind != YN_SCALAR || n->quoted)
-                return false;
-        for (size_t i = 0; i < ELEMENTSOF(yes); i++) {
-                if (strcmp(n->scalar, yes[i]) == 0) {
-                        *ret = true;
-                        return true;
-                }
-                if (strcmp(n->scalar, no[i]) == 0) {
-                        *ret = false;
-                        return true;
-                }
-        }
-        return false;
-}
-
 /* Turns a scalar or a list of scalars into a value string; NULL after reporting an error. */
 static char *parse_value(struct ctx *c, const char *file, const char *key, const struct ynode *n)
 {
@@ -108,7 +89,7 @@ static char *parse_value(struct ctx *c, const char *file, const char *key, const
                         err_at(c, file, it, "bad-value", key, "%s: no value given (YAML null); write \"\" for an empty value", key);
                         goto fail;
                 }
-                if (is_yaml_bool(it, &b)) {
+                if (ynode_bool(it, &b)) {
                         struct srcloc loc = {file, it->line, it->column};
                         findings_add(c->f, SEV_ERROR, "bad-value", key, &loc,
                                      "%s: '%s' is a YAML boolean; sysctls take numbers: write %d", key, it->scalar, b);
@@ -136,6 +117,42 @@ static char *parse_value(struct ctx *c, const char *file, const char *key, const
 fail:
         sb_release(&sb);
         return NULL;
+}
+
+/* A setting's field other than its value: fields[j] is 'when', 'optional' or 'note'. Returns
+ * whether it was valid, after reporting why not. */
+static bool parse_field(struct ctx *c, const char *file, const char *key, size_t j, const struct ynode *fv,
+                        struct setting *s)
+{
+        if (j == 3) {
+                const char *why = NULL;
+                if (fv->kind != YN_SCALAR || ynode_is_null(fv)) {
+                        err_at(c, file, fv, "bad-condition", key, "%s: 'when' takes a condition such as \"kernel < 4.12\"", key);
+                        return false;
+                }
+                if (kcond_parse(fv->scalar, &s->when, &why) < 0) {
+                        struct srcloc loc = {file, fv->line, fv->column};
+                        findings_add(c->f, SEV_ERROR, "bad-condition", key, &loc, "%s: bad condition \"%s\": %s",
+                                     key, fv->scalar, why);
+                        return false;
+                }
+                s->has_when = true;
+                free(s->when_text);
+                s->when_text = strdup(fv->scalar);
+        } else if (j == 4) {
+                if (!ynode_bool(fv, &s->optional)) {
+                        err_at(c, file, fv, "bad-type", key, "%s: 'optional' takes true or false", key);
+                        return false;
+                }
+        } else {
+                if (fv->kind != YN_SCALAR) {
+                        err_at(c, file, fv, "bad-type", key, "%s: 'note' takes text", key);
+                        return false;
+                }
+                free(s->note);
+                s->note = strdup(fv->scalar);
+        }
+        return true;
 }
 
 static bool parse_setting(struct ctx *c, const char *file, const char *key, const struct ynode *v, struct setting *s)
@@ -181,35 +198,8 @@ static bool parse_setting(struct ctx *c, const char *file, const char *key, cons
                         }
                         val = fv;
                         s->mode = j == 0 ? SET_EXACT : j == 1 ? SET_AT_LEAST : SET_AT_MOST;
-                } else if (j == 3) {
-                        const char *why = NULL;
-                        if (fv->kind != YN_SCALAR || ynode_is_null(fv)) {
-                                err_at(c, file, fv, "bad-condition", key, "%s: 'when' takes a condition such as \"kernel < 4.12\"", key);
-                                ok = false;
-                        } else if (kcond_parse(fv->scalar, &s->when, &why) < 0) {
-                                struct srcloc loc = {file, fv->line, fv->column};
-                                findings_add(c->f, SEV_ERROR, "bad-condition", key, &loc, "%s: bad condition \"%s\": %s",
-                                             key, fv->scalar, why);
-                                ok = false;
-                        } else {
-                                s->has_when = true;
-                                free(s->when_text);
-                                s->when_text = strdup(fv->scalar);
-                        }
-                } else if (j == 4) {
-                        if (!is_yaml_bool(fv, &s->optional)) {
-                                err_at(c, file, fv, "bad-type", key, "%s: 'optional' takes true or false", key);
-                                ok = false;
-                        }
-                } else {
-                        if (fv->kind != YN_SCALAR) {
-                                err_at(c, file, fv, "bad-type", key, "%s: 'note' takes text", key);
-                                ok = false;
-                        } else {
-                                free(s->note);
-                                s->note = strdup(fv->scalar);
-                        }
-                }
+                } else if (!parse_field(c, file, key, j, fv, s))
+                        ok = false;
         }
         if (!val) {
                 if (ok)
@@ -378,39 +368,6 @@ static void handle_sysctl(struct ctx *c, const char *file, const struct ynode *m
         strmap_release(&seen);
         *ret = v;
         *ret_n = n;
-}
-
-/* A file's own settings (unique keys) over what its parents set: a key already there is replaced
- * in place (keeping the profile's key string, which the table points to), others are appended. */
-static void merge_own(struct ctx *c, struct setting *own, size_t n_own)
-{
-        struct profile *p = c->p;
-        struct strmap idx = {0};
-        bool oom = false;
-        for (size_t i = 0; i < p->n_settings && !oom; i++)
-                oom = strmap_put(&idx, p->settings[i].key, i) < 0;
-        struct setting *v = oom ? NULL : realloc(p->settings, (p->n_settings + n_own + 1) * sizeof(*v));
-        if (!v) {
-                for (size_t i = 0; i < n_own; i++)
-                        setting_release(&own[i]);
-                c->f->oom = true;
-                strmap_release(&idx);
-                return;
-        }
-        p->settings = v;
-        for (size_t i = 0; i < n_own; i++) {
-                size_t at;
-                if (strmap_get(&idx, own[i].key, &at)) {
-                        char *keep = v[at].key;
-                        v[at].key = NULL;
-                        setting_release(&v[at]);
-                        free(own[i].key);
-                        own[i].key = keep;
-                        v[at] = own[i];
-                } else
-                        v[p->n_settings++] = own[i];
-        }
-        strmap_release(&idx);
 }
 
 static const char *const top_fields[] = {"name", "description", "extends", "kernel", "sysctl"};
@@ -675,7 +632,8 @@ static int load_file(struct ctx *c, const char *path, const char *buf, size_t le
         size_t n_own = 0;
         if ((n = map_get(root, "sysctl")))
                 handle_sysctl(c, file, n, &own, &n_own);
-        merge_own(c, own, n_own);
+        if (profile_merge_settings(c->p, own, n_own) < 0)
+                c->f->oom = true;
         free(own);
         ynode_free(root);
         return note_merged(c, real);

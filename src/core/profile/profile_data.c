@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "profile_internal.h"
+#include "strmap.h"
 
 void setting_release(struct setting *s)
 {
@@ -67,4 +68,36 @@ void profile_free(struct profile *p)
         free(p->description);
         free(p->path);
         free(p);
+}
+
+/* A file's own settings (unique keys) over what its parents set: a key already there is replaced
+ * in place (keeping the profile's key string, which the table points to), others are appended. */
+int profile_merge_settings(struct profile *p, struct setting *own, size_t n_own)
+{
+        struct strmap idx = {0};
+        bool oom = false;
+        for (size_t i = 0; i < p->n_settings && !oom; i++)
+                oom = strmap_put(&idx, p->settings[i].key, i) < 0;
+        struct setting *v = oom ? NULL : realloc(p->settings, (p->n_settings + n_own + 1) * sizeof(*v));
+        if (!v) {
+                for (size_t i = 0; i < n_own; i++)
+                        setting_release(&own[i]);
+                strmap_release(&idx);
+                return -ENOMEM;
+        }
+        p->settings = v;
+        for (size_t i = 0; i < n_own; i++) {
+                size_t at;
+                if (strmap_get(&idx, own[i].key, &at)) {
+                        char *keep = v[at].key;
+                        v[at].key = NULL;
+                        setting_release(&v[at]);
+                        free(own[i].key);
+                        own[i].key = keep;
+                        v[at] = own[i];
+                } else
+                        v[p->n_settings++] = own[i];
+        }
+        strmap_release(&idx);
+        return 0;
 }
