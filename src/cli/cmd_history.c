@@ -152,6 +152,38 @@ static void print_one(struct cli *c, const struct record *g)
         }
 }
 
+/* The list of generations ids[0..n), oldest first: a table, or JSON. Returns EXIT_OK, or EXIT_ENV
+ * when a record could not be read (the others are listed). */
+static int print_all(struct cli *c, struct state *st, const unsigned long *ids, size_t n)
+{
+        static const char *const header[] = {"GEN", "TIME (UTC)", "SHA256", "CHANGED", "PROFILE"};
+        struct table tab = {.ncols = 5};
+        int exit_code = EXIT_OK;
+        size_t printed = 0;
+        if (c->format == FMT_JSON) {
+                json_begin(c);
+                fputs(", \"generations\": [", c->out);
+        }
+        for (size_t i = 0; i < n; i++) {
+                struct record *g;
+                int r = state_generation_read(st, ids[i], &g);
+                if (r < 0) {
+                        exit_code = cli_error(c, EXIT_ENV, "generation %lu: %s", ids[i], record_error(r));
+                        continue;
+                }
+                print_generation(c, g, printed++ == 0, &tab);
+                record_free(g);
+        }
+        if (c->format == FMT_JSON)
+                fputs(printed ? "\n]}\n" : "]}\n", c->out);
+        else if (!n && !c->quiet)
+                fputs("no generations: nothing has been applied\n", c->out);
+        else
+                table_print(c, &tab, header);
+        table_release(&tab);
+        return exit_code;
+}
+
 int cmd_history(struct cli *c, int argc, char **argv)
 {
         static const struct option opts[] = {
@@ -206,30 +238,7 @@ int cmd_history(struct cli *c, int argc, char **argv)
                 sysroot_free(sr);
                 return code;
         }
-        static const char *const header[] = {"GEN", "TIME (UTC)", "SHA256", "CHANGED", "PROFILE"};
-        struct table tab = {.ncols = 5};
-        int exit_code = EXIT_OK;
-        size_t printed = 0;
-        if (c->format == FMT_JSON) {
-                json_begin(c);
-                fputs(", \"generations\": [", c->out);
-        }
-        for (size_t i = 0; i < n; i++) {
-                struct record *g;
-                if ((r = state_generation_read(st, ids[i], &g)) < 0) {
-                        exit_code = cli_error(c, EXIT_ENV, "generation %lu: %s", ids[i], record_error(r));
-                        continue;
-                }
-                print_generation(c, g, printed++ == 0, &tab);
-                record_free(g);
-        }
-        if (c->format == FMT_JSON)
-                fputs(printed ? "\n]}\n" : "]}\n", c->out);
-        else if (!n && !c->quiet)
-                fputs("no generations: nothing has been applied\n", c->out);
-        else
-                table_print(c, &tab, header);
-        table_release(&tab);
+        int exit_code = print_all(c, st, ids, n);
         free(ids);
         state_free(st);
         sysroot_free(sr);
