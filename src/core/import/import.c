@@ -94,35 +94,6 @@ static void cut_utf8(char *s, size_t max)
         s[max] = '\0';
 }
 
-/* n bytes of s as text a YAML comment can hold: printable UTF-8 (and tabs, if tabs is set);
- * anything else (control characters, invalid UTF-8, U+FFFE and U+FFFF, which YAML refuses) becomes
- * '?'. Beyond max bytes of s it is cut, with "..." to say so. */
-static char *printable(const char *s, size_t n, size_t max, bool tabs)
-{
-        char *copy = malloc(n + 1);
-        if (!copy)
-                return NULL;
-        for (size_t i = 0; i < n; i++)
-                copy[i] = s[i] ? s[i] : '\x01'; /* a NUL, as any control character, is shown as '?' */
-        copy[n] = '\0';
-        struct strbuf sb = {0};
-        for (const char *p = copy; *p;) {
-                if ((size_t)(p - copy) >= max) {
-                        sb_append(&sb, "...");
-                        break;
-                }
-                unsigned cp;
-                int k = utf8_decode(p, &cp);
-                if (k > 0 && ((cp == '\t' && tabs) || (unicode_printable(cp) && cp != 0xfffe && cp != 0xffff)))
-                        sb_appendn(&sb, p, (size_t)k);
-                else
-                        sb_append(&sb, "?");
-                p += k > 0 ? k : 1;
-        }
-        free(copy);
-        return sb_steal(&sb);
-}
-
 /* Where an inline "# ..." starts: a '#' after a blank, which systemd-sysctl and procps hand to the
  * kernel with the value and twtune, reading a .conf file, drops. */
 static char *inline_hash(char *v)
@@ -167,7 +138,7 @@ static void left_out(struct ctx *c, struct item *it, const char *line, size_t le
         }
         c->skipped[c->n_skipped++] = s;
         it->kind = IT_SKIPPED;
-        if (!(it->text = printable(line, len, SHOWN_LINE_MAX, true)))
+        if (!(it->text = yaml_printable(line, len, SHOWN_LINE_MAX, true)))
                 c->oom = true;
         add_item(c, it);
 }
@@ -211,7 +182,7 @@ static void convert(struct ctx *c, size_t fi, const struct conf_line *l, const c
                              "%s: '#' after the value is no comment to systemd-sysctl or sysctl -p, which write it to "
                              "the kernel; the profile keeps the value before it, as twtune reads it, and the rest as a "
                              "comment", key);
-                if (!(comment = printable(hash, strlen(hash), SIZE_MAX, true)))
+                if (!(comment = yaml_printable(hash, strlen(hash), SIZE_MAX, true)))
                         c->oom = true;
                 *hash = '\0';
         }
@@ -289,7 +260,7 @@ static void add_file(struct ctx *c, size_t fi)
                         add_item(c, &it);
                 } else if (!nul && (s[a] == '#' || s[a] == ';')) {
                         it.kind = IT_COMMENT;
-                        if (!(it.text = printable(s + a, b - a, SIZE_MAX, true))) {
+                        if (!(it.text = yaml_printable(s + a, b - a, SIZE_MAX, true))) {
                                 c->oom = true;
                                 break;
                         }
@@ -471,8 +442,8 @@ static void put_setting(struct strbuf *sb, const struct assignment *a)
 
 static void put_finding(struct ctx *c, struct strbuf *sb, const char *indent, const struct finding *x)
 {
-        char *msg = printable(x->message, strlen(x->message), SIZE_MAX, false);
-        char *code = printable(x->code, strlen(x->code), SIZE_MAX, false);
+        char *msg = yaml_printable(x->message, strlen(x->message), SIZE_MAX, false);
+        char *code = yaml_printable(x->code, strlen(x->code), SIZE_MAX, false);
         char *line = msg && code ? str_printf("twtune: %s (%s): %s", code, severity_name(x->severity), msg) : NULL;
         if (line)
                 yaml_put_comment(sb, indent, line);
@@ -629,7 +600,7 @@ int import_conf(const struct import_file *files, size_t n, const char *name, con
         c.shown = calloc(n + 1, sizeof(*c.shown));
         c.oom = !nm || !c.shown;
         for (size_t i = 0; !c.oom && i < n; i++)
-                c.oom = !(c.shown[i] = printable(files[i].name, strlen(files[i].name), SIZE_MAX, false));
+                c.oom = !(c.shown[i] = yaml_printable(files[i].name, strlen(files[i].name), SIZE_MAX, false));
         for (size_t i = 0; !c.oom && i < n; i++)
                 add_file(&c, i);
         if (!c.oom)

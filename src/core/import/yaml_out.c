@@ -1,14 +1,44 @@
 /* SPDX-License-Identifier: MIT */
-/* The YAML import writes: scalars plain where YAML reads them back as the same text, quoted
- * otherwise; values; comments wrapped at blanks. */
+/* The YAML import writes: text a comment can hold; scalars plain where YAML reads them back as the
+ * same text, quoted otherwise; values; comments wrapped at blanks. */
 #include "yaml_out.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
 #include "value.h"
 
 #define COMMENT_WIDTH 100 /* comments are wrapped at blanks to lines of about this many bytes */
+
+/* n bytes of s as text a YAML comment can hold: printable UTF-8 (and tabs, if tabs is set);
+ * anything else (control characters, invalid UTF-8, U+FFFE and U+FFFF, which YAML refuses) becomes
+ * '?'. Beyond max bytes of s it is cut, with "..." to say so. */
+char *yaml_printable(const char *s, size_t n, size_t max, bool tabs)
+{
+        char *copy = malloc(n + 1);
+        if (!copy)
+                return NULL;
+        for (size_t i = 0; i < n; i++)
+                copy[i] = s[i] ? s[i] : '\x01'; /* a NUL, as any control character, is shown as '?' */
+        copy[n] = '\0';
+        struct strbuf sb = {0};
+        for (const char *p = copy; *p;) {
+                if ((size_t)(p - copy) >= max) {
+                        sb_append(&sb, "...");
+                        break;
+                }
+                unsigned cp;
+                int k = utf8_decode(p, &cp);
+                if (k > 0 && ((cp == '\t' && tabs) || (unicode_printable(cp) && cp != 0xfffe && cp != 0xffff)))
+                        sb_appendn(&sb, p, (size_t)k);
+                else
+                        sb_append(&sb, "?");
+                p += k > 0 ? k : 1;
+        }
+        free(copy);
+        return sb_steal(&sb);
+}
 
 static bool ascii_alnum(char ch)
 {

@@ -4,9 +4,14 @@
 #define TWTUNE_YAML_OUT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "util.h"
 
+/* n bytes of s as text a YAML comment can hold, to free: printable UTF-8 (and tabs, if tabs is set);
+ * anything else (control characters, invalid UTF-8, U+FFFE and U+FFFF, which YAML refuses) becomes
+ * '?'. Beyond max bytes of s it is cut, with "..." to say so. NULL when out of memory. */
+char *yaml_printable(const char *s, size_t n, size_t max, bool tabs);
 /* s as a double-quoted YAML scalar: '"' and '\' escaped, and what YAML or a terminal should not
  * see raw (controls, bidirectional controls, U+FFFE, U+FFFF) as \u escapes. */
 void yaml_put_quoted(struct strbuf *sb, const char *s);
