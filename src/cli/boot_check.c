@@ -5,9 +5,12 @@
 #include <string.h>
 
 #include "boot.h"
+#include "boot_check.h"
 #include "cli.h"
+#include "errors.h"
 #include "kb.h"
 #include "sysroot.h"
+#include "txn.h"
 
 #define OUR_FILE "/etc/sysctl.d/" TXN_FILE_NAME
 

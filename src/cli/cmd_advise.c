@@ -11,6 +11,14 @@
 #include "advise.h"
 #include "atomic.h"
 #include "cli.h"
+#include "errors.h"
+#include "format.h"
+#include "interval.h"
+#include "load_profile.h"
+#include "netns.h"
+#include "open_target.h"
+#include "options.h"
+#include "output.h"
 #include "prom.h"
 #include "sockstat.h"
 #include "sysroot.h"
@@ -234,6 +242,26 @@ static int sample(struct cli *c, struct sysroot *sr, const struct args *a, struc
         return 0;
 }
 
+/* The profile whose settings advise compares with its findings: loaded and valid. Returns 0 or an
+ * exit code after printing its findings (to stderr) and why. */
+static int load_valid_profile(struct cli *c, const char *arg, const struct validate_opts *vo, struct profile **p,
+                              struct findings *f)
+{
+        int r = cli_load_profile(c, arg, p, f);
+        if (r == 0)
+                r = validate_profile(*p, vo, f);
+        if (c->strict)
+                findings_strict(f);
+        if (r < 0 || findings_count(f, SEV_ERROR)) {
+                findings_sort(f);
+                out_findings_text(c, f, c->err);
+                int exit_code = r == -ENOMEM ? EXIT_ENV : r < 0 ? cli_profile_exit(r) : EXIT_INVALID;
+                /* The findings went to stderr: JSON's "error" member says which profile. */
+                return cli_error(c, exit_code, "%s: %s", arg, r < 0 ? "cannot load the profile" : "the profile is invalid");
+        }
+        return 0;
+}
+
 int cmd_advise(struct cli *c, int argc, char **argv);
 int cmd_advise(struct cli *c, int argc, char **argv)
 {
@@ -247,7 +275,7 @@ int cmd_advise(struct cli *c, int argc, char **argv)
         };
         struct args a = {0};
         int first;
-        int r = cli_parse(c, command_find("advise"), argc, argv, opts, on_opt, &a, &first);
+        int r = cli_parse(c, c->command, argc, argv, opts, on_opt, &a, &first);
         if (r >= 0)
                 return r;
         if (argc - first > 1)
@@ -274,22 +302,8 @@ int cmd_advise(struct cli *c, int argc, char **argv)
         struct validate_opts vo = {.target = t};
         cli_kernel(c, t, &vo.kernel, &vo.kernel_known);
         vo.mem_bytes = cli_memory(c, vo.target);
-        if (argc > first) {
-                r = cli_load_profile(c, argv[first], &p, &f);
-                if (r == 0)
-                        r = validate_profile(p, &vo, &f);
-                if (c->strict)
-                        findings_strict(&f);
-                if (r < 0 || findings_count(&f, SEV_ERROR)) {
-                        findings_sort(&f);
-                        out_findings_text(c, &f, c->err);
-                        exit_code = r == -ENOMEM ? EXIT_ENV : r < 0 ? cli_profile_exit(r) : EXIT_INVALID;
-                        /* The findings went to stderr: JSON's "error" member says which profile. */
-                        cli_error(c, exit_code, "%s: %s", argv[first],
-                                  r < 0 ? "cannot load the profile" : "the profile is invalid");
-                        goto out;
-                }
-        }
+        if (argc > first && (exit_code = load_valid_profile(c, argv[first], &vo, &p, &f)))
+                goto out;
         struct advise_input in;
         if ((exit_code = sample(c, sr, &a, &s, &in)))
                 goto out;

@@ -5,14 +5,26 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "boot_check.h"
 #include "cli.h"
+#include "errors.h"
+#include "file_change.h"
+#include "format.h"
+#include "interval.h"
 #include "kb.h"
+#include "load_profile.h"
 #include "managed.h"
+#include "netns.h"
+#include "open_target.h"
+#include "options.h"
+#include "output.h"
 #include "rows.h"
 #include "state.h"
+#include "state_lock.h"
 #include "sysroot.h"
 #include "target.h"
 #include "txn.h"
+#include "txn_report.h"
 #include "util.h"
 
 struct args {
@@ -153,7 +165,7 @@ int cmd_apply(struct cli *c, int argc, char **argv)
         };
         struct args a = {0};
         int first;
-        int r = cli_parse(c, command_find("apply"), argc, argv, opts, on_opt, &a, &first);
+        int r = cli_parse(c, c->command, argc, argv, opts, on_opt, &a, &first);
         if (r >= 0)
                 return r;
         if (argc - first != 1)

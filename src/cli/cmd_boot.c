@@ -6,6 +6,11 @@
 
 #include "boot.h"
 #include "cli.h"
+#include "errors.h"
+#include "format.h"
+#include "open_target.h"
+#include "options.h"
+#include "output.h"
 #include "sysroot.h"
 #include "util.h"
 
@@ -112,7 +117,7 @@ int cmd_boot(struct cli *c, int argc, char **argv)
         };
         struct args a = {0};
         int first;
-        int r = cli_parse(c, command_find("boot"), argc, argv, opts, on_opt, &a, &first);
+        int r = cli_parse(c, c->command, argc, argv, opts, on_opt, &a, &first);
         if (r >= 0)
                 return r;
         if (first < argc)

@@ -4,11 +4,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boot_check.h"
 #include "cli.h"
+#include "errors.h"
+#include "format.h"
 #include "k8s.h"
-#include "util.h"
+#include "load_profile.h"
+#include "netns.h"
+#include "open_target.h"
+#include "options.h"
+#include "output.h"
 #include "sysroot.h"
 #include "target.h"
+#include "util.h"
 #include "validate.h"
 
 struct args {
@@ -172,6 +180,48 @@ static void boot_notes(struct cli *c, struct sysroot *sr, const struct profile *
         free(values);
 }
 
+/* The findings of the n profiles checked (names), with the Kubernetes table under --k8s-safe, in
+ * the format asked for. */
+static void print(struct cli *c, const struct args *a, char **names, int n, const struct validate_opts *vo,
+                  const struct k8s_rows *rows, const struct findings *f)
+{
+        if (c->format == FMT_JSON) {
+                char kb[32];
+                json_begin(c);
+                fputs(", \"kernel\": ", c->out);
+                json_str(c->out, vo->kernel_known ? kver_format(vo->kernel, kb, sizeof(kb)) : NULL);
+                cli_netns_json(c, a->live);
+                fputs(", \"profiles\": [", c->out);
+                for (int i = 0; i < n; i++) {
+                        if (i > 0)
+                                fputs(", ", c->out);
+                        json_str(c->out, names[i]);
+                }
+                fputs("]", c->out);
+                if (a->k8s)
+                        k8s_print_json(c, rows);
+                fputs(",\n  ", c->out);
+                out_findings_json(c, f);
+                fprintf(c->out, ",\n  \"summary\": {\"error\": %zu, \"warning\": %zu, \"info\": %zu}}\n",
+                        findings_count(f, SEV_ERROR), findings_count(f, SEV_WARNING), findings_count(f, SEV_INFO));
+        } else if (c->format == FMT_GITHUB) {
+                out_findings_github(c, f);
+        } else if (a->k8s) {
+                /* Advice: the findings only when they make the profile invalid, then the table. */
+                if (findings_count(f, SEV_ERROR))
+                        out_findings_text(c, f, c->out);
+                k8s_print_text(c, rows, n, vo);
+        } else {
+                out_findings_text(c, f, c->out);
+                cli_netns_note(c, a->live);
+                if (!c->quiet)
+                        fprintf(c->out, "%d profile%s checked: %zu error%s, %zu warning%s, %zu info\n", n,
+                                n == 1 ? "" : "s", findings_count(f, SEV_ERROR),
+                                findings_count(f, SEV_ERROR) == 1 ? "" : "s", findings_count(f, SEV_WARNING),
+                                findings_count(f, SEV_WARNING) == 1 ? "" : "s", findings_count(f, SEV_INFO));
+        }
+}
+
 int cmd_check(struct cli *c, int argc, char **argv);
 int cmd_check(struct cli *c, int argc, char **argv)
 {
@@ -183,7 +233,7 @@ int cmd_check(struct cli *c, int argc, char **argv)
         };
         struct args a = {0};
         int first;
-        int r = cli_parse(c, command_find("check"), argc, argv, opts, on_opt, &a, &first);
+        int r = cli_parse(c, c->command, argc, argv, opts, on_opt, &a, &first);
         if (r >= 0)
                 return r;
         if (first >= argc)
@@ -230,41 +280,7 @@ int cmd_check(struct cli *c, int argc, char **argv)
                 exit_code = EXIT_INVALID;
         findings_sort(&f);
 
-        if (c->format == FMT_JSON) {
-                char kb[32];
-                json_begin(c);
-                fputs(", \"kernel\": ", c->out);
-                json_str(c->out, vo.kernel_known ? kver_format(vo.kernel, kb, sizeof(kb)) : NULL);
-                cli_netns_json(c, a.live);
-                fputs(", \"profiles\": [", c->out);
-                for (int i = first; i < argc; i++) {
-                        if (i > first)
-                                fputs(", ", c->out);
-                        json_str(c->out, argv[i]);
-                }
-                fputs("]", c->out);
-                if (a.k8s)
-                        k8s_print_json(c, &rows);
-                fputs(",\n  ", c->out);
-                out_findings_json(c, &f);
-                fprintf(c->out, ",\n  \"summary\": {\"error\": %zu, \"warning\": %zu, \"info\": %zu}}\n",
-                        findings_count(&f, SEV_ERROR), findings_count(&f, SEV_WARNING), findings_count(&f, SEV_INFO));
-        } else if (c->format == FMT_GITHUB) {
-                out_findings_github(c, &f);
-        } else if (a.k8s) {
-                /* Advice: the findings only when they make the profile invalid, then the table. */
-                if (findings_count(&f, SEV_ERROR))
-                        out_findings_text(c, &f, c->out);
-                k8s_print_text(c, &rows, argc - first, &vo);
-        } else {
-                out_findings_text(c, &f, c->out);
-                cli_netns_note(c, a.live);
-                if (!c->quiet)
-                        fprintf(c->out, "%d profile%s checked: %zu error%s, %zu warning%s, %zu info\n", argc - first,
-                                argc - first == 1 ? "" : "s", findings_count(&f, SEV_ERROR),
-                                findings_count(&f, SEV_ERROR) == 1 ? "" : "s", findings_count(&f, SEV_WARNING),
-                                findings_count(&f, SEV_WARNING) == 1 ? "" : "s", findings_count(&f, SEV_INFO));
-        }
+        print(c, &a, argv + first, argc - first, &vo, &rows, &f);
         findings_release(&f);
         k8s_rows_release(&rows);
         free(listening);

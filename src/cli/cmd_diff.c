@@ -5,6 +5,14 @@
 #include <string.h>
 
 #include "cli.h"
+#include "errors.h"
+#include "format.h"
+#include "load_profile.h"
+#include "netns.h"
+#include "open_target.h"
+#include "options.h"
+#include "output.h"
+#include "plan_rows.h"
 #include "rows.h"
 #include "sysroot.h"
 #include "target.h"
@@ -63,7 +71,7 @@ int cmd_diff(struct cli *c, int argc, char **argv)
         };
         struct args a = {0};
         int first;
-        int r = cli_parse(c, command_find("diff"), argc, argv, opts, on_opt, &a, &first);
+        int r = cli_parse(c, c->command, argc, argv, opts, on_opt, &a, &first);
         if (r >= 0)
                 return r;
         if (argc - first != 1)

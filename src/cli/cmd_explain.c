@@ -5,9 +5,13 @@
 #include <string.h>
 
 #include "cli.h"
+#include "errors.h"
+#include "format.h"
 #include "k8s.h"
 #include "kb.h"
 #include "key.h"
+#include "options.h"
+#include "output.h"
 #include "sysroot.h"
 #include "target.h"
 #include "util.h"
@@ -311,7 +315,7 @@ int cmd_explain(struct cli *c, int argc, char **argv);
 int cmd_explain(struct cli *c, int argc, char **argv)
 {
         int first;
-        int r = cli_parse(c, command_find("explain"), argc, argv, NULL, NULL, NULL, &first);
+        int r = cli_parse(c, c->command, argc, argv, NULL, NULL, NULL, &first);
         if (r >= 0)
                 return r;
         if (argc - first != 1)

@@ -6,33 +6,17 @@
 #include <time.h>
 
 #include "cli.h"
+#include "errors.h"
+#include "format.h"
+#include "netns.h"
+#include "open_target.h"
+#include "options.h"
+#include "output.h"
 #include "state.h"
+#include "state_lock.h"
 #include "sysroot.h"
 
 int cmd_history(struct cli *c, int argc, char **argv);
-
-void cli_json_state(struct cli *c, struct sysroot *sr, struct state *st)
-{
-        struct state *own = NULL;
-        unsigned long *ids = NULL;
-        size_t n = 0;
-        struct record *g = NULL;
-        if (!st && state_open(sr, c->state_sub, false, &own, NULL) == 0)
-                st = own;
-        /* What cannot be read is reported by the command itself where it matters; here it is null. */
-        if (st && state_generations(st, &ids, &n) == 0 && n > 0 && state_generation_read(st, ids[n - 1], &g) < 0)
-                g = NULL;
-        fputs(",\n  \"state\": {\"generation\": ", c->out);
-        if (g)
-                fprintf(c->out, "%lu", g->generation);
-        else
-                fputs("null", c->out);
-        json_member(c->out, "hash", g ? g->hash : NULL);
-        fputc('}', c->out);
-        record_free(g);
-        free(ids);
-        state_free(own);
-}
 
 /* Why a record could not be read, with what to do when only root may read it (state earlier builds left 0700/0600, or a chmod). */
 static const char *record_error(int r)
@@ -168,6 +152,38 @@ static void print_one(struct cli *c, const struct record *g)
         }
 }
 
+/* The list of generations ids[0..n), oldest first: a table, or JSON. Returns EXIT_OK, or EXIT_ENV
+ * when a record could not be read (the others are listed). */
+static int print_all(struct cli *c, struct state *st, const unsigned long *ids, size_t n)
+{
+        static const char *const header[] = {"GEN", "TIME (UTC)", "SHA256", "CHANGED", "PROFILE"};
+        struct table tab = {.ncols = 5};
+        int exit_code = EXIT_OK;
+        size_t printed = 0;
+        if (c->format == FMT_JSON) {
+                json_begin(c);
+                fputs(", \"generations\": [", c->out);
+        }
+        for (size_t i = 0; i < n; i++) {
+                struct record *g;
+                int r = state_generation_read(st, ids[i], &g);
+                if (r < 0) {
+                        exit_code = cli_error(c, EXIT_ENV, "generation %lu: %s", ids[i], record_error(r));
+                        continue;
+                }
+                print_generation(c, g, printed++ == 0, &tab);
+                record_free(g);
+        }
+        if (c->format == FMT_JSON)
+                fputs(printed ? "\n]}\n" : "]}\n", c->out);
+        else if (!n && !c->quiet)
+                fputs("no generations: nothing has been applied\n", c->out);
+        else
+                table_print(c, &tab, header);
+        table_release(&tab);
+        return exit_code;
+}
+
 int cmd_history(struct cli *c, int argc, char **argv)
 {
         static const struct option opts[] = {
@@ -176,7 +192,7 @@ int cmd_history(struct cli *c, int argc, char **argv)
         };
         const char *netns = NULL;
         int first;
-        int r = cli_parse(c, command_find("history"), argc, argv, opts, on_opt, &netns, &first);
+        int r = cli_parse(c, c->command, argc, argv, opts, on_opt, &netns, &first);
         if (r >= 0)
                 return r;
         unsigned long one = 0;
@@ -222,30 +238,7 @@ int cmd_history(struct cli *c, int argc, char **argv)
                 sysroot_free(sr);
                 return code;
         }
-        static const char *const header[] = {"GEN", "TIME (UTC)", "SHA256", "CHANGED", "PROFILE"};
-        struct table tab = {.ncols = 5};
-        int exit_code = EXIT_OK;
-        size_t printed = 0;
-        if (c->format == FMT_JSON) {
-                json_begin(c);
-                fputs(", \"generations\": [", c->out);
-        }
-        for (size_t i = 0; i < n; i++) {
-                struct record *g;
-                if ((r = state_generation_read(st, ids[i], &g)) < 0) {
-                        exit_code = cli_error(c, EXIT_ENV, "generation %lu: %s", ids[i], record_error(r));
-                        continue;
-                }
-                print_generation(c, g, printed++ == 0, &tab);
-                record_free(g);
-        }
-        if (c->format == FMT_JSON)
-                fputs(printed ? "\n]}\n" : "]}\n", c->out);
-        else if (!n && !c->quiet)
-                fputs("no generations: nothing has been applied\n", c->out);
-        else
-                table_print(c, &tab, header);
-        table_release(&tab);
+        int exit_code = print_all(c, st, ids, n);
         free(ids);
         state_free(st);
         sysroot_free(sr);

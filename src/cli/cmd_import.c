@@ -10,7 +10,12 @@
 #include "atomic.h"
 #include "boot.h"
 #include "cli.h"
+#include "errors.h"
+#include "format.h"
 #include "import.h"
+#include "open_target.h"
+#include "options.h"
+#include "output.h"
 #include "sysroot.h"
 #include "target.h"
 #include "util.h"
@@ -167,6 +172,74 @@ static int system_text(struct cli *c, char **ret, size_t *ret_len)
         return *ret ? 0 : cli_error(c, EXIT_ENV, "%s", strerror(ENOMEM));
 }
 
+/* What cmd_import's options and operands (argv[first..argc)) may not say together, and an output
+ * file that exists without --force. Returns 0 or an exit code. */
+static int check_args(struct cli *c, const struct args *a, int argc, char **argv, int first)
+{
+        if (a->system && first < argc)
+                return cli_usage_error(c, "--system takes no files: it imports what the next boot sets");
+        if (first >= argc && !a->system)
+                return cli_usage_error(c, "no file given (a sysctl.conf file, or - for standard input, or --system)");
+        if (a->against && a->live)
+                return cli_usage_error(c, "--against and --live exclude each other");
+        if (a->force && !a->output)
+                return cli_usage_error(c, "--force needs -o FILE");
+        /* JSON is the report on standard output: the profile must go elsewhere. */
+        if (c->format == FMT_JSON && !a->output)
+                return cli_usage_error(c, "--format json needs -o FILE: the profile and the JSON cannot share standard output");
+        for (int i = first; i < argc; i++)
+                for (int k = first; k < i; k++)
+                        if (strcmp(argv[i], argv[k]) == 0)
+                                return cli_usage_error(c, "%s given twice", is_stdin(argv[i]) ? "standard input (-)" : argv[i]);
+        struct stat st;
+        if (a->output && !a->force && fstatat(AT_FDCWD, a->output, &st, AT_SYMLINK_NOFOLLOW) == 0)
+                return exists_error(c, a->output);
+        return 0;
+}
+
+/* The n inputs: what the next boot sets (--system), or each file of paths, "-" for standard input.
+ * Returns EXIT_OK or an exit code. */
+static int read_inputs(struct cli *c, const struct args *a, char **paths, size_t n, struct import_file *in, char **texts)
+{
+        int exit_code = EXIT_OK;
+        if (a->system) {
+                in[0].name = "<boot>";
+                exit_code = system_text(c, &texts[0], &in[0].len);
+                in[0].text = texts[0];
+        }
+        for (size_t i = 0; i < n && exit_code == EXIT_OK && !a->system; i++) {
+                const char *path = paths[i];
+                in[i].name = is_stdin(path) ? "<stdin>" : path;
+                exit_code = read_input(c, path, &texts[i], &in[i].len);
+                in[i].text = texts[i];
+        }
+        return exit_code;
+}
+
+/* The import's report: JSON, github annotations, or the lines left out and a summary (written:
+ * the file the profile went to, or NULL). Returns EXIT_OK, or EXIT_INVALID when lines were left out. */
+static int report(struct cli *c, const char *written, const struct import_result *res, const struct findings *f)
+{
+        if (c->format == FMT_JSON)
+                print_json(c, written, res, f);
+        else if (c->format == FMT_GITHUB)
+                out_findings_github(c, f);
+        else {
+                print_skipped(c, res);
+                if (written && !c->quiet)
+                        fprintf(c->out, "imported %zu setting%s into %s; findings: %zu error%s, %zu warning%s, "
+                                "%zu info (its '# twtune:' comments)\n",
+                                res->n_settings, res->n_settings == 1 ? "" : "s", written,
+                                findings_count(f, SEV_ERROR), findings_count(f, SEV_ERROR) == 1 ? "" : "s",
+                                findings_count(f, SEV_WARNING), findings_count(f, SEV_WARNING) == 1 ? "" : "s",
+                                findings_count(f, SEV_INFO));
+        }
+        if (res->n_skipped)
+                return cli_error(c, EXIT_INVALID, "%zu line%s left out of the profile", res->n_skipped,
+                                 res->n_skipped == 1 ? "" : "s");
+        return EXIT_OK;
+}
+
 int cmd_import(struct cli *c, int argc, char **argv)
 {
         static const struct option opts[] = {
@@ -179,27 +252,11 @@ int cmd_import(struct cli *c, int argc, char **argv)
         };
         struct args a = {0};
         int first;
-        int r = cli_parse_short(c, command_find("import"), argc, argv, opts, "o:", on_opt, &a, &first);
+        int r = cli_parse_short(c, c->command, argc, argv, opts, "o:", on_opt, &a, &first);
         if (r >= 0)
                 return r;
-        if (a.system && first < argc)
-                return cli_usage_error(c, "--system takes no files: it imports what the next boot sets");
-        if (first >= argc && !a.system)
-                return cli_usage_error(c, "no file given (a sysctl.conf file, or - for standard input, or --system)");
-        if (a.against && a.live)
-                return cli_usage_error(c, "--against and --live exclude each other");
-        if (a.force && !a.output)
-                return cli_usage_error(c, "--force needs -o FILE");
-        /* JSON is the report on standard output: the profile must go elsewhere. */
-        if (c->format == FMT_JSON && !a.output)
-                return cli_usage_error(c, "--format json needs -o FILE: the profile and the JSON cannot share standard output");
-        for (int i = first; i < argc; i++)
-                for (int k = first; k < i; k++)
-                        if (strcmp(argv[i], argv[k]) == 0)
-                                return cli_usage_error(c, "%s given twice", is_stdin(argv[i]) ? "standard input (-)" : argv[i]);
-        struct stat st;
-        if (a.output && !a.force && fstatat(AT_FDCWD, a.output, &st, AT_SYMLINK_NOFOLLOW) == 0)
-                return exists_error(c, a.output);
+        if ((r = check_args(c, &a, argc, argv, first)))
+                return r;
 
         size_t n = a.system ? 1 : (size_t)(argc - first);
         struct import_file *in = calloc(n, sizeof(*in));
@@ -209,18 +266,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
                 free(texts);
                 return cli_error(c, EXIT_ENV, "%s", strerror(ENOMEM));
         }
-        int exit_code = EXIT_OK;
-        if (a.system) {
-                in[0].name = "<boot>";
-                exit_code = system_text(c, &texts[0], &in[0].len);
-                in[0].text = texts[0];
-        }
-        for (size_t i = 0; i < n && exit_code == EXIT_OK && !a.system; i++) {
-                const char *path = argv[first + (int)i];
-                in[i].name = is_stdin(path) ? "<stdin>" : path;
-                exit_code = read_input(c, path, &texts[i], &in[i].len);
-                in[i].text = texts[i];
-        }
+        int exit_code = read_inputs(c, &a, argv + first, n, in, texts);
 
         /* The kernel validated for, and a target only when asked: as check does. */
         struct sysroot *sr = NULL;
@@ -250,23 +296,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
                         c->gh = c->err; /* workflow commands too */
         }
         if (exit_code == EXIT_OK) {
-                if (c->format == FMT_JSON)
-                        print_json(c, written, &res, &f);
-                else if (c->format == FMT_GITHUB)
-                        out_findings_github(c, &f);
-                else {
-                        print_skipped(c, &res);
-                        if (written && !c->quiet)
-                                fprintf(c->out, "imported %zu setting%s into %s; findings: %zu error%s, %zu warning%s, "
-                                        "%zu info (its '# twtune:' comments)\n",
-                                        res.n_settings, res.n_settings == 1 ? "" : "s", written,
-                                        findings_count(&f, SEV_ERROR), findings_count(&f, SEV_ERROR) == 1 ? "" : "s",
-                                        findings_count(&f, SEV_WARNING), findings_count(&f, SEV_WARNING) == 1 ? "" : "s",
-                                        findings_count(&f, SEV_INFO));
-                }
-                if (res.n_skipped)
-                        exit_code = cli_error(c, EXIT_INVALID, "%zu line%s left out of the profile", res.n_skipped,
-                                              res.n_skipped == 1 ? "" : "s");
+                exit_code = report(c, written, &res, &f);
         }
         c->gh = gh;
         c->out = out;

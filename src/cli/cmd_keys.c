@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /* twtune keys: the keys the knowledge base covers. */
 #include "cli.h"
+#include "errors.h"
+#include "format.h"
 #include "kb.h"
+#include "options.h"
+#include "output.h"
 
 int cmd_keys(struct cli *c, int argc, char **argv);
 int cmd_keys(struct cli *c, int argc, char **argv)
 {
         int first;
-        int r = cli_parse(c, command_find("keys"), argc, argv, NULL, NULL, NULL, &first);
+        int r = cli_parse(c, c->command, argc, argv, NULL, NULL, NULL, &first);
         if (r >= 0)
                 return r;
         if (first < argc)

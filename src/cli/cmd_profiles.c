@@ -4,6 +4,11 @@
 #include <string.h>
 
 #include "cli.h"
+#include "errors.h"
+#include "format.h"
+#include "load_profile.h"
+#include "options.h"
+#include "output.h"
 #include "profile_path.h"
 #include "util.h"
 
@@ -62,7 +67,7 @@ static void print_text(struct cli *c, const struct profile_dirs *d, const struct
 int cmd_profiles(struct cli *c, int argc, char **argv)
 {
         int first;
-        int r = cli_parse(c, command_find("profiles"), argc, argv, NULL, NULL, NULL, &first);
+        int r = cli_parse(c, c->command, argc, argv, NULL, NULL, NULL, &first);
         if (r >= 0)
                 return r;
         if (first < argc)

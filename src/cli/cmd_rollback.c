@@ -8,11 +8,21 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "errors.h"
+#include "file_change.h"
+#include "format.h"
+#include "interval.h"
 #include "managed.h"
+#include "netns.h"
+#include "open_target.h"
+#include "options.h"
+#include "output.h"
 #include "rows.h"
 #include "state.h"
+#include "state_lock.h"
 #include "sysroot.h"
 #include "txn.h"
+#include "txn_report.h"
 
 struct args {
         bool have_to, dry_run;
@@ -192,7 +202,7 @@ int cmd_rollback(struct cli *c, int argc, char **argv)
         };
         struct args a = {0};
         int first;
-        int r = cli_parse(c, command_find("rollback"), argc, argv, opts, on_opt, &a, &first);
+        int r = cli_parse(c, c->command, argc, argv, opts, on_opt, &a, &first);
         if (r >= 0)
                 return r;
         if (first < argc)
@@ -279,7 +289,7 @@ int cmd_recover(struct cli *c, int argc, char **argv)
         };
         struct args a = {0};
         int first;
-        int r = cli_parse(c, command_find("recover"), argc, argv, opts, on_opt, &a, &first);
+        int r = cli_parse(c, c->command, argc, argv, opts, on_opt, &a, &first);
         if (r >= 0)
                 return r;
         if (first < argc)

@@ -8,6 +8,13 @@
 
 #include "advise.h"
 #include "cli.h"
+#include "errors.h"
+#include "format.h"
+#include "interval.h"
+#include "netns.h"
+#include "open_target.h"
+#include "options.h"
+#include "output.h"
 #include "prom.h"
 #include "sockstat.h"
 #include "sysroot.h"
@@ -253,7 +260,7 @@ int cmd_stats(struct cli *c, int argc, char **argv)
         };
         struct args a = {.top = 10, .top_local = 10};
         int first;
-        int r = cli_parse(c, command_find("stats"), argc, argv, opts, on_opt, &a, &first);
+        int r = cli_parse(c, c->command, argc, argv, opts, on_opt, &a, &first);
         if (r >= 0)
                 return r;
         /* "--by-remote 5" as well as "--by-remote=5": stats takes no operands, so one beside a bare

@@ -6,15 +6,26 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "boot_check.h"
 #include "cli.h"
-#include "managed.h"
-#include "rows.h"
+#include "errors.h"
+#include "format.h"
+#include "interval.h"
 #include "kb.h"
+#include "load_profile.h"
+#include "managed.h"
+#include "netns.h"
+#include "open_target.h"
+#include "options.h"
+#include "output.h"
+#include "rows.h"
 #include "state.h"
+#include "state_lock.h"
 #include "sysroot.h"
 #include "target.h"
 #include "textdiff.h"
 #include "txn.h"
+#include "txn_report.h"
 #include "util.h"
 #include "value.h"
 #include "verify_prom.h"
@@ -79,6 +90,146 @@ static const char *file_status(struct sysroot *sr, bool want_present, const char
                                              "generation", "now");
         free(cur);
         return st;
+}
+
+/* Opens the state directory read-only (*ret NULL when there is none) and takes its lock shared,
+ * waiting up to wait_ms. Returns 0 or an exit code after printing why. */
+static int open_state_shared(struct cli *c, struct sysroot *sr, unsigned long wait_ms, struct state **ret)
+{
+        int r = cli_open_state(c, sr, false, ret);
+        if (r)
+                return r;
+        /* A user who may not open the lock reads without it: a transaction in progress then shows
+         * as its journal (pending), which is drift, never as a half-done state taken for the truth. */
+        if (*ret && (r = state_lock_shared(*ret, wait_ms)) < 0 && r != -EACCES)
+                return cli_error(c, EXIT_ENV, "%s", r == -EWOULDBLOCK ? "a transaction is still in progress; give "
+                                 "--wait SECONDS to wait longer" : strerror(-r));
+        return 0;
+}
+
+/* verify PROFILE: the profile loaded, validated and diffed against target t, with the options it
+ * was judged with in *vo. Returns 0 or an exit code (a profile with errors is invalid). */
+static int prepare_profile(struct cli *c, const char *arg, struct target *t, struct validate_opts *vo,
+                           struct profile **ret_p, struct findings *f, struct diff **ret_d)
+{
+        *vo = (struct validate_opts){.target = t, .netns = c->in_netns};
+        cli_kernel(c, t, &vo->kernel, &vo->kernel_known);
+        int exit_code = cli_prepare(c, arg, vo, ret_p, f, ret_d);
+        if (!exit_code && findings_count(f, SEV_ERROR)) {
+                if (c->format != FMT_JSON)
+                        cli_out_findings(c, f, c->out);
+                exit_code = cli_error(c, EXIT_INVALID, "%s is invalid", cli_profile_label(arg, *ret_p));
+        }
+        return exit_code;
+}
+
+/* The transaction profile p would make against the live values, given what twtune manages (m,
+ * filled here). Returns 0 or an exit code after printing why it cannot be planned. */
+static int plan_profile(struct cli *c, struct sysroot *sr, struct state *st, const struct profile *p,
+                        const struct validate_opts *vo, struct managed *m, struct txn **ret_x)
+{
+        char *bad_key = NULL;
+        cli_managed(c, sr, st, m);
+        int r = txn_from_profile(p, vo, sr, true, m, ret_x, &bad_key);
+        if (r < 0) {
+                r = cli_plan_error(c, bad_key, r);
+                free(bad_key);
+                return r;
+        }
+        return 0;
+}
+
+/* The keys a planned transaction sets, each with the value it must have and its live one (*ret_n
+ * of them); NULL when out of memory. */
+static struct check *checks_of_plan(const struct txn *x, const struct managed *m, size_t *ret_n)
+{
+        struct check *checks = calloc(x->n + 1, sizeof(*checks));
+        size_t n = 0;
+        for (size_t i = 0; checks && i < x->n; i++) {
+                if (x->items[i].dependent || x->items[i].write_only)
+                        continue;
+                const struct managed_key *k = managed_find(m, x->items[i].key);
+                checks[n++] = (struct check){x->items[i].key, x->items[i].after, strdup(x->items[i].before),
+                                             x->items[i].write, k ? k->baseline : NULL};
+        }
+        *ret_n = n;
+        return checks;
+}
+
+/* The newest generation in *ret (NULL when there is none). Returns 0 or an exit code after
+ * printing why it cannot be read. */
+static int last_generation(struct cli *c, struct state *st, struct record **ret)
+{
+        unsigned long *ids = NULL;
+        size_t ng = 0;
+        int r = state_generations(st, &ids, &ng);
+        if (r == 0 && ng)
+                r = state_generation_read(st, ids[ng - 1], ret);
+        free(ids);
+        if (r < 0)
+                return cli_error(c, EXIT_ENV, "cannot read the last generation: %s",
+                                 r == -EBADMSG ? "damaged record"
+                                 : r == -EACCES ? "Permission denied (only root may read it: run as root, "
+                                                  "or chmod 0644 the records in /var/lib/twtune/generations)"
+                                                : strerror(-r));
+        return 0;
+}
+
+/* The keys generation g (NULL: none) manages, each with the value it set and the live one read now
+ * (*ret_n of them); NULL when out of memory. */
+static struct check *checks_of_generation(struct sysroot *sr, const struct record *g, size_t *ret_n)
+{
+        struct check *checks = calloc((g ? g->n_keys : 0) + 1, sizeof(*checks));
+        size_t n = 0;
+        for (size_t i = 0; checks && g && i < g->n_keys; i++) {
+                char *live = NULL;
+                /* Dependents and write-only keys have nothing of their own to compare; a restored
+                 * key is no longer managed, nor is a key a rollback put back to its baseline. */
+                if (g->keys[i].dependent || g->keys[i].write_only || g->keys[i].restored)
+                        continue;
+                const struct rec_base *base = NULL;
+                for (size_t k = 0; k < g->n_base && !base; k++)
+                        if (strcmp(g->base[k].key, g->keys[i].key) == 0)
+                                base = &g->base[k];
+                if (g->has_base && !base)
+                        continue;
+                if (sysroot_read_sysctl(sr, g->keys[i].key, &live) == 0) {
+                        char *norm = value_normalize(live);
+                        free(live);
+                        live = norm;
+                }
+                checks[n++] = (struct check){g->keys[i].key, g->keys[i].after, live,
+                                             !live || !kb_value_equal(g->keys[i].key, live, g->keys[i].after),
+                                             base ? base->value : NULL};
+        }
+        *ret_n = n;
+        return checks;
+}
+
+/* What the next boot gives each checked key, as findings (errors with --boot, else warnings).
+ * Returns the keys that count as drift: those the boot loses, with --boot only. */
+static size_t boot_check_keys(struct cli *c, struct sysroot *sr, const struct check *checks, size_t n, bool boot,
+                              struct findings *f)
+{
+        struct boot_verify *bv = calloc(n, sizeof(*bv));
+        for (size_t i = 0; bv && i < n; i++)
+                bv[i] = (struct boot_verify){checks[i].key, checks[i].expected, checks[i].live,
+                                             checks[i].baseline, boot ? SEV_ERROR : SEV_WARNING};
+        size_t lost = bv ? cli_boot_verify(c, sr, bv, n, f) : 0;
+        free(bv);
+        return boot ? lost : 0;
+}
+
+/* A row for each checked key, its source generation g when there is one. */
+static void checks_rows(struct rows *rows, const struct check *checks, size_t n, const struct record *g)
+{
+        char source[32];
+        snprintf(source, sizeof(source), "generation %lu", g ? g->generation : 0);
+        for (size_t i = 0; i < n; i++)
+                rows_add(rows, &(struct row){.key = (char *)checks[i].key, .current = checks[i].live,
+                                             .desired = (char *)checks[i].expected, .mode = "value",
+                                             .status = checks[i].drift ? "drift" : "ok", .source = g ? source : NULL,
+                                             .reason = checks[i].drift && !checks[i].live ? "absent or unreadable" : NULL});
 }
 
 static void print(struct cli *c, const struct profile *p, const struct record *g, bool pending, const struct rows *rows,
@@ -147,6 +298,8 @@ static void print(struct cli *c, const struct profile *p, const struct record *g
                          fstat_ ? " and the persisted file" : "", p ? p->name : g->profile);
 }
 
+/* About 100 lines: the steps are the helpers above; what is left is their locals, each released
+ * once at the end. */
 int cmd_verify(struct cli *c, int argc, char **argv);
 int cmd_verify(struct cli *c, int argc, char **argv)
 {
@@ -160,7 +313,7 @@ int cmd_verify(struct cli *c, int argc, char **argv)
         /* A reader waits for a transaction in progress rather than report its half-way state. */
         struct args a = {.wait_ms = VERIFY_DEFAULT_WAIT_MS};
         int first;
-        int r = cli_parse(c, command_find("verify"), argc, argv, opts, on_opt, &a, &first);
+        int r = cli_parse(c, c->command, argc, argv, opts, on_opt, &a, &first);
         if (r >= 0)
                 return r;
         if (argc - first > 1)
@@ -187,85 +340,26 @@ int cmd_verify(struct cli *c, int argc, char **argv)
                 return exit_code;
         fpath = sysroot_dir_path(sr, SYSROOT_SYSCTL_D, TXN_FILE_NAME);
 
-        if ((exit_code = cli_open_state(c, sr, false, &st)))
+        if ((exit_code = open_state_shared(c, sr, a.wait_ms, &st)))
                 goto out;
-        /* A user who may not open the lock reads without it: a transaction in progress then shows
-         * as its journal (pending), which is drift, never as a half-done state taken for the truth. */
-        if (st && (r = state_lock_shared(st, a.wait_ms)) < 0 && r != -EACCES) {
-                exit_code = cli_error(c, EXIT_ENV, "%s", r == -EWOULDBLOCK ? "a transaction is still in progress; give "
-                                      "--wait SECONDS to wait longer" : strerror(-r));
-                goto out;
-        }
         bool pending = st && state_journal_read(st, &j) != -ENOENT;
         if (argc > first) {
-                struct validate_opts vo = {.target = t, .netns = c->in_netns};
-                cli_kernel(c, t, &vo.kernel, &vo.kernel_known);
-                exit_code = cli_prepare(c, argv[first], &vo, &p, &f, &d);
-                if (!exit_code && findings_count(&f, SEV_ERROR)) {
-                        if (c->format != FMT_JSON)
-                                cli_out_findings(c, &f, c->out);
-                        exit_code = cli_error(c, EXIT_INVALID, "%s is invalid", cli_profile_label(argv[first], p));
-                }
+                struct validate_opts vo;
+                exit_code = prepare_profile(c, argv[first], t, &vo, &p, &f, &d);
                 if (exit_code) { /* JSON: the result, with no rows, for the findings */
                         if (c->format == FMT_JSON)
                                 print(c, p, NULL, pending, &rows, NULL, fpath, NULL, &f, 0, sr, st);
                         goto out;
                 }
-                char *bad_key = NULL;
-                cli_managed(c, sr, st, &m);
-                r = txn_from_profile(p, &vo, sr, true, &m, &x, &bad_key);
-                if (r < 0) {
-                        exit_code = cli_plan_error(c, bad_key, r);
-                        free(bad_key);
+                if ((exit_code = plan_profile(c, sr, st, p, &vo, &m, &x)))
                         goto out;
-                }
-                checks = calloc(x->n + 1, sizeof(*checks));
-                for (size_t i = 0; checks && i < x->n; i++) {
-                        if (x->items[i].dependent || x->items[i].write_only)
-                                continue;
-                        const struct managed_key *k = managed_find(&m, x->items[i].key);
-                        checks[n++] = (struct check){x->items[i].key, x->items[i].after, strdup(x->items[i].before),
-                                                     x->items[i].write, k ? k->baseline : NULL};
-                }
+                checks = checks_of_plan(x, &m, &n);
                 if (!c->state_sub) /* nothing is persisted for another namespace */
                         fstat_ = file_status(sr, true, x->body, strlen(x->body), true, NULL);
         } else if (st) {
-                unsigned long *ids = NULL;
-                size_t ng = 0;
-                r = state_generations(st, &ids, &ng);
-                if (r == 0 && ng)
-                        r = state_generation_read(st, ids[ng - 1], &g);
-                free(ids);
-                if (r < 0) {
-                        exit_code = cli_error(c, EXIT_ENV, "cannot read the last generation: %s",
-                                              r == -EBADMSG ? "damaged record"
-                                              : r == -EACCES ? "Permission denied (only root may read it: run as root, "
-                                                               "or chmod 0644 the records in /var/lib/twtune/generations)"
-                                                             : strerror(-r));
+                if ((exit_code = last_generation(c, st, &g)))
                         goto out;
-                }
-                checks = calloc((g ? g->n_keys : 0) + 1, sizeof(*checks));
-                for (size_t i = 0; checks && g && i < g->n_keys; i++) {
-                        char *live = NULL;
-                        /* Dependents and write-only keys have nothing of their own to compare; a restored
-                         * key is no longer managed, nor is a key a rollback put back to its baseline. */
-                        if (g->keys[i].dependent || g->keys[i].write_only || g->keys[i].restored)
-                                continue;
-                        const struct rec_base *base = NULL;
-                        for (size_t k = 0; k < g->n_base && !base; k++)
-                                if (strcmp(g->base[k].key, g->keys[i].key) == 0)
-                                        base = &g->base[k];
-                        if (g->has_base && !base)
-                                continue;
-                        if (sysroot_read_sysctl(sr, g->keys[i].key, &live) == 0) {
-                                char *norm = value_normalize(live);
-                                free(live);
-                                live = norm;
-                        }
-                        checks[n++] = (struct check){g->keys[i].key, g->keys[i].after, live,
-                                                     !live || !kb_value_equal(g->keys[i].key, live, g->keys[i].after),
-                                                     base ? base->value : NULL};
-                }
+                checks = checks_of_generation(sr, g, &n);
                 if (g && g->persist)
                         fstat_ = file_status(sr, g->file_present, g->file, g->file_len, false, &fdiff);
         }
@@ -280,22 +374,9 @@ int cmd_verify(struct cli *c, int argc, char **argv)
         drifted += fstat_ && strcmp(fstat_, "ok") != 0;
         /* What the next boot gives each managed key (the hierarchy's value, or with none the kernel's,
          * its baseline): drift with --boot, a warning without. Another namespace has no boot here. */
-        if (n && !c->state_sub) {
-                struct boot_verify *bv = calloc(n, sizeof(*bv));
-                for (size_t i = 0; bv && i < n; i++)
-                        bv[i] = (struct boot_verify){checks[i].key, checks[i].expected, checks[i].live,
-                                                     checks[i].baseline, a.boot ? SEV_ERROR : SEV_WARNING};
-                size_t lost = bv ? cli_boot_verify(c, sr, bv, n, &f) : 0;
-                drifted += a.boot ? lost : 0;
-                free(bv);
-        }
-        char source[32];
-        snprintf(source, sizeof(source), "generation %lu", g ? g->generation : 0);
-        for (size_t i = 0; i < n; i++)
-                rows_add(&rows, &(struct row){.key = (char *)checks[i].key, .current = checks[i].live,
-                                              .desired = (char *)checks[i].expected, .mode = "value",
-                                              .status = checks[i].drift ? "drift" : "ok", .source = g ? source : NULL,
-                                              .reason = checks[i].drift && !checks[i].live ? "absent or unreadable" : NULL});
+        if (n && !c->state_sub)
+                drifted += boot_check_keys(c, sr, checks, n, a.boot, &f);
+        checks_rows(&rows, checks, n, g);
         print(c, p, g, pending, &rows, fstat_, fpath, fdiff, &f, drifted, sr, st);
         exit_code = drifted ? EXIT_DRIFT : EXIT_OK;
         struct verify_prom vp = {&rows, g ? g->generation : 0, pending, fstat_, drifted};

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "file_change.h"
+#include "output.h"
 #include "textdiff.h"
 #include "txn.h"
 

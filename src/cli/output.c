@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "output.h"
 #include "util.h"
 
 const char *color(struct cli *c, const char *what)
@@ -352,4 +353,14 @@ void table_release(struct table *t)
         t->cells = NULL;
         t->colors = NULL;
         t->nrows = 0;
+}
+
+void cli_out_findings(struct cli *c, const struct findings *f, FILE *to)
+{
+        if (f->n && !c->quiet && c->format != FMT_GITHUB)
+                fputc('\n', to);
+        if (c->format == FMT_GITHUB)
+                out_findings_github(c, f);
+        else
+                out_findings_text(c, f, to);
 }

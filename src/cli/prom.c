@@ -14,7 +14,9 @@
 #include "advise.h"
 #include "atomic.h"
 #include "cli.h"
+#include "errors.h"
 #include "finding.h"
+#include "output.h"
 #include "sockstat.h"
 #include "util.h"
 

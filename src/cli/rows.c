@@ -4,8 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diff.h"
 #include "kb.h"
+#include "output.h"
+#include "profile.h"
 #include "strmap.h"
+#include "txn.h"
 #include "util.h"
 
 static const char *const statuses[] = {"ok", "change", "restore", "skip", "error", "write-only", "follows", "drift"};

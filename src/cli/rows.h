@@ -13,6 +13,9 @@
 
 #include "cli.h"
 
+struct diff;
+struct txn;
+
 struct row {
         char *key;
         char *current; /* NULL: absent or unreadable */

@@ -4,6 +4,8 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "format.h"
+#include "output.h"
 #include "util.h"
 
 static const struct {

@@ -9,6 +9,10 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "errors.h"
+#include "format.h"
+#include "options.h"
+#include "output.h"
 #include "suggest.h"
 
 int cmd_advise(struct cli *c, int argc, char **argv);
@@ -114,7 +118,7 @@ static const struct command commands[] = {
          TAKES_KERNEL | TAKES_PROFILE | TAKES_PROMETHEUS},
 };
 
-const struct command *command_find(const char *name)
+static const struct command *command_find(const char *name)
 {
         for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
                 if (strcmp(commands[i].name, name) == 0)
@@ -208,6 +212,7 @@ int main(int argc, char **argv)
         if (!cmd)
                 return early_error(&c, no_command(&c, name, true));
         c.cmd = cmd->name;
+        c.command = cmd;
         /* JSON is held until the command ends, so that a failure becomes its "error" member. */
         cli_json_hold(&c);
         int r = cmd->run(&c, argc - optind, argv + optind);

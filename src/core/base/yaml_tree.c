@@ -8,6 +8,8 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "util.h"
+
 static int set_error(struct yerror *err, unsigned line, unsigned column, const char *fmt, ...)
         __attribute__((format(printf, 4, 5)));
 
@@ -91,6 +93,43 @@ static int add_child(struct ynode *parent, struct ynode *child)
         return 0;
 }
 
+/* The node a scalar, sequence or mapping event starts, at line and column: no anchor, within the
+ * node count (*nodes, counted here) and the scalar length, no NUL. Returns 0 with *ret set, or a
+ * negative errno (with err set for input twtune refuses). */
+static int new_node(const yaml_event_t *ev, unsigned line, unsigned column, size_t *nodes, struct yerror *err,
+                    struct ynode **ret)
+{
+        const yaml_char_t *anchor = ev->type == YAML_SCALAR_EVENT ? ev->data.scalar.anchor
+                                    : ev->type == YAML_SEQUENCE_START_EVENT ? ev->data.sequence_start.anchor
+                                                                           : ev->data.mapping_start.anchor;
+        if (anchor)
+                return set_error(err, line, column, "YAML anchors (&%s) are not supported in profiles", (const char *)anchor);
+        if (++*nodes > YTREE_MAX_NODES)
+                return set_error(err, line, column, "too many YAML nodes (limit %d)", YTREE_MAX_NODES);
+        struct ynode *node = calloc(1, sizeof(*node));
+        if (!node)
+                return -ENOMEM;
+        node->line = line;
+        node->column = column;
+        if (ev->type == YAML_SCALAR_EVENT) {
+                node->kind = YN_SCALAR;
+                if (ev->data.scalar.length > YTREE_MAX_SCALAR) {
+                        ynode_free(node);
+                        return set_error(err, line, column, "scalar longer than %d bytes", YTREE_MAX_SCALAR);
+                }
+                node->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+                node->scalar = strndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
+                if (!node->scalar || memchr(ev->data.scalar.value, '\0', ev->data.scalar.length)) {
+                        int r = node->scalar ? set_error(err, line, column, "NUL character in scalar") : -ENOMEM;
+                        ynode_free(node);
+                        return r;
+                }
+        } else
+                node->kind = ev->type == YAML_SEQUENCE_START_EVENT ? YN_SEQ : YN_MAP;
+        *ret = node;
+        return 0;
+}
+
 int ytree_parse(const char *buf, size_t len, struct ynode **ret, struct yerror *err)
 {
         int r = check_text((const unsigned char *)buf, len, err);
@@ -133,42 +172,8 @@ int ytree_parse(const char *buf, size_t len, struct ynode **ret, struct yerror *
                 case YAML_SCALAR_EVENT:
                 case YAML_SEQUENCE_START_EVENT:
                 case YAML_MAPPING_START_EVENT: {
-                        const yaml_char_t *anchor = ev.type == YAML_SCALAR_EVENT ? ev.data.scalar.anchor
-                                                    : ev.type == YAML_SEQUENCE_START_EVENT ? ev.data.sequence_start.anchor
-                                                                                           : ev.data.mapping_start.anchor;
-                        if (anchor) {
-                                r = set_error(err, line, column, "YAML anchors (&%s) are not supported in profiles",
-                                              (const char *)anchor);
+                        if ((r = new_node(&ev, line, column, &nodes, err, &node)) < 0)
                                 break;
-                        }
-                        if (++nodes > YTREE_MAX_NODES) {
-                                r = set_error(err, line, column, "too many YAML nodes (limit %d)", YTREE_MAX_NODES);
-                                break;
-                        }
-                        node = calloc(1, sizeof(*node));
-                        if (!node) {
-                                r = -ENOMEM;
-                                break;
-                        }
-                        node->line = line;
-                        node->column = column;
-                        if (ev.type == YAML_SCALAR_EVENT) {
-                                node->kind = YN_SCALAR;
-                                if (ev.data.scalar.length > YTREE_MAX_SCALAR) {
-                                        ynode_free(node);
-                                        r = set_error(err, line, column, "scalar longer than %d bytes", YTREE_MAX_SCALAR);
-                                        break;
-                                }
-                                node->quoted = ev.data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
-                                node->scalar = strndup((const char *)ev.data.scalar.value, ev.data.scalar.length);
-                                if (!node->scalar || memchr(ev.data.scalar.value, '\0', ev.data.scalar.length)) {
-                                        r = node->scalar ? set_error(err, line, column, "NUL character in scalar") : -ENOMEM;
-                                        ynode_free(node);
-                                        break;
-                                }
-                        } else
-                                node->kind = ev.type == YAML_SEQUENCE_START_EVENT ? YN_SEQ : YN_MAP;
-
                         if (depth == 0) {
                                 root = node;
                         } else if (add_child(stack[depth - 1], node) < 0) {
@@ -219,4 +224,23 @@ const char *ynode_kind_name(const struct ynode *n)
         if (ynode_is_null(n))
                 return "null";
         return n->kind == YN_SCALAR ? "a scalar" : n->kind == YN_SEQ ? "a list" : "a mapping";
+}
+
+bool ynode_bool(const struct ynode *n, bool *ret)
+{
+        static const char *const yes[] = {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"};
+        static const char *const no[] = {"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"};
+        if (n->kind != YN_SCALAR || n->quoted)
+                return false;
+        for (size_t i = 0; i < ELEMENTSOF(yes); i++) {
+                if (strcmp(n->scalar, yes[i]) == 0) {
+                        *ret = true;
+                        return true;
+                }
+                if (strcmp(n->scalar, no[i]) == 0) {
+                        *ret = false;
+                        return true;
+                }
+        }
+        return false;
 }

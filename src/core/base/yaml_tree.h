@@ -35,6 +35,9 @@ void ynode_free(struct ynode *n);
 
 /* Plain "", "~" and "null" (any case of the first letter) are null. */
 bool ynode_is_null(const struct ynode *n);
+/* A plain scalar YAML 1.1 reads as a boolean (true, yes, on, false, no, off, in three cases), in
+ * *ret; false for anything else, a quoted "true" too. */
+bool ynode_bool(const struct ynode *n, bool *ret);
 const char *ynode_kind_name(const struct ynode *n);
 
 #endif

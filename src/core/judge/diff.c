@@ -61,6 +61,66 @@ static char *blocker(struct target *t, const struct setting *s, const struct kb_
         return why;
 }
 
+/* The row of setting s: skipped (its condition, a removed key), write-only, absent, in error (with
+ * validation's errors, errs, by key), or compared with the target's value. Returns 0 or -ENOMEM. */
+static int fill_row(const struct setting *s, const struct validate_opts *o, const struct strmap *errs,
+                    struct findings *f, struct diff_row *row)
+{
+        row->setting = s;
+        if (!setting_active(s, o) || setting_removed_noop(s, o)) {
+                row->status = DIFF_SKIP;
+                row->reason = setting_active(s, o) ? strdup("removed from this kernel; the value asks for nothing")
+                                                   : str_printf("condition false: %s", s->when_text);
+                return row->reason ? 0 : -ENOMEM;
+        }
+        char *cur = NULL;
+        int q = target_get(o->target, s->key, &cur);
+        if (q == -ENOMEM)
+                return q;
+        if (q == 0) {
+                row->current = value_normalize(cur);
+                free(cur);
+                if (!row->current)
+                        return -ENOMEM;
+        }
+        const struct kb_entry *e = kb_lookup(s->key);
+        if (q == -EACCES || (e && e->write_only)) {
+                row->status = DIFF_WRITE_ONLY;
+                free(row->current);
+                row->current = NULL;
+                row->reason = strdup("write-only: written on apply, never read back");
+        } else if (q < 0 && s->optional) {
+                row->status = DIFF_SKIP;
+                row->reason = str_printf("%s on the target (optional)", q == -ENOENT ? "absent" : strerror(-q));
+        } else if (q < 0) {
+                row->status = DIFF_ERROR;
+                row->reason = strdup(q == -ENOENT ? "absent on the target" : strerror(-q));
+                char *hint = q == -ENOENT ? kb_absence_hint(s->key) : strdup("");
+                if (hint && !strmap_get(errs, s->key, NULL))
+                        findings_add(f, SEV_ERROR, q == -ENOENT ? "key-absent" : "read-error", s->key, &s->loc,
+                                     "%s: %s%s", s->key, q == -ENOENT ? "no such key on the target" : strerror(-q),
+                                     hint);
+                if (!hint)
+                        return -ENOMEM;
+                free(hint);
+        } else if (strmap_get(errs, s->key, NULL)) {
+                row->status = DIFF_ERROR;
+                row->reason = strdup("invalid setting (see findings)");
+        } else {
+                int r = compare(s, row->current, &row->status, &row->reason);
+                char *why = r == 0 && row->status == DIFF_CHANGE ? blocker(o->target, s, e) : NULL;
+                if (why) {
+                        row->status = DIFF_ERROR;
+                        free(row->reason);
+                        row->reason = why;
+                        findings_add(f, SEV_ERROR, "cannot-write", s->key, &s->loc, "%s: cannot be set here: %s",
+                                     s->key, why);
+                }
+                return r;
+        }
+        return row->reason ? 0 : -ENOMEM;
+}
+
 int diff_compute(const struct profile *p, const struct validate_opts *o, struct findings *f, struct diff **ret)
 {
         struct diff *d = calloc(1, sizeof(*d));
@@ -80,67 +140,8 @@ int diff_compute(const struct profile *p, const struct validate_opts *o, struct 
                 if (f->v[i].severity == SEV_ERROR && f->v[i].key)
                         r = strmap_put(&errs, f->v[i].key, i);
         for (size_t i = 0; i < p->n_settings && r == 0; i++) {
-                const struct setting *s = &p->settings[i];
                 struct diff_row *row = &d->rows[d->n++];
-                row->setting = s;
-                if (!setting_active(s, o) || setting_removed_noop(s, o)) {
-                        row->status = DIFF_SKIP;
-                        row->reason = setting_active(s, o) ? strdup("removed from this kernel; the value asks for nothing")
-                                                           : str_printf("condition false: %s", s->when_text);
-                        r = row->reason ? 0 : -ENOMEM;
-                        continue;
-                }
-                char *cur = NULL;
-                int q = target_get(o->target, s->key, &cur);
-                if (q == -ENOMEM) {
-                        r = q;
-                        break;
-                }
-                if (q == 0) {
-                        row->current = value_normalize(cur);
-                        free(cur);
-                        if (!row->current) {
-                                r = -ENOMEM;
-                                break;
-                        }
-                }
-                const struct kb_entry *e = kb_lookup(s->key);
-                if (q == -EACCES || (e && e->write_only)) {
-                        row->status = DIFF_WRITE_ONLY;
-                        free(row->current);
-                        row->current = NULL;
-                        row->reason = strdup("write-only: written on apply, never read back");
-                } else if (q < 0 && s->optional) {
-                        row->status = DIFF_SKIP;
-                        row->reason = str_printf("%s on the target (optional)", q == -ENOENT ? "absent" : strerror(-q));
-                } else if (q < 0) {
-                        row->status = DIFF_ERROR;
-                        row->reason = strdup(q == -ENOENT ? "absent on the target" : strerror(-q));
-                        char *hint = q == -ENOENT ? kb_absence_hint(s->key) : strdup("");
-                        if (hint && !strmap_get(&errs, s->key, NULL))
-                                findings_add(f, SEV_ERROR, q == -ENOENT ? "key-absent" : "read-error", s->key, &s->loc,
-                                             "%s: %s%s", s->key, q == -ENOENT ? "no such key on the target" : strerror(-q),
-                                             hint);
-                        if (!hint)
-                                r = -ENOMEM;
-                        free(hint);
-                } else if (strmap_get(&errs, s->key, NULL)) {
-                        row->status = DIFF_ERROR;
-                        row->reason = strdup("invalid setting (see findings)");
-                } else {
-                        r = compare(s, row->current, &row->status, &row->reason);
-                        char *why = r == 0 && row->status == DIFF_CHANGE ? blocker(o->target, s, e) : NULL;
-                        if (why) {
-                                row->status = DIFF_ERROR;
-                                free(row->reason);
-                                row->reason = why;
-                                findings_add(f, SEV_ERROR, "cannot-write", s->key, &s->loc, "%s: cannot be set here: %s",
-                                             s->key, why);
-                        }
-                        continue;
-                }
-                if (!row->reason)
-                        r = -ENOMEM;
+                r = fill_row(&p->settings[i], o, &errs, f, row);
         }
         strmap_release(&errs);
         if (r < 0 || f->oom) {

@@ -1,17 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Shared by validate.c and hazards.c. */
+/* The checks validate.c runs, each in a file of its own (hazards*.c, validate_unknown.c). */
 #ifndef TWTUNE_VALIDATE_INTERNAL_H
 #define TWTUNE_VALIDATE_INTERNAL_H
 
 #include "validate.h"
-
-/* The value a key will have after the profile: the profile's when it is set exactly, the target's
- * raised or lowered by an at_least/at_most bound, else the target's. NULL if nothing is known.
- * *ret_from_profile tells whether the profile decided it. */
-char *validate_effective(const struct profile *p, const struct validate_opts *o, const char *key, bool *ret_from_profile);
-/* The same for a single integer; false when unknown or not one. */
-bool validate_effective_int(const struct profile *p, const struct validate_opts *o, const char *key, long long *ret,
-                            bool *ret_from_profile);
 
 /* The hazards an expert would flag in the values a profile sets (hazards.c). */
 void check_value_hazards(const struct profile *p, const struct validate_opts *o, struct findings *f);

@@ -68,25 +68,6 @@ static const struct ynode *map_get(const struct ynode *map, const char *name)
         return NULL;
 }
 
-static bool is_yaml_bool(const struct ynode *n, bool *ret)
-{
-        static const char *const yes[] = {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"};
-        static const char *const no[] = {"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"};
-        if (n->kind != YN_SCALAR || n->quoted)
-                return false;
-        for (size_t i = 0; i < ELEMENTSOF(yes); i++) {
-                if (strcmp(n->scalar, yes[i]) == 0) {
-                        *ret = true;
-                        return true;
-                }
-                if (strcmp(n->scalar, no[i]) == 0) {
-                        *ret = false;
-                        return true;
-                }
-        }
-        return false;
-}
-
 /* Turns a scalar or a list of scalars into a value string; NULL after reporting an error. */
 static char *parse_value(struct ctx *c, const char *file, const char *key, const struct ynode *n)
 {
@@ -108,7 +89,7 @@ static char *parse_value(struct ctx *c, const char *file, const char *key, const
                         err_at(c, file, it, "bad-value", key, "%s: no value given (YAML null); write \"\" for an empty value", key);
                         goto fail;
                 }
-                if (is_yaml_bool(it, &b)) {
+                if (ynode_bool(it, &b)) {
                         struct srcloc loc = {file, it->line, it->column};
                         findings_add(c->f, SEV_ERROR, "bad-value", key, &loc,
                                      "%s: '%s' is a YAML boolean; sysctls take numbers: write %d", key, it->scalar, b);
@@ -136,6 +117,42 @@ static char *parse_value(struct ctx *c, const char *file, const char *key, const
 fail:
         sb_release(&sb);
         return NULL;
+}
+
+/* A setting's field other than its value: fields[j] is 'when', 'optional' or 'note'. Returns
+ * whether it was valid, after reporting why not. */
+static bool parse_field(struct ctx *c, const char *file, const char *key, size_t j, const struct ynode *fv,
+                        struct setting *s)
+{
+        if (j == 3) {
+                const char *why = NULL;
+                if (fv->kind != YN_SCALAR || ynode_is_null(fv)) {
+                        err_at(c, file, fv, "bad-condition", key, "%s: 'when' takes a condition such as \"kernel < 4.12\"", key);
+                        return false;
+                }
+                if (kcond_parse(fv->scalar, &s->when, &why) < 0) {
+                        struct srcloc loc = {file, fv->line, fv->column};
+                        findings_add(c->f, SEV_ERROR, "bad-condition", key, &loc, "%s: bad condition \"%s\": %s",
+                                     key, fv->scalar, why);
+                        return false;
+                }
+                s->has_when = true;
+                free(s->when_text);
+                s->when_text = strdup(fv->scalar);
+        } else if (j == 4) {
+                if (!ynode_bool(fv, &s->optional)) {
+                        err_at(c, file, fv, "bad-type", key, "%s: 'optional' takes true or false", key);
+                        return false;
+                }
+        } else {
+                if (fv->kind != YN_SCALAR) {
+                        err_at(c, file, fv, "bad-type", key, "%s: 'note' takes text", key);
+                        return false;
+                }
+                free(s->note);
+                s->note = strdup(fv->scalar);
+        }
+        return true;
 }
 
 static bool parse_setting(struct ctx *c, const char *file, const char *key, const struct ynode *v, struct setting *s)
@@ -181,35 +198,8 @@ static bool parse_setting(struct ctx *c, const char *file, const char *key, cons
                         }
                         val = fv;
                         s->mode = j == 0 ? SET_EXACT : j == 1 ? SET_AT_LEAST : SET_AT_MOST;
-                } else if (j == 3) {
-                        const char *why = NULL;
-                        if (fv->kind != YN_SCALAR || ynode_is_null(fv)) {
-                                err_at(c, file, fv, "bad-condition", key, "%s: 'when' takes a condition such as \"kernel < 4.12\"", key);
-                                ok = false;
-                        } else if (kcond_parse(fv->scalar, &s->when, &why) < 0) {
-                                struct srcloc loc = {file, fv->line, fv->column};
-                                findings_add(c->f, SEV_ERROR, "bad-condition", key, &loc, "%s: bad condition \"%s\": %s",
-                                             key, fv->scalar, why);
-                                ok = false;
-                        } else {
-                                s->has_when = true;
-                                free(s->when_text);
-                                s->when_text = strdup(fv->scalar);
-                        }
-                } else if (j == 4) {
-                        if (!is_yaml_bool(fv, &s->optional)) {
-                                err_at(c, file, fv, "bad-type", key, "%s: 'optional' takes true or false", key);
-                                ok = false;
-                        }
-                } else {
-                        if (fv->kind != YN_SCALAR) {
-                                err_at(c, file, fv, "bad-type", key, "%s: 'note' takes text", key);
-                                ok = false;
-                        } else {
-                                free(s->note);
-                                s->note = strdup(fv->scalar);
-                        }
-                }
+                } else if (!parse_field(c, file, key, j, fv, s))
+                        ok = false;
         }
         if (!val) {
                 if (ok)
@@ -227,31 +217,6 @@ static bool parse_setting(struct ctx *c, const char *file, const char *key, cons
                 }
         }
         return ok;
-}
-
-void setting_release(struct setting *s)
-{
-        free(s->pattern);
-        free(s->key);
-        free(s->value);
-        free(s->when_text);
-        free(s->note);
-}
-
-int profile_merge_setting(struct profile *p, struct setting *s)
-{
-        for (size_t i = 0; i < p->n_settings; i++)
-                if (strcmp(p->settings[i].key, s->key) == 0) {
-                        setting_release(&p->settings[i]);
-                        p->settings[i] = *s;
-                        return 0;
-                }
-        struct setting *v = realloc(p->settings, (p->n_settings + 1) * sizeof(*v));
-        if (!v)
-                return -ENOMEM;
-        p->settings = v;
-        v[p->n_settings++] = *s;
-        return 0;
 }
 
 static int load_file(struct ctx *c, const char *path, const char *buf, size_t len, const struct srcloc *from);
@@ -405,39 +370,6 @@ static void handle_sysctl(struct ctx *c, const char *file, const struct ynode *m
         *ret_n = n;
 }
 
-/* A file's own settings (unique keys) over what its parents set: a key already there is replaced
- * in place (keeping the profile's key string, which the table points to), others are appended. */
-static void merge_own(struct ctx *c, struct setting *own, size_t n_own)
-{
-        struct profile *p = c->p;
-        struct strmap idx = {0};
-        bool oom = false;
-        for (size_t i = 0; i < p->n_settings && !oom; i++)
-                oom = strmap_put(&idx, p->settings[i].key, i) < 0;
-        struct setting *v = oom ? NULL : realloc(p->settings, (p->n_settings + n_own + 1) * sizeof(*v));
-        if (!v) {
-                for (size_t i = 0; i < n_own; i++)
-                        setting_release(&own[i]);
-                c->f->oom = true;
-                strmap_release(&idx);
-                return;
-        }
-        p->settings = v;
-        for (size_t i = 0; i < n_own; i++) {
-                size_t at;
-                if (strmap_get(&idx, own[i].key, &at)) {
-                        char *keep = v[at].key;
-                        v[at].key = NULL;
-                        setting_release(&v[at]);
-                        free(own[i].key);
-                        own[i].key = keep;
-                        v[at] = own[i];
-                } else
-                        v[p->n_settings++] = own[i];
-        }
-        strmap_release(&idx);
-}
-
 static const char *const top_fields[] = {"name", "description", "extends", "kernel", "sysctl"};
 
 /* A mapping whose keys are all top-level profile fields. */
@@ -477,85 +409,85 @@ static char *one_line_field(struct ctx *c, const char *file, const struct ynode 
         return copy;
 }
 
-static int load_file(struct ctx *c, const char *path, const char *buf, size_t len, const struct srcloc *from)
+/* The real path of a file to load, checked against the chain of files being loaded (a cycle), those
+ * already merged (a shared ancestor: returns 1) and the depth limit. Returns 0 with *ret_real set (to
+ * free), 1, or a negative errno after reporting why. */
+static int resolve_file(struct ctx *c, const char *path, const char *file, const struct srcloc *from, char **ret_real)
 {
-        const char *file = own_file(c, path);
-        if (!file) {
-                c->f->oom = true;
-                return -ENOMEM;
-        }
-        char *real = NULL;
-        if (!buf) {
-                real = realpath(path, NULL);
-                if (!real) {
-                        int r = -errno;
-                        if (from)
-                                findings_add(c->f, SEV_ERROR, "extends-not-found", NULL, from, "cannot read '%s': %s", path,
-                                             strerror(-r));
-                        else {
-                                struct srcloc loc = {file, 0, 0};
-                                findings_add(c->f, SEV_ERROR, "file-error", NULL, &loc, "cannot read profile: %s", strerror(-r));
-                                if (r != -ENOENT && r != -ENOTDIR)
-                                        c->io_error = r;
-                        }
-                        return r;
+        char *real = realpath(path, NULL);
+        if (!real) {
+                int r = -errno;
+                if (from)
+                        findings_add(c->f, SEV_ERROR, "extends-not-found", NULL, from, "cannot read '%s': %s", path,
+                                     strerror(-r));
+                else {
+                        struct srcloc loc = {file, 0, 0};
+                        findings_add(c->f, SEV_ERROR, "file-error", NULL, &loc, "cannot read profile: %s", strerror(-r));
+                        if (r != -ENOENT && r != -ENOTDIR)
+                                c->io_error = r;
                 }
-                for (size_t i = 0; i < c->depth; i++)
-                        if (strcmp(c->chain[i], real) == 0) {
-                                struct strbuf sb = {0};
-                                for (size_t j = i; j < c->depth; j++)
-                                        sb_appendf(&sb, "%s -> ", c->chain[j]);
-                                sb_append(&sb, real);
-                                char *cycle = sb_steal(&sb);
-                                findings_add(c->f, SEV_ERROR, "extends-cycle", NULL, from, "extends cycle: %s",
-                                             cycle ? cycle : real);
-                                free(cycle);
-                                free(real);
-                                return -ELOOP;
-                        }
-                for (size_t i = 0; i < c->n_merged; i++)
-                        if (strcmp(c->merged[i], real) == 0) {
-                                free(real);
-                                return 0; /* a shared ancestor, already merged */
-                        }
-                if (c->depth > PROFILE_MAX_EXTENDS_DEPTH) {
-                        findings_add(c->f, SEV_ERROR, "extends-too-deep", NULL, from,
-                                     "extends chain deeper than %d profiles", PROFILE_MAX_EXTENDS_DEPTH);
+                return r;
+        }
+        for (size_t i = 0; i < c->depth; i++)
+                if (strcmp(c->chain[i], real) == 0) {
+                        struct strbuf sb = {0};
+                        for (size_t j = i; j < c->depth; j++)
+                                sb_appendf(&sb, "%s -> ", c->chain[j]);
+                        sb_append(&sb, real);
+                        char *cycle = sb_steal(&sb);
+                        findings_add(c->f, SEV_ERROR, "extends-cycle", NULL, from, "extends cycle: %s",
+                                     cycle ? cycle : real);
+                        free(cycle);
                         free(real);
                         return -ELOOP;
                 }
-        }
-
-        struct srcloc floc = {file, 0, 0};
-        char *text = NULL;
-        if (!buf) {
-                int r = read_file_at(AT_FDCWD, path, PROFILE_MAX_BYTES, &text, &len);
-                if (r < 0) {
-                        const char *msg = r == -EFBIG ? "file larger than the 16 MiB limit" : strerror(-r);
-                        findings_add(c->f, SEV_ERROR, r == -EFBIG ? "file-too-large" : "file-error", NULL, &floc,
-                                     "cannot read profile: %s", msg);
-                        if (r != -EFBIG && r != -EISDIR && r != -EINVAL)
-                                c->io_error = r;
+        for (size_t i = 0; i < c->n_merged; i++)
+                if (strcmp(c->merged[i], real) == 0) {
                         free(real);
-                        return r;
+                        return 1; /* a shared ancestor, already merged */
                 }
-                buf = text;
-        } else if (len > PROFILE_MAX_BYTES) {
+        if (c->depth > PROFILE_MAX_EXTENDS_DEPTH) {
+                findings_add(c->f, SEV_ERROR, "extends-too-deep", NULL, from,
+                             "extends chain deeper than %d profiles", PROFILE_MAX_EXTENDS_DEPTH);
+                free(real);
+                return -ELOOP;
+        }
+        *ret_real = real;
+        return 0;
+}
+
+/* The profile's text: *buf as given, within the size limit, else path read into *ret_text (to
+ * free), which *buf and *len then point at. Returns 0 or a negative errno after reporting why. */
+static int read_text(struct ctx *c, const char *path, const char *file, const char **buf, size_t *len, char **ret_text)
+{
+        struct srcloc floc = {file, 0, 0};
+        if (*buf) {
+                if (*len <= PROFILE_MAX_BYTES)
+                        return 0;
                 findings_add(c->f, SEV_ERROR, "file-too-large", NULL, &floc, "profile larger than the 16 MiB limit");
                 return -EFBIG;
         }
-
-        if (!from && str_has_suffix(path, ".conf")) {
-                /* A sysctl.conf file, as systemd-sysctl and procps read it. */
-                int q = profile_load_conf(c->p, file, buf, len, c->f);
-                free(text);
-                free(real);
-                return q;
+        int r = read_file_at(AT_FDCWD, path, PROFILE_MAX_BYTES, ret_text, len);
+        if (r < 0) {
+                const char *msg = r == -EFBIG ? "file larger than the 16 MiB limit" : strerror(-r);
+                findings_add(c->f, SEV_ERROR, r == -EFBIG ? "file-too-large" : "file-error", NULL, &floc,
+                             "cannot read profile: %s", msg);
+                if (r != -EFBIG && r != -EISDIR && r != -EINVAL)
+                        c->io_error = r;
+                return r;
         }
+        *buf = *ret_text;
+        return 0;
+}
+
+/* The YAML of a profile, parsed into *ret (to free with ynode_free): a mapping. Returns 0, or a
+ * negative errno after reporting why (syntax, not a profile, empty, not a mapping). */
+static int parse_root(struct ctx *c, const char *path, const char *file, const struct srcloc *from, const char *buf,
+                      size_t len, struct ynode **ret)
+{
         struct ynode *root = NULL;
         struct yerror yerr = {0};
         int r = ytree_parse(buf, len, &root, &yerr);
-        free(text);
         if (r < 0) {
                 if (r == -ENOMEM)
                         c->f->oom = true;
@@ -563,32 +495,30 @@ static int load_file(struct ctx *c, const char *path, const char *buf, size_t le
                         struct srcloc loc = {file, yerr.line, yerr.column};
                         findings_add(c->f, SEV_ERROR, "yaml-syntax", NULL, &loc, "%s", yerr.message);
                 }
-                free(real);
                 return r;
         }
-        if (from && !looks_like_profile(root)) {
+        struct srcloc floc = {file, 0, 0};
+        if (from && !looks_like_profile(root))
                 /* Reached through extends: say nothing of its content, which may not be ours to show. */
                 findings_add(c->f, SEV_ERROR, "extends-not-profile", NULL, from,
                              "'%s' is not a twtune profile (a mapping of name, description, extends, kernel, sysctl)",
                              path);
-                ynode_free(root);
-                free(real);
-                return -EINVAL;
-        }
-        if (!root || ynode_is_null(root)) {
+        else if (!root || ynode_is_null(root))
                 findings_add(c->f, SEV_ERROR, "empty-profile", NULL, &floc, "profile is empty");
-                ynode_free(root);
-                free(real);
-                return -EINVAL;
-        }
-        if (root->kind != YN_MAP) {
+        else if (root->kind != YN_MAP)
                 err_at(c, file, root, "bad-type", NULL, "a profile is a mapping (name, extends, kernel, sysctl), not %s",
                        ynode_kind_name(root));
-                ynode_free(root);
-                free(real);
-                return -EINVAL;
+        else {
+                *ret = root;
+                return 0;
         }
+        ynode_free(root);
+        return -EINVAL;
+}
 
+/* Each top-level field once, and only those a profile has. */
+static void check_top_fields(struct ctx *c, const char *file, const struct ynode *root)
+{
         for (size_t i = 0; i + 1 < root->n; i += 2) {
                 const struct ynode *k = root->items[i];
                 size_t j = 0;
@@ -606,6 +536,81 @@ static int load_file(struct ctx *c, const char *path, const char *buf, size_t le
                         if (root->items[m]->kind == YN_SCALAR && strcmp(root->items[m]->scalar, k->scalar) == 0)
                                 err_at(c, file, k, "duplicate-key", NULL, "top-level field '%s' given twice", k->scalar);
         }
+}
+
+/* 'kernel: ">= 4.12"': a requirement of this file, kept with those of the others. */
+static void add_kernel_req(struct ctx *c, const char *file, const struct ynode *n)
+{
+        struct kernel_req req = {.loc = {file, n->line, n->column}};
+        const char *why = NULL;
+        if (n->kind != YN_SCALAR || ynode_is_null(n))
+                err_at(c, file, n, "bad-condition", NULL, "'kernel' takes a requirement such as \">= 4.12\"");
+        else if (kcond_parse(n->scalar, &req.cond, &why) < 0) {
+                findings_add(c->f, SEV_ERROR, "bad-condition", NULL, &req.loc, "bad kernel requirement \"%s\": %s",
+                             n->scalar, why);
+        } else {
+                req.text = strdup(n->scalar);
+                struct kernel_req *v = req.text ? realloc(c->p->reqs, (c->p->n_reqs + 1) * sizeof(*v)) : NULL;
+                if (!v) {
+                        free(req.text);
+                        c->f->oom = true;
+                } else {
+                        c->p->reqs = v;
+                        v[c->p->n_reqs++] = req;
+                }
+        }
+}
+
+/* A file merged: its ancestors will not be merged again. Takes real (NULL: text in memory). */
+static int note_merged(struct ctx *c, char *real)
+{
+        if (!real)
+                return 0;
+        char **v = realloc(c->merged, (c->n_merged + 1) * sizeof(*v));
+        if (!v) {
+                free(real);
+                c->f->oom = true;
+                return -ENOMEM;
+        }
+        c->merged = v;
+        v[c->n_merged++] = real;
+        return 0;
+}
+
+/* Loads one file of a profile into c->p: resolve, read, parse, header, then its parents (extends)
+ * and its own settings merged over theirs. from: the extends that named it (NULL for the top). */
+static int load_file(struct ctx *c, const char *path, const char *buf, size_t len, const struct srcloc *from)
+{
+        const char *file = own_file(c, path);
+        if (!file) {
+                c->f->oom = true;
+                return -ENOMEM;
+        }
+        char *real = NULL;
+        int r = buf ? 0 : resolve_file(c, path, file, from, &real);
+        if (r != 0)
+                return r > 0 ? 0 : r;
+        char *text = NULL;
+        r = read_text(c, path, file, &buf, &len, &text);
+        if (r < 0) {
+                free(real);
+                return r;
+        }
+        if (!from && str_has_suffix(path, ".conf")) {
+                /* A sysctl.conf file, as systemd-sysctl and procps read it. */
+                r = profile_load_conf(c->p, file, buf, len, c->f);
+                free(text);
+                free(real);
+                return r;
+        }
+        struct ynode *root = NULL;
+        r = parse_root(c, path, file, from, buf, len, &root);
+        free(text);
+        if (r < 0) {
+                free(real);
+                return r;
+        }
+        check_top_fields(c, file, root);
 
         bool top = c->depth == 0;
         const struct ynode *n;
@@ -613,26 +618,8 @@ static int load_file(struct ctx *c, const char *path, const char *buf, size_t le
                 c->p->name = one_line_field(c, file, n, "name");
         if ((n = map_get(root, "description")) && top && !ynode_is_null(n))
                 c->p->description = one_line_field(c, file, n, "description");
-        if ((n = map_get(root, "kernel"))) {
-                struct kernel_req req = {.loc = {file, n->line, n->column}};
-                const char *why = NULL;
-                if (n->kind != YN_SCALAR || ynode_is_null(n))
-                        err_at(c, file, n, "bad-condition", NULL, "'kernel' takes a requirement such as \">= 4.12\"");
-                else if (kcond_parse(n->scalar, &req.cond, &why) < 0) {
-                        findings_add(c->f, SEV_ERROR, "bad-condition", NULL, &req.loc, "bad kernel requirement \"%s\": %s",
-                                     n->scalar, why);
-                } else {
-                        req.text = strdup(n->scalar);
-                        struct kernel_req *v = req.text ? realloc(c->p->reqs, (c->p->n_reqs + 1) * sizeof(*v)) : NULL;
-                        if (!v) {
-                                free(req.text);
-                                c->f->oom = true;
-                        } else {
-                                c->p->reqs = v;
-                                v[c->p->n_reqs++] = req;
-                        }
-                }
-        }
+        if ((n = map_get(root, "kernel")))
+                add_kernel_req(c, file, n);
 
         /* Parents first, so this file's values win. Text from standard input has no real path;
          * it stands in the chain as "", which no real path equals. */
@@ -645,21 +632,11 @@ static int load_file(struct ctx *c, const char *path, const char *buf, size_t le
         size_t n_own = 0;
         if ((n = map_get(root, "sysctl")))
                 handle_sysctl(c, file, n, &own, &n_own);
-        merge_own(c, own, n_own);
+        if (profile_merge_settings(c->p, own, n_own) < 0)
+                c->f->oom = true;
         free(own);
         ynode_free(root);
-
-        if (real) {
-                char **v = realloc(c->merged, (c->n_merged + 1) * sizeof(*v));
-                if (!v) {
-                        free(real);
-                        c->f->oom = true;
-                        return -ENOMEM;
-                }
-                c->merged = v;
-                v[c->n_merged++] = real;
-        }
-        return 0;
+        return note_merged(c, real);
 }
 
 /* The name of a profile without 'name': its file name, made one printable line, since a file
@@ -721,39 +698,4 @@ int profile_parse_buffer(const char *buf, size_t len, const char *filename, cons
                          struct profile **ret, struct findings *f)
 {
         return load(filename, buf, len, opts, ret, f);
-}
-
-void profile_free(struct profile *p)
-{
-        if (!p)
-                return;
-        for (size_t i = 0; i < p->n_settings; i++)
-                setting_release(&p->settings[i]);
-        free(p->settings);
-        for (size_t i = 0; i < p->n_reqs; i++)
-                free(p->reqs[i].text);
-        free(p->reqs);
-        for (size_t i = 0; i < p->n_files; i++)
-                free(p->files[i]);
-        free(p->files);
-        for (size_t i = 0; i < p->n_excluded; i++)
-                free(p->excluded[i]);
-        free(p->excluded);
-        free(p->name);
-        free(p->description);
-        free(p->path);
-        free(p);
-}
-
-const struct setting *profile_find(const struct profile *p, const char *key)
-{
-        for (size_t i = 0; i < p->n_settings; i++)
-                if (strcmp(p->settings[i].key, key) == 0)
-                        return &p->settings[i];
-        return NULL;
-}
-
-const char *setting_mode_name(enum setting_mode m)
-{
-        return m == SET_AT_LEAST ? "at_least" : m == SET_AT_MOST ? "at_most" : "value";
 }

@@ -49,6 +49,42 @@ static void trim(char **s, char *end)
                 *--end = '\0';
 }
 
+/* Appends key (taken) = a copy of value to a snapshot's table of cap entries. Returns 0 or
+ * -ENOMEM (key freed). */
+static int add_kv(struct target *t, size_t *cap, char *key, const char *value)
+{
+        if (t->n == *cap) {
+                *cap = *cap ? *cap * 2 : 256;
+                struct kv *p = realloc(t->kv, *cap * sizeof(*p));
+                if (!p) {
+                        free(key);
+                        return -ENOMEM;
+                }
+                t->kv = p;
+        }
+        t->kv[t->n].key = key;
+        t->kv[t->n].value = strdup(value);
+        t->kv[t->n].order = t->n;
+        return t->kv[t->n++].value ? 0 : -ENOMEM;
+}
+
+/* Sorts a snapshot's table by key and keeps the last of each run of equal keys. */
+static void sort_keep_last(struct target *t)
+{
+        if (t->n)
+                qsort(t->kv, t->n, sizeof(*t->kv), cmp_kv);
+        size_t w = 0;
+        for (size_t i = 0; i < t->n; i++) {
+                if (i + 1 < t->n && strcmp(t->kv[i].key, t->kv[i + 1].key) == 0) {
+                        free(t->kv[i].key);
+                        free(t->kv[i].value);
+                        continue;
+                }
+                t->kv[w++] = t->kv[i];
+        }
+        t->n = w;
+}
+
 int target_new_snapshot(const char *path, struct target **ret, unsigned *ret_bad_line)
 {
         char *text;
@@ -93,38 +129,11 @@ int target_new_snapshot(const char *path, struct target **ret, unsigned *ret_bad
                 char *nk;
                 if (key_normalize(k, &nk, NULL) < 0)
                         goto bad;
-                if (t->n == cap) {
-                        cap = cap ? cap * 2 : 256;
-                        struct kv *p = realloc(t->kv, cap * sizeof(*p));
-                        if (!p) {
-                                free(nk);
-                                r = -ENOMEM;
-                                goto fail;
-                        }
-                        t->kv = p;
-                }
-                t->kv[t->n].key = nk;
-                t->kv[t->n].value = strdup(v);
-                t->kv[t->n].order = t->n;
-                if (!t->kv[t->n++].value) {
-                        r = -ENOMEM;
+                if ((r = add_kv(t, &cap, nk, v)) < 0)
                         goto fail;
-                }
         }
         free(text);
-        if (t->n)
-                qsort(t->kv, t->n, sizeof(*t->kv), cmp_kv);
-        /* Keep the last of each run of equal keys. */
-        size_t w = 0;
-        for (size_t i = 0; i < t->n; i++) {
-                if (i + 1 < t->n && strcmp(t->kv[i].key, t->kv[i + 1].key) == 0) {
-                        free(t->kv[i].key);
-                        free(t->kv[i].value);
-                        continue;
-                }
-                t->kv[w++] = t->kv[i];
-        }
-        t->n = w;
+        sort_keep_last(t);
         *ret = t;
         return 0;
 bad:

@@ -14,8 +14,8 @@
 #include "util.h"
 #include "validate.h"
 #include "value.h"
+#include "yaml_out.h"
 
-#define COMMENT_WIDTH 100 /* findings are wrapped at blanks to lines of about this many bytes */
 #define SHOWN_LINE_MAX 200 /* bytes of a left-out line quoted in the profile */
 
 enum item_kind { IT_BLANK, IT_COMMENT, IT_SETTING, IT_SKIPPED };
@@ -94,35 +94,6 @@ static void cut_utf8(char *s, size_t max)
         s[max] = '\0';
 }
 
-/* n bytes of s as text a YAML comment can hold: printable UTF-8 (and tabs, if tabs is set);
- * anything else (control characters, invalid UTF-8, U+FFFE and U+FFFF, which YAML refuses) becomes
- * '?'. Beyond max bytes of s it is cut, with "..." to say so. */
-static char *printable(const char *s, size_t n, size_t max, bool tabs)
-{
-        char *copy = malloc(n + 1);
-        if (!copy)
-                return NULL;
-        for (size_t i = 0; i < n; i++)
-                copy[i] = s[i] ? s[i] : '\x01'; /* a NUL, as any control character, is shown as '?' */
-        copy[n] = '\0';
-        struct strbuf sb = {0};
-        for (const char *p = copy; *p;) {
-                if ((size_t)(p - copy) >= max) {
-                        sb_append(&sb, "...");
-                        break;
-                }
-                unsigned cp;
-                int k = utf8_decode(p, &cp);
-                if (k > 0 && ((cp == '\t' && tabs) || (unicode_printable(cp) && cp != 0xfffe && cp != 0xffff)))
-                        sb_appendn(&sb, p, (size_t)k);
-                else
-                        sb_append(&sb, "?");
-                p += k > 0 ? k : 1;
-        }
-        free(copy);
-        return sb_steal(&sb);
-}
-
 /* Where an inline "# ..." starts: a '#' after a blank, which systemd-sysctl and procps hand to the
  * kernel with the value and twtune, reading a .conf file, drops. */
 static char *inline_hash(char *v)
@@ -167,7 +138,7 @@ static void left_out(struct ctx *c, struct item *it, const char *line, size_t le
         }
         c->skipped[c->n_skipped++] = s;
         it->kind = IT_SKIPPED;
-        if (!(it->text = printable(line, len, SHOWN_LINE_MAX, true)))
+        if (!(it->text = yaml_printable(line, len, SHOWN_LINE_MAX, true)))
                 c->oom = true;
         add_item(c, it);
 }
@@ -211,7 +182,7 @@ static void convert(struct ctx *c, size_t fi, const struct conf_line *l, const c
                              "%s: '#' after the value is no comment to systemd-sysctl or sysctl -p, which write it to "
                              "the kernel; the profile keeps the value before it, as twtune reads it, and the rest as a "
                              "comment", key);
-                if (!(comment = printable(hash, strlen(hash), SIZE_MAX, true)))
+                if (!(comment = yaml_printable(hash, strlen(hash), SIZE_MAX, true)))
                         c->oom = true;
                 *hash = '\0';
         }
@@ -289,7 +260,7 @@ static void add_file(struct ctx *c, size_t fi)
                         add_item(c, &it);
                 } else if (!nul && (s[a] == '#' || s[a] == ';')) {
                         it.kind = IT_COMMENT;
-                        if (!(it.text = printable(s + a, b - a, SIZE_MAX, true))) {
+                        if (!(it.text = yaml_printable(s + a, b - a, SIZE_MAX, true))) {
                                 c->oom = true;
                                 break;
                         }
@@ -459,131 +430,23 @@ static struct ref *place_findings(struct ctx *c, size_t from, bool **ret_placed)
         return refs;
 }
 
-static bool ascii_alnum(char ch)
-{
-        return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
-}
-
-/* Whether s can be written as a plain YAML scalar and read back as the same text: no indicator,
- * blank or flow character, and no word YAML gives a meaning (booleans, null). A pattern's '*', '?',
- * '[' and ']' are fine inside a block mapping's key, not in a flow list. */
-static bool plain_ok(const char *s, bool key)
-{
-        static const char *const words[] = {"y", "Y", "n", "N", "yes", "Yes", "YES", "no", "No", "NO", "true", "True",
-                                            "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF",
-                                            "null", "Null", "NULL"};
-        for (size_t i = 0; i < ELEMENTSOF(words); i++)
-                if (strcmp(s, words[i]) == 0)
-                        return false;
-        if (!ascii_alnum(s[0]) && s[0] != '_' && s[0] != '/' && s[0] != '.' && !(s[0] == '-' && s[1] >= '0' && s[1] <= '9'))
-                return false;
-        for (const char *p = s; *p; p++)
-                if (!ascii_alnum(*p) && !strchr(key ? "_./+-*?[]" : "_./+-", *p))
-                        return false;
-        return true;
-}
-
-/* s as a double-quoted YAML scalar: '"' and '\' escaped, and what YAML or a terminal should not
- * see raw (controls, bidirectional controls, U+FFFE, U+FFFF) as \u escapes, which read back as
- * the same characters. */
-static void put_quoted(struct strbuf *sb, const char *s)
-{
-        sb_append(sb, "\"");
-        for (const char *p = s; *p;) {
-                unsigned cp;
-                int k = utf8_decode(p, &cp);
-                if (k < 0) { /* not reached: such values are left out */
-                        sb_append(sb, "?");
-                        p++;
-                        continue;
-                }
-                if (cp == '"' || cp == '\\')
-                        sb_appendf(sb, "\\%c", (char)cp);
-                else if (!unicode_printable(cp) || cp == 0xfeff || cp == 0xfffe || cp == 0xffff)
-                        sb_appendf(sb, cp > 0xffff ? "\\U%08x" : "\\u%04x", cp);
-                else
-                        sb_appendn(sb, p, (size_t)k);
-                p += k;
-        }
-        sb_append(sb, "\"");
-}
-
-static void put_scalar(struct strbuf *sb, const char *s, bool key)
-{
-        if (plain_ok(s, key))
-                sb_append(sb, s);
-        else
-                put_quoted(sb, s);
-}
-
-/* Several integers as a list ([1024, 65000]), anything else as one scalar ("bbr cubic"). */
-static void put_value(struct strbuf *sb, const char *v)
-{
-        char **tok;
-        size_t n;
-        if (value_split(v, &tok, &n) < 0) {
-                sb->oom = true;
-                return;
-        }
-        bool ints = n > 1;
-        for (size_t i = 0; ints && i < n; i++) {
-                long long x;
-                ints = parse_kernel_int(tok[i], &x) == 0;
-        }
-        if (ints) {
-                sb_append(sb, "[");
-                for (size_t i = 0; i < n; i++) {
-                        if (i)
-                                sb_append(sb, ", ");
-                        put_scalar(sb, tok[i], false);
-                }
-                sb_append(sb, "]");
-        } else
-                put_scalar(sb, v, false);
-        value_tokens_free(tok);
-}
-
 /* "KEY: VALUE" or "KEY: {value: VALUE, optional: true}", without indentation or newline. */
 static void put_setting(struct strbuf *sb, const struct assignment *a)
 {
-        put_scalar(sb, a->key, true);
+        yaml_put_scalar(sb, a->key, true);
         sb_append(sb, a->optional ? ": {value: " : ": ");
-        put_value(sb, a->value);
+        yaml_put_value(sb, a->value);
         if (a->optional)
                 sb_append(sb, ", optional: true}");
 }
 
-/* text (printable, one line) as comment lines: "# " then text, cut at blanks to about
- * COMMENT_WIDTH bytes, continued on lines that start "#   ". */
-static void put_wrapped(struct strbuf *sb, const char *indent, const char *text)
-{
-        bool first = true;
-        for (const char *p = text; *p;) {
-                size_t room = COMMENT_WIDTH - strlen(indent) - (first ? 2 : 4);
-                size_t n = strlen(p);
-                if (n > room) {
-                        size_t cut = room;
-                        while (cut > 0 && p[cut] != ' ')
-                                cut--;
-                        if (cut == 0)
-                                cut = strcspn(p, " ");
-                        n = cut;
-                }
-                sb_appendf(sb, "%s#%s%.*s\n", indent, first ? " " : "   ", (int)n, p);
-                p += n;
-                while (*p == ' ')
-                        p++;
-                first = false;
-        }
-}
-
 static void put_finding(struct ctx *c, struct strbuf *sb, const char *indent, const struct finding *x)
 {
-        char *msg = printable(x->message, strlen(x->message), SIZE_MAX, false);
-        char *code = printable(x->code, strlen(x->code), SIZE_MAX, false);
+        char *msg = yaml_printable(x->message, strlen(x->message), SIZE_MAX, false);
+        char *code = yaml_printable(x->code, strlen(x->code), SIZE_MAX, false);
         char *line = msg && code ? str_printf("twtune: %s (%s): %s", code, severity_name(x->severity), msg) : NULL;
         if (line)
-                put_wrapped(sb, indent, line);
+                yaml_put_comment(sb, indent, line);
         else
                 c->oom = true;
         free(line);
@@ -624,18 +487,19 @@ static void mark_lead(struct ctx *c)
                         c->items[i].lead = true;
 }
 
-static char *emit(struct ctx *c, const char *name, size_t n_settings, const struct ref *refs, const bool *placed,
-                  size_t n_refs)
+/* The profile's head: the first file's leading comments, what it was imported from, the findings
+ * about no line of it, name and description. */
+static void emit_head(struct ctx *c, struct strbuf *sb, const char *name, size_t n_settings, const struct ref *refs,
+                      const bool *placed, size_t n_refs)
 {
-        struct strbuf sb = {0};
         bool lead = false;
         for (size_t i = 0; i < c->n_items; i++)
                 if (c->items[i].lead) {
-                        sb_appendf(&sb, "%s\n", c->items[i].text);
+                        sb_appendf(sb, "%s\n", c->items[i].text);
                         lead = true;
                 }
         if (lead)
-                sb_append(&sb, "\n");
+                sb_append(sb, "\n");
 
         char *files = NULL, *desc = describe(c);
         struct strbuf fb = {0};
@@ -646,22 +510,55 @@ static char *emit(struct ctx *c, const char *name, size_t n_settings, const stru
         if (!head || !desc)
                 c->oom = true;
         else
-                put_wrapped(&sb, "", head);
+                yaml_put_comment(sb, "", head);
         if (c->n_files > 1 || c->duplicates)
-                put_wrapped(&sb, "", "Where a key is set more than once, the last assignment wins, as with systemd-sysctl "
+                yaml_put_comment(sb, "", "Where a key is set more than once, the last assignment wins, as with systemd-sysctl "
                                      "and sysctl -p.");
-        put_wrapped(&sb, "", "twtune's findings are the '# twtune:' comments above the lines they are about.");
+        yaml_put_comment(sb, "", "twtune's findings are the '# twtune:' comments above the lines they are about.");
         for (size_t i = 0; i < n_refs; i++)
                 if (!placed[i])
-                        put_finding(c, &sb, "", &c->f->v[refs[i].idx]);
-        sb_append(&sb, "name: ");
-        put_scalar(&sb, name, false);
-        sb_append(&sb, "\ndescription: ");
-        put_quoted(&sb, desc ? desc : "");
-        sb_append(&sb, n_settings ? "\nsysctl:\n" : "\nsysctl: {}\n");
+                        put_finding(c, sb, "", &c->f->v[refs[i].idx]);
+        sb_append(sb, "name: ");
+        yaml_put_scalar(sb, name, false);
+        sb_append(sb, "\ndescription: ");
+        yaml_put_quoted(sb, desc ? desc : "");
+        sb_append(sb, n_settings ? "\nsysctl:\n" : "\nsysctl: {}\n");
         free(head);
         free(files);
         free(desc);
+}
+
+/* One line of the input under sysctl: its findings, then the comment, the line left out, or the
+ * setting (marked when a later assignment replaces it). */
+static void emit_item(struct ctx *c, struct strbuf *sb, const struct item *it, const struct ref *refs)
+{
+        for (size_t k = it->fnd_lo; k < it->fnd_hi; k++)
+                put_finding(c, sb, "  ", &c->f->v[refs[k].idx]);
+        if (it->kind == IT_COMMENT) {
+                sb_appendf(sb, "  %s\n", it->text);
+                return;
+        }
+        if (it->kind == IT_SKIPPED) {
+                sb_appendf(sb, "  # twtune: left out: %s\n", it->text);
+                return;
+        }
+        const struct assignment *a = &c->asg[it->asg];
+        if (a->winner != it->asg)
+                sb_appendf(sb, "  # twtune: replaced by %s:%u: ", c->shown[c->asg[a->winner].file],
+                           c->asg[a->winner].line);
+        else
+                sb_append(sb, "  ");
+        put_setting(sb, a);
+        if (a->comment)
+                sb_appendf(sb, "  %s", a->comment);
+        sb_append(sb, "\n");
+}
+
+static char *emit(struct ctx *c, const char *name, size_t n_settings, const struct ref *refs, const bool *placed,
+                  size_t n_refs)
+{
+        struct strbuf sb = {0};
+        emit_head(c, &sb, name, n_settings, refs, placed, n_refs);
 
         /* With several files, each one's lines under its name. Runs of blank lines become one. */
         bool started = false, gap = false;
@@ -683,26 +580,7 @@ static char *emit(struct ctx *c, const char *name, size_t n_settings, const stru
                                 sb_append(&sb, "\n");
                         gap = false;
                         started = true;
-                        for (size_t k = it->fnd_lo; k < it->fnd_hi; k++)
-                                put_finding(c, &sb, "  ", &c->f->v[refs[k].idx]);
-                        if (it->kind == IT_COMMENT) {
-                                sb_appendf(&sb, "  %s\n", it->text);
-                                continue;
-                        }
-                        if (it->kind == IT_SKIPPED) {
-                                sb_appendf(&sb, "  # twtune: left out: %s\n", it->text);
-                                continue;
-                        }
-                        const struct assignment *a = &c->asg[it->asg];
-                        if (a->winner != it->asg)
-                                sb_appendf(&sb, "  # twtune: replaced by %s:%u: ", c->shown[c->asg[a->winner].file],
-                                           c->asg[a->winner].line);
-                        else
-                                sb_append(&sb, "  ");
-                        put_setting(&sb, a);
-                        if (a->comment)
-                                sb_appendf(&sb, "  %s", a->comment);
-                        sb_append(&sb, "\n");
+                        emit_item(c, &sb, it, refs);
                 }
                 started = started || c->n_files > 1;
         }
@@ -722,7 +600,7 @@ int import_conf(const struct import_file *files, size_t n, const char *name, con
         c.shown = calloc(n + 1, sizeof(*c.shown));
         c.oom = !nm || !c.shown;
         for (size_t i = 0; !c.oom && i < n; i++)
-                c.oom = !(c.shown[i] = printable(files[i].name, strlen(files[i].name), SIZE_MAX, false));
+                c.oom = !(c.shown[i] = yaml_printable(files[i].name, strlen(files[i].name), SIZE_MAX, false));
         for (size_t i = 0; !c.oom && i < n; i++)
                 add_file(&c, i);
         if (!c.oom)

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/* The rows apply would show: the plan against the live values, with the keys twtune manages that
+ * the profile drops. */
+#include "plan_rows.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "boot_check.h"
+#include "errors.h"
+#include "managed.h"
+#include "rows.h"
+#include "state_lock.h"
+#include "txn.h"
+
+void cli_plan_rows(struct cli *c, struct sysroot *sr, const struct profile *p, const struct validate_opts *vo,
+                   const struct diff *d, struct rows *rows, struct findings *f)
+{
+        struct managed m = {0};
+        struct txn *x = NULL;
+        int r = cli_managed(c, sr, NULL, &m);
+        if (r < 0)
+                cli_error(c, 0, "cannot read what twtune manages (%s): managed keys this profile drops are not shown",
+                          r == -EBADMSG ? "a damaged generation record" : strerror(-r));
+        if (txn_from_profile(p, vo, sr, true, &m, &x, NULL) == 0) {
+                rows_from_plan(rows, d, x, false);
+                if (!c->state_sub) /* the boot configures the host's namespace only */
+                        cli_boot_check_txn(c, sr, x, f);
+        } else
+                rows_from_diff(rows, d);
+        txn_free(x);
+        managed_release(&m);
+}
