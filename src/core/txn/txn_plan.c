@@ -30,6 +30,12 @@ static int add_item(struct txn *t, const char *key, const char *before, const ch
                 free(it.after);
                 return -ENOMEM;
         }
+        if (strmap_put(&t->keyset, it.key, 0) < 0) {
+                free(it.key);
+                free(it.before);
+                free(it.after);
+                return -ENOMEM;
+        }
         it.write = !kb_value_equal(key, it.before, it.after);
         v[t->n++] = it;
         return 0;
@@ -44,10 +50,7 @@ static bool key_write_only(const char *key)
 
 static bool has_item(const struct txn *t, const char *key)
 {
-        for (size_t i = 0; i < t->n; i++)
-                if (strcmp(t->items[i].key, key) == 0)
-                        return true;
-        return false;
+        return strmap_get(&t->keyset, key, NULL);
 }
 
 /* Reads a key's live value for a plan. A value a record could not give back exactly (a control
