@@ -168,6 +168,7 @@ int cmd_apply(struct cli *c, int argc, char **argv)
         struct target *t = NULL;
         if ((r = cli_open_target(c, NULL, &sr, &t)))
                 return r;
+        sysroot_cache(sr, true); /* validation, the diff, the plan and the boot view read the same keys */
         struct validate_opts vo = {.target = t, .netns = c->in_netns};
         cli_kernel(c, t, &vo.kernel, &vo.kernel_known);
 
@@ -202,6 +203,8 @@ int cmd_apply(struct cli *c, int argc, char **argv)
         /* A dry run reads the history (the generation number the file would carry), never locks. */
         if ((exit_code = a.dry_run ? cli_open_state(c, sr, false, &st) : cli_lock_state(c, sr, a.wait_ms, &st)))
                 goto out;
+        if (!a.dry_run) /* what validation read may have changed while another transaction held the lock */
+                sysroot_cache(sr, true);
         char *bad_key = NULL;
         if ((r = cli_managed(c, sr, st, &m)) < 0) {
                 exit_code = cli_error(c, EXIT_ENV, "cannot read what twtune manages: %s; nothing was changed",

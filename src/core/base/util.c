@@ -60,10 +60,14 @@ void sb_appendf(struct strbuf *sb, const char *fmt, ...)
 char *sb_steal(struct strbuf *sb)
 {
         char *r = NULL;
-        if (!sb->oom)
-                r = sb->buf ? sb->buf : strdup("");
-        else
+        if (sb->oom)
                 free(sb->buf);
+        else if (!sb->buf)
+                r = strdup("");
+        else if (sb->cap - sb->len > 32 && (r = realloc(sb->buf, sb->len + 1)))
+                ; /* many short strings live long: the rest of the buffer goes back */
+        else
+                r = sb->buf;
         *sb = (struct strbuf){0};
         return r;
 }
@@ -136,6 +140,11 @@ int read_fd(int fd, size_t max, char **ret, size_t *ret_len)
                 }
         }
         buf[len] = '\0';
+        if (cap - len > 256) { /* a short value (every sysctl) need not keep its 4 KiB buffer */
+                char *p = realloc(buf, len + 1);
+                if (p)
+                        buf = p;
+        }
         *ret = buf;
         if (ret_len)
                 *ret_len = len;
