@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,16 @@ void sb_release(struct strbuf *sb)
 {
         free(sb->buf);
         *sb = (struct strbuf){0};
+}
+
+void *array_grow(void *v, size_t n, size_t size)
+{
+        if (v && (n < 4 || (n & (n - 1)) != 0))
+                return v; /* below the capacity the last doubling made */
+        size_t cap = n < 4 ? 4 : n * 2;
+        if (size && cap > SIZE_MAX / size)
+                return NULL;
+        return realloc(v, cap * size);
 }
 
 char *str_vprintf(const char *fmt, va_list ap)

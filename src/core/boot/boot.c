@@ -118,7 +118,7 @@ enum boot_rules boot_default_rules(struct sysroot *sr)
 
 static void *grow(void *v, size_t n, size_t size, bool *oom)
 {
-        void *p = realloc(v, (n + 1) * size);
+        void *p = array_grow(v, n, size);
         if (!p)
                 *oom = true;
         return p;

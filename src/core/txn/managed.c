@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "state.h"
+#include "util.h"
 
 static void keys_free(struct managed_key *v, size_t n)
 {
@@ -72,7 +73,7 @@ static int follow_copy(struct managed_key **v, size_t *nv, struct strmap *idx, c
                 return 0;
         }
         if (!e) {
-                struct managed_key *p = realloc(*v, (*nv + 1) * sizeof(*p));
+                struct managed_key *p = array_grow(*v, *nv, sizeof(*p));
                 if (!p)
                         return -ENOMEM;
                 *v = p;
@@ -131,7 +132,7 @@ const struct managed_key *managed_find(const struct managed *m, const char *key)
 
 static int add(struct managed *m, const char *key, const char *baseline)
 {
-        struct managed_key *v = realloc(m->v, (m->n + 1) * sizeof(*v));
+        struct managed_key *v = array_grow(m->v, m->n, sizeof(*v));
         if (!v)
                 return -ENOMEM;
         m->v = v;

@@ -18,7 +18,7 @@
 
 static int add_item(struct txn *t, const char *key, const char *before, const char *after, bool optional, bool dependent)
 {
-        struct txn_item *v = realloc(t->items, (t->n + 1) * sizeof(*v));
+        struct txn_item *v = array_grow(t->items, t->n, sizeof(*v));
         if (!v)
                 return -ENOMEM;
         t->items = v;
