@@ -30,6 +30,7 @@ struct mods {
         char *dep, *builtin; /* modules.dep and modules.builtin of the root's kernel, or NULL */
         char *udev;          /* the 99-systemd.rules that counts, or NULL */
         bool udev_read, oom;
+        struct strmap dirs;  /* interface directories looked up: 1 there, 0 not (their paths owned) */
 };
 
 int boot_module_table_check(const char **ret_why)
@@ -315,6 +316,26 @@ static void read_udev(struct mods *m)
         }
 }
 
+/* Whether the directory exists below the root, each looked up once: thousands of interface keys
+ * share a few directories. */
+static bool dir_exists(struct mods *m, const char *path)
+{
+        size_t v;
+        if (strmap_get(&m->dirs, path, &v))
+                return v;
+        int fd = sysroot_open_config(m->sr, path, O_PATH | O_DIRECTORY);
+        if (fd >= 0)
+                close(fd);
+        char *own = strdup(path);
+        if (own && strmap_put(&m->dirs, own, fd >= 0) < 0) {
+                free(own);
+                own = NULL;
+        }
+        if (!own)
+                m->oom = true;
+        return fd >= 0;
+}
+
 /* Whether udev runs systemd-sysctl --prefix=/net/ipvFAM/KIND/$name for an interface that appears
  * (systemd 252's 99-systemd.rules); the option in rule. */
 static bool udev_applies(struct mods *m, enum boot_rules rules, char fam, const char *kind, size_t kl, char *rule,
@@ -346,17 +367,13 @@ static void check_interface(struct mods *m, struct boot_setting *s, enum boot_ru
         if (strcmp(iface, "all") == 0 || strcmp(iface, "default") == 0)
                 return;
         snprintf(dir, sizeof(dir), "/proc/sys/net/ipv%c/%.*s", k[7], (int)kl, kind);
-        int fd = sysroot_open_config(m->sr, dir, O_PATH | O_DIRECTORY);
-        if (fd < 0)
+        if (!dir_exists(m, dir))
                 return; /* nothing known about the root's interfaces */
-        close(fd);
         char *p = str_printf("%s/%s", dir, iface);
-        fd = p ? sysroot_open_config(m->sr, p, O_PATH | O_DIRECTORY) : -1;
+        bool there = !p || dir_exists(m, p); /* out of memory: says nothing */
         free(p);
-        if (fd >= 0) {
-                close(fd);
+        if (there)
                 return;
-        }
         char rule[64];
         bool udev = udev_applies(m, rules, k[7], kind, kl, rule, sizeof(rule));
         struct srcloc loc = {s->file, s->line, 0};
@@ -385,6 +402,9 @@ int boot_presence(struct sysroot *sr, enum boot_rules rules, struct boot_view *b
                 free(m.names[i]);
         free(m.names);
         strmap_release(&m.set);
+        for (size_t i = 0; i < m.dirs.cap; i++)
+                free((char *)m.dirs.keys[i]);
+        strmap_release(&m.dirs);
         free(m.dep);
         free(m.builtin);
         free(m.udev);
