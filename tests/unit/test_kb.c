@@ -335,13 +335,13 @@ static const char *brute_suggest(const char *key, char *const *extra, size_t n_e
 
 /* kb_suggest computes distances only up to the best so far; seeded random typos of known keys
  * (1 to 4 edits, some with sibling candidates) must get the brute force's answer. The brute force
- * is slow (every candidate in full), so few typos by default: TWTUNE_SUGGEST_TYPOS for more,
+ * is slow (every candidate in full; under valgrind, seconds), so 12 typos by default: TWTUNE_SUGGEST_TYPOS for more,
  * TWTUNE_SUGGEST_SEED for another seed. */
 START_TEST(suggest_matches_brute_force)
 {
         const char *env = getenv("TWTUNE_SUGGEST_SEED"), *count = getenv("TWTUNE_SUGGEST_TYPOS");
         unsigned seed = env ? (unsigned)strtoul(env, NULL, 10) : 19;
-        unsigned typos = count ? (unsigned)strtoul(count, NULL, 10) : 30;
+        unsigned typos = count ? (unsigned)strtoul(count, NULL, 10) : 12;
         size_t n;
         const struct kb_gen *g = kb_gens(&n);
         static const char alpha[] = "abcdefghijklmnopqrstuvwxyz_.0123456789";
