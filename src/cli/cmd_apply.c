@@ -180,6 +180,7 @@ int cmd_apply(struct cli *c, int argc, char **argv)
         struct target *t = NULL;
         if ((r = cli_open_target(c, NULL, &sr, &t)))
                 return r;
+        sysroot_cache(sr, true); /* validation, the diff, the plan and the boot view read the same keys */
         struct validate_opts vo = {.target = t, .netns = c->in_netns};
         cli_kernel(c, t, &vo.kernel, &vo.kernel_known);
 
@@ -214,6 +215,8 @@ int cmd_apply(struct cli *c, int argc, char **argv)
         /* A dry run reads the history (the generation number the file would carry), never locks. */
         if ((exit_code = a.dry_run ? cli_open_state(c, sr, false, &st) : cli_lock_state(c, sr, a.wait_ms, &st)))
                 goto out;
+        if (!a.dry_run) /* what validation read may have changed while another transaction held the lock */
+                sysroot_cache(sr, true);
         char *bad_key = NULL;
         if ((r = cli_managed(c, sr, st, &m)) < 0) {
                 exit_code = cli_error(c, EXIT_ENV, "cannot read what twtune manages: %s; nothing was changed",
@@ -221,6 +224,7 @@ int cmd_apply(struct cli *c, int argc, char **argv)
                 goto out;
         }
         r = txn_from_profile(p, &vo, sr, !a.no_persist, &m, &x, &bad_key);
+        managed_release(&m); /* the plan holds what it needs: with 100 000 keys, memory adds up */
         if (r < 0) {
                 exit_code = cli_plan_error(c, bad_key, r);
                 free(bad_key);

@@ -65,7 +65,18 @@ static void print_json(struct cli *c, const struct boot_view *b, const char *why
                 }
                 fputs("]}", c->out);
         }
-        fputs(b->n_settings ? "\n  ],\n  " : "],\n  ", c->out);
+        fputs(b->n_settings ? "\n  ],\n  \"later\": [" : "],\n  \"later\": [", c->out);
+        for (size_t i = 0; i < b->n_later; i++) {
+                const struct boot_later *l = &b->later[i];
+                fputs(i ? ",\n    {\"pattern\": " : "\n    {\"pattern\": ", c->out);
+                json_str(c->out, l->pattern);
+                json_member(c->out, "value", l->value);
+                json_member(c->out, "file", l->file);
+                fprintf(c->out, ", \"line\": %u", l->line);
+                json_member(c->out, "later", boot_presence_name(l->presence));
+                fputc('}', c->out);
+        }
+        fputs(b->n_later ? "\n  ],\n  " : "],\n  ", c->out);
         out_findings_json(c, f);
         fputs("}\n", c->out);
 }
@@ -94,6 +105,17 @@ static void print_text(struct cli *c, const struct boot_view *b, const char *why
                         free(o);
                         free(ow);
                 }
+        }
+        /* Globs over interface keys: what an interface that appears after the boot gets. */
+        for (size_t i = 0; i < b->n_later; i++) {
+                const struct boot_later *l = &b->later[i];
+                char *set = str_printf("%s = %s", l->pattern, l->value);
+                char *where = str_printf("%s:%u (%s)", l->file, l->line, l->presence == BOOT_INTERFACE_ADDED
+                                         ? "also to interfaces that appear later, by udev"
+                                         : "not to interfaces that appear later");
+                table_add(&tab, "ok", set, where);
+                free(set);
+                free(where);
         }
         table_print(c, &tab, header);
         table_release(&tab);

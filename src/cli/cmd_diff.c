@@ -86,6 +86,8 @@ int cmd_diff(struct cli *c, int argc, char **argv)
         r = cli_open_target(c, a.against, &sr, &t);
         if (r)
                 return r;
+        if (sr) /* validation, the diff, the plan and the boot view read the same keys */
+                sysroot_cache(sr, true);
         struct validate_opts vo = {.target = t, .netns = c->in_netns};
         cli_kernel(c, t, &vo.kernel, &vo.kernel_known);
 

@@ -287,8 +287,8 @@ void out_findings_json(struct cli *c, const struct findings *f)
 
 void table_add(struct table *t, const char *status_color, ...)
 {
-        char **cells = realloc(t->cells, (t->nrows + 1) * t->ncols * sizeof(*cells));
-        const char **colors = realloc(t->colors, (t->nrows + 1) * sizeof(*colors));
+        char **cells = array_grow(t->cells, t->nrows, t->ncols * sizeof(*cells)); /* ncols is fixed */
+        const char **colors = array_grow(t->colors, t->nrows, sizeof(*colors));
         if (cells)
                 t->cells = cells;
         if (colors)

@@ -22,7 +22,9 @@ void cli_plan_rows(struct cli *c, struct sysroot *sr, const struct profile *p, c
         if (r < 0)
                 cli_error(c, 0, "cannot read what twtune manages (%s): managed keys this profile drops are not shown",
                           r == -EBADMSG ? "a damaged generation record" : strerror(-r));
-        if (txn_from_profile(p, vo, sr, true, &m, &x, NULL) == 0) {
+        int planned = txn_from_profile(p, vo, sr, true, &m, &x, NULL);
+        managed_release(&m); /* before the boot view: with 100 000 keys, memory adds up */
+        if (planned == 0) {
                 rows_from_plan(rows, d, x, false);
                 if (!c->state_sub) /* the boot configures the host's namespace only */
                         cli_boot_check_txn(c, sr, x, f);

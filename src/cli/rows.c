@@ -21,7 +21,7 @@ static char *dup0(const char *s)
 
 void rows_add(struct rows *rs, const struct row *r)
 {
-        struct row *v = realloc(rs->v, (rs->n + 1) * sizeof(*v));
+        struct row *v = array_grow(rs->v, rs->n, sizeof(*v));
         if (!v) {
                 rs->oom = true;
                 return;

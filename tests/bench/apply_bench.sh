@@ -3,10 +3,12 @@
 # Benchmark: twtune's apply path at scale against `sysctl -p` on the same keys: 20 per-interface
 # keys on each of N veth interfaces (N pairs made, keys set on one side), so 20*N keys, most of
 # them changing. Each measurement runs in fresh private network, mount and PID namespaces with a
-# tmpfs over /etc/sysctl.d and /var/lib (the host's files and values are never touched). One run
-# each (making the interfaces dominates); RATIO is twtune's time over sysctl -p's.
+# tmpfs over /etc/sysctl.d and /var/lib (the host's files and values are never touched). RUNS
+# rounds (default 3), the tools taking turns in each, so that a load from other jobs falls on all of
+# them; the median of each tool's wall time, CPU time (user + system: steadier than the wall time
+# on a shared machine) and peak RSS is shown. RATIO is twtune's over sysctl -p's.
 #
-#   tests/bench/apply_bench.sh [BUILD_DIR] [PAIRS]      (as root; PAIRS default 450: 9 000 keys)
+#   [RUNS=N] tests/bench/apply_bench.sh [BUILD_DIR] [PAIRS]      (as root; PAIRS default 450: 9 000 keys)
 set -eu
 if [ "${1:-}" != --inner ]; then
         src=$(cd "$(dirname "$0")/../.." && pwd)
@@ -28,16 +30,29 @@ if [ "${1:-}" != --inner ]; then
                 i=$((i + 1))
         done
         printf 'sysctl -p@sysctl -q -p p.conf\napply --no-persist@"$TWTUNE" apply --no-persist p.yaml\napply@"$TWTUNE" apply p.yaml\ndiff, nothing to change@"$TWTUNE" apply p.yaml >/dev/null; MEASURE "$TWTUNE" diff p.yaml\n' >"$work/tools"
-        echo "== $pairs veth pairs, $(wc -l <"$work/p.conf") keys"
-        printf '%-26s %10s %8s %12s %8s\n' TOOL MS RATIO "PEAK RSS KiB" RATIO
-        base_ms= base_kb=
+        runs=${RUNS:-3}
+        echo "== $pairs veth pairs, $(wc -l <"$work/p.conf") keys, median of $runs"
+        round=0
+        while [ $round -lt "$runs" ]; do
+                t=0
+                while IFS=@ read -r name cmd; do
+                        out=$(cd "$work" && TWTUNE="$build/twtune" PAIRS=$pairs CMD=$cmd unshare -n -m -p --fork --mount-proc \
+                                --propagation private sh "$src/tests/bench/apply_bench.sh" --inner)
+                        echo "$out" >>"$work/ms.$t"
+                        t=$((t + 1))
+                done <"$work/tools"
+                round=$((round + 1))
+        done
+        median() { cut -d' ' -f"$2" "$1" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+        ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b ? a / b : 0 }'; }
+        printf '%-26s %8s %6s %8s %6s %12s %6s\n' TOOL "WALL MS" RATIO "CPU MS" RATIO "PEAK RSS KiB" RATIO
+        t=0
         while IFS=@ read -r name cmd; do
-                out=$(cd "$work" && TWTUNE="$build/twtune" PAIRS=$pairs CMD=$cmd unshare -n -m -p --fork --mount-proc \
-                        --propagation private sh "$src/tests/bench/apply_bench.sh" --inner)
-                ms=${out% *} kb=${out#* }
-                [ -n "$base_ms" ] || { base_ms=$ms base_kb=$kb; }
-                printf '%-26s %10s %8s %12s %8s\n' "$name" "$ms" "$(awk -v a="$ms" -v b="$base_ms" 'BEGIN { printf "%.2f", a / b }')" \
-                        "$kb" "$(awk -v a="$kb" -v b="$base_kb" 'BEGIN { printf "%.2f", a / b }')"
+                ms=$(median "$work/ms.$t" 1) kb=$(median "$work/ms.$t" 2) cpu=$(median "$work/ms.$t" 3)
+                [ $t -gt 0 ] || { base_ms=$ms base_kb=$kb base_cpu=$cpu; }
+                printf '%-26s %8s %6s %8s %6s %12s %6s\n' "$name" "$ms" "$(ratio "$ms" "$base_ms")" "$cpu" \
+                        "$(ratio "$cpu" "$base_cpu")" "$kb" "$(ratio "$kb" "$base_kb")"
+                t=$((t + 1))
         done <"$work/tools"
         exit 0
 fi
@@ -49,8 +64,9 @@ i=0
 while [ $i -lt "$PAIRS" ]; do echo "link add va$i type veth peer name vb$i"; i=$((i + 1)); done | ip -batch - >/dev/null
 MEASURE() {
         t0=$(date +%s%N)
-        /usr/bin/time -f %M -o rss "$@" >/dev/null 2>&1 || true
-        echo "$(( ($(date +%s%N) - t0) / 1000000 )) $(cat rss)"
+        /usr/bin/time -f '%M %U %S' -o rss "$@" >/dev/null 2>&1 || true
+        read -r kb user sys <rss
+        echo "$(( ($(date +%s%N) - t0) / 1000000 )) $kb $(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%d", (u + s) * 1000 }')"
 }
 case $CMD in
 *MEASURE*) eval "$CMD" ;;

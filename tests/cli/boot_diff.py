@@ -29,6 +29,7 @@ namespaces are refused here.
 """
 import argparse
 import ctypes
+import fnmatch
 import json
 import os
 import random
@@ -470,7 +471,8 @@ def one_run(tool, ifaces, twtune, host_net, outdir, later=()):
             probe[path] = "refused"
     added = None
     if later:  # after the probes: their keys did not exist at "boot"
-        added = {"udev": later_interfaces(tool, later), "after": snapshot()}
+        added = {"udev": later_interfaces(tool, later), "after": snapshot(), "globs": doc.get("later", []),
+                 "names": [n for _, a, b in later for n in (a, b) if n]}
         added["at_boot"] = {"".join("/" if c == "." else "." if c == "/" else c for c in x["key"]): x["at_boot"]
                             for x in doc.get("settings", [])}
     return {"before": before, "after": after, "pred": settings, "probe": probe, "tool_rc": t.returncode, "added": added,
@@ -520,7 +522,7 @@ def read_tree(root):
     return files
 
 
-def check_later(tool, res):
+def check_later(tool, res, literal=""):
     """Each predicted key of an interface made after the boot: applied when it appears exactly where
     twtune says interface-added, and not where it says absent-interface."""
     added, rc = res["added"], 0
@@ -539,6 +541,36 @@ def check_later(tool, res):
                   f" (it holds {v!r}; udev rule {'run' if added['udev'] else 'not run'}), as twtune says ({how})")
         else:
             print(f"not ok - {tool}: {path} holds {v!r} after the interface appeared; twtune says {how} for {p['value']!r}")
+            rc = 1
+    return rc | check_later_globs(tool, res, literal)
+
+
+def check_later_globs(tool, res, literal):
+    """Each glob over interface keys that twtune lists under "later", for each interface made after the
+    boot whose key it matches: the value is the (last matching) glob's exactly where twtune says
+    interface-added. Keys the hierarchy names literally (an explicit line, a -key exclusion) are left
+    to the explicit checks."""
+    added, rc, want = res["added"], 0, {}
+    for g in added["globs"]:
+        comps = g["pattern"].split(".")
+        for name in added["names"]:
+            if len(comps) != 5 or not fnmatch.fnmatchcase(name, comps[3]):
+                continue
+            key = ".".join(comps[:3] + [name] + comps[4:])
+            if "*" in key or "?" in key or "[" in key or key in literal:
+                continue
+            want["/".join(key.split("."))] = (" ".join(g["value"].split()), g["later"], g["pattern"])
+    for path, (value, how, pattern) in sorted(want.items()):
+        v = added["after"].get(path)
+        if v is None:
+            print(f"not ok - {tool}: {path} does not exist after the interface appeared")
+            rc = 1
+        elif (v == value) == (how == "interface-added"):
+            print(f"ok - {tool}: {path} holds {v!r} after the interface appeared: {pattern} = {value!r} is "
+                  f"{'applied to it' if how == 'interface-added' else 'not applied to it'}, as twtune says ({how})")
+        else:
+            print(f"not ok - {tool}: {path} holds {v!r} after the interface appeared; twtune says {how} for "
+                  f"{pattern} = {value!r}")
             rc = 1
     return rc
 
@@ -567,7 +599,7 @@ def run_tree(args, dirs, conf, host_net, tools):
         if args.verbose:
             print(res.get("tool_out", ""))
         if later:
-            rc |= check_later(tool, res)
+            rc |= check_later(tool, res, "\n".join(v for v in files.values() if isinstance(v, str)))
         for d in compare(res):
             print(f"{tool:8} DISAGREE {d}")
             rc = 1

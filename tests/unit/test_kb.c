@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The knowledge base table: its stated invariants and its coverage of the reference keys. */
 #include <limits.h>
+#include <stdint.h>
 
 #include "kb.h"
 #include "testutil.h"
@@ -275,6 +276,106 @@ START_TEST(k8s_safe_table)
 }
 END_TEST
 
+/* The full optimal string alignment distance, unbounded: the oracle for kb_suggest's bounded one. */
+static size_t full_distance(const char *a, const char *b)
+{
+        size_t la = strlen(a), lb = strlen(b), d[130][130];
+        ck_assert_uint_lt(la, 130);
+        ck_assert_uint_lt(lb, 130);
+        for (size_t i = 0; i <= la; i++)
+                for (size_t j = 0; j <= lb; j++) {
+                        if (!i || !j) {
+                                d[i][j] = i + j;
+                                continue;
+                        }
+                        size_t v = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+                        v = d[i - 1][j] + 1 < v ? d[i - 1][j] + 1 : v;
+                        d[i][j] = d[i][j - 1] + 1 < v ? d[i][j - 1] + 1 : v;
+                }
+        return d[la][lb];
+}
+
+static void brute_consider(const char *key, const char *c, size_t *best, const char **found)
+{
+        if (strcmp(key, c) == 0)
+                return;
+        size_t d = full_distance(key, c);
+        const char *lk = strrchr(key, '.'), *lc = strrchr(c, '.');
+        lk = lk ? lk + 1 : key;
+        lc = lc ? lc + 1 : c;
+        if (lk - key == lc - c && strncmp(key, c, (size_t)(lk - key)) == 0) {
+                size_t dl = full_distance(lk, lc);
+                d = dl < d ? dl : d;
+        }
+        if (d < *best) {
+                *best = d;
+                *found = c;
+        }
+}
+
+/* What kb_suggest must answer, by brute force in the same candidate order. */
+static const char *brute_suggest(const char *key, char *const *extra, size_t n_extra)
+{
+        size_t best = 4, n;
+        const char *found = NULL;
+        const struct kb_entry *const *v = kb_entries(&n);
+        for (size_t i = 0; i < n; i++)
+                brute_consider(key, v[i]->key, &best, &found);
+        for (size_t i = 0; i < n_extra; i++)
+                brute_consider(key, extra[i], &best, &found);
+        const struct kb_gen *g = kb_gens(&n);
+        for (size_t i = 0; i < n; i++)
+                if (!strstr(g[i].key, "IFACE"))
+                        brute_consider(key, g[i].key, &best, &found);
+        const struct kb_removed *rm = kb_removeds(&n);
+        for (size_t i = 0; i < n; i++)
+                brute_consider(key, rm[i].key, &best, &found);
+        return found;
+}
+
+/* kb_suggest computes distances only up to the best so far; seeded random typos of known keys
+ * (1 to 4 edits, some with sibling candidates) must get the brute force's answer. The brute force
+ * is slow (every candidate in full; under valgrind, seconds), so 12 typos by default: TWTUNE_SUGGEST_TYPOS for more,
+ * TWTUNE_SUGGEST_SEED for another seed. */
+START_TEST(suggest_matches_brute_force)
+{
+        const char *env = getenv("TWTUNE_SUGGEST_SEED"), *count = getenv("TWTUNE_SUGGEST_TYPOS");
+        unsigned seed = env ? (unsigned)strtoul(env, NULL, 10) : 19;
+        unsigned typos = count ? (unsigned)strtoul(count, NULL, 10) : 12;
+        size_t n;
+        const struct kb_gen *g = kb_gens(&n);
+        static const char alpha[] = "abcdefghijklmnopqrstuvwxyz_.0123456789";
+        for (unsigned t = 0; t < typos; t++) {
+                unsigned s = seed * 1000003u + t;
+                char key[128];
+                snprintf(key, sizeof(key), "%s", g[rand_r(&s) % n].key);
+                for (int e = 1 + rand_r(&s) % 4; e > 0; e--) {
+                        size_t len = strlen(key), at = (size_t)rand_r(&s) % (len + 1);
+                        int op = rand_r(&s) % 3;
+                        if (op == 0 && len + 1 < sizeof(key)) { /* insert */
+                                memmove(key + at + 1, key + at, len - at + 1);
+                                key[at] = alpha[rand_r(&s) % (sizeof(alpha) - 1)];
+                        } else if (op == 1 && at < len) { /* delete */
+                                memmove(key + at, key + at + 1, len - at);
+                        } else if (at < len) { /* substitute */
+                                key[at] = alpha[rand_r(&s) % (sizeof(alpha) - 1)];
+                        }
+                }
+                char sib1[160], sib2[160];
+                const char *dot = strrchr(key, '.');
+                int pre = dot ? (int)(dot - key) + 1 : 0;
+                snprintf(sib1, sizeof(sib1), "%.*srp_filter", pre, key);
+                snprintf(sib2, sizeof(sib2), "%.*s%s", pre, key, t % 2 ? "forwarding" : "accept_redirects");
+                char *extra[] = {sib1, sib2};
+                size_t n_extra = t % 3 ? 2 : 0;
+                const char *want = brute_suggest(key, extra, n_extra), *got = kb_suggest(key, extra, n_extra);
+                ck_assert_msg(want == got || (want && got && strcmp(want, got) == 0),
+                              "seed %u, typo %u: %s: kb_suggest says %s, the brute force %s", seed, t, key,
+                              got ? got : "nothing", want ? want : "nothing");
+        }
+}
+END_TEST
+
 static Suite *suite(void)
 {
         Suite *s = suite_create("kb");
@@ -291,6 +392,7 @@ static Suite *suite(void)
         tcase_add_test(tc, covers_reference_keys);
         tcase_add_test(tc, key_facts);
         tcase_add_test(tc, k8s_safe_table);
+        tcase_add_test(tc, suggest_matches_brute_force);
         suite_add_tcase(s, tc);
         return s;
 }

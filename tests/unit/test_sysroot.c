@@ -173,6 +173,68 @@ START_TEST(bad_roots)
 }
 END_TEST
 
+/* The read cache answers each key from its first read (value, absence, mode, mount), the same as
+ * the uncached calls, until a write through the root turns it off; turning it on again empties it. */
+START_TEST(read_cache)
+{
+        char *d = make_tmpdir();
+        write_file(d, "proc/sys/net/ipv4/tcp_syncookies", "1\n");
+        write_file(d, "proc/sys/net/core/somaxconn", "4096\n");
+        struct sysroot *sr;
+        ck_assert_int_eq(sysroot_new(d, &sr), 0);
+        char *v, *path;
+        unsigned mode, mode2;
+        bool ro, ro2;
+        /* Uncached first, as the oracle for the cached answers. */
+        ck_assert_int_eq(sysroot_sysctl_mode(sr, "net.ipv4.tcp_syncookies", &mode), 0);
+        ck_assert_int_eq(sysroot_sysctl_readonly_mount(sr, "net.ipv4.tcp_syncookies", &ro), 0);
+        sysroot_cache(sr, true);
+        ck_assert_int_eq(sysroot_sysctl_mode(sr, "net.ipv4.tcp_syncookies", &mode2), 0);
+        ck_assert_uint_eq(mode, mode2);
+        ck_assert_int_eq(sysroot_sysctl_readonly_mount(sr, "net.ipv4.tcp_syncookies", &ro2), 0);
+        ck_assert(ro == ro2);
+        ck_assert_int_eq(sysroot_read_sysctl(sr, "net.ipv4.tcp_syncookies", &v), 0);
+        ck_assert_str_eq(v, "1");
+        free(v);
+        ck_assert_int_eq(sysroot_read_sysctl(sr, "net.ipv4.tcp_fin_timeout", &v), -ENOENT);
+        ck_assert_int_eq(sysroot_sysctl_mode(sr, "net.ipv4.tcp_fin_timeout", &mode2), -ENOENT);
+        ck_assert_int_eq(sysroot_read_sysctl(sr, "net.ipv4", &v), -EISDIR);
+        /* Changed behind its back: the cache still answers what it read. */
+        write_file(d, "proc/sys/net/ipv4/tcp_syncookies", "2\n");
+        write_file(d, "proc/sys/net/ipv4/tcp_fin_timeout", "60\n");
+        ck_assert_int_eq(sysroot_read_sysctl(sr, "net.ipv4.tcp_syncookies", &v), 0);
+        ck_assert_str_eq(v, "1");
+        free(v);
+        ck_assert_int_eq(sysroot_read_sysctl(sr, "net.ipv4.tcp_fin_timeout", &v), -ENOENT);
+        /* Turned on again: emptied. */
+        sysroot_cache(sr, true);
+        ck_assert_int_eq(sysroot_read_sysctl(sr, "net.ipv4.tcp_syncookies", &v), 0);
+        ck_assert_str_eq(v, "2");
+        free(v);
+        /* A write (of any key: the kernel propagates some) turns it off: reads are the kernel's. */
+        ck_assert_int_eq(sysroot_write_sysctl(sr, "net.core.somaxconn", "8192"), 0);
+        write_file(d, "proc/sys/net/ipv4/tcp_syncookies", "0\n");
+        ck_assert_int_eq(sysroot_read_sysctl(sr, "net.ipv4.tcp_syncookies", &v), 0);
+        ck_assert_str_eq(v, "0");
+        free(v);
+        ck_assert_int_eq(sysroot_read_sysctl(sr, "net.core.somaxconn", &v), 0);
+        ck_assert_str_eq(v, "8192");
+        free(v);
+        ck_assert_int_ge(asprintf(&path, "%s/proc/sys/net/ipv4/tcp_syncookies", d), 0);
+        ck_assert_int_eq(chmod(path, 0200), 0); /* write-only: read refused, mode still known */
+        free(path);
+        sysroot_cache(sr, true);
+        if (geteuid() != 0) { /* root reads a 0200 file of a fake tree anyway */
+                ck_assert_int_eq(sysroot_read_sysctl(sr, "net.ipv4.tcp_syncookies", &v), -EACCES);
+        }
+        ck_assert_int_eq(sysroot_sysctl_mode(sr, "net.ipv4.tcp_syncookies", &mode2), 0);
+        ck_assert_uint_eq(mode2, 0200);
+        sysroot_free(sr); /* with the cache on: freed with it */
+        rm_rf(d);
+        free(d);
+}
+END_TEST
+
 START_TEST(keys_must_be_normal)
 {
         /* The one layer every access goes through refuses what a forged record might carry. */
@@ -242,6 +304,7 @@ static Suite *suite(void)
         tcase_add_test(tc, bad_roots);
         tcase_add_loop_test(tc, config_in_root_without_openat2, 0, 2); /* ENOSYS, EPERM */
         tcase_add_test(tc, keys_must_be_normal);
+        tcase_add_test(tc, read_cache);
         tcase_add_test(tc, patterns_expand);
         suite_add_tcase(s, tc);
         return s;

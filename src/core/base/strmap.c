@@ -48,7 +48,7 @@ static int grow(struct strmap *m)
 
 int strmap_put(struct strmap *m, const char *key, size_t val)
 {
-        if ((m->n + 1) * 2 > m->cap && grow(m) < 0) /* at most half full */
+        if ((m->n + 1) * 4 > m->cap * 3 && grow(m) < 0) /* at most three quarters full */
                 return -ENOMEM;
         size_t i = slot(m->keys, m->cap, key);
         if (!m->keys[i]) {

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,10 +61,14 @@ void sb_appendf(struct strbuf *sb, const char *fmt, ...)
 char *sb_steal(struct strbuf *sb)
 {
         char *r = NULL;
-        if (!sb->oom)
-                r = sb->buf ? sb->buf : strdup("");
-        else
+        if (sb->oom)
                 free(sb->buf);
+        else if (!sb->buf)
+                r = strdup("");
+        else if (sb->cap - sb->len > 32 && (r = realloc(sb->buf, sb->len + 1)))
+                ; /* many short strings live long: the rest of the buffer goes back */
+        else
+                r = sb->buf;
         *sb = (struct strbuf){0};
         return r;
 }
@@ -72,6 +77,16 @@ void sb_release(struct strbuf *sb)
 {
         free(sb->buf);
         *sb = (struct strbuf){0};
+}
+
+void *array_grow(void *v, size_t n, size_t size)
+{
+        if (v && (n < 4 || (n & (n - 1)) != 0))
+                return v; /* below the capacity the last doubling made */
+        size_t cap = n < 4 ? 4 : n * 2;
+        if (size && cap > SIZE_MAX / size)
+                return NULL;
+        return realloc(v, cap * size);
 }
 
 char *str_vprintf(const char *fmt, va_list ap)
@@ -136,6 +151,11 @@ int read_fd(int fd, size_t max, char **ret, size_t *ret_len)
                 }
         }
         buf[len] = '\0';
+        if (cap - len > 256) { /* a short value (every sysctl) need not keep its 4 KiB buffer */
+                char *p = realloc(buf, len + 1);
+                if (p)
+                        buf = p;
+        }
         *ret = buf;
         if (ret_len)
                 *ret_len = len;

@@ -24,6 +24,13 @@ void sb_appendf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(p
 char *sb_steal(struct strbuf *sb);
 void sb_release(struct strbuf *sb);
 
+/* Room for element n (0-based) of an array that grows one element at a time: the capacity doubles
+ * (4, 8, 16, ...), so n appends copy O(n) bytes in all and leave no trail of freed blocks behind
+ * (a realloc per append made tens of thousands of keys cost gigabytes of copying and megabytes
+ * of fragmented heap). Only for arrays grown by it alone from NULL, n the count before the append;
+ * removing elements is fine. Returns the array, or NULL when out of memory (v unchanged). */
+void *array_grow(void *v, size_t n, size_t size);
+
 char *str_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *str_vprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 bool str_has_suffix(const char *s, const char *suffix);

@@ -118,7 +118,7 @@ enum boot_rules boot_default_rules(struct sysroot *sr)
 
 static void *grow(void *v, size_t n, size_t size, bool *oom)
 {
-        void *p = realloc(v, (n + 1) * size);
+        void *p = array_grow(v, n, size);
         if (!p)
                 *oom = true;
         return p;
@@ -516,6 +516,8 @@ int boot_resolve(struct sysroot *sr, const struct boot_opts *o, struct boot_view
                 x.oom = true;
         if (!x.oom && boot_presence(sr, o->rules, b, f) < 0)
                 x.oom = true;
+        if (!x.oom && boot_later_globs(sr, o->rules, x.opts, x.nopts, b, f) < 0)
+                x.oom = true;
         for (size_t i = 0; i < x.nc; i++) {
                 free(x.c[i].name);
                 free(x.c[i].path);
@@ -566,5 +568,11 @@ void boot_view_free(struct boot_view *b)
         for (size_t i = 0; i < b->n_settings; i++)
                 boot_setting_release(&b->settings[i]);
         free(b->settings);
+        for (size_t i = 0; i < b->n_later; i++) {
+                free(b->later[i].pattern);
+                free(b->later[i].value);
+                free(b->later[i].file);
+        }
+        free(b->later);
         free(b);
 }

@@ -70,12 +70,25 @@ struct boot_setting {
         size_t n_overrides;
 };
 
+/* A glob over per-interface keys (net.ipv4.conf.eth*.rp_filter), and what becomes of it for an
+ * interface that appears after the boot (the boot itself writes only the interfaces there). */
+struct boot_later {
+        char *pattern; /* normalised key form */
+        char *value;
+        char *file;
+        unsigned line;
+        enum boot_presence presence; /* BOOT_INTERFACE_ADDED: udev applies it to a matching interface
+                                      * when it appears; BOOT_ABSENT_INTERFACE: nothing does */
+};
+
 struct boot_view {
         enum boot_rules rules;
         struct boot_file *files; /* in application order, then masked and overridden ones */
         size_t n_files;
         struct boot_setting *settings; /* sorted by key */
         size_t n_settings;
+        struct boot_later *later; /* in the order the tool applies them */
+        size_t n_later;
 };
 
 struct boot_opts {

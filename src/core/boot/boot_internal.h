@@ -47,6 +47,11 @@ int boot_simulate(struct sysroot *sr, enum boot_rules rules, struct boot_opt *op
  * interface that appears later: enum boot_presence), with findings. */
 int boot_presence(struct sysroot *sr, enum boot_rules rules, struct boot_view *b, struct findings *f);
 
+/* The globs over per-interface keys (struct boot_later), each with what becomes of it for an
+ * interface that appears after the boot, and an interface-later finding. */
+int boot_later_globs(struct sysroot *sr, enum boot_rules rules, const struct boot_opt *opts, size_t n,
+                     struct boot_view *b, struct findings *f);
+
 /* The module table's invariants (sorted, unique prefixes, every entry sourced). 0 or -EINVAL with
  * *ret_why naming the entry. */
 int boot_module_table_check(const char **ret_why);

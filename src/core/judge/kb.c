@@ -391,20 +391,35 @@ bool kb_kernel_enforces(const struct kb_entry *e, struct kver k, bool known)
         return kb_facts_at(e, k, known).enforced;
 }
 
-static size_t edit_distance(const char *a, const char *b)
+/* The edit distance from a to b when it is below limit; otherwise some value >= limit. Only the
+ * band |i - j| < limit is computed (a cell outside it costs at least limit), and it stops as soon
+ * as no alignment can come in under the limit (the length difference, a row's minimum): "did you
+ * mean" stays cheap for thousands of unknown keys against the whole knowledge base. */
+static size_t edit_distance(const char *a, const char *b, size_t limit)
 {
-        size_t lb = strlen(b), prev[KEY_MAX_LEN + 2], cur[KEY_MAX_LEN + 2];
-        if (strlen(a) > KEY_MAX_LEN || lb > KEY_MAX_LEN)
+        size_t la = strlen(a), lb = strlen(b), prev[KEY_MAX_LEN + 2], cur[KEY_MAX_LEN + 2];
+        if (la > KEY_MAX_LEN || lb > KEY_MAX_LEN)
                 return (size_t)-1;
+        if ((la > lb ? la - lb : lb - la) >= limit)
+                return limit;
         for (size_t j = 0; j <= lb; j++)
                 prev[j] = j;
-        for (size_t i = 1; a[i - 1]; i++) {
+        for (size_t i = 1; i <= la; i++) {
                 cur[0] = i;
+                size_t low = cur[0];
                 for (size_t j = 1; j <= lb; j++) {
+                        if ((i > j ? i - j : j - i) >= limit) { /* a distance of at least |i - j| */
+                                cur[j] = limit;
+                                continue;
+                        }
                         size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
                         size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
                         cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+                        if (cur[j] < low)
+                                low = cur[j];
                 }
+                if (low >= limit) /* every later row is at least this row's minimum */
+                        return limit;
                 memcpy(prev, cur, (lb + 1) * sizeof(size_t));
         }
         return prev[lb];
@@ -421,14 +436,15 @@ static void consider(const char *key, const char *candidate, size_t *best, const
 {
         if (strcmp(key, candidate) == 0)
                 return;
-        size_t d = edit_distance(key, candidate);
-        /* A sibling (same components before the last) is measured by its last component alone. */
+        /* A sibling (same components before the last) is measured by its last component alone.
+         * Only a distance below *best matters, so each is computed up to that bound. */
+        size_t d = *best;
         const char *lk = last_component(key), *lc = last_component(candidate);
-        if (lk - key == lc - candidate && strncmp(key, candidate, (size_t)(lk - key)) == 0) {
-                size_t dl = edit_distance(lk, lc);
-                if (dl < d)
-                        d = dl;
-        }
+        if (lk - key == lc - candidate && strncmp(key, candidate, (size_t)(lk - key)) == 0)
+                d = edit_distance(lk, lc, d);
+        size_t full = edit_distance(key, candidate, d);
+        if (full < d)
+                d = full;
         if (d < *best) {
                 *best = d;
                 *found = candidate;

@@ -15,12 +15,27 @@
 
 #include "atomic.h"
 #include "key.h"
+#include "strmap.h"
 #include "util.h"
 
+
+/* What one key's reads found while the cache is on (sysroot_cache): each part once asked. */
+struct cached {
+        char *key;
+        bool has_value, has_mode, has_ro;
+        int value_r, mode_r, ro_r; /* 0 or the negative errno the uncached call returned */
+        char *value;
+        unsigned mode;
+        bool ro;
+};
 
 struct sysroot {
         char *root;
         int proc_sys_fd; /* -1 until first use */
+        bool caching;
+        struct cached *cache;
+        size_t n_cache, cap_cache;
+        struct strmap cache_idx;
 };
 
 static const char *const dir_paths[] = {
@@ -56,6 +71,7 @@ void sysroot_free(struct sysroot *sr)
                 return;
         if (sr->proc_sys_fd >= 0)
                 close(sr->proc_sys_fd);
+        sysroot_cache(sr, false);
         free(sr->root);
         free(sr);
 }
@@ -154,15 +170,11 @@ static int open_sysctl(struct sysroot *sr, const char *key, int flags)
         return fd;
 }
 
-int sysroot_read_sysctl(struct sysroot *sr, const char *key, char **ret_value)
+static int fd_value(int fd, char **ret_value)
 {
-        int fd = open_sysctl(sr, key, O_RDONLY);
-        if (fd < 0)
-                return fd;
         char *v;
         size_t len;
         int r = read_fd(fd, SYSCTL_VALUE_MAX, &v, &len);
-        close(fd);
         if (r < 0)
                 return r;
         while (len > 0 && v[len - 1] == '\n')
@@ -171,39 +183,163 @@ int sysroot_read_sysctl(struct sysroot *sr, const char *key, char **ret_value)
         return 0;
 }
 
-int sysroot_sysctl_mode(struct sysroot *sr, const char *key, unsigned *ret_mode)
+static int fd_mode(int fd, unsigned *ret_mode)
+{
+        struct stat st;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        *ret_mode = st.st_mode & 07777;
+        return 0;
+}
+
+static int fd_readonly_mount(int fd, bool *ret)
+{
+        struct statvfs sv;
+        if (fstatvfs(fd, &sv) < 0)
+                return -errno;
+        bool ro = sv.f_flag & ST_RDONLY;
+        /* What the kernel says a write would meet (EROFS), where faccessat takes an O_PATH descriptor
+         * (AT_EMPTY_PATH; older kernels and libcs refuse, and then the mount flag alone answers). */
+        if (!ro && faccessat(fd, "", W_OK, AT_EMPTY_PATH | AT_EACCESS) < 0 && errno == EROFS)
+                ro = true;
+        *ret = ro;
+        return 0;
+}
+
+static int read_sysctl(struct sysroot *sr, const char *key, char **ret_value)
+{
+        int fd = open_sysctl(sr, key, O_RDONLY);
+        if (fd < 0)
+                return fd;
+        int r = fd_value(fd, ret_value);
+        close(fd);
+        return r;
+}
+
+static int sysctl_mode(struct sysroot *sr, const char *key, unsigned *ret_mode)
 {
         int fd = open_sysctl(sr, key, O_PATH);
         if (fd < 0)
                 return fd;
-        struct stat st;
-        int r = fstat(fd, &st) < 0 ? -errno : 0;
+        int r = fd_mode(fd, ret_mode);
         close(fd);
-        if (r == 0)
-                *ret_mode = st.st_mode & 07777;
         return r;
+}
+
+static int sysctl_readonly_mount(struct sysroot *sr, const char *key, bool *ret)
+{
+        int fd = open_sysctl(sr, key, O_PATH);
+        if (fd < 0)
+                return fd;
+        int r = fd_readonly_mount(fd, ret);
+        close(fd);
+        return r;
+}
+
+void sysroot_cache(struct sysroot *sr, bool on)
+{
+        for (size_t i = 0; i < sr->n_cache; i++) {
+                free(sr->cache[i].key);
+                free(sr->cache[i].value);
+        }
+        free(sr->cache);
+        strmap_release(&sr->cache_idx);
+        sr->cache = NULL;
+        sr->n_cache = sr->cap_cache = 0;
+        sr->caching = on;
+}
+
+/* Fills every part of a new cache entry from one open: what the three uncached calls would find,
+ * at a third of the path walks. A key that cannot be opened for reading (write-only, mode 0200)
+ * still has a mode and a mount, found through an O_PATH descriptor as the uncached calls do. */
+static void probe(struct sysroot *sr, struct cached *c)
+{
+        int fd = open_sysctl(sr, c->key, O_RDONLY);
+        if (fd >= 0) {
+                c->value_r = fd_value(fd, &c->value);
+                c->mode_r = fd_mode(fd, &c->mode);
+                c->ro_r = fd_readonly_mount(fd, &c->ro);
+                close(fd);
+        } else {
+                c->value_r = fd;
+                int pfd = fd == -ENOENT || fd == -EINVAL ? fd : open_sysctl(sr, c->key, O_PATH);
+                c->mode_r = pfd < 0 ? pfd : fd_mode(pfd, &c->mode);
+                c->ro_r = pfd < 0 ? pfd : fd_readonly_mount(pfd, &c->ro);
+                if (pfd >= 0)
+                        close(pfd);
+        }
+        /* Out of memory is not an answer to keep: the caller asks the kernel again. */
+        c->has_value = c->value_r != -ENOMEM;
+        c->has_mode = c->mode_r != -ENOMEM;
+        c->has_ro = c->ro_r != -ENOMEM;
+}
+
+/* The cache's entry for key, probed when new; NULL when the cache is off or out of memory
+ * (the caller then asks the kernel). */
+static struct cached *cached(struct sysroot *sr, const char *key)
+{
+        size_t i;
+        if (!sr->caching)
+                return NULL;
+        if (strmap_get(&sr->cache_idx, key, &i))
+                return &sr->cache[i];
+        if (sr->n_cache == sr->cap_cache) {
+                size_t cap = sr->cap_cache ? sr->cap_cache * 2 : 64;
+                struct cached *v = realloc(sr->cache, cap * sizeof(*v));
+                if (!v)
+                        return NULL;
+                sr->cache = v;
+                sr->cap_cache = cap;
+        }
+        struct cached *c = &sr->cache[sr->n_cache];
+        *c = (struct cached){.key = strdup(key)};
+        if (!c->key || strmap_put(&sr->cache_idx, c->key, sr->n_cache) < 0) {
+                free(c->key);
+                return NULL;
+        }
+        sr->n_cache++;
+        probe(sr, c);
+        return c;
+}
+
+int sysroot_read_sysctl(struct sysroot *sr, const char *key, char **ret_value)
+{
+        struct cached *c = cached(sr, key);
+        if (!c || !c->has_value)
+                return read_sysctl(sr, key, ret_value);
+        if (c->value_r < 0)
+                return c->value_r;
+        char *v = strdup(c->value);
+        if (!v)
+                return -ENOMEM;
+        *ret_value = v;
+        return 0;
+}
+
+int sysroot_sysctl_mode(struct sysroot *sr, const char *key, unsigned *ret_mode)
+{
+        struct cached *c = cached(sr, key);
+        if (!c || !c->has_mode)
+                return sysctl_mode(sr, key, ret_mode);
+        if (c->mode_r == 0)
+                *ret_mode = c->mode;
+        return c->mode_r;
 }
 
 int sysroot_sysctl_readonly_mount(struct sysroot *sr, const char *key, bool *ret)
 {
-        int fd = open_sysctl(sr, key, O_PATH);
-        if (fd < 0)
-                return fd;
-        struct statvfs sv;
-        int r = fstatvfs(fd, &sv) < 0 ? -errno : 0;
-        bool ro = r == 0 && (sv.f_flag & ST_RDONLY);
-        /* What the kernel says a write would meet (EROFS), where faccessat takes an O_PATH descriptor
-         * (AT_EMPTY_PATH; older kernels and libcs refuse, and then the mount flag alone answers). */
-        if (r == 0 && !ro && faccessat(fd, "", W_OK, AT_EMPTY_PATH | AT_EACCESS) < 0 && errno == EROFS)
-                ro = true;
-        close(fd);
-        if (r == 0)
-                *ret = ro;
-        return r;
+        struct cached *c = cached(sr, key);
+        if (!c || !c->has_ro)
+                return sysctl_readonly_mount(sr, key, ret);
+        if (c->ro_r == 0)
+                *ret = c->ro;
+        return c->ro_r;
 }
 
 int sysroot_write_sysctl(struct sysroot *sr, const char *key, const char *value)
 {
+        if (sr->caching) /* a write may change other keys too (the kernel's propagation) */
+                sysroot_cache(sr, false);
         char *line = str_printf("%s\n", value);
         if (!line)
                 return -ENOMEM;

@@ -30,6 +30,15 @@ int sysroot_sysctl_mode(struct sysroot *sr, const char *key, unsigned *ret_mode)
  * its mode bits may say 0644, yet a write fails with EROFS. */
 int sysroot_sysctl_readonly_mount(struct sysroot *sr, const char *key, bool *ret);
 
+/* Turns the read cache on (emptied) or off. While it is on, sysroot_read_sysctl, sysroot_sysctl_mode
+ * and sysroot_sysctl_readonly_mount answer each key from what they found the first time: for the
+ * planning of one command, where validation, the diff, the plan and the boot view read the same
+ * keys. The first sysroot_write_sysctl turns it off (a write changes values, and propagates to
+ * other keys), so what a transaction reads back is the kernel's. Off by default; a command that
+ * waits for the state lock turns it on again once it holds it, so the plan reads values no other
+ * transaction can change any more. */
+void sysroot_cache(struct sysroot *sr, bool on);
+
 /* Writes a value (plus a newline) in one write() at offset 0, never following symlinks.
  * Returns the kernel's error, e.g. -EINVAL for a value it rejects. */
 int sysroot_write_sysctl(struct sysroot *sr, const char *key, const char *value);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "state.h"
+#include "util.h"
 
 static void keys_free(struct managed_key *v, size_t n)
 {
@@ -23,15 +24,25 @@ void managed_release(struct managed *m)
                 return;
         keys_free(m->v, m->n);
         keys_free(m->copies, m->n_copies);
+        strmap_release(&m->idx);
+        strmap_release(&m->copies_idx);
         *m = (struct managed){0};
 }
 
 const struct managed_key *managed_find_copy(const struct managed *m, const char *key)
 {
-        for (size_t i = 0; i < m->n_copies; i++)
-                if (strcmp(m->copies[i].key, key) == 0)
-                        return &m->copies[i];
-        return NULL;
+        size_t i;
+        return strmap_get(&m->copies_idx, key, &i) ? &m->copies[i] : NULL;
+}
+
+/* Indexes v[0..n) by key into idx (emptied first). */
+static int index_keys(struct strmap *idx, const struct managed_key *v, size_t n)
+{
+        strmap_release(idx);
+        for (size_t i = 0; i < n; i++)
+                if (strmap_put(idx, v[i].key, i) < 0)
+                        return -ENOMEM;
+        return 0;
 }
 
 static int set_str(char **dst, const char *v)
@@ -47,53 +58,63 @@ static int set_str(char **dst, const char *v)
 /* Follows the dependents' lines through the records in order: origin (baseline) is a key's value
  * before twtune's propagating writes touched it, last what they left; an explicit line (the key
  * managed or restored) ends the story, a value changed between two records (by hand, by a boot)
- * starts a new one. Keeps the keys whose copy still differs from their origin. */
+ * starts a new one. Keeps the keys whose copy still differs from their origin. An ended story
+ * keeps its entry (key only, baseline NULL) so that the index stays valid. */
+static int follow_copy(struct managed_key **v, size_t *nv, struct strmap *idx, const struct rec_key *rk)
+{
+        size_t i;
+        bool known = strmap_get(idx, rk->key, &i);
+        struct managed_key *e = known ? &(*v)[i] : NULL;
+        if (!rk->dependent) {
+                if (e) { /* managed or restored explicitly: no copy */
+                        free(e->baseline), free(e->last);
+                        e->baseline = e->last = NULL;
+                }
+                return 0;
+        }
+        if (!e) {
+                struct managed_key *p = array_grow(*v, *nv, sizeof(*p));
+                if (!p)
+                        return -ENOMEM;
+                *v = p;
+                e = &p[*nv];
+                *e = (struct managed_key){strdup(rk->key), NULL, NULL};
+                if (!e->key)
+                        return -ENOMEM;
+                if (strmap_put(idx, e->key, (*nv)++) < 0)
+                        return -ENOMEM; /* the entry is counted: freed with the others */
+        }
+        if (!e->baseline) { /* a new story */
+                e->baseline = strdup(rk->before);
+                free(e->last);
+                e->last = strdup(rk->after);
+                return e->baseline && e->last ? 0 : -ENOMEM;
+        }
+        int r = 0;
+        if (strcmp(e->last, rk->before) != 0) /* changed outside twtune in between */
+                r = set_str(&e->baseline, rk->before);
+        return r == 0 ? set_str(&e->last, rk->after) : r;
+}
+
 static int find_copies(struct record *const *recs, size_t n, struct managed *m)
 {
         struct managed_key *v = NULL;
         size_t nv = 0;
+        struct strmap idx = {0};
         int r = 0;
         for (size_t g = 0; g < n && r == 0; g++)
-                for (size_t k = 0; k < recs[g]->n_keys && r == 0; k++) {
-                        const struct rec_key *rk = &recs[g]->keys[k];
-                        size_t i = 0;
-                        while (i < nv && strcmp(v[i].key, rk->key) != 0)
-                                i++;
-                        if (!rk->dependent) {
-                                if (i < nv) { /* managed or restored explicitly: no copy */
-                                        free(v[i].key), free(v[i].baseline), free(v[i].last);
-                                        v[i] = v[--nv];
-                                }
-                                continue;
-                        }
-                        if (i == nv) {
-                                struct managed_key *p = realloc(v, (nv + 1) * sizeof(*p));
-                                if (!p) {
-                                        r = -ENOMEM;
-                                        break;
-                                }
-                                v = p;
-                                v[nv] = (struct managed_key){strdup(rk->key), strdup(rk->before), strdup(rk->after)};
-                                if (!v[nv].key || !v[nv].baseline || !v[nv].last) {
-                                        free(v[nv].key), free(v[nv].baseline), free(v[nv].last);
-                                        r = -ENOMEM;
-                                        break;
-                                }
-                                nv++;
-                                continue;
-                        }
-                        if (strcmp(v[i].last, rk->before) != 0) /* changed outside twtune in between */
-                                r = set_str(&v[i].baseline, rk->before);
-                        if (r == 0)
-                                r = set_str(&v[i].last, rk->after);
-                }
+                for (size_t k = 0; k < recs[g]->n_keys && r == 0; k++)
+                        r = follow_copy(&v, &nv, &idx, &recs[g]->keys[k]);
+        strmap_release(&idx);
         size_t w = 0;
         for (size_t i = 0; i < nv; i++) {
-                if (r == 0 && strcmp(v[i].baseline, v[i].last) != 0)
+                if (r == 0 && v[i].baseline && strcmp(v[i].baseline, v[i].last) != 0)
                         v[w++] = v[i];
                 else
                         free(v[i].key), free(v[i].baseline), free(v[i].last);
         }
+        if (r == 0)
+                r = index_keys(&m->copies_idx, v, w);
         if (r < 0) {
                 keys_free(v, w);
                 return r;
@@ -105,20 +126,23 @@ static int find_copies(struct record *const *recs, size_t n, struct managed *m)
 
 const struct managed_key *managed_find(const struct managed *m, const char *key)
 {
-        for (size_t i = 0; i < m->n; i++)
-                if (strcmp(m->v[i].key, key) == 0)
-                        return &m->v[i];
-        return NULL;
+        size_t i;
+        return strmap_get(&m->idx, key, &i) ? &m->v[i] : NULL;
 }
 
 static int add(struct managed *m, const char *key, const char *baseline)
 {
-        struct managed_key *v = realloc(m->v, (m->n + 1) * sizeof(*v));
+        struct managed_key *v = array_grow(m->v, m->n, sizeof(*v));
         if (!v)
                 return -ENOMEM;
         m->v = v;
         struct managed_key k = {strdup(key), strdup(baseline), NULL};
         if (!k.key || !k.baseline) {
+                free(k.key);
+                free(k.baseline);
+                return -ENOMEM;
+        }
+        if (strmap_put(&m->idx, k.key, m->n) < 0) {
                 free(k.key);
                 free(k.baseline);
                 return -ENOMEM;
@@ -178,13 +202,14 @@ static int cmp_key(const void *a, const void *b)
 /* What twtune last left each key at: the after-value of the newest record line for it. */
 static int note_last(struct managed *m, const struct record *g)
 {
-        for (size_t k = 0; k < g->n_keys; k++)
-                for (size_t i = 0; i < m->n; i++)
-                        if (strcmp(m->v[i].key, g->keys[k].key) == 0) {
-                                free(m->v[i].last);
-                                if (!(m->v[i].last = strdup(g->keys[k].after)))
-                                        return -ENOMEM;
-                        }
+        for (size_t k = 0; k < g->n_keys; k++) {
+                size_t i;
+                if (!strmap_get(&m->idx, g->keys[k].key, &i))
+                        continue;
+                free(m->v[i].last);
+                if (!(m->v[i].last = strdup(g->keys[k].after)))
+                        return -ENOMEM;
+        }
         return 0;
 }
 
@@ -216,6 +241,10 @@ int managed_at(struct state *st, unsigned long at, struct managed *ret)
                 snaps[done - 1] = (struct managed){0};
                 if (ret->n)
                         qsort(ret->v, ret->n, sizeof(*ret->v), cmp_key);
+                if (index_keys(&ret->idx, ret->v, ret->n) < 0) {
+                        managed_release(ret);
+                        r = -ENOMEM;
+                }
         }
         for (size_t i = 0; i < n + 1 && snaps && recs; i++) {
                 managed_release(&snaps[i]);

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "strmap.h"
+
 struct state;
 
 struct managed_key {
@@ -26,6 +28,9 @@ struct managed {
          * value before it as its baseline. */
         struct managed_key *copies;
         size_t n_copies;
+        /* Indexes of v and copies by key (managed_find, managed_find_copy): a lookup per key of a
+         * plan stays constant-time with tens of thousands of managed keys. */
+        struct strmap idx, copies_idx;
 };
 
 /* The managed set after generation `at` (0: none, the empty set). Generations that recorded it

@@ -637,7 +637,7 @@ int state_generations(struct state *st, unsigned long **ret_ids, size_t *ret_n)
 static int add_key(struct record *r, const char *key, const char *before, const char *after, bool written, bool dep,
                    bool restored)
 {
-        struct rec_key *v = realloc(r->keys, (r->n_keys + 1) * sizeof(*v));
+        struct rec_key *v = array_grow(r->keys, r->n_keys, sizeof(*v));
         if (!v)
                 return -ENOMEM;
         r->keys = v;
@@ -669,7 +669,7 @@ int record_add_restored(struct record *r, const char *key, const char *before, c
 
 int rec_base_add(struct rec_base **v, size_t *n, const char *key, const char *value)
 {
-        struct rec_base *p = realloc(*v, (*n + 1) * sizeof(*p));
+        struct rec_base *p = array_grow(*v, *n, sizeof(*p));
         if (!p)
                 return -ENOMEM;
         *v = p;

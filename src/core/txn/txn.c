@@ -28,6 +28,7 @@ void txn_free(struct txn *t)
                 free(t->items[i].kept);
         }
         free(t->items);
+        strmap_release(&t->keyset);
         rec_base_free(t->base, t->n_base);
         free(t->profile);
         free(t->body);

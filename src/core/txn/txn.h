@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "profile.h"
+#include "strmap.h"
 #include "validate.h"
 
 struct state;
@@ -42,6 +43,7 @@ struct txn {
         char *profile;           /* name recorded in history */
         struct txn_item *items;  /* in write order */
         size_t n;
+        struct strmap keyset;    /* the items' keys, for planning (membership only: items move) */
         bool persist;            /* manage the persisted file */
         /* An apply renders the file from body (header added at commit) and leaves alone an existing
          * file with the same body; a rollback restores file bytes exactly (absent: remove it). */

@@ -18,13 +18,19 @@
 
 static int add_item(struct txn *t, const char *key, const char *before, const char *after, bool optional, bool dependent)
 {
-        struct txn_item *v = realloc(t->items, (t->n + 1) * sizeof(*v));
+        struct txn_item *v = array_grow(t->items, t->n, sizeof(*v));
         if (!v)
                 return -ENOMEM;
         t->items = v;
         struct txn_item it = {strdup(key), value_normalize(before), value_normalize(after), false, optional, dependent,
                               false, NULL, false, false, false};
         if (!it.key || !it.before || !it.after) {
+                free(it.key);
+                free(it.before);
+                free(it.after);
+                return -ENOMEM;
+        }
+        if (strmap_put(&t->keyset, it.key, 0) < 0) {
                 free(it.key);
                 free(it.before);
                 free(it.after);
@@ -44,10 +50,7 @@ static bool key_write_only(const char *key)
 
 static bool has_item(const struct txn *t, const char *key)
 {
-        for (size_t i = 0; i < t->n; i++)
-                if (strcmp(t->items[i].key, key) == 0)
-                        return true;
-        return false;
+        return strmap_get(&t->keyset, key, NULL);
 }
 
 /* Reads a key's live value for a plan. A value a record could not give back exactly (a control
