@@ -61,12 +61,15 @@ if [ "${BOOT_FIXTURES:-data}" = real ]; then
         # and nf_conntrack_max is read-only elsewhere), so nothing the tools write leaves it;
         # boot_ns.sh checks every key again (BOOT_NS_ALLOW=net).
         export BOOT_NS_ALLOW=net
-        i=0
+        i=0 CR=$(printf '\r')
         for f in "$SRCDIR"/tests/data/real/*.conf; do
                 name=${f##*/} fx=real-${name%%-*}
                 case $((i % 3)) in 0) dir=etc/sysctl.d ;; 1) dir=usr/lib/sysctl.d ;; 2) dir=run/sysctl.d ;; esac
                 i=$((i + 1))
-                grep -E '^[[:space:]]*-?[[:space:]]*net[./]' "$f" >lines || continue
+                grep -qE '^[[:space:]]*-?[[:space:]]*net[./]' "$f" || continue
+                # With the comments and blank lines among them (whole files, 62 on), commented-out
+                # net.* settings included: the tools and twtune must all pass them over.
+                grep -E "^[[:space:]]*(-?[[:space:]]*net[./]|[#;]|$CR?\$)" "$f" >lines
                 mkdir -p "fx/$fx/etc/sysctl.d" "fx/real-all/$dir"
                 cp lines "fx/$fx/etc/sysctl.d/$name" && cp lines "fx/real-all/$dir/$name" || not_ok "cannot copy $name"
         done
