@@ -39,7 +39,8 @@ if [ -n "$PROCPS_SYSCTL" ]; then TOOLS="$TOOLS procps"; else skip_part procps "p
 # The host must not notice: its configuration, state and the values of every key the fixtures use.
 HOST_KEYS="net/ipv4/tcp_fin_timeout net/ipv4/tcp_keepalive_time net/ipv4/tcp_keepalive_intvl
 net/ipv4/tcp_keepalive_probes net/ipv4/tcp_syn_retries net/ipv4/tcp_synack_retries net/ipv4/tcp_retries2
-net/ipv4/tcp_syncookies net/ipv4/ip_local_port_range net/core/somaxconn"
+net/ipv4/tcp_syncookies net/ipv4/ip_local_port_range net/core/somaxconn net/ipv4/tcp_rmem net/ipv4/tcp_wmem
+net/ipv4/ping_group_range"
 host_values() {
         host_state
         ls -lA --time-style=full-iso /run/sysctl.d /usr/local/lib/sysctl.d /usr/lib/sysctl.d /etc/sysctl.conf 2>&1
