@@ -450,11 +450,17 @@ static void collect(struct sim *x, struct boot_view *b)
                 struct node *nd = &x->v[i];
                 if (nd->has && b->settings) {
                         char *t = value_normalize(nd->text);
+                        size_t tl = t ? strlen(t) : 0;
                         if (t && strcmp(t, nd->s.value) != 0 && !nd->s.inherited) {
                                 struct srcloc loc = {nd->s.file, nd->s.line, 0};
-                                findings_add(x->f, SEV_WARNING, "boot-value-cut", nd->key, &loc,
-                                             "%s = %s: the kernel keeps only %s and ignores the rest (text after a "
-                                             "value is not a comment)", nd->key, t, nd->s.value);
+                                if (strncmp(nd->s.value, t, tl) == 0 && nd->s.value[tl] == ' ') /* "4096 87381" */
+                                        findings_add(x->f, SEV_WARNING, "boot-value-cut", nd->key, &loc,
+                                                     "%s = %s: fewer numbers than the key holds; the kernel sets "
+                                                     "those and keeps the others: %s", nd->key, t, nd->s.value);
+                                else
+                                        findings_add(x->f, SEV_WARNING, "boot-value-cut", nd->key, &loc,
+                                                     "%s = %s: the kernel keeps only %s and ignores the rest (text "
+                                                     "after a value is not a comment)", nd->key, t, nd->s.value);
                         }
                         free(t);
                         b->settings[b->n_settings++] = nd->s;
