@@ -37,22 +37,26 @@ S
 
 # kernel_refuses FILE LINE CODE: whether the kernel refuses that line too: a net.* line refused in a
 # fresh namespace; another key this kernel does not have (read only); or, for a global key's bad-type,
-# a value the kernel's integer parser refuses (written to net.core.somaxconn in a fresh namespace).
+# a value the kernel's integer parser refuses (written to net.core.somaxconn in a fresh namespace),
+# only where the key holds integers here (read only): that parser says nothing about a string key.
 kernel_refuses() {
         kr_line=$(sed -n "${2}p" "$1" | tr -d '\r')
         kr_key=$(printf '%s' "$kr_line" | sed -E 's/^[[:space:]]*-?[[:space:]]*//; s/[[:space:]]*=.*//')
         kr_val=$(printf '%s' "$kr_line" | sed -E 's/^[^=]*=[[:space:]]*//; s/[[:space:]]*$//')
+        kr_path=/proc/sys/$(printf '%s' "$kr_key" | tr './' '/.')
         case "$kr_key" in
         net.*|net/*)
                 printf '%s\n' "$kr_line" >one_err.conf
                 [ -z "$(unshare -n sh ./accept.sh one_err.conf)" ] ;;
         *)
-                [ ! -e "/proc/sys/$(printf '%s' "$kr_key" | tr './' '/.')" ] && return 0
+                [ ! -e "$kr_path" ] && return 0
+                tr -s ' \t\n' '\n\n\n' <"$kr_path" 2>/dev/null | grep -qvE '^-?[0-9]+$|^$' && return 1
                 [ "$3" = bad-type ] && ! unshare -n sh -c 'printf "%s\n" "$1" >/proc/sys/net/core/somaxconn' sh "$kr_val" 2>/dev/null ;;
         esac
 }
-printf 'net.ipv4.tcp_fin_timeout = 30\nkernel.pid_max = 65536\nkernel.no_such_key = 1\n' >control.conf
+printf 'net.ipv4.tcp_fin_timeout = 30\nkernel.pid_max = 65536\nkernel.no_such_key = 1\nkernel.core_pattern = |/bin/x %%p\n' >control.conf
 ! kernel_refuses control.conf 1 bad-type && ! kernel_refuses control.conf 2 bad-type && kernel_refuses control.conf 3 unknown-key &&
+        ! kernel_refuses control.conf 4 bad-type &&
         ok "control: kernel_refuses tells a line the kernel takes from one it refuses" ||
         not_ok "control: kernel_refuses cannot tell"
 
