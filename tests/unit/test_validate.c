@@ -138,23 +138,6 @@ START_TEST(versions)
 }
 END_TEST
 
-/* Strings whose value holds blanks: a pipe core pattern as systemd installs it (50-coredump.conf,
- * tests/data/real/84) and the list of allowed congestion controls; a single-word key still refuses. */
-START_TEST(strings_with_blanks)
-{
-        struct run x;
-        run(&x,
-            "sysctl:\n"
-            "  kernel.core_pattern: \"|/lib/systemd/systemd-coredump %P %u %g %s %t %c %h\"\n"
-            "  net.ipv4.tcp_allowed_congestion_control: reno cubic\n"
-            "  net.core.default_qdisc: fq codel\n",
-            KVER(6, 18), NULL);
-        ck_assert_uint_eq(count_code(&x.f, "bad-type"), 1);
-        expect(&x, "bad-type", SEV_ERROR, "net.core.default_qdisc");
-        done(&x);
-}
-END_TEST
-
 START_TEST(types_and_ranges)
 {
         struct run x;
@@ -505,7 +488,6 @@ static Suite *suite(void)
         tcase_add_test(tc, seed_on_old_kernel);
         tcase_add_test(tc, versions);
         tcase_add_test(tc, types_and_ranges);
-        tcase_add_test(tc, strings_with_blanks);
         tcase_add_test(tc, port_range);
         tcase_add_test(tc, cross_key);
         tcase_add_test(tc, unknown_keys);

@@ -121,7 +121,6 @@ struct kb_entry {
         size_t n_changes;
         unsigned verified;     /* KBV_* */
         bool read_only;
-        bool blanks;           /* KB_STRING: the value may hold blanks (a pipe's arguments, a list of names) */
         const char *config;    /* the build or boot option without which the kernel has no such key, or NULL */
         const char *meaning;
         const char *hazard;    /* NULL if none */

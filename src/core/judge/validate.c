@@ -91,9 +91,8 @@ static bool check_value(const struct kb_entry *e, const struct setting *s, const
         if (e->type == KB_PORTLIST)
                 return check_portlist(s, f);
         if (e->type == KB_STRING) {
-                if (!*s->value || (!e->blanks && strchr(s->value, ' '))) {
-                        findings_add(f, SEV_ERROR, "bad-type", s->key, &s->loc, "%s: expects %s", s->key,
-                                     e->blanks ? "a value" : "a single word");
+                if (!*s->value || strchr(s->value, ' ')) {
+                        findings_add(f, SEV_ERROR, "bad-type", s->key, &s->loc, "%s: expects a single word", s->key);
                         return false;
                 }
                 return true;

@@ -4,13 +4,13 @@
 static const struct kb_entry kb_kernel[] = {
         {
                 .key = "kernel.core_pattern",
-                .type = KB_STRING, .nvalues = 0, .blanks = true,
+                .type = KB_STRING, .nvalues = 0,
                 .defval = "core",
                 .introduced = KVER(2, 6), .scope = KB_GLOBAL, .in_child = KB_CHILD_SHARED,
                 .verified = 0,
                 .meaning = "Name template of core dump files (%p pid, %e executable, %t time ...), or '|program args' to pipe dumps to a helper (systemd-coredump, apport).",
                 .hazard = "A leading '|' makes the kernel run that program as root in the initial namespaces for every crash: whoever can write this key (a privileged container sees the host's file) owns the host. A relative path dumps into the crashing process's cwd; longer than 127 bytes is cut off (CORENAME_MAX_SIZE 128). Not per namespace.",
-                .source = "kernel/sysctl.c kern_table in 2.6.24 (proc_dostring, maxlen CORENAME_MAX_SIZE; read); now fs/coredump.c; admin-guide sysctl/kernel.rst; observed host 6.18: 'core', 0644, shared in child netns; blanks: core(5) (a pipe program's arguments are separated by spaces, since 2.6.24) and systemd's sysctl.d/50-coredump.conf.in ('|.../systemd-coredump %P %u %g %s %t %c %h'), not written here (global)",
+                .source = "kernel/sysctl.c kern_table in 2.6.24 (proc_dostring, maxlen CORENAME_MAX_SIZE; read); now fs/coredump.c; admin-guide sysctl/kernel.rst; observed host 6.18: 'core', 0644, shared in child netns",
         },
         {
                 .key = "kernel.core_uses_pid",

@@ -26,13 +26,13 @@ static const struct kb_entry kb_tcp[] = {
         },
         {
                 .key = "net.ipv4.tcp_allowed_congestion_control",
-                .type = KB_STRING, .nvalues = 0, .blanks = true,
+                .type = KB_STRING, .nvalues = 0,
                 .defval = "reno plus the build's default algorithm (observed: reno bbr)",
                 .introduced = KVER3(2, 6, 23), .scope = KB_GLOBAL, .in_child = KB_CHILD_READONLY,
                 .verified = 0,
                 .meaning = "Congestion control algorithms unprivileged processes may select with setsockopt(TCP_CONGESTION); a subset of tcp_available_congestion_control.",
                 .hazard = "Host-wide list shown in every namespace: writable only in the initial namespace; in a child namespace the file is mode 0444 (observed 6.18: a write fails with EACCES) and it limits what the namespace's tcp_congestion_control may be set to. Naming an algorithm that is not loaded is rejected.",
-                .source = "ip-sysctl.rst; net/ipv4/sysctl_net_ipv4.c (no data pointer in ipv4_net_table: mode &= ~0222 outside init_net); observed 6.18: host 0644, child netns 0444 (shows 'reno bbr'); a list of names: net/ipv4/tcp_cong.c tcp_set_allowed_congestion_control splits the value at ' ' (strsep), not written here (global); introduction 2.6.23 UNVERIFIED",
+                .source = "ip-sysctl.rst; net/ipv4/sysctl_net_ipv4.c (no data pointer in ipv4_net_table: mode &= ~0222 outside init_net); observed 6.18: host 0644, child netns 0444; introduction 2.6.23 UNVERIFIED",
         },
         {
                 .key = "net.ipv4.tcp_autocorking",
