@@ -180,6 +180,25 @@ START_TEST(types_and_ranges)
 }
 END_TEST
 
+/* A string key is one word (a qdisc, a congestion control) or, where the kernel keeps the line as
+ * written (proc_dostring), text with blanks: a core_pattern pipe with its arguments, as systemd's own
+ * 50-coredump.conf sets it, and the list of allowed congestion controls. */
+START_TEST(string_words_and_text)
+{
+        struct run x;
+        run(&x,
+            "sysctl:\n"
+            "  kernel.core_pattern: \"|/usr/lib/systemd/systemd-coredump %P %u %g %s %t %c %h\"\n"
+            "  net.ipv4.tcp_allowed_congestion_control: reno cubic\n"
+            "  net.ipv4.tcp_congestion_control: bbr cubic\n",
+            KVER(6, 18), NULL);
+        ck_assert_uint_eq(count_code(&x.f, "bad-type"), 1);
+        ck_assert_str_eq(find_code(&x.f, "bad-type")->key, "net.ipv4.tcp_congestion_control");
+        ck_assert(strstr(find_code(&x.f, "bad-type")->message, "single word"));
+        done(&x);
+}
+END_TEST
+
 START_TEST(port_range)
 {
         struct run x;
@@ -488,6 +507,7 @@ static Suite *suite(void)
         tcase_add_test(tc, seed_on_old_kernel);
         tcase_add_test(tc, versions);
         tcase_add_test(tc, types_and_ranges);
+        tcase_add_test(tc, string_words_and_text);
         tcase_add_test(tc, port_range);
         tcase_add_test(tc, cross_key);
         tcase_add_test(tc, unknown_keys);

@@ -103,6 +103,8 @@ struct kb_entry {
         unsigned nvalues;      /* tokens a value has; 0 for port lists and strings */
         long long min, max;    /* per element; twtune rejects values outside */
         bool kernel_enforced;  /* the kernel itself returns EINVAL outside [min, max] */
+        bool free_text;        /* KB_STRING: the rest of the line, blanks included (a pipe with its
+                                * arguments, a list of names); otherwise one word */
         const char *range_note; /* why twtune enforces what the kernel does not */
         const char *unit;      /* "s", "ms", "" */
         const char *defval;

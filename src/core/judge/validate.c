@@ -91,8 +91,13 @@ static bool check_value(const struct kb_entry *e, const struct setting *s, const
         if (e->type == KB_PORTLIST)
                 return check_portlist(s, f);
         if (e->type == KB_STRING) {
-                if (!*s->value || strchr(s->value, ' ')) {
-                        findings_add(f, SEV_ERROR, "bad-type", s->key, &s->loc, "%s: expects a single word", s->key);
+                /* proc_dostring keeps the line as written: a pipe with its arguments
+                 * ("|/usr/lib/systemd/systemd-coredump %P %u ...", systemd's 50-coredump.conf) and a
+                 * list of names are one value; a name (qdisc, congestion control) is one word. */
+                bool bad = e->free_text ? strchr(s->value, '\n') != NULL : !*s->value || strpbrk(s->value, " \t\n");
+                if (bad) {
+                        findings_add(f, SEV_ERROR, "bad-type", s->key, &s->loc, "%s: %s", s->key,
+                                     e->free_text ? "expects one line of text" : "expects a single word");
                         return false;
                 }
                 return true;

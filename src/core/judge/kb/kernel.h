@@ -4,7 +4,7 @@
 static const struct kb_entry kb_kernel[] = {
         {
                 .key = "kernel.core_pattern",
-                .type = KB_STRING, .nvalues = 0,
+                .type = KB_STRING, .nvalues = 0, .free_text = true,
                 .defval = "core",
                 .introduced = KVER(2, 6), .scope = KB_GLOBAL, .in_child = KB_CHILD_SHARED,
                 .verified = 0,

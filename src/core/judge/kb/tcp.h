@@ -26,7 +26,7 @@ static const struct kb_entry kb_tcp[] = {
         },
         {
                 .key = "net.ipv4.tcp_allowed_congestion_control",
-                .type = KB_STRING, .nvalues = 0,
+                .type = KB_STRING, .nvalues = 0, .free_text = true,
                 .defval = "reno plus the build's default algorithm (observed: reno bbr)",
                 .introduced = KVER3(2, 6, 23), .scope = KB_GLOBAL, .in_child = KB_CHILD_READONLY,
                 .verified = 0,
