@@ -104,7 +104,7 @@ fi
 for d in $DIRS; do
         [ "$(findmnt -n -o SOURCE -T "$d" | tail -n 1)" = boot-fixture ] || die "$d is not on the fixture's tmpfs"
 done
-ALLOW='^net\.ipv4\.(tcp_(fin_timeout|keepalive_time|keepalive_intvl|keepalive_probes|syn_retries|synack_retries|retries2|syncookies)|ip_local_port_range|conf\.[][A-Za-z0-9_*?!]+\.(rp_filter|accept_redirects|log_martians)|nonexistent[a-z0-9_]*)$|^net\.core\.somaxconn$'
+ALLOW='^net\.ipv4\.(tcp_(fin_timeout|keepalive_time|keepalive_intvl|keepalive_probes|syn_retries|synack_retries|retries2|syncookies|rmem|wmem)|ip_local_port_range|ping_group_range|conf\.[][A-Za-z0-9_*?!]+\.(rp_filter|accept_redirects|log_martians)|nonexistent[a-z0-9_]*)$|^net\.core\.somaxconn$'
 # BOOT_NS_ALLOW=net (t_boot_real.sh, the real files): any net.* key. This namespace shows only
 # the per-namespace net tables; the global ones exist in the initial namespace alone.
 if [ "${BOOT_NS_ALLOW:-}" = net ]; then ALLOW='^net\.'; fi

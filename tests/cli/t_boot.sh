@@ -39,7 +39,8 @@ if [ -n "$PROCPS_SYSCTL" ]; then TOOLS="$TOOLS procps"; else skip_part procps "p
 # The host must not notice: its configuration, state and the values of every key the fixtures use.
 HOST_KEYS="net/ipv4/tcp_fin_timeout net/ipv4/tcp_keepalive_time net/ipv4/tcp_keepalive_intvl
 net/ipv4/tcp_keepalive_probes net/ipv4/tcp_syn_retries net/ipv4/tcp_synack_retries net/ipv4/tcp_retries2
-net/ipv4/tcp_syncookies net/ipv4/ip_local_port_range net/core/somaxconn"
+net/ipv4/tcp_syncookies net/ipv4/ip_local_port_range net/core/somaxconn net/ipv4/tcp_rmem net/ipv4/tcp_wmem
+net/ipv4/ping_group_range"
 host_values() {
         host_state
         ls -lA --time-style=full-iso /run/sysctl.d /usr/local/lib/sysctl.d /usr/lib/sysctl.d /etc/sysctl.conf 2>&1
@@ -61,12 +62,15 @@ if [ "${BOOT_FIXTURES:-data}" = real ]; then
         # and nf_conntrack_max is read-only elsewhere), so nothing the tools write leaves it;
         # boot_ns.sh checks every key again (BOOT_NS_ALLOW=net).
         export BOOT_NS_ALLOW=net
-        i=0
+        i=0 CR=$(printf '\r')
         for f in "$SRCDIR"/tests/data/real/*.conf; do
                 name=${f##*/} fx=real-${name%%-*}
                 case $((i % 3)) in 0) dir=etc/sysctl.d ;; 1) dir=usr/lib/sysctl.d ;; 2) dir=run/sysctl.d ;; esac
                 i=$((i + 1))
-                grep -E '^[[:space:]]*-?[[:space:]]*net[./]' "$f" >lines || continue
+                grep -qE '^[[:space:]]*-?[[:space:]]*net[./]' "$f" || continue
+                # With the comments and blank lines among them (whole files, 62 on), commented-out
+                # net.* settings included: the tools and twtune must all pass them over.
+                grep -E "^[[:space:]]*(-?[[:space:]]*net[./]|[#;]|$CR?\$)" "$f" >lines
                 mkdir -p "fx/$fx/etc/sysctl.d" "fx/real-all/$dir"
                 cp lines "fx/$fx/etc/sysctl.d/$name" && cp lines "fx/real-all/$dir/$name" || not_ok "cannot copy $name"
         done

@@ -39,6 +39,7 @@ START_TEST(entries_are_complete)
                         ck_assert_msg(!kver_is_set(x->netns_since), "%s: global with a netns version", x->key);
                 if (x->type == KB_BOOL)
                         ck_assert_msg(x->min == 0 && x->max == 1, "%s: bool range", x->key);
+                ck_assert_msg(!x->free_text || x->type == KB_STRING, "%s: free text on a non-string", x->key);
                 if (x->type == KB_VECTOR)
                         ck_assert_msg(x->nvalues >= 2, "%s: vector of fewer than 2", x->key);
                 else if (x->type == KB_PORTLIST || x->type == KB_STRING)

@@ -26,10 +26,11 @@ void boot_setting_release(struct boot_setting *s);
  * first separator; a glob's trailing separators dropped (its glob(3) finds the files anyway). */
 char *boot_procps_path(const char *k, bool glob);
 
-enum boot_kwrite { BOOT_KW_ACCEPT, BOOT_KW_REFUSE, BOOT_KW_UNKNOWN };
+enum boot_kwrite { BOOT_KW_ACCEPT, BOOT_KW_REFUSE, BOOT_KW_UNKNOWN, BOOT_KW_PARTIAL };
 
 /* What the kernel does with TEXT (plus the newline both tools add) written to KEY whose content
- * is RAW (NULL: unknown). ACCEPT sets *ret_raw (the content afterwards); UNKNOWN: the key's type
+ * is RAW (NULL: unknown). ACCEPT sets *ret_raw (the content afterwards); PARTIAL too, for a write
+ * the kernel refuses after storing the integers before the text it cannot parse; UNKNOWN: the key's type
  * is not modelled, take the text as written. Integer keys (RAW holds N integers) parse like
  * proc_dointvec: up to N integers, each ending at a blank or the end, the rest ignored; the
  * bitmap ip_local_reserved_ports parses "a,b-c" with no blanks. Observed on Linux 6.18 in a

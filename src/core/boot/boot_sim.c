@@ -72,30 +72,40 @@ static int kwrite_ints(const char *key, const char *raw, const char *text, char 
         if (n == 0)
                 return BOOT_KW_UNKNOWN;
         const char *p = text;
-        size_t got = 0;
+        size_t got = 0, kl = strlen(key);
+        bool port_range = n == 2 && kl >= 19 && strcmp(key + kl - 19, "ip_local_port_range") == 0;
+        int ret = BOOT_KW_ACCEPT;
         for (; got < n; got++) {
                 while (kspace(*p))
                         p++;
                 if (!*p)
                         break;
                 int r = kparse_int(&p, &val[got]);
-                if (r <= 0)
-                        return r == 0 ? BOOT_KW_REFUSE : BOOT_KW_UNKNOWN;
+                if (r < 0)
+                        return BOOT_KW_UNKNOWN;
+                if (r == 0) {
+                        /* proc_dointvec stores each number as it reads it and then fails: "4097 # x"
+                         * into tcp_wmem sets 4097 (observed 6.18, both tools report the failure).
+                         * ip_local_port_range and ping_group_range parse into a copy: nothing. */
+                        bool copy = port_range || (kl >= 16 && strcmp(key + kl - 16, "ping_group_range") == 0);
+                        if (got == 0 || copy)
+                                return BOOT_KW_REFUSE;
+                        ret = BOOT_KW_PARTIAL;
+                        break;
+                }
         }
         if (got == 0)
                 return BOOT_KW_REFUSE; /* nothing but blanks */
         for (size_t i = got; i < n; i++)
                 val[i] = old[i]; /* a shorter write keeps the rest */
-        size_t kl = strlen(key);
-        if (n == 2 && kl >= 19 && strcmp(key + kl - 19, "ip_local_port_range") == 0 &&
-            (val[1] < val[0] || val[0] < 1 || val[1] > 65535))
+        if (port_range && (val[1] < val[0] || val[0] < 1 || val[1] > 65535))
                 return BOOT_KW_REFUSE; /* ipv4_local_port_range's own check */
         char buf[8 * 24], *w = buf;
         for (size_t i = 0; i < n; i++)
                 w += snprintf(w, sizeof(buf) - (size_t)(w - buf), "%s%lld", i ? "\t" : "", val[i]);
         if (!(*ret_raw = strdup(buf)))
                 return -ENOMEM;
-        return BOOT_KW_ACCEPT;
+        return ret;
 }
 
 /* proc_do_large_bitmap: "a", "a-b" joined by ',' (a trailing one is fine), no blanks; shown
@@ -340,6 +350,15 @@ static void sim_write(struct sim *x, const char *key, const struct boot_opt *o)
         char *old = nd->raw;
         nd->raw = raw;
         set_setting(x, nd, value_normalize(raw), o, false);
+        if (r == BOOT_KW_PARTIAL && nd->has) { /* its own finding, not boot-value-cut's */
+                struct srcloc loc = {o->file, o->line, 0};
+                findings_add(x->f, SEV_WARNING, "boot-value-partial", key, &loc,
+                             "%s = %s: the kernel stores the numbers before the text it cannot read, then refuses "
+                             "the write (the tool reports a failure); the key ends as %s", key, o->value, nd->s.value);
+                free(nd->text);
+                if (!(nd->text = strdup(nd->s.value)))
+                        x->oom = true;
+        }
         propagate(x, key, old, raw, o);
         free(old);
 }
@@ -431,11 +450,17 @@ static void collect(struct sim *x, struct boot_view *b)
                 struct node *nd = &x->v[i];
                 if (nd->has && b->settings) {
                         char *t = value_normalize(nd->text);
+                        size_t tl = t ? strlen(t) : 0;
                         if (t && strcmp(t, nd->s.value) != 0 && !nd->s.inherited) {
                                 struct srcloc loc = {nd->s.file, nd->s.line, 0};
-                                findings_add(x->f, SEV_WARNING, "boot-value-cut", nd->key, &loc,
-                                             "%s = %s: the kernel keeps only %s and ignores the rest (text after a "
-                                             "value is not a comment)", nd->key, t, nd->s.value);
+                                if (strncmp(nd->s.value, t, tl) == 0 && nd->s.value[tl] == ' ') /* "4096 87381" */
+                                        findings_add(x->f, SEV_WARNING, "boot-value-cut", nd->key, &loc,
+                                                     "%s = %s: fewer numbers than the key holds; the kernel sets "
+                                                     "those and keeps the others: %s", nd->key, t, nd->s.value);
+                                else
+                                        findings_add(x->f, SEV_WARNING, "boot-value-cut", nd->key, &loc,
+                                                     "%s = %s: the kernel keeps only %s and ignores the rest (text "
+                                                     "after a value is not a comment)", nd->key, t, nd->s.value);
                         }
                         free(t);
                         b->settings[b->n_settings++] = nd->s;

@@ -51,8 +51,9 @@ static bool to_setting(const struct conf_line *l, const char *file, struct setti
                 struct srcloc cloc = {file, l->line, l->value_col + (unsigned)(hash - raw)};
                 findings_add(f, SEV_WARNING, "inline-comment", key, &cloc,
                              "%s: '#' here is not a comment to systemd-sysctl or sysctl -p: they write it to the "
-                             "kernel, which ignores it after a single number and rejects it after a list; twtune "
-                             "applies the value before it. Put the comment on a line of its own", key);
+                             "kernel, which ignores it once it has read all the numbers the key holds and refuses "
+                             "it after fewer numbers or a word; twtune applies the value before it. Put the comment "
+                             "on a line of its own", key);
                 *hash = '\0';
         }
         /* The value the profile holds passes the same rules as a YAML profile's (value_check). */

@@ -11,7 +11,7 @@ FNR == 1 { files++ }
 {
         sub(/\r$/, "")
         line = $0
-        if (line !~ /=/) next
+        if (line !~ /=/ || line ~ /^[ \t]*[#;]/) next   # comments (whole files, 62 on) are not key lines
         key = substr(line, 1, index(line, "=") - 1)
         gsub(/^[ \t]+|[ \t]+$/, "", key)
         sub(/^-/, "", key)
