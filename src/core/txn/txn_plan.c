@@ -146,20 +146,32 @@ static void mark_clobbered(struct txn *t)
         }
 }
 
-/* A dependent that shares one value with a key of the plan (ip_forward and conf.all.forwarding,
- * IPv6 conf.default.X and conf.all.X: each propagates to the other) ends with that key's value:
- * the value recorded for it at another time would undo that key's write, or contradict it. */
+/* Whether writing p (a key of the plan) leaves d with p's own value whatever d held: ip_forward and
+ * conf.all.forwarding share one value (each in the table covers the other), and a propagating 'all'
+ * key of the table sets 'default' to its value (devinet.c inet_forward_change; addrconf.c
+ * addrconf_fixup_forwarding, addrconf_set_all_disable). Not a conf.default key: it is copied only
+ * into interfaces that follow it, and never into 'all' (IPv4 devinet_copy_dflt_conf, IPv6 default
+ * has no handler that propagates; both observed on 6.18). Not a guessed (measured) propagation:
+ * what it changes is only known once it is read back. */
+static bool forces_value(const char *p, const char *d)
+{
+        const struct kb_propagation *pp = kb_propagation(p), *pd = kb_propagation(d);
+        if (!pp || strstr(p, ".conf.default.") || !kb_propagation_covers(pp, d))
+                return false;
+        const char *pa = strrchr(p, '.'), *da = strrchr(d, '.');
+        bool dflt = strstr(d, ".conf.default.") && pa && da && strcmp(pa, da) == 0;
+        return dflt || (pd && kb_propagation_covers(pd, p));
+}
+
+/* A dependent p's write forces to p's value (forces_value) ends with that value: the value recorded
+ * for it at another time would undo that key's write, or contradict it. */
 static void settle_dependents(struct txn *t)
 {
-        struct kb_propagation tmp, tmp2;
-        char buf[PROP_BUF], buf2[PROP_BUF];
         for (size_t i = 0; i < t->n; i++) {
                 struct txn_item *d = &t->items[i];
-                const struct kb_propagation *pd = d->dependent ? propagation(d->key, &tmp, buf) : NULL;
-                for (size_t k = 0; pd && k < t->n; k++) {
+                for (size_t k = 0; d->dependent && k < t->n; k++) {
                         const struct txn_item *p = &t->items[k];
-                        const struct kb_propagation *pp = p->dependent ? NULL : propagation(p->key, &tmp2, buf2);
-                        if (!pp || !kb_propagation_covers(pp, d->key) || !kb_propagation_covers(pd, p->key))
+                        if (p->dependent || !forces_value(p->key, d->key))
                                 continue;
                         char *v = strdup(p->after);
                         if (!v)
@@ -189,6 +201,38 @@ static void settle_followers(struct txn *t)
                                 t->items[j].write = false;
                                 t->items[j].dependent = true;
                         }
+        }
+}
+
+/* An IPv4 interface that has never had its own value written follows conf.default: a write of
+ * conf.default.X copies into it (devinet_copy_dflt_conf), and writing the interface's key ends that
+ * for good (the kernel keeps a per-interface "set" bit that nothing clears; observed 6.18). So a
+ * rollback never writes a dependent of such a key in the plan: an interface twtune's write of default
+ * changed was a follower, and gets its value back from default's own write; one that does not follow
+ * was never changed by twtune. Read back like any dependent (or, default unwritten, left as it is).
+ * Not forwarding, whose default the kernel does not copy (devinet_sysctl_forward). */
+static void settle_default_followers(struct txn *t)
+{
+        static const char pre[] = "net.ipv4.conf.default.";
+        for (size_t p = 0; p < t->n; p++) {
+                const char *key = t->items[p].key, *attr = key + sizeof(pre) - 1;
+                if (t->items[p].dependent || strncmp(key, pre, sizeof(pre) - 1) != 0 || strcmp(attr, "forwarding") == 0)
+                        continue;
+                for (size_t j = 0; j < t->n; j++) {
+                        struct txn_item *d = &t->items[j];
+                        const char *da = strrchr(d->key, '.');
+                        if (!d->dependent || strncmp(d->key, "net.ipv4.conf.", 14) != 0 || !da || strcmp(da + 1, attr) != 0 ||
+                            strncmp(d->key + 14, "all.", 4) == 0 || strncmp(d->key + 14, "default.", 8) == 0)
+                                continue;
+                        d->write = false;
+                        if (!t->items[p].write) {
+                                char *v = strdup(d->before);
+                                if (v) {
+                                        free(d->after);
+                                        d->after = v;
+                                }
+                        }
+                }
         }
 }
 
@@ -556,6 +600,7 @@ int txn_from_generation(struct state *st, struct sysroot *sr, unsigned long to, 
                 mark_clobbered(t);
                 settle_dependents(t);
                 settle_followers(t);
+                settle_default_followers(t);
                 /* What the kernel changes along with the keys the rollback writes, read back and
                  * recorded like an apply's, so that a later rollback can give it back. */
                 r = add_dependents(t, sr, ret_key);
