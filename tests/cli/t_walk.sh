@@ -10,7 +10,7 @@ require_ns
 require_tools "apt-get install python3 iproute2 systemd procps" python3 ip sysctl findmnt
 [ -x /lib/systemd/systemd-sysctl ] || [ -x /usr/lib/systemd/systemd-sysctl ] ||
         require_tools "apt-get install systemd" systemd-sysctl
-# CI walks a fixed seed (one that agrees everywhere today; see KNOWN in walk.py for what is still
+# CI walks a fixed seed
 # open); any other seed is one variable away.
 : "${TWTUNE_WALK_SEED:=8}"
 # Under valgrind or the sanitizers (CI's second and third passes) each step costs several times

@@ -36,16 +36,11 @@ WRAP = shlex.split(os.environ.get("TWTUNE_WRAPPER", ""))
 SEED = int(os.environ.get("TWTUNE_WALK_SEED") or random.SystemRandom().randrange(1 << 31))
 STEPS = int(os.environ.get("TWTUNE_WALK_STEPS") or 300)
 ALL = os.environ.get("TWTUNE_WALK_ALL") == "1"
-# The steps the walk takes. By default every kind but those with disagreements still open (see
-# KNOWN); TWTUNE_WALK_KINDS=all (or a comma-separated list) takes them too.
-KNOWN = {"system", "reboot"}
-FULL = os.environ.get("TWTUNE_WALK_KINDS") == "all"
+# The steps the walk takes: every kind by default (TWTUNE_WALK_KINDS=all), or a comma-separated list.
 # Claims not to check (comma-separated: dry, boot, verify, history, rollback): to see, on a build
 # where one claim fails everywhere, what the others find.
 SKIP = set(filter(None, os.environ.get("TWTUNE_WALK_SKIP", "").split(",")))
-KINDS = os.environ.get("TWTUNE_WALK_KINDS") or ",".join(
-    k for k in ("apply", "no-persist", "rollback", "rollback-to", "kill", "hand-write", "edit", "delete", "shadow",
-                "system", "reboot") if k not in KNOWN)
+KINDS = os.environ.get("TWTUNE_WALK_KINDS") or "all"
 CONF = "/etc/sysctl.d/99-twtune.conf"
 SHADOW = "/etc/sysctl.d/99-zz-walk.conf"
 SYSTEMD_SYSCTL = next(p for p in ("/lib/systemd/systemd-sysctl", "/usr/lib/systemd/systemd-sysctl", "")
@@ -68,8 +63,6 @@ POOL = {
     "net.ipv6.conf.all.ignore_routes_with_linkdown": ["0", "1"],
     "net.ipv6.conf.v0.ignore_routes_with_linkdown": ["0", "1"],
 }
-if not FULL:  # conf.default propagation to interfaces that never set their own value: still open
-    del POOL["net.ipv4.conf.default.log_martians"]
 # Every key the walk reads: the pool and everything the kernel changes along with it.
 UNIVERSE = sorted(set(POOL) | {"net.ipv4.ip_forward", "net.ipv4.conf.all.accept_redirects"} |
                   {f"net.ipv4.conf.{i}.{a}" for i in IFACES + ("all", "default") for a in ("forwarding", "log_martians")} |
@@ -440,10 +433,7 @@ class Walk:
         if named != live_drift and "verify" not in SKIP:
             self.fail(f"verify names {sorted(named)} as drifted, truth {sorted(live_drift)}")
         boot = oracle("systemd")
-        rc, bv, _ = tw_json("boot")
         boot_drift = {k for k, val in cur.exp.items() if boot[k] != val}
-        if FULL is False and any(self.propagated_at_boot(k, bv or {}) for k in cur.exp):
-            return self.check_history()  # a known limit: see propagated_at_boot
         rc, vb, proc = tw_json("verify", "--boot")
         want_b = 1 if want or boot_drift else 0
         if rc != want_b and "boot" not in SKIP:
@@ -452,16 +442,12 @@ class Walk:
                       f"(live drift {sorted(live_drift)}, file ok {file_ok}); {proc.stdout[-800:]}")
         rc, b, _ = tw_json("boot")
         for s in (b or {}).get("settings", []):
-            if self.propagated_at_boot(s["key"], b):
-                continue
             if s["key"] in boot and boot[s["key"]] != " ".join(s["value"].split()):
                 self.fail(f"boot says {s['key']} = {s['value']}, systemd-sysctl sets {boot[s['key']]}")
         if self.rng.random() < 0.25:
             procps = oracle("procps")
             rc, b, _ = tw_json("boot", "--rules", "procps")
             for s in (b or {}).get("settings", []):
-                if self.propagated_at_boot(s["key"], b):
-                    continue
                 if s["key"] in procps and procps[s["key"]] != " ".join(s["value"].split()):
                     self.fail(f"boot --rules procps says {s['key']} = {s['value']}, sysctl --system sets "
                               f"{procps[s['key']]}")
@@ -475,17 +461,6 @@ class Walk:
         exp = [(i, g.action, g.restores) for i, g in enumerate(self.gens) if i]
         if got != exp:
             self.fail(f"history lists {got}, the model recorded {exp}")
-
-    @staticmethod
-    def propagated_at_boot(key, view):
-        """An interface key whose attribute an all/default line (or ip_forward) also sets: which wins
-        at boot depends on the kernel's propagation, which `boot` does not model (a known limit)."""
-        parts = key.split(".")
-        if len(parts) != 5 or parts[2] != "conf" or parts[3] in ("all", "default"):
-            return False
-        keys = {s["key"] for s in view.get("settings", [])}
-        return bool({f"{parts[0]}.{parts[1]}.conf.all.{parts[4]}", f"{parts[0]}.{parts[1]}.conf.default.{parts[4]}",
-                     "net.ipv4.ip_forward"} & keys)
 
     def run(self, steps):
         kinds = {"apply": (self.step_apply, 6), "no-persist": (lambda: self.step_apply(False), 2),

@@ -306,6 +306,40 @@ static void propagate(struct sim *x, const char *knob, const char *raw, const st
         free(pattern);
 }
 
+/* A write of a key whose value the kernel carries to the keys it covers whatever they hold (the
+ * knowledge base's propagations but conf.default's): IPv6 conf.all keys on every write, IPv4's
+ * conf.all.forwarding and ip_forward only on a change (devinet_sysctl_forward, ipv4_sysctl_forward;
+ * observed 6.18). all.accept_redirects, which IPv4's sets to the opposite, is not modelled. */
+static void propagate_all(struct sim *x, const char *key, const char *raw, bool changed, const struct boot_opt *o)
+{
+        const struct kb_propagation *pr = kb_propagation(key);
+        bool v6 = strncmp(key, "net.ipv6.conf.all.", 18) == 0;
+        if (!pr || strstr(key, ".conf.default.") || (!v6 && !changed))
+                return;
+        const char *attr = strrchr(key, '.');
+        for (size_t d = 0; d < ELEMENTSOF(pr->dependents) && pr->dependents[d]; d++) {
+                char **keys = NULL;
+                size_t nk = 0;
+                const char *da = strrchr(pr->dependents[d], '.');
+                bool same = (da && attr && strcmp(da, attr) == 0) || strcmp(pr->dependents[d], "net.ipv4.ip_forward") == 0;
+                if (!same || sysroot_expand(x->sr, pr->dependents[d], &keys, &nk) < 0)
+                        continue;
+                for (size_t i = 0; i < nk; i++) {
+                        struct node *nd = strcmp(keys[i], key) ? sim_get(x, keys[i]) : NULL;
+                        char *r = nd && nd->raw ? strdup(raw) : NULL;
+                        if (nd && nd->raw && !r)
+                                x->oom = true;
+                        if (r) {
+                                free(nd->raw);
+                                nd->raw = r;
+                                set_setting(x, nd, value_normalize(raw), o, true);
+                        }
+                        free(keys[i]);
+                }
+                free(keys);
+        }
+}
+
 static void sim_write(struct sim *x, const char *key, const struct boot_opt *o)
 {
         struct node *nd = sim_get(x, key);
@@ -335,9 +369,11 @@ static void sim_write(struct sim *x, const char *key, const struct boot_opt *o)
                 set_setting(x, nd, value_normalize(o->value), o, false);
                 return;
         }
+        bool changed = !nd->raw || strcmp(nd->raw, raw) != 0;
         free(nd->raw);
         nd->raw = raw;
         set_setting(x, nd, value_normalize(raw), o, false);
+        propagate_all(x, key, raw, changed, o);
         size_t dl = strlen(CONF_DEFAULT);
         if (strncmp(key, CONF_DEFAULT, dl) == 0 && !strchr(key + dl, '.'))
                 propagate(x, key + dl, raw, o);

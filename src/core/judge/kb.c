@@ -269,6 +269,9 @@ static const struct kb_propagation propagations[] = {
         {"net.ipv6.conf.all.forwarding", {"net.ipv6.conf.*.forwarding", NULL, NULL},
          "net/ipv6/addrconf.c addrconf_fixup_forwarding: 'all' sets default and every device "
          "(addrconf_forward_change); observed 6.18"},
+        {"net.ipv6.conf.all.ignore_routes_with_linkdown", {"net.ipv6.conf.*.ignore_routes_with_linkdown", NULL, NULL},
+         "net/ipv6/addrconf.c addrconf_fixup_linkdown: 'all' sets default and every device, on every write (the "
+         "same value too); observed 6.18 with a veth pair"},
 };
 
 static int cmp_propagation(const void *k, const void *e)
