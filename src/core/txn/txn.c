@@ -26,6 +26,7 @@ void txn_free(struct txn *t)
                 free(t->items[i].before);
                 free(t->items[i].after);
                 free(t->items[i].kept);
+                free(t->items[i].left);
         }
         free(t->items);
         rec_base_free(t->base, t->n_base);

@@ -23,7 +23,7 @@ static int add_item(struct txn *t, const char *key, const char *before, const ch
                 return -ENOMEM;
         t->items = v;
         struct txn_item it = {strdup(key), value_normalize(before), value_normalize(after), false, optional, dependent,
-                              false, NULL, false, false, false};
+                              false, NULL, false, false, false, NULL};
         if (!it.key || !it.before || !it.after) {
                 free(it.key);
                 free(it.before);
@@ -562,6 +562,47 @@ static int plan_file(struct txn *t, struct state *st, struct sysroot *sr, const 
         return r;
 }
 
+/* Marks the rollback's keys whose live value is not the one twtune last left them at (the newest
+ * record line's after-value, over every generation): an out-of-band change (by hand, another tool,
+ * sysctl --system, a boot), which the rollback overwrites or, for a key it leaves to the kernel,
+ * may leave in place. Reported, never adopted silently. A write-only key has no value to compare. */
+static int mark_foreign(struct txn *t, struct state *st, const unsigned long *ids, size_t n)
+{
+        for (size_t g = n; g-- > 0;) {
+                struct record *rec = NULL;
+                bool open = false;
+                for (size_t i = 0; i < t->n && !open; i++)
+                        open = !t->items[i].write_only && !t->items[i].left;
+                if (!open)
+                        break;
+                int r = state_generation_read(st, ids[g], &rec);
+                if (r < 0)
+                        return r;
+                for (size_t k = 0; k < rec->n_keys; k++) {
+                        const struct rec_key *rk = &rec->keys[k];
+                        for (size_t i = 0; i < t->n; i++) {
+                                struct txn_item *it = &t->items[i];
+                                if (it->left || it->write_only || rk->write_only || strcmp(it->key, rk->key) != 0)
+                                        continue;
+                                if (!(it->left = strdup(rk->after))) {
+                                        record_free(rec);
+                                        return -ENOMEM;
+                                }
+                        }
+                }
+                record_free(rec);
+        }
+        for (size_t i = 0; i < t->n; i++) {
+                struct txn_item *it = &t->items[i];
+                it->foreign = it->left && !kb_value_equal(it->key, it->before, it->left);
+                if (!it->foreign) {
+                        free(it->left);
+                        it->left = NULL;
+                }
+        }
+        return 0;
+}
+
 int txn_from_generation(struct state *st, struct sysroot *sr, unsigned long to, struct txn **ret, char **ret_key)
 {
         unsigned long *ids;
@@ -629,6 +670,8 @@ int txn_from_generation(struct state *st, struct sysroot *sr, unsigned long to, 
                  * recorded like an apply's, so that a later rollback can give it back. */
                 r = add_dependents(t, sr, ret_key);
         }
+        if (r == 0)
+                r = mark_foreign(t, st, ids, n);
 out:
         for (size_t g = 0; g < nl; g++)
                 record_free(later[g]);
