@@ -162,6 +162,9 @@ class Gen:
         # A reboot or sysctl --system since: what a key this generation did not manage was then is no
         # longer what a rollback gives back (that is the value before a later generation managed it).
         self.world_moved = False
+        # Keys seen changed outside twtune (live not what twtune last left) while this generation
+        # existed: a rollback to it reports them, and need not give them back.
+        self.oob = set()
 
 
 class Walk:
@@ -174,6 +177,8 @@ class Walk:
         self.reset_model()
 
     def reset_model(self):
+        self.oob_reports = getattr(self, "oob_reports", 0)  # rollbacks that had out-of-band keys to report
+        self.left = {}  # key: the live value right after the newest generation that recorded it
         self.gens = [Gen({}, read_file(), False, "apply", None, 0, read_live())]
         self.any_persist = False
         self.log = []
@@ -248,6 +253,7 @@ class Walk:
             self.any_persist = True
         gid = len(self.gens)
         self.gens.append(Gen(dict(p), fafter if persist else self.cur.file, persist, "apply", None, gid, after))
+        self.recorded(gid, after, fafter if persist else None)
         if real["generation"] != gid:
             self.fail(f"apply recorded generation {real['generation']}, the model expects {gid}")
         return f"apply{'' if persist else ' --no-persist'} {p}: generation {gid}"
@@ -301,9 +307,11 @@ class Walk:
         rc, dry, _ = tw_json("rollback", "--dry-run", *args)
         if rc != 0 or read_live() != before or read_file() != fbefore:
             self.fail(f"rollback --dry-run {args}: exit {rc} or it changed something")
+        self.check_out_of_band(dry, before, "rollback --dry-run")
         rc, real, proc = tw_json("rollback", *args)
         if rc != 0:
             self.fail(f"rollback {args}: exit {rc}: {proc.stderr.strip()}")
+        self.check_out_of_band(real, before, "rollback")
         after, fafter = read_live(), read_file()
         if target is None:
             if real.get("changed") or after != before:
@@ -318,6 +326,7 @@ class Walk:
         elif self.any_persist and fafter != t.file:
             self.fail(f"rollback to {target}: the file is {fafter!r}, generation {target} recorded {t.file!r}")
         keys = self.touched(target) if not t.world_moved else self.moved_by(t.exp)
+        keys -= self.moved_by(t.oob)  # changed outside twtune since: reported (check_out_of_band)
         for k in sorted(keys) if "rollback" not in SKIP else []:
             if after[k] != t.snap[k]:
                 self.fail(f"rollback to {target}: {k} is {after[k]}, it was {t.snap[k]} at generation {target}")
@@ -332,6 +341,7 @@ class Walk:
         if real["generation"] != gid:
             self.fail(f"rollback recorded generation {real['generation']}, the model expects {gid}")
         self.gens.append(Gen(dict(t.exp), t.file, self.any_persist, "rollback", target, t.state_of, after))
+        self.recorded(gid, after, fafter if self.any_persist else None)
         return f"rollback {args}: to {target} as {gid}"
 
     def step_kill(self):
@@ -351,6 +361,7 @@ class Walk:
                 if after[k] != v:
                     self.fail(f"kill:{n} then recover kept generation {ids[-1]} but {k} is {after[k]}")
             self.gens.append(Gen(dict(p), fafter, True, "apply", None, len(self.gens), after))
+            self.recorded(len(self.gens) - 1, after, fafter)
             self.any_persist = True
             return f"apply {p} killed at point {n}: committed as {ids[-1]}"
         if len(ids) != len(self.gens) - 1:
@@ -416,9 +427,37 @@ class Walk:
         return "reboot"
 
     # --- the claims after every step -----------------------------------------------------------------
+    def recorded(self, gid, after, fafter):
+        """After a committed generation: what twtune left each key it recorded at (the walk's own
+        reading), and the record's persisted file against the file as it really is."""
+        rc, h, _ = tw_json("history", str(gid))
+        if rc != 0 or not h:
+            self.fail(f"history {gid}: exit {rc}")
+        for k in h.get("keys", []):
+            if k["key"] in UNIVERSE:
+                self.left[k["key"]] = after[k["key"]]
+        if "history" not in SKIP and fafter is not None and h.get("persisted"):
+            f = h.get("file")
+            if (f.encode() if f is not None else None) != fafter:
+                self.fail(f"history {gid} records the file {f!r}; the file is {fafter!r}")
+
+    def check_out_of_band(self, res, before, what):
+        """A rollback names exactly the keys of its plan whose live value is not what twtune left."""
+        if "rollback" in SKIP or not res:
+            return
+        rows = {r["key"] for r in res.get("settings", [])}
+        want = {k for k in rows if k in self.left and before[k] != self.left[k]}
+        got = {o["key"] for o in res.get("out_of_band", [])}
+        if got != want:
+            self.fail(f"{what} reports {sorted(got)} as changed outside twtune; the walk saw {sorted(want)}")
+        self.oob_reports += bool(want)
+
     def check(self):
         live, fnow = read_live(), read_file()
         cur = self.cur
+        oob = {k for k, v in self.left.items() if live[k] != v}
+        for g in self.gens:
+            g.oob |= oob
         journal = os.path.exists("/var/lib/twtune/journal")
         live_drift = {k for k, v in cur.exp.items() if live[k] != v}
         file_ok = not cur.persisted or fnow == cur.file
@@ -511,7 +550,8 @@ def main():
     found = walk.run(STEPS)
     took = time.time() - t0
     if not found:
-        print(f"ok - walk seed {SEED}: {STEPS} steps, every claim matched the oracles ({took:.0f} s)")
+        print(f"ok - walk seed {SEED}: {STEPS} steps, every claim matched the oracles ({took:.0f} s; "
+              f"{walk.oob_reports} rollback reports of out-of-band changes checked)")
         return 0
     print(f"# walk seed {SEED}: {len(found)} disagreement(s) in {getattr(walk, 'steps_run', STEPS)} steps "
           f"({took:.0f} s)")
