@@ -209,8 +209,12 @@ static void settle_followers(struct txn *t)
                 bool force = !pi->later && !pi->dependent && !pi->write && forces_all(pi->key);
                 const struct kb_propagation *pr = pi->later || pi->dependent || (!pi->write && !force)
                                                   ? NULL : propagation(pi->key, &tmp, buf);
+                /* An IPv4 default reaches only interfaces that follow it; one twtune wrote itself (a
+                 * managed key in its record) no longer does, and is written back like any key. */
+                bool followers_only = strncmp(pi->key, "net.ipv4.conf.default.", 22) == 0;
                 for (size_t j = 0; pr && j < t->n; j++)
-                        if (t->items[j].later && kb_propagation_covers(pr, t->items[j].key)) {
+                        if (t->items[j].later && kb_propagation_covers(pr, t->items[j].key) &&
+                            !(followers_only && !t->items[j].dependent)) {
                                 if (force && !kb_value_equal(t->items[j].key, t->items[j].before, pi->after))
                                         pi->write = true;
                                 t->items[j].write = false;
@@ -231,10 +235,12 @@ static void settle_followers(struct txn *t)
 /* An IPv4 interface that has never had its own value written follows conf.default: a write of
  * conf.default.X copies into it (devinet_copy_dflt_conf), and writing the interface's key ends that
  * for good (the kernel keeps a per-interface "set" bit that nothing clears; observed 6.18). So a
- * rollback never writes a dependent of such a key in the plan: an interface twtune's write of default
- * changed was a follower, and gets its value back from default's own write; one that does not follow
- * was never changed by twtune. Read back like any dependent (or, default unwritten, left as it is).
- * Not forwarding, whose default the kernel does not copy (devinet_sysctl_forward). */
+ * rollback does not write a dependent of such a key in the plan whose value comes from a later record
+ * (found at another time, perhaps after a hand write of default): an interface twtune's write of
+ * default changed was a follower, and gets its value back from default's own write. Read back like
+ * any dependent (or, default unwritten, left as it is). A dependent the target recorded itself is
+ * written only if default's write did not already give it its value (commit_keys), so a follower
+ * is not written either. Not forwarding, whose default the kernel does not copy. */
 static void settle_default_followers(struct txn *t)
 {
         static const char pre[] = "net.ipv4.conf.default.";
@@ -245,7 +251,7 @@ static void settle_default_followers(struct txn *t)
                 for (size_t j = 0; j < t->n; j++) {
                         struct txn_item *d = &t->items[j];
                         const char *da = strrchr(d->key, '.');
-                        if (!d->dependent || strncmp(d->key, "net.ipv4.conf.", 14) != 0 || !da || strcmp(da + 1, attr) != 0 ||
+                        if (!d->dependent || !d->later || strncmp(d->key, "net.ipv4.conf.", 14) != 0 || !da || strcmp(da + 1, attr) != 0 ||
                             strncmp(d->key + 14, "all.", 4) == 0 || strncmp(d->key + 14, "default.", 8) == 0)
                                 continue;
                         d->write = false;
