@@ -179,6 +179,7 @@ class Walk:
 
     def reset_model(self):
         self.oob_reports = getattr(self, "oob_reports", 0)  # rollbacks that had out-of-band keys to report
+        self.last_live = read_live()  # the live values after the last twtune command
         self.left = {}  # key: the live value right after the newest generation that recorded it
         self.gens = [Gen({}, read_file(), False, "apply", None, 0, read_live())]
         self.any_persist = False
@@ -235,6 +236,7 @@ class Walk:
         if rc != 0:
             self.fail(f"apply {p}: exit {rc}: {proc.stderr.strip()}")
         after, fafter = read_live(), read_file()
+        self.last_live = after
         committed = real.get("generation") is not None
         self.check_dry(dry, real, before, after, fbefore, fafter, persist)
         for k, v in p.items():
@@ -314,6 +316,7 @@ class Walk:
             self.fail(f"rollback {args}: exit {rc}: {proc.stderr.strip()}")
         self.check_out_of_band(real, before, "rollback")
         after, fafter = read_live(), read_file()
+        self.last_live = after
         if target is None:
             if real.get("changed") or after != before:
                 self.fail("rollback before the first apply changed something")
@@ -357,6 +360,7 @@ class Walk:
         rc, hist, _ = tw_json("history")
         ids = [g["generation"] for g in hist.get("generations", [])] if hist else []
         after, fafter = read_live(), read_file()
+        self.last_live = after
         if len(ids) == len(self.gens):  # committed
             for k, v in p.items():
                 if after[k] != v:
@@ -456,9 +460,12 @@ class Walk:
     def check(self):
         live, fnow = read_live(), read_file()
         cur = self.cur
-        oob = {k for k, v in self.left.items() if live[k] != v}
+        # Changed outside twtune: since the last twtune command (a hand write, sysctl --system, a
+        # reboot, a hand write's propagation), whether twtune ever recorded the key or not.
+        oob = {k for k in UNIVERSE if live[k] != self.last_live[k]}
         for g in self.gens:
             g.oob |= oob
+        self.last_live = live
         journal = os.path.exists("/var/lib/twtune/journal")
         live_drift = {k for k, v in cur.exp.items() if live[k] != v}
         file_ok = not cur.persisted or fnow == cur.file

@@ -184,51 +184,29 @@ static void settle_dependents(struct txn *t)
         }
 }
 
-/* Whether a write of key sets every key its propagation covers, even when it writes the value the
- * key already holds: an IPv6 conf.all key (addrconf.c: the 'all' handlers of forwarding,
- * disable_ipv6, ignore_routes_with_linkdown carry the value to default and every device on every
- * write; observed 6.18, a measured guess for other attributes, read back). Not IPv4's forwarding
- * (devinet_sysctl_forward propagates only a change; observed 6.18) nor any conf.default key. */
-static bool forces_all(const char *key)
-{
-        return strncmp(key, "net.ipv6.conf.all.", 18) == 0;
-}
-
 /* In a rollback, a key the target generation did not manage itself (later) that a key it did
- * manage propagates to gets its value at the target from that key's write, as it had then: the
- * value a later generation found before it (which a hand write, sysctl --system or a boot may have
- * changed) is not the target's. So it is left to the kernel, and read back as a dependent; and a
- * key that forces its value on all it covers (forces_all) is written even when it already holds
- * the target's value, when one of those keys does not (the kernel only copies on a write). */
+ * manage propagates to, written by the rollback, gets its value at the target from that write, as
+ * it had then: the value a later generation found before it (which a hand write of the propagating
+ * key may have changed) is not the target's. So it is left to the kernel, and read back as a
+ * dependent. Not a key an IPv4 default covers that a record shows twtune wrote itself: the default
+ * reaches only interfaces that follow it, and one written no longer does. A later key whose value
+ * something outside twtune changed while the propagating key already held the target's value is
+ * not written over by a forced write either: it is reported (out-of-band, mark_foreign). */
 static void settle_followers(struct txn *t)
 {
         struct kb_propagation tmp;
         char buf[PROP_BUF];
         for (size_t p = 0; p < t->n; p++) {
                 struct txn_item *pi = &t->items[p];
-                bool force = !pi->later && !pi->dependent && !pi->write && forces_all(pi->key);
-                const struct kb_propagation *pr = pi->later || pi->dependent || (!pi->write && !force)
+                const struct kb_propagation *pr = pi->later || pi->dependent || !pi->write
                                                   ? NULL : propagation(pi->key, &tmp, buf);
-                /* An IPv4 default reaches only interfaces that follow it; one twtune wrote itself (a
-                 * managed key in its record) no longer does, and is written back like any key. */
                 bool followers_only = strncmp(pi->key, "net.ipv4.conf.default.", 22) == 0;
                 for (size_t j = 0; pr && j < t->n; j++)
                         if (t->items[j].later && kb_propagation_covers(pr, t->items[j].key) &&
                             !(followers_only && !t->items[j].dependent)) {
-                                if (force && !kb_value_equal(t->items[j].key, t->items[j].before, pi->after))
-                                        pi->write = true;
                                 t->items[j].write = false;
                                 t->items[j].dependent = true;
                         }
-                if (force && !pi->write) /* nothing to force: the later keys keep their values */
-                        for (size_t j = 0; j < t->n; j++)
-                                if (t->items[j].later && kb_propagation_covers(pr, t->items[j].key)) {
-                                        char *v = strdup(t->items[j].before);
-                                        if (v) {
-                                                free(t->items[j].after);
-                                                t->items[j].after = v;
-                                        }
-                                }
         }
 }
 
