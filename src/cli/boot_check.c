@@ -87,8 +87,8 @@ size_t cli_boot_check(struct cli *c, struct sysroot *sr, const char *body, const
         return shadowed;
 }
 
-/* verify --boot: the value the next boot gives key (a setting, or with none the key's baseline, the
- * kernel's own value before twtune changed it), against the value it must have. */
+/* verify --boot: the value the next boot gives key (a setting, or with none `kernel`, the kernel's
+ * own value: iface_kernel_value), against the value it must have. */
 static bool boot_drift_one(struct findings *f, const struct boot_view *b, const struct boot_verify *v, const char *rules,
                            const char *kernel)
 {
