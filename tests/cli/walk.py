@@ -23,6 +23,7 @@ Environment: TWTUNE, TWTUNE_WALK_STEPS (default 300), TWTUNE_WALK_SEED (default:
 TWTUNE_WALK_ALL=1 to go on after a disagreement (resetting the host) and list every kind found.
 """
 import ctypes
+import hashlib
 import json
 import os
 import random
@@ -445,6 +446,15 @@ class Walk:
             f = h.get("file")
             if (f.encode() if f is not None else None) != fafter:
                 self.fail(f"history {gid} records the file {f!r}; the file is {fafter!r}")
+            if fafter is not None and h.get("hash") and h.get("action") == "apply":
+                # The content hash history lists for a persisting apply is the SHA-256 of the file's
+                # body, as its header says (a rollback keeps its target's, whose file may be older).
+                text = fafter.decode()
+                body = "".join(ln for ln in text.splitlines(keepends=True) if not ln.startswith("#"))
+                head = [ln.split(":", 1)[1].strip() for ln in text.splitlines() if ln.startswith("# sha256:")]
+                if hashlib.sha256(body.encode()).hexdigest() != h["hash"] or head != [h["hash"]]:
+                    self.fail(f"history {gid}: hash {h['hash']}, the file's body hashes to "
+                              f"{hashlib.sha256(body.encode()).hexdigest()}, its header says {head}")
 
     def check_out_of_band(self, res, before, what):
         """A rollback names exactly the keys of its plan whose live value is not what twtune left."""
