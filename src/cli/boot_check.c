@@ -9,8 +9,11 @@
 #include "cli.h"
 #include "errors.h"
 #include "kb.h"
+#include "kver.h"
 #include "sysroot.h"
 #include "txn.h"
+#include "util.h"
+#include "value.h"
 
 #define OUR_FILE "/etc/sysctl.d/" TXN_FILE_NAME
 
@@ -87,14 +90,15 @@ size_t cli_boot_check(struct cli *c, struct sysroot *sr, const char *body, const
         return shadowed;
 }
 
-/* verify --boot: the value the next boot gives key (a setting, or with none the key's baseline, the
- * kernel's own value before twtune changed it), against the value it must have. */
-static bool boot_drift_one(struct findings *f, const struct boot_view *b, const struct boot_verify *v, const char *rules)
+/* verify --boot: the value the next boot gives key (a setting, or with none `kernel`, the kernel's
+ * own value: iface_kernel_value), against the value it must have. */
+static bool boot_drift_one(struct findings *f, const struct boot_view *b, const struct boot_verify *v, const char *rules,
+                           const char *kernel)
 {
         const struct boot_setting *s = boot_find(b, v->key);
         if (s && strcmp(s->file, OUR_FILE) == 0)
                 also_set_by(f, s, v->key, v->value);
-        if (s ? kb_value_equal(v->key, s->value, v->value) : v->baseline && kb_value_equal(v->key, v->baseline, v->value))
+        if (s ? kb_value_equal(v->key, s->value, v->value) : kernel && kb_value_equal(v->key, kernel, v->value))
                 return false;
         const char *live = v->live ? v->live : "(unreadable)";
         if (s) {
@@ -108,16 +112,62 @@ static bool boot_drift_one(struct findings *f, const struct boot_view *b, const 
                 return true;
         }
         struct srcloc loc = {OUR_FILE, 0, 0};
-        if (v->baseline)
+        if (kernel)
                 findings_add(f, v->sev, "lost-at-boot", v->key, &loc,
                              "%s: live %s, the next boot leaves the kernel's %s: nothing sets it at boot (%s rules; "
                              "not persisted, excluded, or twtune's file missing or masked)",
-                             v->key, live, v->baseline, rules);
+                             v->key, live, kernel, rules);
         else
                 findings_add(f, v->sev, "lost-at-boot", v->key, &loc,
                              "%s: live %s, nothing sets it at boot (%s rules; not persisted, excluded, or twtune's "
                              "file missing or masked)", v->key, live, rules);
         return true;
+}
+
+/* The value a key nothing sets at boot starts with. First the knowledge base's structural tier: a
+ * per-namespace key's value in a fresh network namespace, when the running kernel is the one it was
+ * read on (kbgen.py; what the walk's simulated reboots measure). Else, an IPv4 interface's key (not
+ * all, default, nor forwarding, which the kernel handles apart) is created at boot with
+ * conf.default's value and follows default's writes until written itself (devinet.c: inetdev_init
+ * copies devconf_dflt, devinet_copy_dflt_conf; observed 6.18); so when nothing at boot sets default
+ * either, it gets default's value before twtune: default's baseline when twtune manages it (one of
+ * v), else its live value. Else its baseline. Not the baseline first: it is the value before twtune
+ * managed the key, which may be a hand write, or a copy of a default that a boot set from twtune's
+ * own earlier file, and no boot gives either. *ret_free owns a value read here. */
+static const char *iface_kernel_value(struct sysroot *sr, const struct boot_view *b, const struct boot_verify *v,
+                                      size_t n, const struct boot_verify *k, char **ret_free)
+{
+        const struct kb_gen *g = kb_gen_lookup(k->key);
+        char *rel = NULL;
+        struct kver run, gen;
+        if (g && g->scope == KBG_NETNS && g->seen && sysroot_read_sysctl(sr, "kernel.osrelease", &rel) == 0 &&
+            kver_parse(rel, &run) == 0 && kver_parse(kb_gen_kernel, &gen) == 0 && run.major == gen.major &&
+            run.minor == gen.minor) {
+                free(rel);
+                return g->seen;
+        }
+        free(rel);
+        static const char pre[] = "net.ipv4.conf.";
+        const char *rest = k->key + sizeof(pre) - 1, *attr = strrchr(k->key, '.');
+        if (strncmp(k->key, pre, sizeof(pre) - 1) != 0 || !attr || attr < rest || strcmp(attr, ".forwarding") == 0 ||
+            strncmp(rest, "all.", 4) == 0 || strncmp(rest, "default.", 8) == 0)
+                return k->baseline;
+        char *dk = str_printf("%sdefault%s", pre, attr);
+        const char *out = k->baseline;
+        if (dk && !boot_find(b, dk)) {
+                const struct boot_verify *d = NULL;
+                for (size_t i = 0; i < n && !d; i++)
+                        if (strcmp(v[i].key, dk) == 0)
+                                d = &v[i];
+                char *live = NULL;
+                if (d)
+                        out = d->baseline;
+                else if (sysroot_read_sysctl(sr, dk, &live) == 0 && (*ret_free = value_normalize(live)))
+                        out = *ret_free;
+                free(live);
+        }
+        free(dk);
+        return out;
 }
 
 size_t cli_boot_verify(struct cli *c, struct sysroot *sr, const struct boot_verify *v, size_t n, struct findings *f)
@@ -131,8 +181,12 @@ size_t cli_boot_verify(struct cli *c, struct sysroot *sr, const struct boot_veri
                 findings_release(&ignored);
                 return 0;
         }
-        for (size_t i = 0; i < n; i++)
-                drift += boot_drift_one(f, b, &v[i], boot_rules_name(o.rules));
+        for (size_t i = 0; i < n; i++) {
+                char *dflt = NULL;
+                const char *kernel = iface_kernel_value(sr, b, v, n, &v[i], &dflt);
+                drift += boot_drift_one(f, b, &v[i], boot_rules_name(o.rules), kernel);
+                free(dflt);
+        }
         boot_view_free(b);
         findings_release(&ignored);
         return drift;

@@ -23,6 +23,7 @@
 #include "sysroot.h"
 #include "txn.h"
 #include "txn_report.h"
+#include "util.h"
 
 struct args {
         bool have_to, dry_run;
@@ -60,6 +61,41 @@ static int on_opt(struct cli *c, int opt, const char *arg, void *ud)
         }
 }
 
+/* Keys whose live value is not the one twtune left (txn_item.foreign): changed by hand, by another
+ * tool, sysctl --system or a boot. A rollback overwrites them, or leaves those it leaves to the kernel
+ * as they are; either way it says so, rather than adopting the change silently. */
+static void out_of_band_json(struct cli *c, const struct txn *x)
+{
+        bool first = true;
+        fputs(",\n  \"out_of_band\": [", c->out);
+        for (size_t i = 0; i < x->n; i++) {
+                const struct txn_item *it = &x->items[i];
+                if (!it->foreign)
+                        continue;
+                fputs(first ? "\n    {\"key\": " : ",\n    {\"key\": ", c->out);
+                json_str(c->out, it->key);
+                json_member(c->out, "live", it->before);
+                json_member(c->out, "left", it->left);
+                json_member(c->out, "after", it->after);
+                fprintf(c->out, ", \"overwritten\": %s}", it->write ? "true" : "false");
+                first = false;
+        }
+        fputs(first ? "]" : "\n  ]", c->out);
+}
+
+static void out_of_band_text(struct cli *c, const struct txn *x, bool dry)
+{
+        for (size_t i = 0; i < x->n && !c->quiet; i++) {
+                const struct txn_item *it = &x->items[i];
+                if (it->foreign && it->write)
+                        out_line(c->out, "note: %s was changed outside twtune (live %s, twtune left %s); the rollback %s %s",
+                                 it->key, it->before, it->left, dry ? "would set it to" : "set it to", it->after);
+                else if (it->foreign)
+                        out_line(c->out, "note: %s was changed outside twtune (live %s, twtune left %s); the rollback %s",
+                                 it->key, it->before, it->left, dry ? "would leave it to the kernel" : "left it to the kernel");
+        }
+}
+
 static int print(struct cli *c, struct sysroot *sr, struct state *st, const struct txn *x, unsigned long to, bool dry,
                  enum txn_result res, const struct txn_file_change *fc)
 {
@@ -68,9 +104,11 @@ static int print(struct cli *c, struct sysroot *sr, struct state *st, const stru
         snprintf(source, sizeof(source), "generation %lu", to);
         for (size_t i = 0; i < x->n; i++) {
                 const struct txn_item *it = &x->items[i];
+                char *why = it->foreign ? str_printf("changed outside twtune: it left %s", it->left) : NULL;
                 rows_add(&rows, &(struct row){.key = it->key, .current = it->before, .desired = it->after,
                                                .status = it->dependent && !it->write ? "follows" : it->write ? "change" : "ok",
-                                               .mode = "value", .source = source});
+                                               .mode = "value", .source = source, .reason = why});
+                free(why);
         }
         /* The file as it is now, and as the rollback leaves it. */
         char *now = NULL;
@@ -108,6 +146,7 @@ static int print(struct cli *c, struct sysroot *sr, struct state *st, const stru
                 char *path = sysroot_dir_path(sr, SYSROOT_SYSCTL_D, TXN_FILE_NAME);
                 cli_persist_json(c, path ? path : TXN_FILE_NAME, fc);
                 free(path);
+                out_of_band_json(c, x);
                 fputs("}\n", c->out);
         } else {
                 out_rows(c, &rows);
@@ -120,6 +159,7 @@ static int print(struct cli *c, struct sysroot *sr, struct state *st, const stru
                                  dry ? "would replace" : "replaced", to);
                 cli_persist_text(c, path ? path : TXN_FILE_NAME, fc, dry);
                 free(path);
+                out_of_band_text(c, x, dry);
                 if (c->quiet) {
                 } else if (dry)
                         out_line(c->out, "dry run: rolling back to generation %lu would change %zu key%s%s", to, nw,

@@ -132,6 +132,34 @@ run apply --no-persist b.yaml; expect_rc 0 "apply --no-persist"
 [ "$(boot_values net.ipv4.tcp_fin_timeout | cut -f2)" != 33 ] && ok "a reboot loses the value" || not_ok "reboot kept it"
 run verify --boot; expect_rc 1 "verify --boot agrees: drift"
 expect_out "net.ipv4.tcp_fin_timeout: live 33, the next boot leaves the kernel's" "naming the value the boot gives"
+# A baseline a hand write made is not what a boot gives (walk seed 7, all kinds): hand write 45, manage
+# the key (baseline 45), then hold 45 live only. The oracle: the reboot's value.
+run rollback --to 0; expect_rc 0 "back to before twtune"
+echo 45 >/proc/sys/net/ipv4/tcp_fin_timeout
+printf 'name: h1\nsysctl:\n  net.ipv4.tcp_fin_timeout: 30\n' >h1.yaml
+printf 'name: h2\nsysctl:\n  net.ipv4.tcp_fin_timeout: 45\n' >h2.yaml
+run apply --no-persist h1.yaml; expect_rc 0 "apply --no-persist over a hand write"
+# An out-of-band change is reported by a rollback (dry run and real), never adopted silently.
+echo 50 >/proc/sys/net/ipv4/tcp_fin_timeout
+run --format json rollback --dry-run; expect_rc 0 "rollback --dry-run after a hand write"
+expect_json '[.out_of_band[] | [.key, .live, .left, .overwritten]] == [["net.ipv4.tcp_fin_timeout", "50", "30", true]]' \
+        "it names the hand-written key, its live value and the value twtune left"
+run rollback; expect_rc 0 "rollback"
+expect_out "net.ipv4.tcp_fin_timeout was changed outside twtune (live 50, twtune left 30)" "and says so in text"
+echo 45 >/proc/sys/net/ipv4/tcp_fin_timeout
+run apply --no-persist h1.yaml; expect_rc 0 "apply h1 again, over the hand write"
+run apply --no-persist h2.yaml; expect_rc 0 "then 45, the baseline, live only"
+reboot=$(boot_values net.ipv4.tcp_fin_timeout | cut -f2)
+gen=$(sed -n 's/^const char kb_gen_kernel\[\] = "\(.*\)";/\1/p' "$SRCDIR/src/core/judge/kb/generated.h")
+run verify --boot
+if [ "$reboot" = 45 ]; then
+        expect_rc 0 "verify --boot agrees with a reboot that keeps 45"
+elif uname -r | grep -q "^$gen\."; then
+        expect_rc 1 "verify --boot: a reboot gives $reboot, not the hand-written baseline 45"
+        expect_out "the next boot leaves the kernel's $reboot" "naming the kernel's value"
+else
+        ok "verify --boot on a kernel the knowledge base was not read on # SKIP (falls back to the baseline)"
+fi
 EOS
         in_boot_ns boot.sh
 fi

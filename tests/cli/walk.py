@@ -23,6 +23,7 @@ Environment: TWTUNE, TWTUNE_WALK_STEPS (default 300), TWTUNE_WALK_SEED (default:
 TWTUNE_WALK_ALL=1 to go on after a disagreement (resetting the host) and list every kind found.
 """
 import ctypes
+import hashlib
 import json
 import os
 import random
@@ -36,16 +37,12 @@ WRAP = shlex.split(os.environ.get("TWTUNE_WRAPPER", ""))
 SEED = int(os.environ.get("TWTUNE_WALK_SEED") or random.SystemRandom().randrange(1 << 31))
 STEPS = int(os.environ.get("TWTUNE_WALK_STEPS") or 300)
 ALL = os.environ.get("TWTUNE_WALK_ALL") == "1"
-# The steps the walk takes. By default every kind but those with disagreements still open (see
-# KNOWN); TWTUNE_WALK_KINDS=all (or a comma-separated list) takes them too.
-KNOWN = {"system", "reboot"}
-FULL = os.environ.get("TWTUNE_WALK_KINDS") == "all"
+# The steps the walk takes: every kind by default (TWTUNE_WALK_KINDS=all), or a comma-separated list.
 # Claims not to check (comma-separated: dry, boot, verify, history, rollback): to see, on a build
-# where one claim fails everywhere, what the others find.
+# where one claim fails everywhere, what the others find; with dry the rollback's dry run and with
+# boot verify --boot are not even run (an old build that lacks them).
 SKIP = set(filter(None, os.environ.get("TWTUNE_WALK_SKIP", "").split(",")))
-KINDS = os.environ.get("TWTUNE_WALK_KINDS") or ",".join(
-    k for k in ("apply", "no-persist", "rollback", "rollback-to", "kill", "hand-write", "edit", "delete", "shadow",
-                "system", "reboot") if k not in KNOWN)
+KINDS = os.environ.get("TWTUNE_WALK_KINDS") or "all"
 CONF = "/etc/sysctl.d/99-twtune.conf"
 SHADOW = "/etc/sysctl.d/99-zz-walk.conf"
 SYSTEMD_SYSCTL = next(p for p in ("/lib/systemd/systemd-sysctl", "/usr/lib/systemd/systemd-sysctl", "")
@@ -68,8 +65,6 @@ POOL = {
     "net.ipv6.conf.all.ignore_routes_with_linkdown": ["0", "1"],
     "net.ipv6.conf.v0.ignore_routes_with_linkdown": ["0", "1"],
 }
-if not FULL:  # conf.default propagation to interfaces that never set their own value: still open
-    del POOL["net.ipv4.conf.default.log_martians"]
 # Every key the walk reads: the pool and everything the kernel changes along with it.
 UNIVERSE = sorted(set(POOL) | {"net.ipv4.ip_forward", "net.ipv4.conf.all.accept_redirects"} |
                   {f"net.ipv4.conf.{i}.{a}" for i in IFACES + ("all", "default") for a in ("forwarding", "log_martians")} |
@@ -169,6 +164,9 @@ class Gen:
         # A reboot or sysctl --system since: what a key this generation did not manage was then is no
         # longer what a rollback gives back (that is the value before a later generation managed it).
         self.world_moved = False
+        # Keys seen changed outside twtune (live not what twtune last left) while this generation
+        # existed: a rollback to it reports them, and need not give them back.
+        self.oob = set()
 
 
 class Walk:
@@ -181,6 +179,9 @@ class Walk:
         self.reset_model()
 
     def reset_model(self):
+        self.oob_reports = getattr(self, "oob_reports", 0)  # rollbacks that had out-of-band keys to report
+        self.last_live = read_live()  # the live values after the last twtune command
+        self.left = {}  # key: the live value right after the newest generation that recorded it
         self.gens = [Gen({}, read_file(), False, "apply", None, 0, read_live())]
         self.any_persist = False
         self.log = []
@@ -236,6 +237,7 @@ class Walk:
         if rc != 0:
             self.fail(f"apply {p}: exit {rc}: {proc.stderr.strip()}")
         after, fafter = read_live(), read_file()
+        self.last_live = after
         committed = real.get("generation") is not None
         self.check_dry(dry, real, before, after, fbefore, fafter, persist)
         for k, v in p.items():
@@ -255,6 +257,7 @@ class Walk:
             self.any_persist = True
         gid = len(self.gens)
         self.gens.append(Gen(dict(p), fafter if persist else self.cur.file, persist, "apply", None, gid, after))
+        self.recorded(gid, after, fafter if persist else None)
         if real["generation"] != gid:
             self.fail(f"apply recorded generation {real['generation']}, the model expects {gid}")
         return f"apply{'' if persist else ' --no-persist'} {p}: generation {gid}"
@@ -300,18 +303,21 @@ class Walk:
         target = self.expected_target() if to is None else to
         before, fbefore = read_live(), read_file()
         if len(self.gens) == 1:
-            for dry in ([], ["--dry-run"]):
+            for dry in ([], ["--dry-run"]) if "dry" not in SKIP else ([],):
                 rc, _, _ = tw_json("rollback", *dry, *args)
                 if rc != 5 or read_live() != before or read_file() != fbefore:
                     self.fail(f"rollback {dry + args} with nothing applied: exit {rc}, not 5, or it changed something")
             return "rollback: nothing applied"
-        rc, dry, _ = tw_json("rollback", "--dry-run", *args)
+        rc, dry, _ = tw_json("rollback", "--dry-run", *args) if "dry" not in SKIP else (0, None, None)
         if rc != 0 or read_live() != before or read_file() != fbefore:
             self.fail(f"rollback --dry-run {args}: exit {rc} or it changed something")
+        self.check_out_of_band(dry, before, "rollback --dry-run")
         rc, real, proc = tw_json("rollback", *args)
         if rc != 0:
             self.fail(f"rollback {args}: exit {rc}: {proc.stderr.strip()}")
+        self.check_out_of_band(real, before, "rollback")
         after, fafter = read_live(), read_file()
+        self.last_live = after
         if target is None:
             if real.get("changed") or after != before:
                 self.fail("rollback before the first apply changed something")
@@ -325,6 +331,7 @@ class Walk:
         elif self.any_persist and fafter != t.file:
             self.fail(f"rollback to {target}: the file is {fafter!r}, generation {target} recorded {t.file!r}")
         keys = self.touched(target) if not t.world_moved else self.moved_by(t.exp)
+        keys -= self.moved_by(t.oob)  # changed outside twtune since: reported (check_out_of_band)
         for k in sorted(keys) if "rollback" not in SKIP else []:
             if after[k] != t.snap[k]:
                 self.fail(f"rollback to {target}: {k} is {after[k]}, it was {t.snap[k]} at generation {target}")
@@ -339,6 +346,7 @@ class Walk:
         if real["generation"] != gid:
             self.fail(f"rollback recorded generation {real['generation']}, the model expects {gid}")
         self.gens.append(Gen(dict(t.exp), t.file, self.any_persist, "rollback", target, t.state_of, after))
+        self.recorded(gid, after, fafter if self.any_persist else None)
         return f"rollback {args}: to {target} as {gid}"
 
     def step_kill(self):
@@ -353,11 +361,13 @@ class Walk:
         rc, hist, _ = tw_json("history")
         ids = [g["generation"] for g in hist.get("generations", [])] if hist else []
         after, fafter = read_live(), read_file()
+        self.last_live = after
         if len(ids) == len(self.gens):  # committed
             for k, v in p.items():
                 if after[k] != v:
                     self.fail(f"kill:{n} then recover kept generation {ids[-1]} but {k} is {after[k]}")
             self.gens.append(Gen(dict(p), fafter, True, "apply", None, len(self.gens), after))
+            self.recorded(len(self.gens) - 1, after, fafter)
             self.any_persist = True
             return f"apply {p} killed at point {n}: committed as {ids[-1]}"
         if len(ids) != len(self.gens) - 1:
@@ -423,9 +433,49 @@ class Walk:
         return "reboot"
 
     # --- the claims after every step -----------------------------------------------------------------
+    def recorded(self, gid, after, fafter):
+        """After a committed generation: what twtune left each key it recorded at (the walk's own
+        reading), and the record's persisted file against the file as it really is."""
+        rc, h, _ = tw_json("history", str(gid))
+        if rc != 0 or not h:
+            self.fail(f"history {gid}: exit {rc}")
+        for k in h.get("keys", []):
+            if k["key"] in UNIVERSE:
+                self.left[k["key"]] = after[k["key"]]
+        if "history" not in SKIP and fafter is not None and h.get("persisted"):
+            f = h.get("file")
+            if (f.encode() if f is not None else None) != fafter:
+                self.fail(f"history {gid} records the file {f!r}; the file is {fafter!r}")
+            if fafter is not None and h.get("hash") and h.get("action") == "apply":
+                # The content hash history lists for a persisting apply is the SHA-256 of the file's
+                # body, as its header says (a rollback keeps its target's, whose file may be older).
+                text = fafter.decode()
+                body = "".join(ln for ln in text.splitlines(keepends=True) if not ln.startswith("#"))
+                head = [ln.split(":", 1)[1].strip() for ln in text.splitlines() if ln.startswith("# sha256:")]
+                if hashlib.sha256(body.encode()).hexdigest() != h["hash"] or head != [h["hash"]]:
+                    self.fail(f"history {gid}: hash {h['hash']}, the file's body hashes to "
+                              f"{hashlib.sha256(body.encode()).hexdigest()}, its header says {head}")
+
+    def check_out_of_band(self, res, before, what):
+        """A rollback names exactly the keys of its plan whose live value is not what twtune left."""
+        if "rollback" in SKIP or not res:
+            return
+        rows = {r["key"] for r in res.get("settings", [])}
+        want = {k for k in rows if k in self.left and before[k] != self.left[k]}
+        got = {o["key"] for o in res.get("out_of_band", [])}
+        if got != want:
+            self.fail(f"{what} reports {sorted(got)} as changed outside twtune; the walk saw {sorted(want)}")
+        self.oob_reports += bool(want)
+
     def check(self):
         live, fnow = read_live(), read_file()
         cur = self.cur
+        # Changed outside twtune: since the last twtune command (a hand write, sysctl --system, a
+        # reboot, a hand write's propagation), whether twtune ever recorded the key or not.
+        oob = {k for k in UNIVERSE if live[k] != self.last_live[k]}
+        for g in self.gens:
+            g.oob |= oob
+        self.last_live = live
         journal = os.path.exists("/var/lib/twtune/journal")
         live_drift = {k for k, v in cur.exp.items() if live[k] != v}
         file_ok = not cur.persisted or fnow == cur.file
@@ -440,11 +490,8 @@ class Walk:
         if named != live_drift and "verify" not in SKIP:
             self.fail(f"verify names {sorted(named)} as drifted, truth {sorted(live_drift)}")
         boot = oracle("systemd")
-        rc, bv, _ = tw_json("boot")
         boot_drift = {k for k, val in cur.exp.items() if boot[k] != val}
-        if FULL is False and any(self.propagated_at_boot(k, bv or {}) for k in cur.exp):
-            return self.check_history()  # a known limit: see propagated_at_boot
-        rc, vb, proc = tw_json("verify", "--boot")
+        rc, vb, proc = tw_json("verify", "--boot") if "boot" not in SKIP else (0, None, None)
         want_b = 1 if want or boot_drift else 0
         if rc != want_b and "boot" not in SKIP:
             self.fail(f"verify --boot exit {rc}, truth {want_b}: a reboot gives "
@@ -452,16 +499,12 @@ class Walk:
                       f"(live drift {sorted(live_drift)}, file ok {file_ok}); {proc.stdout[-800:]}")
         rc, b, _ = tw_json("boot")
         for s in (b or {}).get("settings", []):
-            if self.propagated_at_boot(s["key"], b):
-                continue
             if s["key"] in boot and boot[s["key"]] != " ".join(s["value"].split()):
                 self.fail(f"boot says {s['key']} = {s['value']}, systemd-sysctl sets {boot[s['key']]}")
         if self.rng.random() < 0.25:
             procps = oracle("procps")
             rc, b, _ = tw_json("boot", "--rules", "procps")
             for s in (b or {}).get("settings", []):
-                if self.propagated_at_boot(s["key"], b):
-                    continue
                 if s["key"] in procps and procps[s["key"]] != " ".join(s["value"].split()):
                     self.fail(f"boot --rules procps says {s['key']} = {s['value']}, sysctl --system sets "
                               f"{procps[s['key']]}")
@@ -475,17 +518,6 @@ class Walk:
         exp = [(i, g.action, g.restores) for i, g in enumerate(self.gens) if i]
         if got != exp:
             self.fail(f"history lists {got}, the model recorded {exp}")
-
-    @staticmethod
-    def propagated_at_boot(key, view):
-        """An interface key whose attribute an all/default line (or ip_forward) also sets: which wins
-        at boot depends on the kernel's propagation, which `boot` does not model (a known limit)."""
-        parts = key.split(".")
-        if len(parts) != 5 or parts[2] != "conf" or parts[3] in ("all", "default"):
-            return False
-        keys = {s["key"] for s in view.get("settings", [])}
-        return bool({f"{parts[0]}.{parts[1]}.conf.all.{parts[4]}", f"{parts[0]}.{parts[1]}.conf.default.{parts[4]}",
-                     "net.ipv4.ip_forward"} & keys)
 
     def run(self, steps):
         kinds = {"apply": (self.step_apply, 6), "no-persist": (lambda: self.step_apply(False), 2),
@@ -536,7 +568,8 @@ def main():
     found = walk.run(STEPS)
     took = time.time() - t0
     if not found:
-        print(f"ok - walk seed {SEED}: {STEPS} steps, every claim matched the oracles ({took:.0f} s)")
+        print(f"ok - walk seed {SEED}: {STEPS} steps, every claim matched the oracles ({took:.0f} s; "
+              f"{walk.oob_reports} rollback reports of out-of-band changes checked)")
         return 0
     print(f"# walk seed {SEED}: {len(found)} disagreement(s) in {getattr(walk, 'steps_run', STEPS)} steps "
           f"({took:.0f} s)")

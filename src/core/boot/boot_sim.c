@@ -10,6 +10,7 @@
 
 #include "boot_internal.h"
 #include "kb.h"
+#include "kver.h"
 #include "sysroot.h"
 #include "util.h"
 #include "value.h"
@@ -201,6 +202,31 @@ struct sim {
         bool oom;
 };
 
+/* The value a key has when the boot starts writing, which is not its live value: a hand write, a
+ * twtune apply or a default's copy made since the last boot are gone. For a per-namespace key of
+ * the host (root "/") on the kernel the structural tier was read on, its value in a fresh network
+ * namespace (kb_gen seen, a single number: a vector's blanks differ from /proc's); otherwise the live value stays the best guess. It decides whether
+ * systemd skips a write as redundant, and so whether a conf.default write reaches the interfaces. */
+static void boot_start_value(struct sim *x, const char *key, char **raw)
+{
+        static int same_kernel = -1; /* per process: the running kernel does not change */
+        if (strcmp(sysroot_path(x->sr), "/") != 0)
+                return;
+        if (same_kernel < 0) {
+                char *rel = NULL;
+                struct kver run, gen;
+                same_kernel = sysroot_read_sysctl(x->sr, "kernel.osrelease", &rel) == 0 && kver_parse(rel, &run) == 0 &&
+                              kver_parse(kb_gen_kernel, &gen) == 0 && run.major == gen.major && run.minor == gen.minor;
+                free(rel);
+        }
+        const struct kb_gen *g = same_kernel ? kb_gen_lookup(key) : NULL;
+        char *v = g && g->scope == KBG_NETNS && g->seen && !strpbrk(g->seen, " \t") ? strdup(g->seen) : NULL;
+        if (v) {
+                free(*raw);
+                *raw = v;
+        }
+}
+
 static struct node *sim_get(struct sim *x, const char *key)
 {
         size_t i;
@@ -227,6 +253,8 @@ static struct node *sim_get(struct sim *x, const char *key)
         if (r < 0) {
                 nd->raw = NULL;
                 nd->unreadable = r == -EACCES;
+        } else {
+                boot_start_value(x, key, &nd->raw);
         }
         x->n++;
         return nd;

@@ -26,6 +26,7 @@ void txn_free(struct txn *t)
                 free(t->items[i].before);
                 free(t->items[i].after);
                 free(t->items[i].kept);
+                free(t->items[i].left);
         }
         free(t->items);
         strmap_release(&t->keyset);
@@ -385,6 +386,16 @@ static void observe_dependents(struct commit *c, size_t written)
         }
 }
 
+/* Whether a dependent a rollback writes already holds its value, given it by the writes before it
+ * (an IPv4 interface that follows conf.default: writing it would end that for good). */
+static bool dependent_in_place(struct sysroot *sr, const struct rec_key *k)
+{
+        char *now = NULL;
+        bool same = sysroot_read_sysctl(sr, k->key, &now) == 0 && kb_value_equal(k->key, now, k->after);
+        free(now);
+        return same;
+}
+
 /* 2. The live keys, in order, each read back. Returns true when all are set. */
 static bool commit_keys(struct commit *c, enum txn_result *ret)
 {
@@ -392,6 +403,8 @@ static bool commit_keys(struct commit *c, enum txn_result *ret)
                 if (!c->j.keys[i].written)
                         continue; /* a dependent: the kernel sets it */
                 char *kept = NULL;
+                if (c->j.keys[i].dependent && dependent_in_place(c->sr, &c->j.keys[i]))
+                        continue; /* a propagating write gave it its value: a write could end its following */
                 int r = c->j.keys[i].write_only ? write_only(c->sr, c->j.keys[i].key, c->j.keys[i].after)
                                                 : write_verify(c->sr, c->j.keys[i].key, c->j.keys[i].after, "write", &kept);
                 if (r < 0) {

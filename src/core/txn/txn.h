@@ -34,9 +34,11 @@ struct txn_item {
                           * from `after` but means the same (its rounding), else NULL */
         bool restore;    /* a managed key the profile no longer sets: back to its baseline, not
                           * persisted */
-        bool foreign;    /* (restore) the live value is not the one twtune left: another tool or a
-                          * person changed it since */
+        bool foreign;    /* (restore, rollback) the live value is not the one twtune left: another tool,
+                          * a person, sysctl --system or a boot changed it since */
         bool later;      /* (rollback) not managed at the target: its value comes from a later record */
+        char *left;      /* (rollback, foreign) the value twtune last left it at: the newest record
+                          * line's after-value */
 };
 
 struct txn {

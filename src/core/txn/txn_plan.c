@@ -23,7 +23,7 @@ static int add_item(struct txn *t, const char *key, const char *before, const ch
                 return -ENOMEM;
         t->items = v;
         struct txn_item it = {strdup(key), value_normalize(before), value_normalize(after), false, optional, dependent,
-                              false, NULL, false, false, false};
+                              false, NULL, false, false, false, NULL};
         if (!it.key || !it.before || !it.after) {
                 free(it.key);
                 free(it.before);
@@ -149,20 +149,32 @@ static void mark_clobbered(struct txn *t)
         }
 }
 
-/* A dependent that shares one value with a key of the plan (ip_forward and conf.all.forwarding,
- * IPv6 conf.default.X and conf.all.X: each propagates to the other) ends with that key's value:
- * the value recorded for it at another time would undo that key's write, or contradict it. */
+/* Whether writing p (a key of the plan) leaves d with p's own value whatever d held: ip_forward and
+ * conf.all.forwarding share one value (each in the table covers the other), and a propagating 'all'
+ * key of the table sets 'default' to its value (devinet.c inet_forward_change; addrconf.c
+ * addrconf_fixup_forwarding, addrconf_set_all_disable). Not a conf.default key: it is copied only
+ * into interfaces that follow it, and never into 'all' (IPv4 devinet_copy_dflt_conf, IPv6 default
+ * has no handler that propagates; both observed on 6.18). Not a guessed (measured) propagation:
+ * what it changes is only known once it is read back. */
+static bool forces_value(const char *p, const char *d)
+{
+        const struct kb_propagation *pp = kb_propagation(p), *pd = kb_propagation(d);
+        if (!pp || strstr(p, ".conf.default.") || !kb_propagation_covers(pp, d))
+                return false;
+        const char *pa = strrchr(p, '.'), *da = strrchr(d, '.');
+        bool dflt = strstr(d, ".conf.default.") && pa && da && strcmp(pa, da) == 0;
+        return dflt || (pd && kb_propagation_covers(pd, p));
+}
+
+/* A dependent p's write forces to p's value (forces_value) ends with that value: the value recorded
+ * for it at another time would undo that key's write, or contradict it. */
 static void settle_dependents(struct txn *t)
 {
-        struct kb_propagation tmp, tmp2;
-        char buf[PROP_BUF], buf2[PROP_BUF];
         for (size_t i = 0; i < t->n; i++) {
                 struct txn_item *d = &t->items[i];
-                const struct kb_propagation *pd = d->dependent ? propagation(d->key, &tmp, buf) : NULL;
-                for (size_t k = 0; pd && k < t->n; k++) {
+                for (size_t k = 0; d->dependent && k < t->n; k++) {
                         const struct txn_item *p = &t->items[k];
-                        const struct kb_propagation *pp = p->dependent ? NULL : propagation(p->key, &tmp2, buf2);
-                        if (!pp || !kb_propagation_covers(pp, d->key) || !kb_propagation_covers(pd, p->key))
+                        if (p->dependent || !forces_value(p->key, d->key))
                                 continue;
                         char *v = strdup(p->after);
                         if (!v)
@@ -175,23 +187,63 @@ static void settle_dependents(struct txn *t)
         }
 }
 
-/* In a rollback, a key the target generation did not manage itself (later) that a key
- * it did manage propagates to, written by the rollback, gets its value at the target from that
- * write, as it had then: the value a later generation found before it (which a hand write of the
- * propagating key may have changed) is not the target's. So it is left to the kernel, and read back
- * as a dependent. */
+/* In a rollback, a key the target generation did not manage itself (later) that a key it did
+ * manage propagates to, written by the rollback, gets its value at the target from that write, as
+ * it had then: the value a later generation found before it (which a hand write of the propagating
+ * key may have changed) is not the target's. So it is left to the kernel, and read back as a
+ * dependent. Not a key an IPv4 default covers that a record shows twtune wrote itself: the default
+ * reaches only interfaces that follow it, and one written no longer does. A later key whose value
+ * something outside twtune changed while the propagating key already held the target's value is
+ * not written over by a forced write either: it is reported (out-of-band, mark_foreign). */
 static void settle_followers(struct txn *t)
 {
         struct kb_propagation tmp;
         char buf[PROP_BUF];
         for (size_t p = 0; p < t->n; p++) {
-                const struct kb_propagation *pr = t->items[p].later || t->items[p].dependent || !t->items[p].write
-                                                  ? NULL : propagation(t->items[p].key, &tmp, buf);
+                struct txn_item *pi = &t->items[p];
+                const struct kb_propagation *pr = pi->later || pi->dependent || !pi->write
+                                                  ? NULL : propagation(pi->key, &tmp, buf);
+                bool followers_only = strncmp(pi->key, "net.ipv4.conf.default.", 22) == 0;
                 for (size_t j = 0; pr && j < t->n; j++)
-                        if (t->items[j].later && kb_propagation_covers(pr, t->items[j].key)) {
+                        if (t->items[j].later && kb_propagation_covers(pr, t->items[j].key) &&
+                            !(followers_only && !t->items[j].dependent)) {
                                 t->items[j].write = false;
                                 t->items[j].dependent = true;
                         }
+        }
+}
+
+/* An IPv4 interface that has never had its own value written follows conf.default: a write of
+ * conf.default.X copies into it (devinet_copy_dflt_conf), and writing the interface's key ends that
+ * for good (the kernel keeps a per-interface "set" bit that nothing clears; observed 6.18). So a
+ * rollback does not write a dependent of such a key in the plan whose value comes from a later record
+ * (found at another time, perhaps after a hand write of default): an interface twtune's write of
+ * default changed was a follower, and gets its value back from default's own write. Read back like
+ * any dependent (or, default unwritten, left as it is). A dependent the target recorded itself is
+ * written only if default's write did not already give it its value (commit_keys), so a follower
+ * is not written either. Not forwarding, whose default the kernel does not copy. */
+static void settle_default_followers(struct txn *t)
+{
+        static const char pre[] = "net.ipv4.conf.default.";
+        for (size_t p = 0; p < t->n; p++) {
+                const char *key = t->items[p].key, *attr = key + sizeof(pre) - 1;
+                if (t->items[p].dependent || strncmp(key, pre, sizeof(pre) - 1) != 0 || strcmp(attr, "forwarding") == 0)
+                        continue;
+                for (size_t j = 0; j < t->n; j++) {
+                        struct txn_item *d = &t->items[j];
+                        const char *da = strrchr(d->key, '.');
+                        if (!d->dependent || !d->later || strncmp(d->key, "net.ipv4.conf.", 14) != 0 || !da || strcmp(da + 1, attr) != 0 ||
+                            strncmp(d->key + 14, "all.", 4) == 0 || strncmp(d->key + 14, "default.", 8) == 0)
+                                continue;
+                        d->write = false;
+                        if (!t->items[p].write) {
+                                char *v = strdup(d->before);
+                                if (v) {
+                                        free(d->after);
+                                        d->after = v;
+                                }
+                        }
+                }
         }
 }
 
@@ -497,6 +549,47 @@ static int plan_file(struct txn *t, struct state *st, struct sysroot *sr, const 
         return r;
 }
 
+/* Marks the rollback's keys whose live value is not the one twtune last left them at (the newest
+ * record line's after-value, over every generation): an out-of-band change (by hand, another tool,
+ * sysctl --system, a boot), which the rollback overwrites or, for a key it leaves to the kernel,
+ * may leave in place. Reported, never adopted silently. A write-only key has no value to compare. */
+static int mark_foreign(struct txn *t, struct state *st, const unsigned long *ids, size_t n)
+{
+        for (size_t g = n; g-- > 0;) {
+                struct record *rec = NULL;
+                bool open = false;
+                for (size_t i = 0; i < t->n && !open; i++)
+                        open = !t->items[i].write_only && !t->items[i].left;
+                if (!open)
+                        break;
+                int r = state_generation_read(st, ids[g], &rec);
+                if (r < 0)
+                        return r;
+                for (size_t k = 0; k < rec->n_keys; k++) {
+                        const struct rec_key *rk = &rec->keys[k];
+                        for (size_t i = 0; i < t->n; i++) {
+                                struct txn_item *it = &t->items[i];
+                                if (it->left || it->write_only || rk->write_only || strcmp(it->key, rk->key) != 0)
+                                        continue;
+                                if (!(it->left = strdup(rk->after))) {
+                                        record_free(rec);
+                                        return -ENOMEM;
+                                }
+                        }
+                }
+                record_free(rec);
+        }
+        for (size_t i = 0; i < t->n; i++) {
+                struct txn_item *it = &t->items[i];
+                it->foreign = it->left && !kb_value_equal(it->key, it->before, it->left);
+                if (!it->foreign) {
+                        free(it->left);
+                        it->left = NULL;
+                }
+        }
+        return 0;
+}
+
 int txn_from_generation(struct state *st, struct sysroot *sr, unsigned long to, struct txn **ret, char **ret_key)
 {
         unsigned long *ids;
@@ -559,10 +652,13 @@ int txn_from_generation(struct state *st, struct sysroot *sr, unsigned long to, 
                 mark_clobbered(t);
                 settle_dependents(t);
                 settle_followers(t);
+                settle_default_followers(t);
                 /* What the kernel changes along with the keys the rollback writes, read back and
                  * recorded like an apply's, so that a later rollback can give it back. */
                 r = add_dependents(t, sr, ret_key);
         }
+        if (r == 0)
+                r = mark_foreign(t, st, ids, n);
 out:
         for (size_t g = 0; g < nl; g++)
                 record_free(later[g]);
