@@ -454,20 +454,6 @@ static void read_one(struct ctx *x, const char *path, bool replaced)
         free(text);
 }
 
-void boot_setting_release(struct boot_setting *s)
-{
-        free(s->key);
-        free(s->value);
-        free(s->file);
-        free(s->pattern);
-        free(s->module);
-        for (size_t i = 0; i < s->n_overrides; i++) {
-                free(s->overrides[i].file);
-                free(s->overrides[i].value);
-        }
-        free(s->overrides);
-}
-
 static void apply_files(struct ctx *x)
 {
         for (size_t i = 0; i < x->nc; i++) {

@@ -20,6 +20,7 @@ struct boot_opt {
         size_t nprior;
 };
 
+/* Frees what S holds (boot_sim.c makes the settings; boot.c frees them with the view). */
 void boot_setting_release(struct boot_setting *s);
 
 /* procps' path of a key as written, without "/proc/sys/": '.' and '/' swapped when '.' is the

@@ -465,6 +465,20 @@ static int cmp_setting(const void *a, const void *b)
         return strcmp(((const struct boot_setting *)a)->key, ((const struct boot_setting *)b)->key);
 }
 
+void boot_setting_release(struct boot_setting *s)
+{
+        free(s->key);
+        free(s->value);
+        free(s->file);
+        free(s->pattern);
+        free(s->module);
+        for (size_t i = 0; i < s->n_overrides; i++) {
+                free(s->overrides[i].file);
+                free(s->overrides[i].value);
+        }
+        free(s->overrides);
+}
+
 /* The settings, sorted; the values the kernel cut are findings. */
 static void collect(struct sim *x, struct boot_view *b)
 {
