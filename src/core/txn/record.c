@@ -221,9 +221,10 @@ static bool record_key_valid(const char *key, const char *written, const char *b
         return ok;
 }
 
-int record_parse(char *text, size_t len, struct record **ret)
+/* The trailer first: everything else is only trusted after its checksum matches. Cuts TEXT
+ * before it. */
+static int check_trailer(char *text, size_t len)
 {
-        /* Check the trailer first: everything else is only trusted after it matches. */
         if (len < 70 || text[len - 1] != '\n')
                 return -EBADMSG;
         char *end = text + len - 1;
@@ -236,104 +237,129 @@ int record_parse(char *text, size_t len, struct record **ret)
         if (memcmp(end + 4, hex, SHA256_HEX_LEN) != 0)
                 return -EBADMSG;
         *end = '\0';
+        return 0;
+}
 
+/* "base KEY VALUE" (tabs): a managed key after this generation, version 2 only. */
+static int parse_base(struct record *r, char *k)
+{
+        char *tab = strchr(k, '\t');
+        if (!tab || !r->has_base)
+                return -EBADMSG;
+        *tab = '\0';
+        if (!record_key_valid(k, "0", tab + 1, tab + 1))
+                return -EBADMSG;
+        return record_add_base(r, k, tab + 1) < 0 ? -ENOMEM : 0;
+}
+
+/* "key|dep|rst KEY WRITTEN BEFORE AFTER" (tabs), V after the first tab; KIND its first letter. */
+static int parse_key(struct record *r, char kind, char *v)
+{
+        char *f[4];
+        for (int i = 0; i < 4; i++) {
+                f[i] = v;
+                char *tab = strchr(v, '\t');
+                if (i < 3) {
+                        if (!tab)
+                                return -EBADMSG;
+                        *tab = '\0';
+                        v = tab + 1;
+                }
+        }
+        if (!record_key_valid(f[0], f[1], f[2], f[3]))
+                return -EBADMSG;
+        int (*add)(struct record *, const char *, const char *, const char *, bool) =
+                kind == 'd' ? record_add_dependent : kind == 'r' ? record_add_restored : record_add_key;
+        if (add(r, f[0], f[2], f[3], f[1][0] == '1' || f[1][0] == 'W') < 0)
+                return -ENOMEM;
+        r->keys[r->n_keys - 1].write_only = f[1][0] == 'w' || f[1][0] == 'W';
+        return 0;
+}
+
+/* One "NAME VALUE" line of the header; *SEEN marks the three every record has. A file's text
+ * lines follow its line: *NEXT moves past them. */
+static int parse_field(struct record *r, const char *name, char *v, char **next, unsigned *seen)
+{
+        if (strcmp(name, "twtune-state") == 0) {
+                if (strcmp(v, "1") != 0 && strcmp(v, "2") != 0)
+                        return -EBADMSG;
+                r->has_base = v[0] == '2';
+                *seen |= 1;
+        } else if (strcmp(name, "kind") == 0) {
+                if (strcmp(v, "journal") != 0 && strcmp(v, "generation") != 0)
+                        return -EBADMSG;
+                r->is_journal = strcmp(v, "journal") == 0;
+                *seen |= 2;
+        } else if (strcmp(name, "generation") == 0) {
+                if (parse_ulong(v, &r->generation) < 0 || r->generation == 0)
+                        return -EBADMSG;
+                *seen |= 4;
+        } else if (strcmp(name, "time") == 0) {
+                r->time = strtoll(v, NULL, 10);
+        } else if (strcmp(name, "profile") == 0) {
+                if (text_check_line(v, RECORD_TEXT_MAX, NULL) < 0)
+                        return -EBADMSG;
+                if (!(r->profile = strdup(v)))
+                        return -ENOMEM;
+        } else if (strcmp(name, "action") == 0) {
+                if (strncmp(v, "rollback ", 9) == 0 && parse_ulong(v + 9, &r->restores) == 0)
+                        r->is_rollback = true;
+                else if (strcmp(v, "apply") != 0)
+                        return -EBADMSG;
+        } else if (strcmp(name, "hash") == 0) {
+                if (strcmp(v, "-") != 0 && (strlen(v) != SHA256_HEX_LEN || v[strspn(v, "0123456789abcdef")]))
+                        return -EBADMSG;
+                if (strcmp(v, "-") != 0 && !(r->hash = strdup(v)))
+                        return -ENOMEM;
+        } else if (strcmp(name, "persist") == 0) {
+                r->persist = strcmp(v, "1") == 0;
+        } else if (strcmp(name, "file-before") == 0) {
+                return get_file(v, next, &r->file_before_present, &r->file_before, &r->file_before_len);
+        } else if (strcmp(name, "file-before-meta") == 0) {
+                if (sscanf(v, "%o %lu %lu", &r->file_before_mode, &r->file_before_uid, &r->file_before_gid) != 3 ||
+                    r->file_before_mode > 07777)
+                        return -EBADMSG;
+                r->file_before_meta = true;
+        } else if (strcmp(name, "file") == 0) {
+                return get_file(v, next, &r->file_present, &r->file, &r->file_len);
+        } else
+                return -EBADMSG;
+        return 0;
+}
+
+int record_parse(char *text, size_t len, struct record **ret)
+{
+        int res = check_trailer(text, len);
+        if (res < 0)
+                return res;
         struct record *r = calloc(1, sizeof(*r));
         if (!r)
                 return -ENOMEM;
-        int res = -EBADMSG;
         unsigned seen = 0;
-        for (char *line = text, *next; line && *line; line = next) {
+        for (char *line = text, *next; res == 0 && line && *line; line = next) {
                 next = strchr(line, '\n');
                 if (next)
                         *next++ = '\0';
                 bool keyline = strncmp(line, "key\t", 4) == 0 || strncmp(line, "dep\t", 4) == 0 ||
                                strncmp(line, "rst\t", 4) == 0;
                 if (strncmp(line, "base\t", 5) == 0) {
-                        char *k = line + 5, *tab = strchr(k, '\t');
-                        if (!tab || !r->has_base)
-                                goto fail;
-                        *tab = '\0';
-                        if (!record_key_valid(k, "0", tab + 1, tab + 1))
-                                goto fail;
-                        if (record_add_base(r, k, tab + 1) < 0)
-                                goto oom;
+                        res = parse_base(r, line + 5);
                         continue;
                 }
                 char *sp = strchr(line, keyline ? '\t' : ' ');
-                if (!sp)
-                        goto fail;
+                if (!sp) {
+                        res = -EBADMSG;
+                        break;
+                }
                 *sp = '\0';
-                char *v = sp + 1;
-                if (strcmp(line, "twtune-state") == 0) {
-                        if (strcmp(v, "1") != 0 && strcmp(v, "2") != 0)
-                                goto fail;
-                        r->has_base = v[0] == '2';
-                        seen |= 1;
-                } else if (strcmp(line, "kind") == 0) {
-                        if (strcmp(v, "journal") != 0 && strcmp(v, "generation") != 0)
-                                goto fail;
-                        r->is_journal = strcmp(v, "journal") == 0;
-                        seen |= 2;
-                } else if (strcmp(line, "generation") == 0) {
-                        if (parse_ulong(v, &r->generation) < 0 || r->generation == 0)
-                                goto fail;
-                        seen |= 4;
-                } else if (strcmp(line, "time") == 0) {
-                        r->time = strtoll(v, NULL, 10);
-                } else if (strcmp(line, "profile") == 0) {
-                        if (text_check_line(v, RECORD_TEXT_MAX, NULL) < 0)
-                                goto fail;
-                        if (!(r->profile = strdup(v)))
-                                goto oom;
-                } else if (strcmp(line, "action") == 0) {
-                        if (strncmp(v, "rollback ", 9) == 0 && parse_ulong(v + 9, &r->restores) == 0)
-                                r->is_rollback = true;
-                        else if (strcmp(v, "apply") != 0)
-                                goto fail;
-                } else if (strcmp(line, "hash") == 0) {
-                        if (strcmp(v, "-") != 0 && (strlen(v) != SHA256_HEX_LEN || v[strspn(v, "0123456789abcdef")]))
-                                goto fail;
-                        if (strcmp(v, "-") != 0 && !(r->hash = strdup(v)))
-                                goto oom;
-                } else if (strcmp(line, "persist") == 0) {
-                        r->persist = strcmp(v, "1") == 0;
-                } else if (strcmp(line, "file-before") == 0) {
-                        if ((res = get_file(v, &next, &r->file_before_present, &r->file_before, &r->file_before_len)) < 0)
-                                goto fail;
-                        res = -EBADMSG;
-                } else if (strcmp(line, "file-before-meta") == 0) {
-                        if (sscanf(v, "%o %lu %lu", &r->file_before_mode, &r->file_before_uid, &r->file_before_gid) != 3 ||
-                            r->file_before_mode > 07777)
-                                goto fail;
-                        r->file_before_meta = true;
-                } else if (strcmp(line, "file") == 0) {
-                        if ((res = get_file(v, &next, &r->file_present, &r->file, &r->file_len)) < 0)
-                                goto fail;
-                        res = -EBADMSG;
-                } else if (keyline) {
-                        char *f[4];
-                        for (int i = 0; i < 4; i++) {
-                                f[i] = v;
-                                char *tab = strchr(v, '\t');
-                                if (i < 3) {
-                                        if (!tab)
-                                                goto fail;
-                                        *tab = '\0';
-                                        v = tab + 1;
-                                }
-                        }
-                        if (!record_key_valid(f[0], f[1], f[2], f[3]))
-                                goto fail;
-                        int (*add)(struct record *, const char *, const char *, const char *, bool) =
-                                line[0] == 'd' ? record_add_dependent : line[0] == 'r' ? record_add_restored : record_add_key;
-                        if (add(r, f[0], f[2], f[3], f[1][0] == '1' || f[1][0] == 'W') < 0)
-                                goto oom;
-                        r->keys[r->n_keys - 1].write_only = f[1][0] == 'w' || f[1][0] == 'W';
-                } else
-                        goto fail;
+                res = keyline ? parse_key(r, line[0], sp + 1) : parse_field(r, line, sp + 1, &next, &seen);
         }
-        if (seen != 7)
-                goto fail;
+        if (res == 0 && seen != 7)
+                res = -EBADMSG;
+        if (res < 0) {
+                record_free(r);
+                return res;
+        }
         unsigned long to;
         char tail;
         if (!r->has_base && r->profile && sscanf(r->profile, "rollback to generation %lu%c", &to, &tail) == 1) {
@@ -342,11 +368,6 @@ int record_parse(char *text, size_t len, struct record **ret)
         }
         *ret = r;
         return 0;
-oom:
-        res = -ENOMEM;
-fail:
-        record_free(r);
-        return res;
 }
 
 static int add_key(struct record *r, const char *key, const char *before, const char *after, bool written, bool dep,
