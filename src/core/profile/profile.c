@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,7 +12,6 @@
 #include "profile_internal.h"
 #include "strmap.h"
 #include "util.h"
-#include "value.h"
 #include "yaml_tree.h"
 
 struct ctx {
@@ -26,25 +24,6 @@ struct ctx {
         size_t n_merged;
         int io_error;
 };
-
-static void err_at(struct ctx *c, const char *file, const struct ynode *n, const char *code, const char *key,
-                   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-
-static void err_at(struct ctx *c, const char *file, const struct ynode *n, const char *code, const char *key,
-                   const char *fmt, ...)
-{
-        struct srcloc loc = {file, n ? n->line : 0, n ? n->column : 0};
-        va_list ap;
-        va_start(ap, fmt);
-        char *msg = str_vprintf(fmt, ap);
-        va_end(ap);
-        if (!msg) {
-                c->f->oom = true;
-                return;
-        }
-        findings_add(c->f, SEV_ERROR, code, key, &loc, "%s", msg);
-        free(msg);
-}
 
 /* Keeps a file name alive for as long as the profile, for srclocs. */
 static const char *own_file(struct ctx *c, const char *path)
@@ -66,157 +45,6 @@ static const struct ynode *map_get(const struct ynode *map, const char *name)
                 if (map->items[i]->kind == YN_SCALAR && strcmp(map->items[i]->scalar, name) == 0)
                         return map->items[i + 1];
         return NULL;
-}
-
-/* Turns a scalar or a list of scalars into a value string; NULL after reporting an error. */
-static char *parse_value(struct ctx *c, const char *file, const char *key, const struct ynode *n)
-{
-        struct strbuf sb = {0};
-        if (n->kind == YN_MAP) {
-                err_at(c, file, n, "bad-type", key, "%s: expected a value, a list of values or a mapping with 'value'", key);
-                return NULL;
-        }
-        const struct ynode *const *items = n->kind == YN_SEQ ? (const struct ynode *const *)n->items : &n;
-        size_t count = n->kind == YN_SEQ ? n->n : 1;
-        for (size_t i = 0; i < count; i++) {
-                const struct ynode *it = items[i];
-                bool b;
-                if (it->kind != YN_SCALAR) {
-                        err_at(c, file, it, "bad-type", key, "%s: list items must be plain values, not nested lists or mappings", key);
-                        goto fail;
-                }
-                if (ynode_is_null(it)) {
-                        err_at(c, file, it, "bad-value", key, "%s: no value given (YAML null); write \"\" for an empty value", key);
-                        goto fail;
-                }
-                if (ynode_bool(it, &b)) {
-                        struct srcloc loc = {file, it->line, it->column};
-                        findings_add(c->f, SEV_ERROR, "bad-value", key, &loc,
-                                     "%s: '%s' is a YAML boolean; sysctls take numbers: write %d", key, it->scalar, b);
-                        goto fail;
-                }
-                const char *why = NULL;
-                if (value_check(it->scalar, &why) < 0) {
-                        err_at(c, file, it, "bad-value", key, "%s: %s", key, why);
-                        goto fail;
-                }
-                char *norm = value_normalize(it->scalar);
-                if (!norm) {
-                        c->f->oom = true;
-                        goto fail;
-                }
-                if (sb.len && *norm)
-                        sb_append(&sb, " ");
-                sb_append(&sb, norm);
-                free(norm);
-        }
-        char *s = sb_steal(&sb);
-        if (!s)
-                c->f->oom = true;
-        return s;
-fail:
-        sb_release(&sb);
-        return NULL;
-}
-
-/* A setting's field other than its value: fields[j] is 'when', 'optional' or 'note'. Returns
- * whether it was valid, after reporting why not. */
-static bool parse_field(struct ctx *c, const char *file, const char *key, size_t j, const struct ynode *fv,
-                        struct setting *s)
-{
-        if (j == 3) {
-                const char *why = NULL;
-                if (fv->kind != YN_SCALAR || ynode_is_null(fv)) {
-                        err_at(c, file, fv, "bad-condition", key, "%s: 'when' takes a condition such as \"kernel < 4.12\"", key);
-                        return false;
-                }
-                if (kcond_parse(fv->scalar, &s->when, &why) < 0) {
-                        struct srcloc loc = {file, fv->line, fv->column};
-                        findings_add(c->f, SEV_ERROR, "bad-condition", key, &loc, "%s: bad condition \"%s\": %s",
-                                     key, fv->scalar, why);
-                        return false;
-                }
-                s->has_when = true;
-                free(s->when_text);
-                s->when_text = strdup(fv->scalar);
-        } else if (j == 4) {
-                if (!ynode_bool(fv, &s->optional)) {
-                        err_at(c, file, fv, "bad-type", key, "%s: 'optional' takes true or false", key);
-                        return false;
-                }
-        } else {
-                if (fv->kind != YN_SCALAR) {
-                        err_at(c, file, fv, "bad-type", key, "%s: 'note' takes text", key);
-                        return false;
-                }
-                free(s->note);
-                s->note = strdup(fv->scalar);
-        }
-        return true;
-}
-
-static bool parse_setting(struct ctx *c, const char *file, const char *key, const struct ynode *v, struct setting *s)
-{
-        *s = (struct setting){.mode = SET_EXACT};
-        if (v->kind != YN_MAP) {
-                s->value = parse_value(c, file, key, v);
-                return s->value != NULL;
-        }
-        static const char *const fields[] = {"value", "at_least", "at_most", "when", "optional", "note"};
-        const struct ynode *val = NULL;
-        bool ok = true;
-        for (size_t i = 0; i + 1 < v->n; i += 2) {
-                const struct ynode *fk = v->items[i], *fv = v->items[i + 1];
-                size_t j;
-                if (fk->kind != YN_SCALAR) {
-                        err_at(c, file, fk, "bad-type", key, "%s: setting fields are names such as 'value'", key);
-                        ok = false;
-                        continue;
-                }
-                for (j = 0; j < ELEMENTSOF(fields); j++)
-                        if (strcmp(fk->scalar, fields[j]) == 0)
-                                break;
-                if (j == ELEMENTSOF(fields)) {
-                        struct srcloc loc = {file, fk->line, fk->column};
-                        findings_add(c->f, SEV_ERROR, "unknown-field", key, &loc,
-                                     "%s: unknown field '%s' (expected value, at_least, at_most, when, optional, note)",
-                                     key, fk->scalar);
-                        ok = false;
-                        continue;
-                }
-                for (size_t k = 0; k < i; k += 2)
-                        if (v->items[k]->kind == YN_SCALAR && strcmp(v->items[k]->scalar, fk->scalar) == 0) {
-                                err_at(c, file, fk, "duplicate-key", key, "field '%s' given twice", fk->scalar);
-                                ok = false;
-                        }
-                if (j <= 2) {
-                        if (val) {
-                                err_at(c, file, fk, "bad-setting", key,
-                                       "%s: give exactly one of 'value', 'at_least' and 'at_most'", key);
-                                ok = false;
-                                continue;
-                        }
-                        val = fv;
-                        s->mode = j == 0 ? SET_EXACT : j == 1 ? SET_AT_LEAST : SET_AT_MOST;
-                } else if (!parse_field(c, file, key, j, fv, s))
-                        ok = false;
-        }
-        if (!val) {
-                if (ok)
-                        err_at(c, file, v, "bad-setting", key, "%s: give one of 'value', 'at_least' or 'at_most'", key);
-                return false;
-        }
-        s->value = parse_value(c, file, key, val);
-        if (!s->value)
-                return false;
-        if (s->mode != SET_EXACT) {
-                long long x;
-                if (strchr(s->value, ' ') || parse_kernel_int(s->value, &x) < 0) {
-                        err_at(c, file, val, "bad-type", key, "%s: 'at_least' and 'at_most' take a single integer", key);
-                        return false;
-                }
-        }
-        return ok;
 }
 
 static int load_file(struct ctx *c, const char *path, const char *buf, size_t len, const struct srcloc *from);
@@ -281,13 +109,14 @@ static void handle_extends(struct ctx *c, const char *file, const struct ynode *
         const struct ynode *const *items = ext->kind == YN_SEQ ? (const struct ynode *const *)ext->items : &ext;
         size_t count = ext->kind == YN_SEQ ? ext->n : 1;
         if (ext->kind == YN_MAP || ynode_is_null(ext)) {
-                err_at(c, file, ext, "bad-type", NULL, "'extends' takes a profile name or a list of them");
+                profile_err_at(c->f, file, ext, "bad-type", NULL, "'extends' takes a profile name or a list of them");
                 return;
         }
         for (size_t i = 0; i < count; i++) {
                 const struct ynode *it = items[i];
                 if (it->kind != YN_SCALAR || !*it->scalar) {
-                        err_at(c, file, it, "bad-type", NULL, "'extends' entries are profile names or paths");
+                        profile_err_at(c->f, file, it, "bad-type", NULL,
+                                       "'extends' entries are profile names or paths");
                         continue;
                 }
                 char *path = NULL;
@@ -298,12 +127,13 @@ static void handle_extends(struct ctx *c, const char *file, const struct ynode *
                         continue;
                 }
                 if (r == -ENOENT) {
-                        err_at(c, file, it, "extends-not-found", NULL,
-                               "profile '%s' not found beside this file or in the profile search path", it->scalar);
+                        profile_err_at(c->f, file, it, "extends-not-found", NULL,
+                                       "profile '%s' not found beside this file or in the profile search path",
+                                       it->scalar);
                         continue;
                 }
                 if (r < 0) {
-                        err_at(c, file, it, "extends-refused", NULL, "'%s': %s", it->scalar, why);
+                        profile_err_at(c->f, file, it, "extends-refused", NULL, "'%s': %s", it->scalar, why);
                         continue;
                 }
                 struct srcloc from = {file, it->line, it->column};
@@ -316,8 +146,8 @@ static void handle_sysctl(struct ctx *c, const char *file, const struct ynode *m
 {
         if (map->kind != YN_MAP) {
                 if (!ynode_is_null(map))
-                        err_at(c, file, map, "bad-type", NULL, "'sysctl' must be a mapping of keys to values, not %s",
-                               ynode_kind_name(map));
+                        profile_err_at(c->f, file, map, "bad-type", NULL,
+                                       "'sysctl' must be a mapping of keys to values, not %s", ynode_kind_name(map));
                 return;
         }
         struct setting *v = calloc(map->n / 2 + 1, sizeof(*v));
@@ -332,7 +162,8 @@ static void handle_sysctl(struct ctx *c, const char *file, const struct ynode *m
                 const char *why = NULL;
                 char *key = NULL;
                 if (k->kind != YN_SCALAR) {
-                        err_at(c, file, k, "bad-key", NULL, "sysctl keys must be plain names, not %s", ynode_kind_name(k));
+                        profile_err_at(c->f, file, k, "bad-key", NULL,
+                                       "sysctl keys must be plain names, not %s", ynode_kind_name(k));
                         continue;
                 }
                 int r = key_normalize(k->scalar, &key, &why);
@@ -352,7 +183,7 @@ static void handle_sysctl(struct ctx *c, const char *file, const struct ynode *m
                                      v[j].loc.line);
                 }
                 struct setting s;
-                if (dup || !parse_setting(c, file, key, val, &s)) {
+                if (dup || !profile_parse_setting(c->f, file, key, val, &s)) {
                         if (!dup)
                                 setting_release(&s);
                         free(key);
@@ -395,12 +226,13 @@ static char *one_line_field(struct ctx *c, const char *file, const struct ynode 
 {
         const char *why = NULL;
         if (n->kind != YN_SCALAR || ynode_is_null(n)) {
-                err_at(c, file, n, "bad-type", NULL, "'%s' takes text", field);
+                profile_err_at(c->f, file, n, "bad-type", NULL, "'%s' takes text", field);
                 return NULL;
         }
         if (text_check_line(n->scalar, PROFILE_MAX_NAME, &why) < 0) {
-                err_at(c, file, n, "bad-text", NULL, "'%s' must be one line of printable text of at most %d bytes: %s",
-                       field, PROFILE_MAX_NAME, why);
+                profile_err_at(c->f, file, n, "bad-text", NULL,
+                               "'%s' must be one line of printable text of at most %d bytes: %s", field,
+                               PROFILE_MAX_NAME, why);
                 return NULL;
         }
         char *copy = strdup(n->scalar);
@@ -506,8 +338,8 @@ static int parse_root(struct ctx *c, const char *path, const char *file, const s
         else if (!root || ynode_is_null(root))
                 findings_add(c->f, SEV_ERROR, "empty-profile", NULL, &floc, "profile is empty");
         else if (root->kind != YN_MAP)
-                err_at(c, file, root, "bad-type", NULL, "a profile is a mapping (name, extends, kernel, sysctl), not %s",
-                       ynode_kind_name(root));
+                profile_err_at(c->f, file, root, "bad-type", NULL,
+                               "a profile is a mapping (name, extends, kernel, sysctl), not %s", ynode_kind_name(root));
         else {
                 *ret = root;
                 return 0;
@@ -527,14 +359,15 @@ static void check_top_fields(struct ctx *c, const char *file, const struct ynode
                                 if (strcmp(k->scalar, top_fields[j]) == 0)
                                         break;
                 if (k->kind != YN_SCALAR || j == ELEMENTSOF(top_fields)) {
-                        err_at(c, file, k, "unknown-field", NULL,
-                               "unknown top-level field '%s' (expected name, description, extends, kernel, sysctl)",
-                               k->kind == YN_SCALAR ? k->scalar : "?");
+                        profile_err_at(c->f, file, k, "unknown-field", NULL,
+                                       "unknown top-level field '%s' (expected name, description, extends, kernel, sysctl)",
+                                       k->kind == YN_SCALAR ? k->scalar : "?");
                         continue;
                 }
                 for (size_t m = 0; m < i; m += 2)
                         if (root->items[m]->kind == YN_SCALAR && strcmp(root->items[m]->scalar, k->scalar) == 0)
-                                err_at(c, file, k, "duplicate-key", NULL, "top-level field '%s' given twice", k->scalar);
+                                profile_err_at(c->f, file, k, "duplicate-key", NULL,
+                                               "top-level field '%s' given twice", k->scalar);
         }
 }
 
@@ -544,7 +377,8 @@ static void add_kernel_req(struct ctx *c, const char *file, const struct ynode *
         struct kernel_req req = {.loc = {file, n->line, n->column}};
         const char *why = NULL;
         if (n->kind != YN_SCALAR || ynode_is_null(n))
-                err_at(c, file, n, "bad-condition", NULL, "'kernel' takes a requirement such as \">= 4.12\"");
+                profile_err_at(c->f, file, n, "bad-condition", NULL,
+                               "'kernel' takes a requirement such as \">= 4.12\"");
         else if (kcond_parse(n->scalar, &req.cond, &why) < 0) {
                 findings_add(c->f, SEV_ERROR, "bad-condition", NULL, &req.loc, "bad kernel requirement \"%s\": %s",
                              n->scalar, why);
