@@ -152,6 +152,165 @@ static void rows_rolled_back(struct rows *rows, const struct txn_failure *fail)
         }
 }
 
+/* One apply, from the profile to the printed result: each step below fills its part. */
+struct apply {
+        struct cli *c;
+        struct args a;
+        const char *arg; /* the profile as given */
+        struct sysroot *sr;
+        struct target *t;
+        struct validate_opts vo;
+        struct findings f;
+        struct profile *p;
+        struct diff *d;
+        struct state *st;
+        struct txn *x;
+        struct txn_failure fail;
+        enum txn_result res;
+        struct rows rows;
+        struct txn_file_change fc;
+        char *persisted; /* NULL: not persisted */
+        char *fpath;
+};
+
+/* A refusal's output: the plan (or, without one, the diff) as a dry run; FC: the file's change. */
+static void print_refused(struct apply *ap, const struct txn_file_change *fc)
+{
+        if (ap->x)
+                rows_from_plan(&ap->rows, ap->d, ap->x, false);
+        else
+                rows_from_diff(&ap->rows, ap->d);
+        print(ap->c, ap->p->name, ap->p->path, &ap->vo, &ap->rows, ap->x, &ap->f, ap->x ? true : ap->a.dry_run,
+              TXN_UNCHANGED, ap->persisted, fc, fc ? ap->fpath : NULL, ap->sr, ap->st);
+}
+
+/* The profile loaded, merged, validated and diffed; an invalid one refused before the lock. */
+static int validate(struct apply *ap)
+{
+        struct cli *c = ap->c;
+        int exit_code = cli_prepare(c, ap->arg, &ap->vo, &ap->p, &ap->f, &ap->d);
+        if (exit_code) {
+                if (c->format == FMT_JSON)
+                        print(c, NULL, ap->arg, &ap->vo, &ap->rows, NULL, &ap->f, ap->a.dry_run, TXN_UNCHANGED,
+                              ap->persisted, NULL, NULL, ap->sr, ap->st);
+                return exit_code;
+        }
+        if (findings_count(&ap->f, SEV_ERROR)) {
+                /* Nothing has been touched: refuse before taking the lock. */
+                print_refused(ap, NULL);
+                return cli_error(c, EXIT_INVALID, "%s is invalid; nothing was changed", cli_profile_label(ap->arg, ap->p));
+        }
+        return 0;
+}
+
+/* Under the lock (a dry run only reads the history): what twtune manages, and the plan. */
+static int plan(struct apply *ap)
+{
+        struct cli *c = ap->c;
+        struct managed m = {0};
+        /* A dry run reads the history (the generation number the file would carry), never locks. */
+        int exit_code = ap->a.dry_run ? cli_open_state(c, ap->sr, false, &ap->st)
+                                      : cli_lock_state(c, ap->sr, ap->a.wait_ms, &ap->st);
+        if (exit_code)
+                return exit_code;
+        if (!ap->a.dry_run) /* what validation read may have changed while another transaction held the lock */
+                sysroot_cache(ap->sr, true);
+        char *bad_key = NULL;
+        int r = cli_managed(c, ap->sr, ap->st, &m);
+        if (r < 0) {
+                managed_release(&m);
+                return cli_error(c, EXIT_ENV, "cannot read what twtune manages: %s; nothing was changed",
+                                 r == -EBADMSG ? "a damaged generation record" : strerror(-r));
+        }
+        r = txn_from_profile(ap->p, &ap->vo, ap->sr, !ap->a.no_persist, &m, &ap->x, &bad_key);
+        managed_release(&m); /* the plan holds what it needs: with 100 000 keys, memory adds up */
+        if (r < 0) {
+                exit_code = cli_plan_error(c, bad_key, r);
+                free(bad_key);
+        }
+        return exit_code;
+}
+
+/* Turning IPv6 off beside other writes, unless --allow-address-loss: see address_loss. */
+static int refuse_address_loss(struct apply *ap)
+{
+        const char *drops_addresses = address_loss(ap->x);
+        if (!drops_addresses || ap->a.allow_address_loss)
+                return 0;
+        print_refused(ap, NULL);
+        return cli_error(ap->c, EXIT_INVALID,
+                         "%s would turn IPv6 off, dropping addresses no undo brings back, in a transaction "
+                         "with %zu other change%s that could fail and be undone; apply it alone, or give "
+                         "--allow-address-loss; nothing was changed", drops_addresses,
+                         txn_count_writes(ap->x) - 1, txn_count_writes(ap->x) == 2 ? "" : "s");
+}
+
+/* The persisted file's change, before anything is written. */
+static int preview_file(struct apply *ap)
+{
+        const char *fpath = ap->fpath ? ap->fpath : TXN_FILE_NAME;
+        int r = txn_file_preview(ap->st, ap->sr, ap->x, &ap->fc);
+        if (r >= 0)
+                return 0;
+        if (r == -ELOOP)
+                return cli_error(ap->c, EXIT_ENV, "the persisted file %s is a symlink; twtune will not follow "
+                                 "or replace it; nothing was changed", fpath);
+        return cli_access_error(ap->c, EXIT_ENV, r, "cannot read the persisted file %s: %s; nothing "
+                                "was changed", fpath, strerror(-r));
+}
+
+/* What the next boot would undo, as findings; with --strict, a refusal before anything starts. */
+static int check_boot(struct apply *ap)
+{
+        struct cli *c = ap->c;
+        if (ap->a.no_persist || c->state_sub || !cli_boot_check_txn(c, ap->sr, ap->x, &ap->f) || !c->strict)
+                return 0;
+        findings_strict(&ap->f);
+        print_refused(ap, &ap->fc);
+        return cli_error(c, EXIT_INVALID, "%s would not survive a reboot (--strict); nothing was changed",
+                         cli_profile_label(ap->arg, ap->p));
+}
+
+/* The transaction (not in a dry run), and what became of it. */
+static int commit(struct apply *ap)
+{
+        struct cli *c = ap->c;
+        bool dry = ap->a.dry_run;
+        if (!dry) {
+                int r = txn_commit(ap->st, ap->sr, ap->x, &ap->fail, &ap->res);
+                if (r < 0)
+                        return cli_access_error(c, EXIT_ENV, r, "%s: %s; nothing was changed",
+                                                ap->fail.detail ? ap->fail.detail : "cannot start the transaction",
+                                                strerror(-r));
+        }
+        c->changed |= ap->res == TXN_COMMITTED;
+        if (!dry)
+                reread_file(ap->sr, &ap->fc);
+        rows_from_plan(&ap->rows, ap->d, ap->x, !dry);
+        bool failed = ap->res == TXN_ROLLED_BACK || ap->res == TXN_RESTORE_FAILED;
+        if (failed)
+                rows_rolled_back(&ap->rows, &ap->fail);
+        print(c, ap->p->name, ap->p->path, &ap->vo, &ap->rows, ap->x, &ap->f, dry, ap->res, ap->persisted, &ap->fc,
+              ap->fpath, ap->sr, ap->st);
+        return failed ? cli_txn_exit(c, &ap->fail, ap->res) : 0;
+}
+
+static void apply_release(struct apply *ap)
+{
+        rows_release(&ap->rows);
+        txn_failure_release(&ap->fail);
+        txn_free(ap->x);
+        state_free(ap->st);
+        diff_free(ap->d);
+        profile_free(ap->p);
+        findings_release(&ap->f);
+        free(ap->persisted);
+        free(ap->fpath);
+        txn_file_change_release(&ap->fc);
+        target_free(ap->t);
+        sysroot_free(ap->sr);
+}
+
 int cmd_apply(struct cli *c, int argc, char **argv);
 int cmd_apply(struct cli *c, int argc, char **argv)
 {
@@ -163,130 +322,42 @@ int cmd_apply(struct cli *c, int argc, char **argv)
                 {"netns", required_argument, NULL, 'n'},
                 {0},
         };
-        struct args a = {0};
+        struct apply ap = {.c = c, .res = TXN_UNCHANGED};
         int first;
-        int r = cli_parse(c, c->command, argc, argv, opts, on_opt, &a, &first);
+        int r = cli_parse(c, c->command, argc, argv, opts, on_opt, &ap.a, &first);
         if (r >= 0)
                 return r;
         if (argc - first != 1)
                 return cli_usage_error(c, argc == first ? "no profile given" : "apply takes one profile");
+        ap.arg = argv[first];
         /* Before anything is opened: a dry run too, since it shows the file it would persist. */
-        if (!a.no_persist && (r = cli_refuse_other_netns(c, a.netns)))
+        if (!ap.a.no_persist && (r = cli_refuse_other_netns(c, ap.a.netns)))
                 return r;
-        if ((r = cli_enter_netns(c, a.netns)))
+        if ((r = cli_enter_netns(c, ap.a.netns)))
                 return r;
 
-        struct sysroot *sr = NULL;
-        struct target *t = NULL;
-        if ((r = cli_open_target(c, NULL, &sr, &t)))
+        if ((r = cli_open_target(c, NULL, &ap.sr, &ap.t)))
                 return r;
-        sysroot_cache(sr, true); /* validation, the diff, the plan and the boot view read the same keys */
-        struct validate_opts vo = {.target = t, .netns = c->in_netns};
-        cli_kernel(c, t, &vo.kernel, &vo.kernel_known);
-
-        struct findings f = {0};
-        struct profile *p = NULL;
-        struct diff *d = NULL;
-        struct state *st = NULL;
-        struct txn *x = NULL;
-        struct txn_failure fail = {0};
-        enum txn_result res = TXN_UNCHANGED;
-        struct rows rows = {0};
-        struct managed m = {0};
-        struct txn_file_change fc = {0};
+        sysroot_cache(ap.sr, true); /* validation, the diff, the plan and the boot view read the same keys */
+        ap.vo = (struct validate_opts){.target = ap.t, .netns = c->in_netns};
+        cli_kernel(c, ap.t, &ap.vo.kernel, &ap.vo.kernel_known);
         /* /etc/sysctl.d configures the host's namespace at boot, never a container's. */
         if (c->in_netns)
-                a.no_persist = true;
-        char *persisted = a.no_persist ? NULL : sysroot_dir_path(sr, SYSROOT_SYSCTL_D, TXN_FILE_NAME);
-        char *fpath = sysroot_dir_path(sr, SYSROOT_SYSCTL_D, TXN_FILE_NAME);
-        int exit_code = cli_prepare(c, argv[first], &vo, &p, &f, &d);
-        if (exit_code) {
-                if (c->format == FMT_JSON)
-                        print(c, NULL, argv[first], &vo, &rows, NULL, &f, a.dry_run, TXN_UNCHANGED, persisted, NULL, NULL, sr, st);
-                goto out;
-        }
-        if (findings_count(&f, SEV_ERROR)) {
-                /* Nothing has been touched: refuse before taking the lock. */
-                rows_from_diff(&rows, d);
-                print(c, p->name, p->path, &vo, &rows, NULL, &f, a.dry_run, TXN_UNCHANGED, persisted, NULL, NULL, sr, st);
-                exit_code = cli_error(c, EXIT_INVALID, "%s is invalid; nothing was changed", cli_profile_label(argv[first], p));
-                goto out;
-        }
-        /* A dry run reads the history (the generation number the file would carry), never locks. */
-        if ((exit_code = a.dry_run ? cli_open_state(c, sr, false, &st) : cli_lock_state(c, sr, a.wait_ms, &st)))
-                goto out;
-        if (!a.dry_run) /* what validation read may have changed while another transaction held the lock */
-                sysroot_cache(sr, true);
-        char *bad_key = NULL;
-        if ((r = cli_managed(c, sr, st, &m)) < 0) {
-                exit_code = cli_error(c, EXIT_ENV, "cannot read what twtune manages: %s; nothing was changed",
-                                      r == -EBADMSG ? "a damaged generation record" : strerror(-r));
-                goto out;
-        }
-        r = txn_from_profile(p, &vo, sr, !a.no_persist, &m, &x, &bad_key);
-        managed_release(&m); /* the plan holds what it needs: with 100 000 keys, memory adds up */
-        if (r < 0) {
-                exit_code = cli_plan_error(c, bad_key, r);
-                free(bad_key);
-                goto out;
-        }
-        const char *drops_addresses = address_loss(x);
-        if (drops_addresses && !a.allow_address_loss) {
-                rows_from_plan(&rows, d, x, false);
-                print(c, p->name, p->path, &vo, &rows, x, &f, true, TXN_UNCHANGED, persisted, NULL, NULL, sr, st);
-                exit_code = cli_error(c, EXIT_INVALID,
-                                      "%s would turn IPv6 off, dropping addresses no undo brings back, in a transaction "
-                                      "with %zu other change%s that could fail and be undone; apply it alone, or give "
-                                      "--allow-address-loss; nothing was changed", drops_addresses,
-                                      txn_count_writes(x) - 1, txn_count_writes(x) == 2 ? "" : "s");
-                goto out;
-        }
-        if ((r = txn_file_preview(st, sr, x, &fc)) < 0) {
-                exit_code = r == -ELOOP ? cli_error(c, EXIT_ENV, "the persisted file %s is a symlink; twtune will not follow "
-                                                    "or replace it; nothing was changed", fpath ? fpath : TXN_FILE_NAME)
-                                        : cli_access_error(c, EXIT_ENV, r, "cannot read the persisted file %s: %s; nothing "
-                                                           "was changed", fpath ? fpath : TXN_FILE_NAME, strerror(-r));
-                goto out;
-        }
-        if (!a.no_persist && !c->state_sub && cli_boot_check_txn(c, sr, x, &f) && c->strict) {
-                /* --strict: a value the next boot would undo fails the apply before it starts */
-                findings_strict(&f);
-                rows_from_plan(&rows, d, x, false);
-                print(c, p->name, p->path, &vo, &rows, x, &f, true, TXN_UNCHANGED, persisted, &fc, fpath, sr, st);
-                exit_code = cli_error(c, EXIT_INVALID, "%s would not survive a reboot (--strict); nothing was changed",
-                                      cli_profile_label(argv[first], p));
-                goto out;
-        }
-        if (!a.dry_run) {
-                r = txn_commit(st, sr, x, &fail, &res);
-                if (r < 0) {
-                        exit_code = cli_access_error(c, EXIT_ENV, r, "%s: %s; nothing was changed",
-                                                     fail.detail ? fail.detail : "cannot start the transaction", strerror(-r));
-                        goto out;
-                }
-        }
-        c->changed |= res == TXN_COMMITTED;
-        if (!a.dry_run)
-                reread_file(sr, &fc);
-        rows_from_plan(&rows, d, x, !a.dry_run);
-        if (res == TXN_ROLLED_BACK || res == TXN_RESTORE_FAILED)
-                rows_rolled_back(&rows, &fail);
-        print(c, p->name, p->path, &vo, &rows, x, &f, a.dry_run, res, persisted, &fc, fpath, sr, st);
-        if (res == TXN_ROLLED_BACK || res == TXN_RESTORE_FAILED)
-                exit_code = cli_txn_exit(c, &fail, res);
-out:
-        rows_release(&rows);
-        managed_release(&m);
-        txn_failure_release(&fail);
-        txn_free(x);
-        state_free(st);
-        diff_free(d);
-        profile_free(p);
-        findings_release(&f);
-        free(persisted);
-        free(fpath);
-        txn_file_change_release(&fc);
-        target_free(t);
-        sysroot_free(sr);
+                ap.a.no_persist = true;
+        ap.persisted = ap.a.no_persist ? NULL : sysroot_dir_path(ap.sr, SYSROOT_SYSCTL_D, TXN_FILE_NAME);
+        ap.fpath = sysroot_dir_path(ap.sr, SYSROOT_SYSCTL_D, TXN_FILE_NAME);
+
+        int exit_code = validate(&ap);
+        if (!exit_code)
+                exit_code = plan(&ap);
+        if (!exit_code)
+                exit_code = refuse_address_loss(&ap);
+        if (!exit_code)
+                exit_code = preview_file(&ap);
+        if (!exit_code)
+                exit_code = check_boot(&ap);
+        if (!exit_code)
+                exit_code = commit(&ap);
+        apply_release(&ap);
         return exit_code;
 }
