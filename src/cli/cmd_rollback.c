@@ -229,6 +229,69 @@ static int pick_target(struct cli *c, struct sysroot *sr, struct state *st, cons
         return 0;
 }
 
+/* The state directory: locked, or in a dry run only read (no lock, nothing written, not even a
+ * missing state directory). */
+static int open_history(struct cli *c, struct sysroot *sr, const struct args *a, struct state **ret)
+{
+        int exit_code = a->dry_run ? cli_open_state(c, sr, false, ret) : cli_lock_state(c, sr, a->wait_ms, ret);
+        if (exit_code)
+                return exit_code;
+        if (!*ret)
+                return cli_fail(c, EXIT_ENV, "nothing-applied", "nothing to roll back: no generation applied");
+        return 0;
+}
+
+/* A failure before anything changed; DETAIL: the transaction's, if it has one. */
+static int not_changed(struct cli *c, int r, const char *detail)
+{
+        return cli_access_error(c, EXIT_ENV, r, "%s: %s; nothing was changed", detail ? detail : "cannot roll back",
+                                strerror(-r));
+}
+
+/* The transaction back to generation TO, and the persisted file's change. */
+static int plan_back(struct cli *c, struct state *st, struct sysroot *sr, unsigned long to, struct txn **x,
+                     struct txn_file_change *fc)
+{
+        char *bad_key = NULL;
+        int r = txn_from_generation(st, sr, to, x, &bad_key);
+        if (r == 0 && (r = txn_file_preview(st, sr, *x, fc)) < 0)
+                return r == -ELOOP ? cli_error(c, EXIT_ENV, "the persisted file is a symlink; twtune will not follow "
+                                               "or replace it; nothing was changed")
+                                   : cli_access_error(c, EXIT_ENV, r, "cannot read the persisted file: %s; nothing "
+                                                      "was changed", strerror(-r));
+        if (r == -ENOENT && !bad_key)
+                return cli_usage_error(c, "no generation %lu (see 'twtune history')", to);
+        if (r < 0 && (bad_key || r == -EBADMSG || r == -EPERM)) {
+                int exit_code = bad_key ? cli_plan_error(c, bad_key, r)
+                                        : cli_error(c, EXIT_ENV, "cannot read the history: %s; nothing was changed",
+                                                    r == -EBADMSG ? "a damaged generation record" : "a record not owned by root");
+                free(bad_key);
+                return exit_code;
+        }
+        return r < 0 ? not_changed(c, r, NULL) : 0;
+}
+
+/* The transaction (not in a dry run), and what became of it. */
+static int commit_back(struct cli *c, struct state *st, struct sysroot *sr, struct txn *x, unsigned long to, bool dry,
+                       const struct txn_file_change *fc)
+{
+        struct txn_failure fail = {0};
+        enum txn_result res = TXN_UNCHANGED;
+        int r = dry ? 0 : txn_commit(st, sr, x, &fail, &res);
+        int exit_code;
+        if (r < 0) {
+                exit_code = not_changed(c, r, fail.detail);
+        } else {
+                c->changed |= res == TXN_COMMITTED;
+                if (res == TXN_ROLLED_BACK || res == TXN_RESTORE_FAILED)
+                        exit_code = cli_txn_exit(c, &fail, res);
+                else
+                        exit_code = print(c, sr, st, x, to, dry, res, fc);
+        }
+        txn_failure_release(&fail);
+        return exit_code;
+}
+
 int cmd_rollback(struct cli *c, int argc, char **argv);
 int cmd_rollback(struct cli *c, int argc, char **argv)
 {
@@ -256,63 +319,22 @@ int cmd_rollback(struct cli *c, int argc, char **argv)
         struct sysroot *sr = NULL;
         struct state *st = NULL;
         struct txn *x = NULL;
-        struct txn_failure fail = {0};
         struct txn_file_change fc = {0};
-        enum txn_result res = TXN_UNCHANGED;
         unsigned long to = 0;
         int exit_code;
         if ((r = cli_open_root(c, &sr)))
                 return r;
-        /* A dry run takes no lock and writes nothing, not even a missing state directory. */
-        if (a.dry_run)
-                exit_code = cli_open_state(c, sr, false, &st);
-        else
-                exit_code = cli_lock_state(c, sr, a.wait_ms, &st);
-        if (exit_code)
+        if ((exit_code = open_history(c, sr, &a, &st)))
                 goto out;
-        if (!st) {
-                exit_code = cli_fail(c, EXIT_ENV, "nothing-applied", "nothing to roll back: no generation applied");
-                goto out;
-        }
         if ((exit_code = pick_target(c, sr, st, &a, &to)) != 0) {
-                exit_code = exit_code < 0 ? EXIT_OK : exit_code;
+                exit_code = exit_code < 0 ? EXIT_OK : exit_code; /* already there: said so */
                 goto out;
         }
-        char *bad_key = NULL;
-        r = txn_from_generation(st, sr, to, &x, &bad_key);
-        if (r == 0 && (r = txn_file_preview(st, sr, x, &fc)) < 0) {
-                exit_code = r == -ELOOP ? cli_error(c, EXIT_ENV, "the persisted file is a symlink; twtune will not follow "
-                                                    "or replace it; nothing was changed")
-                                        : cli_access_error(c, EXIT_ENV, r, "cannot read the persisted file: %s; nothing "
-                                                           "was changed", strerror(-r));
+        if ((exit_code = plan_back(c, st, sr, to, &x, &fc)))
                 goto out;
-        }
-        if (r == -ENOENT && !bad_key) {
-                exit_code = cli_usage_error(c, "no generation %lu (see 'twtune history')", to);
-                goto out;
-        }
-        if (r < 0 && (bad_key || r == -EBADMSG || r == -EPERM)) {
-                exit_code = bad_key ? cli_plan_error(c, bad_key, r)
-                                    : cli_error(c, EXIT_ENV, "cannot read the history: %s; nothing was changed",
-                                                r == -EBADMSG ? "a damaged generation record" : "a record not owned by root");
-                free(bad_key);
-                goto out;
-        }
-        if (r == 0 && !a.dry_run)
-                r = txn_commit(st, sr, x, &fail, &res);
-        if (r < 0) {
-                exit_code = cli_access_error(c, EXIT_ENV, r, "%s: %s; nothing was changed",
-                                             fail.detail ? fail.detail : "cannot roll back", strerror(-r));
-                goto out;
-        }
-        c->changed |= res == TXN_COMMITTED;
-        if (res == TXN_ROLLED_BACK || res == TXN_RESTORE_FAILED)
-                exit_code = cli_txn_exit(c, &fail, res);
-        else
-                exit_code = print(c, sr, st, x, to, a.dry_run, res, &fc);
+        exit_code = commit_back(c, st, sr, x, to, a.dry_run, &fc);
 out:
         txn_file_change_release(&fc);
-        txn_failure_release(&fail);
         txn_free(x);
         state_free(st);
         sysroot_free(sr);
