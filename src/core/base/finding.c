@@ -7,8 +7,8 @@
 
 #include "util.h"
 
-void findings_add(struct findings *f, enum severity sev, const char *code, const char *key,
-                  const struct srcloc *loc, const char *fmt, ...)
+void findings_vadd(struct findings *f, enum severity sev, const char *code, const char *key,
+                   const struct srcloc *loc, const char *fmt, va_list ap)
 {
         if (f->n == f->cap) {
                 size_t cap = f->cap ? f->cap * 2 : 8;
@@ -20,8 +20,6 @@ void findings_add(struct findings *f, enum severity sev, const char *code, const
                 f->v = v;
                 f->cap = cap;
         }
-        va_list ap;
-        va_start(ap, fmt);
         struct finding x = {
                 .severity = sev,
                 .code = strdup(code),
@@ -31,7 +29,6 @@ void findings_add(struct findings *f, enum severity sev, const char *code, const
                 .column = loc ? loc->column : 0,
                 .message = str_vprintf(fmt, ap),
         };
-        va_end(ap);
         if (!x.code || !x.message || (key && !x.key) || (loc && loc->file && !x.file)) {
                 free(x.code);
                 free(x.key);
@@ -41,6 +38,15 @@ void findings_add(struct findings *f, enum severity sev, const char *code, const
                 return;
         }
         f->v[f->n++] = x;
+}
+
+void findings_add(struct findings *f, enum severity sev, const char *code, const char *key,
+                  const struct srcloc *loc, const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        findings_vadd(f, sev, code, key, loc, fmt, ap);
+        va_end(ap);
 }
 
 size_t findings_count(const struct findings *f, enum severity sev)

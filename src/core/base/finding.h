@@ -3,6 +3,7 @@
 #ifndef TWTUNE_FINDING_H
 #define TWTUNE_FINDING_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -31,6 +32,9 @@ struct findings {
 
 void findings_add(struct findings *f, enum severity sev, const char *code, const char *key,
                   const struct srcloc *loc, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* The same with the arguments as a va_list (a caller's own "...", as profile_err_at's). */
+void findings_vadd(struct findings *f, enum severity sev, const char *code, const char *key,
+                   const struct srcloc *loc, const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
 size_t findings_count(const struct findings *f, enum severity sev);
 bool findings_has_error_for(const struct findings *f, const char *key);
 /* Makes every warning an error (--strict, for CI). */

@@ -18,14 +18,8 @@ void profile_err_at(struct findings *f, const char *file, const struct ynode *n,
         struct srcloc loc = {file, n ? n->line : 0, n ? n->column : 0};
         va_list ap;
         va_start(ap, fmt);
-        char *msg = str_vprintf(fmt, ap);
+        findings_vadd(f, SEV_ERROR, code, key, &loc, fmt, ap);
         va_end(ap);
-        if (!msg) {
-                f->oom = true;
-                return;
-        }
-        findings_add(f, SEV_ERROR, code, key, &loc, "%s", msg);
-        free(msg);
 }
 
 /* Turns a scalar or a list of scalars into a value string; NULL after reporting an error. */
