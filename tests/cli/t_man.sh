@@ -103,9 +103,10 @@ for d in $(sed -n 's/^static const char \*const dirs\[\] = {\(.*\)/\1/p' "$SRCDI
 done
 
 # twtune-profile(5): every top-level field and every field of a setting the loader accepts.
-fields=$(sed -n 's/.*const char \*const \(top_fields\|fields\)\[\] = {\(.*\)};/\2/p' "$SRCDIR/src/core/profile/profile.c" |
-        grep -oE '"[a-z_]+"' | tr -d '"')
-[ "$(echo "$fields" | wc -w)" -ge 10 ] && ok "profile fields read from profile.c: $(echo $fields)" || not_ok "fields: $fields"
+# (top_fields in profile.c, a setting's fields in profile_setting.c)
+fields=$(sed -n 's/.*const char \*const \(top_fields\|fields\)\[\] = {\(.*\)};/\2/p' "$SRCDIR/src/core/profile/profile.c" \
+        "$SRCDIR/src/core/profile/profile_setting.c" | grep -oE '"[a-z_]+"' | tr -d '"')
+[ "$(echo "$fields" | wc -w)" -ge 10 ] && ok "profile fields read from the loader: $(echo $fields)" || not_ok "fields: $fields"
 for f in $fields; do
         grep -qx "\.It Cm $f" "$MAN5" && ok "twtune-profile(5) documents $f" || not_ok "twtune-profile(5) lacks '.It Cm $f'"
 done
