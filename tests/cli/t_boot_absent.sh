@@ -88,6 +88,41 @@ echo br_netfilter >r/etc/modules-load.d/br_netfilter.conf
 run --root r --format json diff k8s.yaml; expect_rc 0 "diff with the modules-load.d entry"
 expect_json '[.findings[] | select(.code == "absent-at-boot")] | length == 0' "no absent-at-boot once the module is listed"
 
+# load_modules: true: apply lists the module in /etc/modules-load.d/99-twtune.conf with the persisted
+# file, the boot oracle (boot --root) then finds the key present, and rollback takes the file away.
+rm r/etc/modules-load.d/br_netfilter.conf
+printf 'name: k8s\nload_modules: true\nsysctl:\n  net.bridge.bridge-nf-call-iptables: 1\n  net.netfilter.nf_conntrack_max: 262144\n  net.ipv4.tcp_congestion_control: bbr\n' >k8s-mod.yaml
+mkdir -p r/proc/sys/net/netfilter && echo 65536 >r/proc/sys/net/netfilter/nf_conntrack_max && echo cubic >r/proc/sys/net/ipv4/tcp_congestion_control
+echo 'net.bridge.bridge-nf-call-iptables = 1' >r/etc/sysctl.d/50-k8s.conf
+run --root r --format json apply --dry-run k8s-mod.yaml; expect_rc 0 "apply --dry-run with load_modules"
+expect_json '.modules_file.action == "create" and .modules_file.modules == ["br_netfilter", "nf_conntrack"] and (.modules_file.path | endswith("/etc/modules-load.d/99-twtune.conf"))' "the dry run shows the modules file it would create (no tcp_bbr: the kernel loads it on the write)"
+expect_json '[.findings[] | select(.code == "absent-at-boot" and (.file | endswith("99-twtune.conf")))] | length == 0' "the dry run predicts no absent-at-boot for twtune's keys: the boot view sees the modules file it will write"
+expect_json '.persist.diff | contains("+# load_modules: br_netfilter nf_conntrack\n")' "the persisted file's diff shows the modules line"
+[ ! -e r/etc/modules-load.d/99-twtune.conf ] && ok "the dry run writes nothing" || not_ok "the dry run wrote the modules file"
+run --root r --format json boot
+expect_json '[.findings[] | select(.code == "absent-at-boot" and .file == "/etc/sysctl.d/50-k8s.conf")] | length == 1' "before the apply, the boot oracle finds the other file's bridge key absent"
+run --root r apply k8s-mod.yaml; expect_rc 0 "apply with load_modules"
+[ "$(grep -v '^#' r/etc/modules-load.d/99-twtune.conf | tr '\n' ' ')" = "br_netfilter nf_conntrack " ] && ok "the modules file lists the two modules, one a line" || not_ok "modules file: $(cat r/etc/modules-load.d/99-twtune.conf)"
+run --root r --format json boot
+expect_json '([.findings[] | select(.code == "absent-at-boot")] | length == 0) and ([.settings[] | select(.key == "net.bridge.bridge-nf-call-iptables" or .key == "net.netfilter.nf_conntrack_max") | .at_boot] == ["exists", "exists"])' "after the apply the boot oracle finds both keys present, the other file's too"
+run --root r --format json apply k8s-mod.yaml
+expect_json '.modules_file.action == "none"' "applied again: the modules file stays"
+sed 's/^load_modules: true$/load_modules: false/' k8s-mod.yaml >k8s-nomod.yaml
+run --root r --format json apply --dry-run k8s-nomod.yaml
+expect_json '.modules_file.action == "remove"' "load_modules: false: the dry run shows the file going"
+run --root r rollback; expect_rc 0 "rollback to before twtune"
+[ ! -e r/etc/modules-load.d/99-twtune.conf ] && ok "rollback removes the modules file with the persisted file" || not_ok "the modules file is still there after rollback"
+run --root r --format json boot
+expect_json '[.findings[] | select(.code == "absent-at-boot")] | length == 1' "after the rollback the bridge key is absent at boot again"
+run --root r rollback --to 1; expect_rc 0 "rollback to the apply's generation"
+[ -e r/etc/modules-load.d/99-twtune.conf ] && ok "rolling forward restores the modules file" || not_ok "the modules file was not restored"
+echo 'mine' >r/etc/modules-load.d/99-twtune.conf
+run --root r apply k8s-nomod.yaml; expect_rc 0 "apply without load_modules"
+[ "$(cat r/etc/modules-load.d/99-twtune.conf)" = mine ] && ok "a modules file that is not twtune's is left alone" || not_ok "a foreign modules file was removed or changed"
+printf 'name: x\nload_modules: 3\nsysctl:\n  net.ipv4.tcp_fin_timeout: 30\n' >bad.yaml
+run --root r check bad.yaml; expect_rc 3 "load_modules takes a boolean"
+expect_out "bad.yaml:2:15: error: 'load_modules' takes true or false" "the error gives file, line and column"
+
 # Interfaces that appear after the boot, against the real tools.
 if unshare -n -m -p --fork --mount-proc true 2>/dev/null && command -v python3 >/dev/null && command -v ip >/dev/null; then
         mkdir -p later/etc/sysctl.d

@@ -41,6 +41,7 @@ struct sysroot {
 static const char *const dir_paths[] = {
         [SYSROOT_SYSCTL_D] = "etc/sysctl.d",
         [SYSROOT_STATE] = "var/lib/twtune",
+        [SYSROOT_MODULES_LOAD_D] = "etc/modules-load.d",
 };
 
 int sysroot_new(const char *root, struct sysroot **ret)

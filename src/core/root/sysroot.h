@@ -59,6 +59,7 @@ int sysroot_open_config(struct sysroot *sr, const char *path, int flags);
 enum sysroot_dir {
         SYSROOT_SYSCTL_D, /* <root>/etc/sysctl.d, where the profile is persisted */
         SYSROOT_STATE,    /* <root>/var/lib/twtune: lock, journal, generations (0700) */
+        SYSROOT_MODULES_LOAD_D, /* <root>/etc/modules-load.d (load_modules: true) */
 };
 
 /* Opens one of the directories, creating it (and its parents) when create is set. No

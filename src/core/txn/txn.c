@@ -12,6 +12,7 @@
 #include "atomic.h"
 #include "fault.h"
 #include "kb.h"
+#include "modules_file.h"
 #include "state.h"
 #include "sysroot.h"
 #include "util.h"
@@ -196,6 +197,10 @@ static bool restore(struct sysroot *sr, int dfd, const struct record *j, size_t 
                         ok &= restore_key(sr, &j->keys[i], f);
         if (with_file && (dfd < 0 || !restore_file(dfd, j))) {
                 f->file_left_changed = true;
+                ok = false;
+        }
+        if (with_file && modules_file_sync(sr, j->file_before_present ? j->file_before : NULL, j->file_before_len) < 0) {
+                f->file_left_changed = true; /* modules_file.h: it follows the persisted file */
                 ok = false;
         }
         return ok;
@@ -444,6 +449,11 @@ static bool commit_persist(struct commit *c, enum txn_result *ret)
                 *ret = undo(c->st, c->sr, c->dfd, &c->j, c->j.n_keys, true, c->fail);
                 return false;
         }
+        if ((r = modules_file_sync(c->sr, c->file_present ? c->file : NULL, c->file_len)) < 0) {
+                fail_at(c->fail, NULL, r, strdup("cannot write " MODULES_DIR "/" MODULES_FILE_NAME));
+                *ret = undo(c->st, c->sr, c->dfd, &c->j, c->j.n_keys, true, c->fail);
+                return false;
+        }
         fault_point("persisted");
         return true;
 }
@@ -552,7 +562,10 @@ int txn_recover(struct state *st, struct sysroot *sr, struct txn_failure *fail, 
                 return r;
         r = state_generation_read(st, j->generation, &g);
         if (r == 0) {
-                /* Killed after the commit point: only the journal is left to drop. */
+                /* Killed after the commit point: only the journal is left to drop, and the modules
+                 * file to bring in line with the persisted file the generation recorded. */
+                if (j->persist && modules_file_sync(sr, g->file_present ? g->file : NULL, g->file_len) < 0)
+                        fail->file_left_changed = true;
                 record_free(g);
                 record_free(j);
                 *ret = TXN_COMMITTED;
