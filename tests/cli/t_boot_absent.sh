@@ -123,6 +123,40 @@ printf 'name: x\nload_modules: 3\nsysctl:\n  net.ipv4.tcp_fin_timeout: 30\n' >ba
 run --root r check bad.yaml; expect_rc 3 "load_modules takes a boolean"
 expect_out "bad.yaml:2:15: error: 'load_modules' takes true or false" "the error gives file, line and column"
 
+# A kill at every fault point of an apply with load_modules (then recover), and a failure to write
+# the modules file: the modules file always agrees with the persisted file (listed there exactly
+# when the persisted file names the module), and a failed apply leaves neither.
+if [ "${TWTUNE_FAULT_BUILT:-1}" = 1 ]; then
+        agree() { # the persisted file names br_netfilter exactly when the modules file lists it
+                a=no; b=no
+                grep -q '^# load_modules: br_netfilter' r/etc/sysctl.d/99-twtune.conf 2>/dev/null && a=yes
+                grep -qx br_netfilter r/etc/modules-load.d/99-twtune.conf 2>/dev/null && b=yes
+                [ $a = $b ]
+        }
+        printf 'name: k8s\nload_modules: true\nsysctl:\n  net.bridge.bridge-nf-call-iptables: 1\n' >k8s-br.yaml
+        n=1 killed=0 listed=0
+        while [ $n -le 30 ]; do
+                fresh
+                mkdir -p r/proc/sys/net/bridge && echo 0 >r/proc/sys/net/bridge/bridge-nf-call-iptables
+                TWTUNE_FAULT="kill:$n" ${TWTUNE_WRAPPER:-} "$TWTUNE" --root r apply k8s-br.yaml >/dev/null 2>&1
+                [ $? -eq 137 ] || break
+                killed=$((killed + 1))
+                run --root r recover
+                [ $RC -eq 0 ] && agree || not_ok "kill at point $n, then recover (exit $RC): the two files disagree"
+                [ -e r/etc/modules-load.d/99-twtune.conf ] && listed=$((listed + 1))
+                n=$((n + 1))
+        done
+        [ $killed -ge 5 ] && [ $listed -ge 1 ] && [ $listed -lt $killed ] &&
+                ok "killed at $killed points, recovered: the modules file agrees with the persisted file each time ($listed after the commit point)" ||
+                not_ok "kills: $killed points, $listed with the file"
+        fresh
+        mkdir -p r/proc/sys/net/bridge && echo 0 >r/proc/sys/net/bridge/bridge-nf-call-iptables
+        TWTUNE_FAULT=fail:modules:1 run --root r apply k8s-br.yaml; expect_rc 4 "the modules file cannot be written: the apply is undone"
+        [ ! -e r/etc/sysctl.d/99-twtune.conf ] && [ ! -e r/etc/modules-load.d/99-twtune.conf ] &&
+                [ "$(cat r/proc/sys/net/bridge/bridge-nf-call-iptables)" = 0 ] && ok "undone: the key, no persisted file, no modules file" ||
+                not_ok "after the failed apply: $(ls r/etc/sysctl.d r/etc/modules-load.d)"
+fi
+
 # Interfaces that appear after the boot, against the real tools.
 if unshare -n -m -p --fork --mount-proc true 2>/dev/null && command -v python3 >/dev/null && command -v ip >/dev/null; then
         mkdir -p later/etc/sysctl.d

@@ -449,7 +449,8 @@ static bool commit_persist(struct commit *c, enum txn_result *ret)
                 *ret = undo(c->st, c->sr, c->dfd, &c->j, c->j.n_keys, true, c->fail);
                 return false;
         }
-        if ((r = modules_file_sync(c->sr, c->file_present ? c->file : NULL, c->file_len)) < 0) {
+        r = fault_point("modules");
+        if (r < 0 || (r = modules_file_sync(c->sr, c->file_present ? c->file : NULL, c->file_len)) < 0) {
                 fail_at(c->fail, NULL, r, strdup("cannot write " MODULES_DIR "/" MODULES_FILE_NAME));
                 *ret = undo(c->st, c->sr, c->dfd, &c->j, c->j.n_keys, true, c->fail);
                 return false;
