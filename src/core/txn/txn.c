@@ -110,16 +110,13 @@ static void left_changed(struct txn_failure *f, const char *key)
 static int write_verify(struct sysroot *sr, const char *key, const char *value, const char *point, char **ret_kept)
 {
         int r = fault_point(point);
-        if (r == 0)
-                r = sysroot_write_sysctl(sr, key, value);
+        char *back = NULL;
+        if (r == 0) /* written and read back through one open */
+                r = sysroot_write_read_sysctl(sr, key, value, &back);
         if (r < 0)
                 return r;
         if (strcmp(point, "write") == 0)
                 fault_point("written");
-        char *back = NULL;
-        r = sysroot_read_sysctl(sr, key, &back);
-        if (r < 0)
-                return r;
         bool same = kb_value_equal(key, back, value);
         if (ret_kept && (!same || !value_equal(back, value)))
                 *ret_kept = value_normalize(back);
