@@ -192,6 +192,32 @@ static int fd_value(int fd, char **ret_value)
         return 0;
 }
 
+/* fd_value for a file known to be regular: no fstat, and a short value read into the stack. */
+static int fd_regular_value(int fd, char **ret_value)
+{
+        char buf[4096];
+        size_t len = 0;
+        for (;;) {
+                ssize_t n = read(fd, buf + len, sizeof(buf) - 1 - len);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return -errno;
+                if (n == 0)
+                        break;
+                len += (size_t)n;
+                if (len == sizeof(buf) - 1) /* a long one: the general reader, from the start */
+                        return lseek(fd, 0, SEEK_SET) < 0 ? -errno : fd_value(fd, ret_value);
+        }
+        while (len > 0 && buf[len - 1] == '\n')
+                len--;
+        char *v = strndup(buf, len);
+        if (!v)
+                return -ENOMEM;
+        *ret_value = v;
+        return 0;
+}
+
 static int fd_mode(int fd, unsigned *ret_mode)
 {
         struct stat st;
@@ -264,7 +290,7 @@ void sysroot_cache(struct sysroot *sr, bool on)
 /* The mode from statx, and whether the mount is read-only asked once per mount (its id): both the
  * mount flag and faccessat's EROFS are the mount's (or its superblock's), the same for every key
  * on it, and thousands of keys share one or two mounts. False where statx has no mount id. */
-static bool probe_by_mount(struct sysroot *sr, int fd, struct cached *c)
+static bool probe_by_mount(struct sysroot *sr, int fd, struct cached *c, unsigned *ret_type)
 {
 #ifdef STATX_MNT_ID
         struct statx sx;
@@ -285,11 +311,12 @@ static bool probe_by_mount(struct sysroot *sr, int fd, struct cached *c)
         }
         c->mode = sx.stx_mode & 07777;
         c->mode_r = 0;
+        *ret_type = sx.stx_mode & S_IFMT;
         c->ro = sr->mounts[i].ro;
         c->ro_r = sr->mounts[i].r;
         return true;
 #else
-        (void)sr, (void)fd, (void)c;
+        (void)sr, (void)fd, (void)c, (void)ret_type;
         return false;
 #endif
 }
@@ -300,9 +327,12 @@ static bool probe_by_mount(struct sysroot *sr, int fd, struct cached *c)
 static void probe(struct sysroot *sr, struct cached *c)
 {
         int fd = open_sysctl(sr, c->key, O_RDONLY);
+        unsigned type = 0;
         if (fd >= 0) {
-                c->value_r = fd_value(fd, &c->value);
-                if (!probe_by_mount(sr, fd, c)) {
+                if (probe_by_mount(sr, fd, c, &type)) /* the type known: read_fd's checks, without its fstat */
+                        c->value_r = S_ISREG(type) ? fd_regular_value(fd, &c->value) : S_ISDIR(type) ? -EISDIR : -EINVAL;
+                else {
+                        c->value_r = fd_value(fd, &c->value);
                         c->mode_r = fd_mode(fd, &c->mode);
                         c->ro_r = fd_readonly_mount(fd, &c->ro);
                 }
@@ -431,8 +461,8 @@ int sysroot_write_read_sysctl(struct sysroot *sr, const char *key, const char *v
         /* pwrite leaves the offset at 0: the read sees what the kernel kept, from the same open. */
         int r = write_value(fd, value);
         char *back = NULL;
-        if (r == 0)
-                r = fd_value(fd, &back);
+        if (r == 0) /* regular: O_RDWR refuses a directory, and a write anything else */
+                r = fd_regular_value(fd, &back);
         if (close(fd) < 0 && r == 0)
                 r = -errno;
         if (r < 0) {
