@@ -309,8 +309,8 @@ static void check_module(struct mods *m, struct boot_setting *s, enum boot_rules
                 findings_add(f, SEV_WARNING, "absent-at-boot", s->key, &loc,
                              "%s = %s is not applied at boot: the key exists only once %s is loaded, which is not "
                              "built in and which nothing loads before %s (no modules-load.d entry); fix: "
-                             "echo %s > /etc/modules-load.d/%s.conf, or load_modules: true in twtune's profile", s->key, s->value, mod,
-                             rules == BOOT_SYSTEMD ? "systemd-sysctl.service" : "sysctl --system", mod, mod);
+                             "echo %s > /etc/modules-load.d/%s.conf, or load_modules: true in twtune's profile",
+                             s->key, s->value, mod, rules == BOOT_SYSTEMD ? "systemd-sysctl.service" : "sysctl --system", mod, mod);
 }
 
 /* The 99-systemd.rules that counts (first directory wins; /dev/null or empty masks). */
