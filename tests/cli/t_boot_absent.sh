@@ -93,6 +93,15 @@ expect_json '[.findings[] | select(.code == "absent-at-boot")] | length == 0' "n
 rm r/etc/modules-load.d/br_netfilter.conf
 printf 'name: k8s\nload_modules: true\nsysctl:\n  net.bridge.bridge-nf-call-iptables: 1\n  net.netfilter.nf_conntrack_max: 262144\n  net.ipv4.tcp_congestion_control: bbr\n' >k8s-mod.yaml
 mkdir -p r/proc/sys/net/netfilter && echo 65536 >r/proc/sys/net/netfilter/nf_conntrack_max && echo cubic >r/proc/sys/net/ipv4/tcp_congestion_control
+run --root r --format json check --live k8s-mod.yaml
+expect_json '[.findings[] | select(.code == "absent-at-boot")] | length == 0' "check --live: no absent-at-boot for a profile with load_modules"
+sed '/^load_modules/d' k8s-mod.yaml >k8s-plain.yaml
+run --root r --format json check --live k8s-plain.yaml
+expect_json '[.findings[] | select(.code == "absent-at-boot" and .key == "net.bridge.bridge-nf-call-iptables")] | length == 1' "check --live: absent-at-boot for the same profile without it"
+run --root r --format json diff k8s-mod.yaml
+expect_json '[.findings[] | select(.code == "absent-at-boot")] | length == 0' "diff: no absent-at-boot with load_modules"
+run --root r --format json diff k8s-plain.yaml
+expect_json '[.findings[] | select(.code == "absent-at-boot")] | length == 2' "diff: absent-at-boot for both module keys without it"
 echo 'net.bridge.bridge-nf-call-iptables = 1' >r/etc/sysctl.d/50-k8s.conf
 run --root r --format json apply --dry-run k8s-mod.yaml; expect_rc 0 "apply --dry-run with load_modules"
 expect_json '.modules_file.action == "create" and .modules_file.modules == ["br_netfilter", "nf_conntrack"] and (.modules_file.path | endswith("/etc/modules-load.d/99-twtune.conf"))' "the dry run shows the modules file it would create (no tcp_bbr: the kernel loads it on the write)"
