@@ -7,7 +7,9 @@
 # whose modules.dep entry pulls it in). Interface keys, against the real tools in namespaces
 # (boot_diff.py --later): an interface made after the boot gets its sysctl.d keys from udev's
 # 99-systemd.rules (systemd-sysctl --prefix) exactly where twtune says interface-added, and never
-# under procps, where it says absent-interface.
+# under procps, where it says absent-interface. load_modules: true: the modules-load.d file apply
+# writes makes the finding go (boot --root as the oracle), follows the persisted file through
+# rollback, and agrees with it after a kill at any point and recover.
 . "$SRCDIR/tests/cli/lib.sh"
 
 # case NAME: a fresh root with a bridge key and a conntrack key set at boot.
