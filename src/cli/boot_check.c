@@ -10,6 +10,7 @@
 #include "errors.h"
 #include "kb.h"
 #include "kver.h"
+#include "modules_file.h"
 #include "sysroot.h"
 #include "txn.h"
 #include "util.h"
@@ -48,12 +49,16 @@ static void absent_at_boot(struct findings *f, const struct findings *boot, cons
 size_t cli_boot_check(struct cli *c, struct sysroot *sr, const char *body, const char *const *keys,
                       const char *const *values, size_t n, enum severity sev, struct findings *f)
 {
+        char *mods = NULL; /* and the modules-load.d file it brings (load_modules: true) */
         struct boot_opts o = {.rules = boot_default_rules(sr), .replace = body != NULL, .replace_name = TXN_FILE_NAME,
-                              .replace_text = body};
+                              .replace_text = body, .replace_modules = body != NULL};
         struct findings ignored = {0}; /* the hierarchy's own problems are boot's to report */
         struct boot_view *b = NULL;
         size_t shadowed = 0;
-        if (boot_resolve(sr, &o, &b, &ignored) < 0) {
+        int r = modules_file_text(body, &mods);
+        o.modules_text = mods;
+        if (r < 0 || boot_resolve(sr, &o, &b, &ignored) < 0) {
+                free(mods);
                 cli_error(c, 0, "cannot predict the next boot: out of memory");
                 findings_release(&ignored);
                 return 0;
@@ -87,6 +92,7 @@ size_t cli_boot_check(struct cli *c, struct sysroot *sr, const char *body, const
         }
         boot_view_free(b);
         findings_release(&ignored);
+        free(mods);
         return shadowed;
 }
 

@@ -14,6 +14,7 @@
 #include "kb.h"
 #include "load_profile.h"
 #include "managed.h"
+#include "modules_note.h"
 #include "netns.h"
 #include "open_target.h"
 #include "options.h"
@@ -74,6 +75,8 @@ static void print(struct cli *c, const char *name, const char *path, const struc
                 json_member(c->out, "persisted", persisted);
                 if (fc)
                         cli_persist_json(c, fpath, fc);
+                if (fc && persisted)
+                        cli_modules_note(c, sr, fc, dry); /* load_modules: true */
                 out_rows(c, rows);
                 fputs(",\n  ", c->out);
                 out_findings_json(c, f);
@@ -87,6 +90,8 @@ static void print(struct cli *c, const char *name, const char *path, const struc
                                  t->items[i].key, t->items[i].kept, t->items[i].after, t->items[i].after);
         if (fc)
                 cli_persist_text(c, fpath, fc, dry);
+        if (fc && persisted)
+                cli_modules_note(c, sr, fc, dry); /* load_modules: true */
         cli_out_findings(c, f, c->out);
         if (c->quiet || !t)
                 return;

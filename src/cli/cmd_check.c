@@ -10,6 +10,7 @@
 #include "format.h"
 #include "k8s.h"
 #include "load_profile.h"
+#include "modules_file.h"
 #include "netns.h"
 #include "open_target.h"
 #include "options.h"
@@ -172,6 +173,8 @@ static void boot_notes(struct cli *c, struct sysroot *sr, const struct profile *
                 values[n++] = s->value;
                 sb_appendf(&body, "%s = %s\n", s->key, s->value);
         }
+        if (p->load_modules && keys)
+                modules_body_line(&body, keys, n);
         char *text = sb_steal(&body);
         if (text && n)
                 cli_boot_check(c, sr, text, keys, values, n, SEV_WARNING, f);

@@ -5,8 +5,8 @@
 # them changing. Each measurement runs in fresh private network, mount and PID namespaces with a
 # tmpfs over /etc/sysctl.d and /var/lib (the host's files and values are never touched). RUNS
 # rounds (default 3), the tools taking turns in each, so that a load from other jobs falls on all of
-# them; the median of each tool's wall time, CPU time (user + system: steadier than the wall time
-# on a shared machine) and peak RSS is shown. RATIO is twtune's over sysctl -p's.
+# them; the median of each tool's wall time, CPU time (user + system, to the
+# microsecond: steadier than the wall time on a shared machine) and peak RSS is shown. RATIO is twtune's over sysctl -p's.
 #
 #   [RUNS=N] tests/bench/apply_bench.sh [BUILD_DIR] [PAIRS]      (as root; PAIRS default 450: 9 000 keys)
 set -eu
@@ -62,11 +62,27 @@ mount -t tmpfs -o mode=0755 bench /var/lib
 [ "$(findmnt -n -o SOURCE -T /etc/sysctl.d | tail -n 1)" = bench ] && [ "$(findmnt -n -o SOURCE -T /var/lib | tail -n 1)" = bench ] || exit 2
 i=0
 while [ $i -lt "$PAIRS" ]; do echo "link add va$i type veth peer name vb$i"; i=$((i + 1)); done | ip -batch - >/dev/null
+# MEASURE CMD...: "WALL_MS PEAK_RSS_KIB CPU_MS" of one run. Peak RSS from GNU time; CPU from the
+# rusage python's wait4 gets for time and the command it waited for, in microseconds (GNU time
+# prints hundredths, too coarse for runs of a tenth of a second; time's own share is a millisecond).
 MEASURE() {
-        t0=$(date +%s%N)
-        /usr/bin/time -f '%M %U %S' -o rss "$@" >/dev/null 2>&1 || true
-        read -r kb user sys <rss
-        echo "$(( ($(date +%s%N) - t0) / 1000000 )) $kb $(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%d", (u + s) * 1000 }')"
+        python3 -c '
+import os, sys, time
+t0 = time.monotonic()
+pid = os.fork()
+if pid == 0:
+    fd = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    try:
+        os.execvp("/usr/bin/time", ["/usr/bin/time", "-f", "%M", "-o", "rss"] + sys.argv[1:])
+    finally:
+        os._exit(127)
+_, _, ru = os.wait4(pid, 0)
+with open("rss") as f:
+    kb = int(f.read().split()[-1])
+print("%d %d %d" % ((time.monotonic() - t0) * 1000, kb, (ru.ru_utime + ru.ru_stime) * 1000))
+' "$@"
 }
 case $CMD in
 *MEASURE*) eval "$CMD" ;;

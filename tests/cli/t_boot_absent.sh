@@ -7,7 +7,9 @@
 # whose modules.dep entry pulls it in). Interface keys, against the real tools in namespaces
 # (boot_diff.py --later): an interface made after the boot gets its sysctl.d keys from udev's
 # 99-systemd.rules (systemd-sysctl --prefix) exactly where twtune says interface-added, and never
-# under procps, where it says absent-interface.
+# under procps, where it says absent-interface. load_modules: true: the modules-load.d file apply
+# writes makes the finding go (boot --root as the oracle), follows the persisted file through
+# rollback, and agrees with it after a kill at any point and recover.
 . "$SRCDIR/tests/cli/lib.sh"
 
 # case NAME: a fresh root with a bridge key and a conntrack key set at boot.
@@ -87,6 +89,84 @@ expect_json '[.findings[] | select(.code == "absent-at-boot" and .key == "net.br
 echo br_netfilter >r/etc/modules-load.d/br_netfilter.conf
 run --root r --format json diff k8s.yaml; expect_rc 0 "diff with the modules-load.d entry"
 expect_json '[.findings[] | select(.code == "absent-at-boot")] | length == 0' "no absent-at-boot once the module is listed"
+
+# load_modules: true: apply lists the module in /etc/modules-load.d/99-twtune.conf with the persisted
+# file, the boot oracle (boot --root) then finds the key present, and rollback takes the file away.
+rm r/etc/modules-load.d/br_netfilter.conf
+printf 'name: k8s\nload_modules: true\nsysctl:\n  net.bridge.bridge-nf-call-iptables: 1\n  net.netfilter.nf_conntrack_max: 262144\n  net.ipv4.tcp_congestion_control: bbr\n' >k8s-mod.yaml
+mkdir -p r/proc/sys/net/netfilter && echo 65536 >r/proc/sys/net/netfilter/nf_conntrack_max && echo cubic >r/proc/sys/net/ipv4/tcp_congestion_control
+run --root r --format json check --live k8s-mod.yaml
+expect_json '[.findings[] | select(.code == "absent-at-boot")] | length == 0' "check --live: no absent-at-boot for a profile with load_modules"
+sed '/^load_modules/d' k8s-mod.yaml >k8s-plain.yaml
+run --root r --format json check --live k8s-plain.yaml
+expect_json '[.findings[] | select(.code == "absent-at-boot" and .key == "net.bridge.bridge-nf-call-iptables")] | length == 1' "check --live: absent-at-boot for the same profile without it"
+run --root r --format json diff k8s-mod.yaml
+expect_json '[.findings[] | select(.code == "absent-at-boot")] | length == 0' "diff: no absent-at-boot with load_modules"
+run --root r --format json diff k8s-plain.yaml
+expect_json '[.findings[] | select(.code == "absent-at-boot") | .key] == ["net.bridge.bridge-nf-call-iptables"]' "diff: absent-at-boot for the bridge key without it (nf_conntrack's key exists with no loadable module: built in)"
+echo 'net.bridge.bridge-nf-call-iptables = 1' >r/etc/sysctl.d/50-k8s.conf
+run --root r --format json apply --dry-run k8s-mod.yaml; expect_rc 0 "apply --dry-run with load_modules"
+expect_json '.modules_file.action == "create" and .modules_file.modules == ["br_netfilter", "nf_conntrack"] and (.modules_file.path | endswith("/etc/modules-load.d/99-twtune.conf"))' "the dry run shows the modules file it would create (no tcp_bbr: the kernel loads it on the write)"
+expect_json '[.findings[] | select(.code == "absent-at-boot" and (.file | endswith("99-twtune.conf")))] | length == 0' "the dry run predicts no absent-at-boot for twtune's keys: the boot view sees the modules file it will write"
+expect_json '.persist.diff | contains("+# load_modules: br_netfilter nf_conntrack\n")' "the persisted file's diff shows the modules line"
+[ ! -e r/etc/modules-load.d/99-twtune.conf ] && ok "the dry run writes nothing" || not_ok "the dry run wrote the modules file"
+run --root r --format json boot
+expect_json '[.findings[] | select(.code == "absent-at-boot" and .file == "/etc/sysctl.d/50-k8s.conf")] | length == 1' "before the apply, the boot oracle finds the other file's bridge key absent"
+run --root r apply k8s-mod.yaml; expect_rc 0 "apply with load_modules"
+[ "$(grep -v '^#' r/etc/modules-load.d/99-twtune.conf | tr '\n' ' ')" = "br_netfilter nf_conntrack " ] && ok "the modules file lists the two modules, one a line" || not_ok "modules file: $(cat r/etc/modules-load.d/99-twtune.conf)"
+run --root r --format json boot
+expect_json '([.findings[] | select(.code == "absent-at-boot")] | length == 0) and ([.settings[] | select(.key == "net.bridge.bridge-nf-call-iptables" or .key == "net.netfilter.nf_conntrack_max") | .at_boot] == ["exists", "exists"])' "after the apply the boot oracle finds both keys present, the other file's too"
+run --root r --format json apply k8s-mod.yaml
+expect_json '.modules_file.action == "none"' "applied again: the modules file stays"
+sed 's/^load_modules: true$/load_modules: false/' k8s-mod.yaml >k8s-nomod.yaml
+run --root r --format json apply --dry-run k8s-nomod.yaml
+expect_json '.modules_file.action == "remove"' "load_modules: false: the dry run shows the file going"
+run --root r rollback; expect_rc 0 "rollback to before twtune"
+[ ! -e r/etc/modules-load.d/99-twtune.conf ] && ok "rollback removes the modules file with the persisted file" || not_ok "the modules file is still there after rollback"
+run --root r --format json boot
+expect_json '[.findings[] | select(.code == "absent-at-boot")] | length == 1' "after the rollback the bridge key is absent at boot again"
+run --root r rollback --to 1; expect_rc 0 "rollback to the apply's generation"
+[ -e r/etc/modules-load.d/99-twtune.conf ] && ok "rolling forward restores the modules file" || not_ok "the modules file was not restored"
+echo 'mine' >r/etc/modules-load.d/99-twtune.conf
+run --root r apply k8s-nomod.yaml; expect_rc 0 "apply without load_modules"
+[ "$(cat r/etc/modules-load.d/99-twtune.conf)" = mine ] && ok "a modules file that is not twtune's is left alone" || not_ok "a foreign modules file was removed or changed"
+printf 'name: x\nload_modules: 3\nsysctl:\n  net.ipv4.tcp_fin_timeout: 30\n' >bad.yaml
+run --root r check bad.yaml; expect_rc 3 "load_modules takes a boolean"
+expect_out "bad.yaml:2:15: error: 'load_modules' takes true or false" "the error gives file, line and column"
+
+# A kill at every fault point of an apply with load_modules (then recover), and a failure to write
+# the modules file: the modules file always agrees with the persisted file (listed there exactly
+# when the persisted file names the module), and a failed apply leaves neither.
+if [ "${TWTUNE_FAULT_BUILT:-1}" = 1 ]; then
+        agree() { # the persisted file names br_netfilter exactly when the modules file lists it
+                a=no; b=no
+                grep -q '^# load_modules: br_netfilter' r/etc/sysctl.d/99-twtune.conf 2>/dev/null && a=yes
+                grep -qx br_netfilter r/etc/modules-load.d/99-twtune.conf 2>/dev/null && b=yes
+                [ $a = $b ]
+        }
+        printf 'name: k8s\nload_modules: true\nsysctl:\n  net.bridge.bridge-nf-call-iptables: 1\n' >k8s-br.yaml
+        n=1 killed=0 listed=0
+        while [ $n -le 30 ]; do
+                fresh
+                mkdir -p r/proc/sys/net/bridge && echo 0 >r/proc/sys/net/bridge/bridge-nf-call-iptables
+                TWTUNE_FAULT="kill:$n" ${TWTUNE_WRAPPER:-} "$TWTUNE" --root r apply k8s-br.yaml >/dev/null 2>&1
+                [ $? -eq 137 ] || break
+                killed=$((killed + 1))
+                run --root r recover
+                [ $RC -eq 0 ] && agree || not_ok "kill at point $n, then recover (exit $RC): the two files disagree"
+                [ -e r/etc/modules-load.d/99-twtune.conf ] && listed=$((listed + 1))
+                n=$((n + 1))
+        done
+        [ $killed -ge 5 ] && [ $listed -ge 1 ] && [ $listed -lt $killed ] &&
+                ok "killed at $killed points, recovered: the modules file agrees with the persisted file each time ($listed after the commit point)" ||
+                not_ok "kills: $killed points, $listed with the file"
+        fresh
+        mkdir -p r/proc/sys/net/bridge && echo 0 >r/proc/sys/net/bridge/bridge-nf-call-iptables
+        TWTUNE_FAULT=fail:modules:1 run --root r apply k8s-br.yaml; expect_rc 4 "the modules file cannot be written: the apply is undone"
+        [ ! -e r/etc/sysctl.d/99-twtune.conf ] && [ ! -e r/etc/modules-load.d/99-twtune.conf ] &&
+                [ "$(cat r/proc/sys/net/bridge/bridge-nf-call-iptables)" = 0 ] && ok "undone: the key, no persisted file, no modules file" ||
+                not_ok "after the failed apply: $(ls r/etc/sysctl.d r/etc/modules-load.d)"
+fi
 
 # Interfaces that appear after the boot, against the real tools.
 if unshare -n -m -p --fork --mount-proc true 2>/dev/null && command -v python3 >/dev/null && command -v ip >/dev/null; then

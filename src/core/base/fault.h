@@ -4,7 +4,7 @@
  *   fail:NAME:N   make the Nth point called NAME fail with EIO
  *   fail:NAME:*   make every point called NAME fail
  * Several, separated by commas, apply together. Points: journal, write, written, restore,
- * persist, persisted, generation, recorded (the record is in place but reported failed), commit.
+ * persist, modules (the modules-load.d file), persisted, generation, recorded (the record is in place but reported failed), commit.
  * The transaction calls fault_point() before each step that changes the system.
  * Compiled in only with the CMake option TWTUNE_FAULT_INJECTION (the test build); without it
  * fault_point always returns 0 and the variable is ignored, as in every release package. */

@@ -14,12 +14,23 @@ static const uint32_t K[64] = {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 };
 
-static uint32_t ror(uint32_t x, unsigned n)
+static inline uint32_t ror(uint32_t x, unsigned n)
 {
         return (x >> n) | (x << (32 - n));
 }
 
-static void block(uint32_t h[8], const unsigned char *p)
+/* One round, with the eight working variables named in place rather than shifted along: eight
+ * rounds a pass, unrolled (about twice the speed of the loop that moves them; a record of 100 000
+ * keys is hashed twice per transaction). */
+#define ROUND(a, b, c, d, e, f, g, h, i)                                                                      \
+        do {                                                                                                \
+                uint32_t t1 = h + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) + (g ^ (e & (f ^ g))) + K[i] + w[i];  \
+                uint32_t t2 = (ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) + ((a & b) | (c & (a | b)));            \
+                d += t1;                                                                                    \
+                h = t1 + t2;                                                                                \
+        } while (0)
+
+static void block(uint32_t hs[8], const unsigned char *p)
 {
         uint32_t w[64];
         for (int i = 0; i < 16; i++)
@@ -29,27 +40,25 @@ static void block(uint32_t h[8], const unsigned char *p)
                 uint32_t s1 = ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^ (w[i - 2] >> 10);
                 w[i] = w[i - 16] + s0 + w[i - 7] + s1;
         }
-        uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], k = h[7];
-        for (int i = 0; i < 64; i++) {
-                uint32_t t1 = k + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i];
-                uint32_t t2 = (ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-                k = g;
-                g = f;
-                f = e;
-                e = d + t1;
-                d = c;
-                c = b;
-                b = a;
-                a = t1 + t2;
+        uint32_t a = hs[0], b = hs[1], c = hs[2], d = hs[3], e = hs[4], f = hs[5], g = hs[6], h = hs[7];
+        for (int i = 0; i < 64; i += 8) {
+                ROUND(a, b, c, d, e, f, g, h, i);
+                ROUND(h, a, b, c, d, e, f, g, i + 1);
+                ROUND(g, h, a, b, c, d, e, f, i + 2);
+                ROUND(f, g, h, a, b, c, d, e, i + 3);
+                ROUND(e, f, g, h, a, b, c, d, i + 4);
+                ROUND(d, e, f, g, h, a, b, c, i + 5);
+                ROUND(c, d, e, f, g, h, a, b, i + 6);
+                ROUND(b, c, d, e, f, g, h, a, i + 7);
         }
-        h[0] += a;
-        h[1] += b;
-        h[2] += c;
-        h[3] += d;
-        h[4] += e;
-        h[5] += f;
-        h[6] += g;
-        h[7] += k;
+        hs[0] += a;
+        hs[1] += b;
+        hs[2] += c;
+        hs[3] += d;
+        hs[4] += e;
+        hs[5] += f;
+        hs[6] += g;
+        hs[7] += h;
 }
 
 void sha256_hex(const void *data, size_t len, char hex[SHA256_HEX_LEN + 1])

@@ -500,7 +500,7 @@ int boot_resolve(struct sysroot *sr, const struct boot_opts *o, struct boot_view
                 push_file(&x, &b->files, &b->n_files, x.over[i].path, BOOT_OVERRIDDEN, x.over[i].by);
         if (!x.oom && boot_simulate(sr, o->rules, x.opts, x.nopts, &x.keys, b, f) < 0)
                 x.oom = true;
-        if (!x.oom && boot_presence(sr, o->rules, b, f) < 0)
+        if (!x.oom && boot_presence(sr, o, b, f) < 0)
                 x.oom = true;
         if (!x.oom && boot_later_globs(sr, o->rules, x.opts, x.nopts, b, f) < 0)
                 x.oom = true;

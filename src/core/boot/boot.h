@@ -98,6 +98,9 @@ struct boot_opts {
         const char *replace_name;
         const char *replace_text;
         bool replace;
+        /* The same for /etc/modules-load.d/<replace_name> (modules_text NULL: will not exist). */
+        const char *modules_text;
+        bool replace_modules;
 };
 
 /* The rules of what runs at boot below the root: systemd's where systemd runs now
@@ -115,5 +118,8 @@ const struct boot_setting *boot_find(const struct boot_view *b, const char *key)
 const char *boot_file_status_name(enum boot_file_status s);
 const char *boot_presence_name(enum boot_presence p);
 void boot_view_free(struct boot_view *b);
+/* The module a key exists only with (kb/modules.h: the longest matching prefix), or NULL; an
+ * autoloading one (*ret_autoload: the kernel loads it on the write) is a prefix of its name. */
+const char *boot_key_module(const char *key, bool *ret_autoload);
 
 #endif

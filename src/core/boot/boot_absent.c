@@ -23,6 +23,7 @@ static const char *const udev_dirs[] = {"/etc/udev/rules.d", "/run/udev/rules.d"
 
 struct mods {
         struct sysroot *sr;
+        const struct boot_opts *o;
         bool loaded_read;
         char **names; /* modules loaded before sysctl.d is applied, '-' as '_' */
         size_t n;
@@ -115,6 +116,21 @@ static void read_loaded(struct mods *m)
         char **names = NULL;
         size_t nn = 0;
         m->loaded_read = true;
+        if (m->o && m->o->replace_modules && m->o->replace_name) {
+                /* The stand-in, in the first directory: it hides lower files of its name. */
+                char *own = strdup(m->o->replace_name);
+                names = own ? malloc(sizeof(*names)) : NULL;
+                if (names) {
+                        names[nn++] = own;
+                        if (strmap_put(&seen, own, 0) < 0)
+                                m->oom = true;
+                } else {
+                        free(own);
+                        m->oom = true;
+                }
+                if (m->o->modules_text)
+                        parse_load_file(m, m->o->modules_text);
+        }
         for (size_t d = 0; d < ELEMENTSOF(load_dirs); d++) {
                 int fd = sysroot_open_config(m->sr, load_dirs[d], O_RDONLY | O_DIRECTORY);
                 DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
@@ -293,8 +309,8 @@ static void check_module(struct mods *m, struct boot_setting *s, enum boot_rules
                 findings_add(f, SEV_WARNING, "absent-at-boot", s->key, &loc,
                              "%s = %s is not applied at boot: the key exists only once %s is loaded, which is not "
                              "built in and which nothing loads before %s (no modules-load.d entry); fix: "
-                             "echo %s > /etc/modules-load.d/%s.conf", s->key, s->value, mod,
-                             rules == BOOT_SYSTEMD ? "systemd-sysctl.service" : "sysctl --system", mod, mod);
+                             "echo %s > /etc/modules-load.d/%s.conf, or load_modules: true in twtune's profile",
+                             s->key, s->value, mod, rules == BOOT_SYSTEMD ? "systemd-sysctl.service" : "sysctl --system", mod, mod);
 }
 
 /* The 99-systemd.rules that counts (first directory wins; /dev/null or empty masks). */
@@ -391,9 +407,17 @@ static void check_interface(struct mods *m, struct boot_setting *s, enum boot_ru
                                                      "procps has no such hook", iface, k[7], (int)kl, kind, dot + 1);
 }
 
-int boot_presence(struct sysroot *sr, enum boot_rules rules, struct boot_view *b, struct findings *f)
+const char *boot_key_module(const char *key, bool *ret_autoload)
 {
-        struct mods m = {.sr = sr};
+        const struct kb_module_key *e = module_entry(key);
+        *ret_autoload = e && e->autoload;
+        return e ? e->module : NULL;
+}
+
+int boot_presence(struct sysroot *sr, const struct boot_opts *o, struct boot_view *b, struct findings *f)
+{
+        enum boot_rules rules = o->rules;
+        struct mods m = {.sr = sr, .o = o};
         for (size_t i = 0; i < b->n_settings && !m.oom; i++) {
                 check_module(&m, &b->settings[i], rules, f);
                 check_interface(&m, &b->settings[i], rules, f);

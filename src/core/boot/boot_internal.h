@@ -47,7 +47,7 @@ int boot_simulate(struct sysroot *sr, enum boot_rules rules, struct boot_opt *op
 
 /* Marks the settings whose key will not exist when the boot writes it (a module's key, an
  * interface that appears later: enum boot_presence), with findings. */
-int boot_presence(struct sysroot *sr, enum boot_rules rules, struct boot_view *b, struct findings *f);
+int boot_presence(struct sysroot *sr, const struct boot_opts *o, struct boot_view *b, struct findings *f);
 
 /* The globs over per-interface keys (struct boot_later), each with what becomes of it for an
  * interface that appears after the boot, and an interface-later finding. */

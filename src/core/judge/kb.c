@@ -80,6 +80,40 @@ static const struct kb_entry *lookup_exact(const char *key)
         return hit ? *hit : NULL;
 }
 
+/* Whether some entry's key has IFACE right after key's first head bytes ("net.ipv4.conf."): the
+ * lookups below try only those places. The prefixes are found once, from the index. */
+static bool iface_at(const char *key, size_t head)
+{
+        static const char *prefixes[16];
+        static size_t lens[16], n_prefixes;
+        static bool scanned, overflow;
+        if (!scanned) {
+                size_t n;
+                const struct kb_entry *const *v = index_all(&n);
+                for (size_t i = 0; v && i < n; i++) {
+                        const char *at = strstr(v[i]->key, ".IFACE");
+                        size_t l = at ? (size_t)(at + 1 - v[i]->key) : 0, k = 0;
+                        while (at && k < n_prefixes && (lens[k] != l || strncmp(prefixes[k], v[i]->key, l) != 0))
+                                k++;
+                        if (at && k == n_prefixes && n_prefixes < ELEMENTSOF(prefixes)) {
+                                prefixes[n_prefixes] = v[i]->key;
+                                lens[n_prefixes++] = l;
+                        } else if (at && k == n_prefixes) {
+                                overflow = true; /* more than the table holds: every place is tried */
+                        }
+                }
+                scanned = v != NULL;
+                if (!v)
+                        return true;
+        }
+        if (overflow)
+                return true;
+        for (size_t k = 0; k < n_prefixes; k++)
+                if (lens[k] == head && strncmp(prefixes[k], key, head) == 0)
+                        return true;
+        return false;
+}
+
 const struct kb_entry *kb_lookup(const char *key)
 {
         const struct kb_entry *e = lookup_exact(key);
@@ -91,7 +125,13 @@ const struct kb_entry *kb_lookup(const char *key)
                 const char *end = strchr(c + 1, '.');
                 if (!end)
                         break;
-                snprintf(buf, sizeof(buf), "%.*sIFACE%s", (int)(c + 1 - key), key, end);
+                /* memcpy, not snprintf: every key of a large profile comes here several times */
+                size_t head = (size_t)(c + 1 - key), tail = strlen(end);
+                if (!iface_at(key, head))
+                        continue;
+                memcpy(buf, key, head);
+                memcpy(buf + head, "IFACE", 5);
+                memcpy(buf + head + 5, end, tail + 1);
                 e = lookup_exact(buf);
         }
         return e;

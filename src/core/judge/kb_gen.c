@@ -32,7 +32,11 @@ const struct kb_gen *kb_gen_lookup(const char *key)
                 const char *end = strchr(c + 1, '.');
                 if (!end)
                         break;
-                snprintf(buf, sizeof(buf), "%.*sIFACE%s", (int)(c + 1 - key), key, end);
+                /* memcpy, not snprintf: every key of a large profile comes here several times */
+                size_t head = (size_t)(c + 1 - key), tail = strlen(end);
+                memcpy(buf, key, head);
+                memcpy(buf + head, "IFACE", 5);
+                memcpy(buf + head + 5, end, tail + 1);
                 g = gen_exact(buf);
         }
         return g;

@@ -201,7 +201,7 @@ static void handle_sysctl(struct ctx *c, const char *file, const struct ynode *m
         *ret_n = n;
 }
 
-static const char *const top_fields[] = {"name", "description", "extends", "kernel", "sysctl"};
+static const char *const top_fields[] = {"name", "description", "extends", "kernel", "load_modules", "sysctl"};
 
 /* A mapping whose keys are all top-level profile fields. */
 static bool looks_like_profile(const struct ynode *root)
@@ -360,7 +360,7 @@ static void check_top_fields(struct ctx *c, const char *file, const struct ynode
                                         break;
                 if (k->kind != YN_SCALAR || j == ELEMENTSOF(top_fields)) {
                         profile_err_at(c->f, file, k, "unknown-field", NULL,
-                                       "unknown top-level field '%s' (expected name, description, extends, kernel, sysctl)",
+                                       "unknown top-level field '%s' (expected name, description, extends, kernel, load_modules, sysctl)",
                                        k->kind == YN_SCALAR ? k->scalar : "?");
                         continue;
                 }
@@ -454,6 +454,12 @@ static int load_file(struct ctx *c, const char *path, const char *buf, size_t le
                 c->p->description = one_line_field(c, file, n, "description");
         if ((n = map_get(root, "kernel")))
                 add_kernel_req(c, file, n);
+        if ((n = map_get(root, "load_modules")) && !c->p->load_modules_set) {
+                if (ynode_bool(n, &c->p->load_modules))
+                        c->p->load_modules_set = true;
+                else
+                        profile_err_at(c->f, file, n, "bad-type", NULL, "'load_modules' takes true or false");
+        }
 
         /* Parents first, so this file's values win. Text from standard input has no real path;
          * it stands in the chain as "", which no real path equals. */

@@ -51,6 +51,11 @@ struct profile {
         size_t n_files;
         char **excluded;        /* "-key" lines of a sysctl.conf file: left out of every pattern */
         size_t n_excluded;
+        /* load_modules: true: twtune lists the modules its persisted keys need in
+         * /etc/modules-load.d/99-twtune.conf (txn/modules_file.c). The profile's own value, else
+         * the first parent's that gives one. */
+        bool load_modules;
+        bool load_modules_set;
 };
 
 struct profile_opts {

@@ -19,6 +19,12 @@
 #include "util.h"
 
 
+struct mount_ro {
+        unsigned long long id;
+        int r;
+        bool ro;
+};
+
 /* What one key's reads found while the cache is on (sysroot_cache): each part once asked. */
 struct cached {
         char *key;
@@ -36,11 +42,14 @@ struct sysroot {
         struct cached *cache;
         size_t n_cache, cap_cache;
         struct strmap cache_idx;
+        struct mount_ro *mounts; /* while caching: whether each mount (by id) is read-only */
+        size_t n_mounts;
 };
 
 static const char *const dir_paths[] = {
         [SYSROOT_SYSCTL_D] = "etc/sysctl.d",
         [SYSROOT_STATE] = "var/lib/twtune",
+        [SYSROOT_MODULES_LOAD_D] = "etc/modules-load.d",
 };
 
 int sysroot_new(const char *root, struct sysroot **ret)
@@ -183,6 +192,32 @@ static int fd_value(int fd, char **ret_value)
         return 0;
 }
 
+/* fd_value for a file known to be regular: no fstat, and a short value read into the stack. */
+static int fd_regular_value(int fd, char **ret_value)
+{
+        char buf[4096];
+        size_t len = 0;
+        for (;;) {
+                ssize_t n = read(fd, buf + len, sizeof(buf) - 1 - len);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return -errno;
+                if (n == 0)
+                        break;
+                len += (size_t)n;
+                if (len == sizeof(buf) - 1) /* a long one: the general reader, from the start */
+                        return lseek(fd, 0, SEEK_SET) < 0 ? -errno : fd_value(fd, ret_value);
+        }
+        while (len > 0 && buf[len - 1] == '\n')
+                len--;
+        char *v = strndup(buf, len);
+        if (!v)
+                return -ENOMEM;
+        *ret_value = v;
+        return 0;
+}
+
 static int fd_mode(int fd, unsigned *ret_mode)
 {
         struct stat st;
@@ -243,10 +278,47 @@ void sysroot_cache(struct sysroot *sr, bool on)
                 free(sr->cache[i].value);
         }
         free(sr->cache);
+        free(sr->mounts);
+        sr->mounts = NULL;
+        sr->n_mounts = 0;
         strmap_release(&sr->cache_idx);
         sr->cache = NULL;
         sr->n_cache = sr->cap_cache = 0;
         sr->caching = on;
+}
+
+/* The mode from statx, and whether the mount is read-only asked once per mount (its id): both the
+ * mount flag and faccessat's EROFS are the mount's (or its superblock's), the same for every key
+ * on it, and thousands of keys share one or two mounts. False where statx has no mount id. */
+static bool probe_by_mount(struct sysroot *sr, int fd, struct cached *c, unsigned *ret_type)
+{
+#ifdef STATX_MNT_ID
+        struct statx sx;
+        if (statx(fd, "", AT_EMPTY_PATH, STATX_MODE | STATX_MNT_ID, &sx) < 0 || !(sx.stx_mask & STATX_MNT_ID) ||
+            !(sx.stx_mask & STATX_MODE))
+                return false;
+        size_t i = 0;
+        while (i < sr->n_mounts && sr->mounts[i].id != sx.stx_mnt_id)
+                i++;
+        if (i == sr->n_mounts) {
+                struct mount_ro *v = realloc(sr->mounts, (i + 1) * sizeof(*v));
+                if (!v)
+                        return false;
+                sr->mounts = v;
+                v[i].id = sx.stx_mnt_id;
+                v[i].r = fd_readonly_mount(fd, &v[i].ro);
+                sr->n_mounts++;
+        }
+        c->mode = sx.stx_mode & 07777;
+        c->mode_r = 0;
+        *ret_type = sx.stx_mode & S_IFMT;
+        c->ro = sr->mounts[i].ro;
+        c->ro_r = sr->mounts[i].r;
+        return true;
+#else
+        (void)sr, (void)fd, (void)c, (void)ret_type;
+        return false;
+#endif
 }
 
 /* Fills every part of a new cache entry from one open: what the three uncached calls would find,
@@ -255,10 +327,15 @@ void sysroot_cache(struct sysroot *sr, bool on)
 static void probe(struct sysroot *sr, struct cached *c)
 {
         int fd = open_sysctl(sr, c->key, O_RDONLY);
+        unsigned type = 0;
         if (fd >= 0) {
-                c->value_r = fd_value(fd, &c->value);
-                c->mode_r = fd_mode(fd, &c->mode);
-                c->ro_r = fd_readonly_mount(fd, &c->ro);
+                if (probe_by_mount(sr, fd, c, &type)) /* the type known: read_fd's checks, without its fstat */
+                        c->value_r = S_ISREG(type) ? fd_regular_value(fd, &c->value) : S_ISDIR(type) ? -EISDIR : -EINVAL;
+                else {
+                        c->value_r = fd_value(fd, &c->value);
+                        c->mode_r = fd_mode(fd, &c->mode);
+                        c->ro_r = fd_readonly_mount(fd, &c->ro);
+                }
                 close(fd);
         } else {
                 c->value_r = fd;
@@ -336,32 +413,64 @@ int sysroot_sysctl_readonly_mount(struct sysroot *sr, const char *key, bool *ret
         return c->ro_r;
 }
 
+/* The value (plus a newline) in one write at offset 0. */
+static int write_value(int fd, const char *value)
+{
+        char *line = str_printf("%s\n", value);
+        if (!line)
+                return -ENOMEM;
+        /* One write at offset 0: with kernel.sysctl_writes_strict a write at a later offset is
+         * ignored, and a vector must arrive whole. */
+        size_t len = strlen(line);
+        ssize_t n = pwrite(fd, line, len, 0);
+        /* A value with more fields than the key holds: the kernel takes what it holds, up to and with
+         * the blank after the last of them, and says so with a short count (observed 6.18: "33 44\n"
+         * into tcp_fin_timeout returns 3). That is the kernel keeping the first fields, as sysctl -p
+         * does; the caller's read-back checks what it kept. */
+        bool kept_first = n > 0 && (size_t)n < len && (line[n - 1] == ' ' || line[n - 1] == '\t');
+        int r = n < 0 ? -errno : (size_t)n != len && !kept_first ? -EIO : 0;
+        free(line);
+        return r;
+}
+
 int sysroot_write_sysctl(struct sysroot *sr, const char *key, const char *value)
 {
         if (sr->caching) /* a write may change other keys too (the kernel's propagation) */
                 sysroot_cache(sr, false);
-        char *line = str_printf("%s\n", value);
-        if (!line)
-                return -ENOMEM;
         /* O_TRUNC is a no-op on /proc/sys and keeps a fake tree's files exact. */
         int fd = open_sysctl(sr, key, O_WRONLY | O_TRUNC);
-        int r = fd;
-        if (fd >= 0) {
-                /* One write at offset 0: with kernel.sysctl_writes_strict a write at a later offset
-                 * is ignored, and a vector must arrive whole. */
-                size_t len = strlen(line);
-                ssize_t n = pwrite(fd, line, len, 0);
-                /* A value with more fields than the key holds: the kernel takes what it holds, up to
-                 * and with the blank after the last of them, and says so with a short count (observed
-                 * 6.18: "33 44\n" into tcp_fin_timeout returns 3). That is the kernel keeping the first
-                 * fields, as sysctl -p does; the caller's read-back checks what it kept. */
-                bool kept_first = n > 0 && (size_t)n < len && (line[n - 1] == ' ' || line[n - 1] == '\t');
-                r = n < 0 ? -errno : (size_t)n != len && !kept_first ? -EIO : 0;
-                if (close(fd) < 0 && r == 0)
-                        r = -errno;
-        }
-        free(line);
+        if (fd < 0)
+                return fd;
+        int r = write_value(fd, value);
+        if (close(fd) < 0 && r == 0)
+                r = -errno;
         return r;
+}
+
+int sysroot_write_read_sysctl(struct sysroot *sr, const char *key, const char *value, char **ret_back)
+{
+        if (sr->caching)
+                sysroot_cache(sr, false);
+        int fd = open_sysctl(sr, key, O_RDWR | O_TRUNC);
+        if (fd == -EACCES || fd == -EPERM) { /* writable, not readable: as two calls, which say which failed */
+                int r = sysroot_write_sysctl(sr, key, value);
+                return r < 0 ? r : sysroot_read_sysctl(sr, key, ret_back);
+        }
+        if (fd < 0)
+                return fd;
+        /* pwrite leaves the offset at 0: the read sees what the kernel kept, from the same open. */
+        int r = write_value(fd, value);
+        char *back = NULL;
+        if (r == 0) /* regular: O_RDWR refuses a directory, and a write anything else */
+                r = fd_regular_value(fd, &back);
+        if (close(fd) < 0 && r == 0)
+                r = -errno;
+        if (r < 0) {
+                free(back);
+                return r;
+        }
+        *ret_back = back;
+        return 0;
 }
 
 struct expansion {

@@ -560,7 +560,7 @@ static const char *parse_port(const char *p, unsigned *ret)
 int ephemeral_range(struct sysroot *sr, unsigned *ret_lo, unsigned *ret_hi, unsigned long *ret_reserved)
 {
         char *range = NULL, *res = NULL;
-        unsigned lo, hi;
+        unsigned lo = 0, hi = 0; /* set when r is 0; gcc -O2 cannot follow parse_port's NULL */
         unsigned long reserved = 0;
         int r = sysroot_read_sysctl(sr, "net.ipv4.ip_local_port_range", &range);
         if (r == 0) {

@@ -171,13 +171,20 @@ char *record_serialize(const struct record *r, size_t *ret_len)
                 sb_appendf(&sb, "file-before-meta %o %lu %lu\n", r->file_before_mode, r->file_before_uid,
                            r->file_before_gid);
         put_file(&sb, "file", r->file_present, r->file, r->file_len);
-        for (size_t i = 0; i < r->n_keys; i++)
-                sb_appendf(&sb, "%s\t%s\t%s\t%s\t%s\n",
-                           r->keys[i].dependent ? "dep" : r->keys[i].restored ? "rst" : "key", r->keys[i].key,
-                           r->keys[i].write_only ? (r->keys[i].written ? "W" : "w") : r->keys[i].written ? "1" : "0",
-                           r->keys[i].before, r->keys[i].after);
-        for (size_t i = 0; i < r->n_base; i++)
-                sb_appendf(&sb, "base\t%s\t%s\n", r->base[i].key, r->base[i].value);
+        /* Appends, not sb_appendf: a record holds a line for each of up to 100 000 keys. */
+        for (size_t i = 0; i < r->n_keys; i++) {
+                const struct rec_key *k = &r->keys[i];
+                const char *parts[] = {k->dependent ? "dep\t" : k->restored ? "rst\t" : "key\t", k->key,
+                                       k->write_only ? (k->written ? "\tW\t" : "\tw\t") : k->written ? "\t1\t" : "\t0\t",
+                                       k->before, "\t", k->after, "\n"};
+                for (size_t j = 0; j < ELEMENTSOF(parts); j++)
+                        sb_append(&sb, parts[j] ? parts[j] : "(null)"); /* as printf wrote it */
+        }
+        for (size_t i = 0; i < r->n_base; i++) {
+                const char *parts[] = {"base\t", r->base[i].key, "\t", r->base[i].value, "\n"};
+                for (size_t j = 0; j < ELEMENTSOF(parts); j++)
+                        sb_append(&sb, parts[j] ? parts[j] : "(null)");
+        }
         if (sb.oom || !sb.buf) {
                 sb_release(&sb);
                 return NULL;

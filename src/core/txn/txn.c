@@ -12,6 +12,7 @@
 #include "atomic.h"
 #include "fault.h"
 #include "kb.h"
+#include "modules_file.h"
 #include "state.h"
 #include "sysroot.h"
 #include "util.h"
@@ -109,16 +110,13 @@ static void left_changed(struct txn_failure *f, const char *key)
 static int write_verify(struct sysroot *sr, const char *key, const char *value, const char *point, char **ret_kept)
 {
         int r = fault_point(point);
-        if (r == 0)
-                r = sysroot_write_sysctl(sr, key, value);
+        char *back = NULL;
+        if (r == 0) /* written and read back through one open */
+                r = sysroot_write_read_sysctl(sr, key, value, &back);
         if (r < 0)
                 return r;
         if (strcmp(point, "write") == 0)
                 fault_point("written");
-        char *back = NULL;
-        r = sysroot_read_sysctl(sr, key, &back);
-        if (r < 0)
-                return r;
         bool same = kb_value_equal(key, back, value);
         if (ret_kept && (!same || !value_equal(back, value)))
                 *ret_kept = value_normalize(back);
@@ -196,6 +194,10 @@ static bool restore(struct sysroot *sr, int dfd, const struct record *j, size_t 
                         ok &= restore_key(sr, &j->keys[i], f);
         if (with_file && (dfd < 0 || !restore_file(dfd, j))) {
                 f->file_left_changed = true;
+                ok = false;
+        }
+        if (with_file && modules_file_sync(sr, j->file_before_present ? j->file_before : NULL, j->file_before_len) < 0) {
+                f->file_left_changed = true; /* modules_file.h: it follows the persisted file */
                 ok = false;
         }
         return ok;
@@ -444,6 +446,12 @@ static bool commit_persist(struct commit *c, enum txn_result *ret)
                 *ret = undo(c->st, c->sr, c->dfd, &c->j, c->j.n_keys, true, c->fail);
                 return false;
         }
+        r = fault_point("modules");
+        if (r < 0 || (r = modules_file_sync(c->sr, c->file_present ? c->file : NULL, c->file_len)) < 0) {
+                fail_at(c->fail, NULL, r, strdup("cannot write " MODULES_DIR "/" MODULES_FILE_NAME));
+                *ret = undo(c->st, c->sr, c->dfd, &c->j, c->j.n_keys, true, c->fail);
+                return false;
+        }
         fault_point("persisted");
         return true;
 }
@@ -552,7 +560,10 @@ int txn_recover(struct state *st, struct sysroot *sr, struct txn_failure *fail, 
                 return r;
         r = state_generation_read(st, j->generation, &g);
         if (r == 0) {
-                /* Killed after the commit point: only the journal is left to drop. */
+                /* Killed after the commit point: only the journal is left to drop, and the modules
+                 * file to bring in line with the persisted file the generation recorded. */
+                if (j->persist && modules_file_sync(sr, g->file_present ? g->file : NULL, g->file_len) < 0)
+                        fail->file_left_changed = true;
                 record_free(g);
                 record_free(j);
                 *ret = TXN_COMMITTED;

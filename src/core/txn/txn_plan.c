@@ -9,6 +9,7 @@
 #include "kb.h"
 #include "key.h"
 #include "managed.h"
+#include "modules_file.h"
 #include "sha256.h"
 #include "state.h"
 #include "sysroot.h"
@@ -288,13 +289,22 @@ static int add_dependents(struct txn *t, struct sysroot *sr, char **ret_key)
         return 0;
 }
 
-static int finish_body(struct txn *t)
+static int finish_body(struct txn *t, bool load_modules)
 {
         struct strbuf sb = {0};
+        const char **keys = load_modules ? calloc(t->n + 1, sizeof(*keys)) : NULL;
+        size_t nk = 0;
         for (size_t i = 0; i < t->n; i++)
-                if (!t->items[i].dependent && !t->items[i].restore)
+                if (!t->items[i].dependent && !t->items[i].restore) {
                         sb_appendf(&sb, "%s%s = %s\n", t->items[i].optional ? "-" : "", t->items[i].key,
                                    t->items[i].after);
+                        if (keys)
+                                keys[nk++] = t->items[i].key;
+                }
+        if (keys) /* last: the body's leading '#' lines would read as the header */
+                modules_body_line(&sb, keys, nk);
+        sb.oom |= load_modules && !keys;
+        free(keys);
         t->body = sb_steal(&sb);
         if (!t->body)
                 return -ENOMEM;
@@ -433,7 +443,7 @@ int txn_from_profile(const struct profile *p, const struct validate_opts *o, str
                 for (size_t i = 0; i < t->n; i++)
                         t->items[i].write |= t->items[i].write_only;
         if (r == 0)
-                r = finish_body(t);
+                r = finish_body(t, p->load_modules);
         if (r < 0) {
                 txn_free(t);
                 return r;
