@@ -38,7 +38,8 @@ SEED = int(os.environ.get("TWTUNE_WALK_SEED") or random.SystemRandom().randrange
 STEPS = int(os.environ.get("TWTUNE_WALK_STEPS") or 300)
 ALL = os.environ.get("TWTUNE_WALK_ALL") == "1"
 # The steps the walk takes: every kind by default (TWTUNE_WALK_KINDS=all), or a comma-separated list.
-# Claims not to check (comma-separated: dry, boot, verify, history, rollback): to see, on a build
+# Claims not to check (comma-separated: dry, boot, verify, history, rollback, oob: the out-of-band
+# report alone): to see, on a build
 # where one claim fails everywhere, what the others find; with dry the rollback's dry run and with
 # boot verify --boot are not even run (an old build that lacks them).
 SKIP = set(filter(None, os.environ.get("TWTUNE_WALK_SKIP", "").split(",")))
@@ -458,7 +459,7 @@ class Walk:
 
     def check_out_of_band(self, res, before, what):
         """A rollback names exactly the keys of its plan whose live value is not what twtune left."""
-        if "rollback" in SKIP or not res:
+        if "rollback" in SKIP or "oob" in SKIP or not res:
             return
         rows = {r["key"] for r in res.get("settings", [])}
         want = {k for k in rows if k in self.left and before[k] != self.left[k]}
