@@ -89,6 +89,19 @@ run --root r apply --no-persist v2.yaml; expect_rc 0 "--no-persist"
 run --root r --format json apply --no-persist --dry-run v1.yaml; expect_rc 0 "dry run --no-persist"
 expect_json '.persist.action == "none"' "--no-persist leaves the file"
 
+# --- an apply whose body a hand edit already wrote still writes the header that says its hash -----
+# (walk seed 29 step 184: the file kept the old header, its sha256 line not the body's hash)
+rm -rf r/var/lib/twtune $F
+printf 'name: hh\nsysctl:\n  net.ipv4.tcp_keepalive_time: 600\n' >hh.yaml
+run --root r apply v2.yaml; expect_rc 0 "apply v2"
+sed -i '/tcp_fin_timeout/d' $F
+run --root r --format json apply --dry-run hh.yaml; expect_rc 0 "dry run of a profile with the remaining line"
+expect_json '.persist.action == "change"' "the dry run says the file changes (its header)"
+run --root r apply hh.yaml; expect_rc 0 "apply it"
+[ "$(sed -n 's/^# sha256: //p' $F)" = "$(grep -v '^#' $F | sha256sum | cut -d' ' -f1)" ] &&
+        ok "the file's sha256 line is its body's hash" || not_ok "stale header: $(cat $F)"
+run --root r verify; expect_rc 0 "verify is clean"
+
 # --- a read-only mount with writable mode bits: the dry run predicts the EROFS --------------------
 if unshare -n -m -p --fork --mount-proc true 2>/dev/null; then
         printf 'name: ro\nsysctl:\n  net.ipv4.tcp_fin_timeout: 33\n' >ro.yaml
