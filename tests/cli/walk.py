@@ -339,8 +339,11 @@ class Walk:
         committed = real.get("generation") is not None
         same_state = self.cur.state_of == t.state_of
         if committed == (same_state and before == after and fbefore == fafter):
+            rows = [(r["key"], r.get("current"), r.get("desired"), r["status"]) for r in real.get("settings", [])
+                    if r["status"] != "ok"]
             self.fail(f"rollback to {target}: committed={committed} though the state "
-                      f"{'was' if same_state else 'was not'} already generation {target}'s")
+                      f"{'was' if same_state else 'was not'} already generation {target}'s (rows {rows}, "
+                      f"file {real.get('persist', {}).get('action')}, out of band {real.get('out_of_band')})")
         if not committed:
             return f"rollback {args}: nothing to change"
         gid = len(self.gens)

@@ -679,8 +679,12 @@ int txn_from_generation(struct state *st, struct sysroot *sr, unsigned long to, 
         if (r == 0) {
                 order_propagating(t);
                 order_coupled(t);
-                mark_clobbered(t);
+                /* Dependents a key of the plan forces take its value first, so that only a write
+                 * still planned after that clobbers the keys after it: a later record's conf.default
+                 * value that 'all' then forces back is no write (walk seed 31 step 274: interfaces
+                 * written with the values they held, a generation recorded for nothing). */
                 settle_dependents(t);
+                mark_clobbered(t);
                 settle_followers(t);
                 settle_default_followers(t);
                 /* What the kernel changes along with the keys the rollback writes, read back and
