@@ -89,6 +89,19 @@ run --root r apply --no-persist v2.yaml; expect_rc 0 "--no-persist"
 run --root r --format json apply --no-persist --dry-run v1.yaml; expect_rc 0 "dry run --no-persist"
 expect_json '.persist.action == "none"' "--no-persist leaves the file"
 
+# --- an apply whose body a hand edit already wrote still writes the header that says its hash -----
+# (walk seed 29 step 184: the file kept the old header, its sha256 line not the body's hash)
+rm -rf r/var/lib/twtune $F
+printf 'name: hh\nsysctl:\n  net.ipv4.tcp_keepalive_time: 600\n' >hh.yaml
+run --root r apply v2.yaml; expect_rc 0 "apply v2"
+sed -i '/tcp_fin_timeout/d' $F
+run --root r --format json apply --dry-run hh.yaml; expect_rc 0 "dry run of a profile with the remaining line"
+expect_json '.persist.action == "change"' "the dry run says the file changes (its header)"
+run --root r apply hh.yaml; expect_rc 0 "apply it"
+[ "$(sed -n 's/^# sha256: //p' $F)" = "$(grep -v '^#' $F | sha256sum | cut -d' ' -f1)" ] &&
+        ok "the file's sha256 line is its body's hash" || not_ok "stale header: $(cat $F)"
+run --root r verify; expect_rc 0 "verify is clean"
+
 # --- a read-only mount with writable mode bits: the dry run predicts the EROFS --------------------
 if unshare -n -m -p --fork --mount-proc true 2>/dev/null; then
         printf 'name: ro\nsysctl:\n  net.ipv4.tcp_fin_timeout: 33\n' >ro.yaml
@@ -114,6 +127,28 @@ ip -6 addr show dev v0 | grep -q 2001:db8::1 && not_ok "the address came back?" 
         ok "and the address is gone, as the warning said (the oracle)"
 EOS
         in_ns v6.sh
+        # A rollback gives an IPv4 interface that twtune once wrote itself its own value at the target
+        # back, even where the first later record read it back as a dependent of conf.default (walk
+        # seed 20261207 step 98): the interface no longer follows default, whose write cannot reach it.
+        m=net.ipv4.conf.v0.log_martians
+        printf 'name: a\nsysctl:\n  %s: 0\n' $m >m1.yaml
+        printf 'name: b\nsysctl:\n  net.ipv4.tcp_fin_timeout: 33\n' >m2.yaml
+        printf 'name: c\nsysctl:\n  net.ipv4.tcp_fin_timeout: 34\n' >m3.yaml
+        printf 'name: d\nsysctl:\n  net.ipv4.conf.default.log_martians: 1\n' >m4.yaml
+        printf 'name: e\nsysctl:\n  net.ipv4.conf.default.log_martians: 0\n  %s: 0\n' $m >m5.yaml
+        cat >own.sh <<'EOS'
+ip link add v0 type veth peer name v1
+echo 1 >/proc/sys/net/ipv4/conf/v0/log_martians # by hand, before twtune: the baseline
+for g in 1 2 3 4 5; do run apply m$g.yaml; expect_rc 0 "apply m$g (generation $g)"; done
+run --format json history 4
+expect_json '[.keys[] | select(.key == "net.ipv4.conf.v0.log_martians") | .role] == ["follows"]' "generation 4 read v0 back as a dependent"
+[ "$(cat /proc/sys/net/ipv4/conf/v0/log_martians)" = 0 ] && ok "v0 is 0 now" || not_ok "v0 before the rollback"
+run rollback --to 3; expect_rc 0 "rollback --to 3"
+[ "$(cat /proc/sys/net/ipv4/conf/v0/log_martians)" = 1 ] && ok "v0 has generation 3's value again (the kernel's value)" ||
+        not_ok "v0 is $(cat /proc/sys/net/ipv4/conf/v0/log_martians) after the rollback to 3, where it was 1"
+run verify; expect_rc 0 "verify is clean"
+EOS
+        in_ns own.sh
         # verify --boot against a simulated reboot: the real systemd-sysctl in a fresh network
         # namespace over the same sysctl.d hierarchy (boot_values, lib.sh)
         printf 'name: b\nsysctl:\n  net.ipv4.tcp_fin_timeout: 33\n  net.ipv4.conf.all.forwarding: 1\n' >b.yaml

@@ -39,6 +39,8 @@ struct txn_item {
         bool later;      /* (rollback) not managed at the target: its value comes from a later record */
         char *left;      /* (rollback, foreign) the value twtune last left it at: the newest record
                           * line's after-value */
+        bool own;        /* (rollback) a record shows twtune wrote the key itself (not as a dependent):
+                          * an IPv4 interface that no longer follows conf.default */
 };
 
 struct txn {

@@ -24,7 +24,7 @@ static int add_item(struct txn *t, const char *key, const char *before, const ch
                 return -ENOMEM;
         t->items = v;
         struct txn_item it = {strdup(key), value_normalize(before), value_normalize(after), false, optional, dependent,
-                              false, NULL, false, false, false, NULL};
+                              false, NULL, false, false, false, NULL, false};
         if (!it.key || !it.before || !it.after) {
                 free(it.key);
                 free(it.before);
@@ -207,7 +207,7 @@ static void settle_followers(struct txn *t)
                 bool followers_only = strncmp(pi->key, "net.ipv4.conf.default.", 22) == 0;
                 for (size_t j = 0; pr && j < t->n; j++)
                         if (t->items[j].later && kb_propagation_covers(pr, t->items[j].key) &&
-                            !(followers_only && !t->items[j].dependent)) {
+                            !(followers_only && (!t->items[j].dependent || t->items[j].own))) {
                                 t->items[j].write = false;
                                 t->items[j].dependent = true;
                         }
@@ -233,7 +233,7 @@ static void settle_default_followers(struct txn *t)
                 for (size_t j = 0; j < t->n; j++) {
                         struct txn_item *d = &t->items[j];
                         const char *da = strrchr(d->key, '.');
-                        if (!d->dependent || !d->later || strncmp(d->key, "net.ipv4.conf.", 14) != 0 || !da || strcmp(da + 1, attr) != 0 ||
+                        if (!d->dependent || !d->later || d->own || strncmp(d->key, "net.ipv4.conf.", 14) != 0 || !da || strcmp(da + 1, attr) != 0 ||
                             strncmp(d->key + 14, "all.", 4) == 0 || strncmp(d->key + 14, "default.", 8) == 0)
                                 continue;
                         d->write = false;
@@ -246,6 +246,33 @@ static void settle_default_followers(struct txn *t)
                         }
                 }
         }
+}
+
+/* Marks the keys of the plan some record shows twtune wrote itself (a set or restore row, in any
+ * generation): an IPv4 interface key written once no longer follows conf.default (the kernel's
+ * per-interface "set" bit), whatever role its first later record gave it (a rollback's row of a key
+ * it read back as a dependent, say). Walk seed 20261207 step 98: such an interface was left at
+ * default's value instead of getting its own value at the target back. */
+static int mark_own(struct txn *t, struct state *st, const unsigned long *ids, size_t n)
+{
+        for (size_t g = n; g-- > 0;) {
+                bool open = false;
+                for (size_t i = 0; i < t->n && !open; i++)
+                        open = t->items[i].dependent && t->items[i].later && !t->items[i].own &&
+                               strncmp(t->items[i].key, "net.ipv4.conf.", 14) == 0;
+                if (!open)
+                        break;
+                struct record *rec = NULL;
+                int r = state_generation_read(st, ids[g], &rec);
+                if (r < 0)
+                        return r;
+                for (size_t k = 0; k < rec->n_keys; k++)
+                        for (size_t i = 0; rec->keys[k].written && !rec->keys[k].dependent && i < t->n; i++)
+                                if (strcmp(t->items[i].key, rec->keys[k].key) == 0)
+                                        t->items[i].own = true;
+                record_free(rec);
+        }
+        return 0;
 }
 
 /* Adds, as dependents, the live keys a propagating write will change, so that undo and rollback
@@ -657,10 +684,17 @@ int txn_from_generation(struct state *st, struct sysroot *sr, unsigned long to, 
         if (r == 0 && base && base->hash && !(t->hash = strdup(base->hash)))
                 r = -ENOMEM;
         if (r == 0) {
+                r = mark_own(t, st, ids, n);
+        }
+        if (r == 0) {
                 order_propagating(t);
                 order_coupled(t);
-                mark_clobbered(t);
+                /* Dependents a key of the plan forces take its value first, so that only a write
+                 * still planned after that clobbers the keys after it: a later record's conf.default
+                 * value that 'all' then forces back is no write (walk seed 31 step 274: interfaces
+                 * written with the values they held, a generation recorded for nothing). */
                 settle_dependents(t);
+                mark_clobbered(t);
                 settle_followers(t);
                 settle_default_followers(t);
                 /* What the kernel changes along with the keys the rollback writes, read back and
