@@ -188,14 +188,15 @@ static void settle_dependents(struct txn *t)
         }
 }
 
-/* In a rollback, a key the target generation did not manage itself (later) that a key it did
- * manage propagates to, written by the rollback, gets its value at the target from that write, as
- * it had then: the value a later generation found before it (which a hand write of the propagating
- * key may have changed) is not the target's. So it is left to the kernel, and read back as a
- * dependent. Not a key an IPv4 default covers that a record shows twtune wrote itself: the default
- * reaches only interfaces that follow it, and one written no longer does. A later key whose value
- * something outside twtune changed while the propagating key already held the target's value is
- * not written over by a forced write either: it is reported (out-of-band, mark_foreign). */
+/* In a rollback, a key the target generation did not manage itself (later) that an IPv4 conf.default
+ * key it did manage reaches, written by the rollback, is left to the kernel and read back as a
+ * dependent: the default reaches only the interfaces that follow it, so one that still follows had
+ * the default's value at the target. Not one a record shows twtune wrote itself: it no longer follows.
+ * A later key that an IPv6 conf.all key or IPv4 forwarding reaches (the kernel forces those) is
+ * written back after that write, to the value the first later record found: at the target the
+ * propagating key may already have held its value unwritten, so the interface kept its own (walk
+ * seeds 38, 632681087, 372080024: an interface ended with 'all''s value). Known gap: a hand write of
+ * the propagating key between the target and the next twtune command is taken as the target's. */
 static void settle_followers(struct txn *t)
 {
         struct kb_propagation tmp;
@@ -205,7 +206,7 @@ static void settle_followers(struct txn *t)
                 const struct kb_propagation *pr = pi->later || pi->dependent || !pi->write
                                                   ? NULL : propagation(pi->key, &tmp, buf);
                 bool followers_only = strncmp(pi->key, "net.ipv4.conf.default.", 22) == 0;
-                for (size_t j = 0; pr && j < t->n; j++)
+                for (size_t j = 0; pr && followers_only && j < t->n; j++)
                         if (t->items[j].later && kb_propagation_covers(pr, t->items[j].key) &&
                             !(followers_only && (!t->items[j].dependent || t->items[j].own))) {
                                 t->items[j].write = false;
