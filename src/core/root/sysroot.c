@@ -307,6 +307,7 @@ static bool probe_by_mount(struct sysroot *sr, int fd, struct cached *c, unsigne
                         return false;
                 sr->mounts = v;
                 v[i].id = sx.stx_mnt_id;
+                v[i].ro = false; /* fd_readonly_mount sets it only on success */
                 v[i].r = fd_readonly_mount(fd, &v[i].ro);
                 sr->n_mounts++;
         }
