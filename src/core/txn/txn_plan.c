@@ -203,12 +203,12 @@ static void settle_followers(struct txn *t)
         char buf[PROP_BUF];
         for (size_t p = 0; p < t->n; p++) {
                 struct txn_item *pi = &t->items[p];
-                const struct kb_propagation *pr = pi->later || pi->dependent || !pi->write
+                bool ipv4_default = strncmp(pi->key, "net.ipv4.conf.default.", 22) == 0;
+                const struct kb_propagation *pr = !ipv4_default || pi->later || pi->dependent || !pi->write
                                                   ? NULL : propagation(pi->key, &tmp, buf);
-                bool followers_only = strncmp(pi->key, "net.ipv4.conf.default.", 22) == 0;
-                for (size_t j = 0; pr && followers_only && j < t->n; j++)
-                        if (t->items[j].later && kb_propagation_covers(pr, t->items[j].key) &&
-                            !(followers_only && (!t->items[j].dependent || t->items[j].own))) {
+                for (size_t j = 0; pr && j < t->n; j++)
+                        if (t->items[j].later && t->items[j].dependent && !t->items[j].own &&
+                            kb_propagation_covers(pr, t->items[j].key)) {
                                 t->items[j].write = false;
                                 t->items[j].dependent = true;
                         }
