@@ -34,7 +34,7 @@ static void also_set_by(struct findings *f, const struct boot_setting *s, const 
  * boot writes twtune's file (a module nothing loads first, an interface that is not there). */
 static void absent_at_boot(struct findings *f, const struct findings *boot, const struct boot_setting *s)
 {
-        if (s->presence != BOOT_ABSENT_MODULE && s->presence != BOOT_ABSENT_INTERFACE)
+        if (s->presence != BOOT_ABSENT_MODULE && s->presence != BOOT_ABSENT_INTERFACE && s->presence != BOOT_ABSENT_KEY)
                 return;
         for (size_t i = 0; i < boot->n; i++) {
                 const struct finding *b = &boot->v[i];

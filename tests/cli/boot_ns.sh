@@ -21,7 +21,8 @@
 #
 # Isolation: a tmpfs over every sysctl configuration directory (over /run or /usr/local/lib when
 # the directory does not exist here, never over anything else), the fixture copied into them and
-# a copy of its etc/sysctl.conf bind-mounted over /etc/sysctl.conf. Before anything runs, the
+# a copy of its etc/sysctl.conf bind-mounted over /etc/sysctl.conf, an empty tmpfs over every
+# modules-load.d directory that exists. Before anything runs, the
 # script checks that it is PID 1 in new network and mount namespaces, that every directory is on
 # one of its tmpfs mounts, and that every key any file there could set is on a short allowlist of
 # per-network-namespace net.* keys. Nothing outside the namespaces is written.
@@ -80,6 +81,11 @@ fi
 cover /run/sysctl.d # first: covering /run must not hide a later mount
 for d in $DIRS; do
         [ "$d" = /run/sysctl.d ] || cover "$d"
+done
+# This boot loads no module (systemd-modules-load does not run): empty modules-load.d directories,
+# so that twtune's at_boot for module keys is judged against the modules the kernel has now.
+for d in /etc/modules-load.d /run/modules-load.d /usr/local/lib/modules-load.d /usr/lib/modules-load.d /lib/modules-load.d; do
+        [ ! -d "$d" ] || mount -t tmpfs -o mode=0755 boot-fixture "$d" || die "cannot mount a tmpfs over $d"
 done
 for d in $DIRS; do
         [ -d "$FX$d" ] || continue

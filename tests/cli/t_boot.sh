@@ -118,6 +118,34 @@ propagated() {
         fi
 }
 
+# check_presence: twtune's at_boot for a key of a module (the knowledge base names one) or of an
+# interface, against whether the key exists when the tool ran here. This boot runs no
+# modules-load.d: it is right only for a module that is not loaded now as a loadable module (no
+# /sys/module/NAME/initstate), whose keys exist now exactly when it is built in.
+check_presence() {
+        if [ -n "$mod" ] && [ -e "/sys/module/$mod/initstate" ]; then
+                nloaded=$((nloaded + 1))
+                return
+        fi
+        case $at in
+        exists) [ -z "$mod" ] || nmod=$((nmod + 1)) ;;
+        absent-module | absent-key | interface-added | absent-interface) nabsentsaid=$((nabsentsaid + 1)) ;;
+        *) not_ok "$name: $key: unknown at_boot '$at'"; return ;;
+        esac
+        case $at/$st in
+        exists/absent)
+                if [ -n "$mod" ]; then
+                        not_ok "$name: $key: twtune says it exists at boot ($mod built in or loaded), but it does not exist here"
+                elif echo "$key" | grep -Eq '^net\.ipv[46]\.(conf|neigh)\.[^.]+\.' &&
+                        ! echo "$key" | grep -Eq '^net\.ipv[46]\.(conf|neigh)\.(all|default)\.'; then
+                        not_ok "$name: $key: twtune says it exists at boot, but its interface does not exist here"
+                fi ;;
+        exists/*) ;;
+        */absent) ;;
+        *) not_ok "$name: $key: twtune says $at at boot${mod:+ ($mod)}, but the key exists here ($st)" ;;
+        esac
+}
+
 check_run() { # FIXTURE TOOL DIR
         fx=$1 tool=$2 d=$3 name="$1/$2" fail0=$FAIL used= reported=
         if [ "$(cat "$d/pred.rc")" != 0 ] ||
@@ -129,14 +157,14 @@ check_run() { # FIXTURE TOOL DIR
         [ "$rc" != 124 ] && [ "$rc" != 137 ] || { not_ok "$name: the tool hung (killed by timeout)"; return; }
         jq -r --arg us "$US" 'def path: split("") | map(if . == "." then "/" elif . == "/" then "." else . end) | join("");
                 .settings[] | [(.key | path), (.value | gsub("[ \t]+"; " ") | ltrimstr(" ") | rtrimstr(" ")),
-                .key] | join($us)' "$d/pred.json" >"$d/pred.map"
+                .key, .at_boot, (.module // "")] | join($us)' "$d/pred.json" >"$d/pred.map"
         snapmap "$d/before" >"$d/before.map"
         snapmap "$d/after" >"$d/after.map"
         tr '\t' "$US" <"$d/probe" >"$d/probe.map"
         awk -F "$US" -v us="$US" 'NR == FNR { b[$1] = $2; next }
                 { if (!($1 in b)) print $1 us "(none)" us $2; else if (b[$1] != $2) print $1 us b[$1] us $2; delete b[$1] }
                 END { for (p in b) print p us b[p] us "(none)" }' "$d/before.map" "$d/after.map" >"$d/changed"
-        nchanged=0 npred=0 nabsent=0 nrefused=0 nsame=0 nwo=0
+        nchanged=0 npred=0 nabsent=0 nrefused=0 nsame=0 nwo=0 nmod=0 nabsentsaid=0 nloaded=0
 
         # Every change was predicted, with its value.
         while IFS=$US read -r path b a; do
@@ -159,10 +187,11 @@ check_run() { # FIXTURE TOOL DIR
         done <"$d/changed"
 
         # Every prediction holds, or the tool could not have set it.
-        while IFS=$US read -r path v key; do
+        while IFS=$US read -r path v key at mod; do
                 npred=$((npred + 1))
                 a=$(lookup "$d/after.map" "$path") || a="(absent)"
                 st=$(lookup "$d/probe.map" "$path") || st="(no probe)"
+                check_presence
                 case $st in
                 match)
                         [ "$a" = "$v" ] || not_ok "$name: $key holds '$a' in the snapshot but '$v' when read again"
@@ -214,7 +243,7 @@ check_run() { # FIXTURE TOOL DIR
         done
         nexc=$(echo $used | wc -w)
         if [ "$FAIL" -eq "$fail0" ]; then
-                ok "$name: $nchanged value(s) changed, as predicted or documented; $npred prediction(s): $((npred - nabsent - nrefused - nsame - nwo)) in place or documented, $nabsent for absent keys, $nrefused refused by the kernel, $nsame kept as the kernel rounds them, $nwo write-only; $nexc documented exception(s) (tool exit $rc)"
+                ok "$name: $nchanged value(s) changed, as predicted or documented; $npred prediction(s): $((npred - nabsent - nrefused - nsame - nwo)) in place or documented, $nabsent for absent keys, $nrefused refused by the kernel, $nsame kept as the kernel rounds them, $nwo write-only; $nexc documented exception(s); presence: $nmod module key(s) there, $nabsentsaid said absent and absent, $nloaded of modules loaded now not judged (tool exit $rc)"
         fi
 }
 

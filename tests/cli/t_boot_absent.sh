@@ -58,6 +58,17 @@ check absent net.bridge.bridge-nf-call-iptables "a name not ending in .conf load
 fresh
 mkdir -p r/sys/module/br_netfilter
 check present net.bridge.bridge-nf-call-iptables "/sys/module/br_netfilter without initstate (built in): present"
+# A key its module does not have (removed in 6.0), the module built in: absent, once the root
+# shows the key's directory (a fake root without /proc/sys says nothing).
+echo 'net.netfilter.nf_conntrack_helper = 1' >>r/etc/sysctl.d/50-k8s.conf
+mkdir -p r/sys/module/nf_conntrack/parameters
+check present net.netfilter.nf_conntrack_helper "nf_conntrack built in, no /proc/sys/net/netfilter below the root: nothing said"
+mkdir -p r/proc/sys/net/netfilter && echo 262144 >r/proc/sys/net/netfilter/nf_conntrack_max
+run --root r --format json boot
+expect_json '(.settings[] | select(.key == "net.netfilter.nf_conntrack_helper") | .at_boot == "absent-key") and ([.findings[] | select(.code == "absent-at-boot" and .key == "net.netfilter.nf_conntrack_helper" and (.message | contains("nf_conntrack is in the kernel now")))] | length == 1)' "nf_conntrack built in, the directory there, the key not: absent-key"
+check present net.netfilter.nf_conntrack_max "its sibling that exists: present"
+echo live >r/sys/module/nf_conntrack/initstate
+check absent net.netfilter.nf_conntrack_helper "nf_conntrack loaded now as a module, not listed: absent-module, as before"
 fresh
 echo 'kernel/net/bridge/br_netfilter.ko' >r/lib/modules/6.1.0-18-amd64/modules.builtin
 check present net.bridge.bridge-nf-call-iptables "listed in modules.builtin of the root's kernel: present"

@@ -55,7 +55,8 @@ const char *boot_rules_name(enum boot_rules r)
 
 const char *boot_presence_name(enum boot_presence p)
 {
-        static const char *const names[] = {"exists", "absent-module", "interface-added", "absent-interface"};
+        static const char *const names[] = {"exists", "absent-module", "interface-added", "absent-interface",
+                                            "absent-key"};
         return names[p];
 }
 

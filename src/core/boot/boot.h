@@ -54,6 +54,7 @@ enum boot_presence {
         BOOT_ABSENT_MODULE,    /* its module is neither built in nor loaded before the boot applies sysctl.d */
         BOOT_INTERFACE_ADDED,  /* the interface does not exist now; udev applies the key when it appears */
         BOOT_ABSENT_INTERFACE, /* the interface does not exist now and nothing applies the key when it appears */
+        BOOT_ABSENT_KEY,       /* its module is there now, but this kernel has no such key (here) */
 };
 
 struct boot_setting {

@@ -259,6 +259,32 @@ static bool builtin(struct mods *m, const char *mod, bool key_exists)
         return key_exists || sys_module(m, mod, "");
 }
 
+static bool dir_exists(struct mods *m, const char *path);
+
+/* The module is in the running kernel now: built in, or loaded. Only a module with parameters or
+ * a version has a /sys/module directory when built in, so this can miss one (then nothing is said). */
+static bool there_now(struct mods *m, const char *mod)
+{
+        return in_list(m->builtin, mod) || sys_module(m, mod, "");
+}
+
+/* The key does not exist though its module is there now: not in this kernel (removed) or not in
+ * this network namespace (kept to the initial one). The boot runs the same kernel, so it will not
+ * exist then either. Said only where the root shows the key's directory, so a fake root without
+ * /proc/sys says nothing. */
+static bool absent_key(struct mods *m, const char *key, const char *mod)
+{
+        const char *dot = strrchr(key, '.');
+        if (!dot || !there_now(m, mod))
+                return false;
+        char *dir = str_printf("/proc/sys/%.*s", (int)(dot - key), key);
+        for (char *c = dir ? dir + strlen("/proc/sys/") : NULL; c && *c; c++)
+                *c = *c == '.' ? '/' : *c == '/' ? '.' : *c;
+        bool known = dir && dir_exists(m, dir);
+        free(dir);
+        return known;
+}
+
 static const struct kb_module_key *module_entry(const char *key)
 {
         const struct kb_module_key *best = NULL;
@@ -297,10 +323,18 @@ static void check_module(struct mods *m, struct boot_setting *s, enum boot_rules
                 ok = !m->dep || in_list(m->dep, mod); /* loaded on the write; unknown without modules.dep */
         free(s->module);
         s->module = mod;
+        struct srcloc loc = {s->file, s->line, 0};
+        if (ok && !exists && !e->autoload && absent_key(m, s->key, mod)) {
+                s->presence = BOOT_ABSENT_KEY;
+                findings_add(f, SEV_WARNING, "absent-at-boot", s->key, &loc,
+                             "%s = %s is not applied at boot: %s is in the kernel now, yet the key does not exist "
+                             "here (removed from this kernel, or kept to the initial network namespace)",
+                             s->key, s->value, mod);
+                return;
+        }
         if (ok)
                 return;
         s->presence = BOOT_ABSENT_MODULE;
-        struct srcloc loc = {s->file, s->line, 0};
         if (e->autoload)
                 findings_add(f, SEV_WARNING, "absent-at-boot", s->key, &loc,
                              "%s = %s fails at boot: the kernel loads %s for it, but this kernel has no such module "
