@@ -118,8 +118,8 @@ propagated() {
         fi
 }
 
-# check_presence: twtune's at_boot for a key of a module (the knowledge base names one) or of an
-# interface, against whether the key exists when the tool ran here. This boot runs no
+# check_presence: twtune's at_boot for every key, against whether the key exists when the tool
+# ran here. This boot runs no
 # modules-load.d: it is right only for a module that is not loaded now as a loadable module (no
 # /sys/module/NAME/initstate), whose keys exist now exactly when it is built in.
 check_presence() {
@@ -134,12 +134,7 @@ check_presence() {
         esac
         case $at/$st in
         exists/absent)
-                if [ -n "$mod" ]; then
-                        not_ok "$name: $key: twtune says it exists at boot ($mod built in or loaded), but it does not exist here"
-                elif echo "$key" | grep -Eq '^net\.ipv[46]\.(conf|neigh)\.[^.]+\.' &&
-                        ! echo "$key" | grep -Eq '^net\.ipv[46]\.(conf|neigh)\.(all|default)\.'; then
-                        not_ok "$name: $key: twtune says it exists at boot, but its interface does not exist here"
-                fi ;;
+                not_ok "$name: $key: twtune says it exists at boot${mod:+ ($mod built in or loaded)}, but it does not exist here" ;;
         exists/*) ;;
         */absent) ;;
         *) not_ok "$name: $key: twtune says $at at boot${mod:+ ($mod)}, but the key exists here ($st)" ;;

@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
+
+#include <linux/magic.h>
 #include <unistd.h>
 
 #include "boot_internal.h"
@@ -31,6 +34,7 @@ struct mods {
         char *dep, *builtin; /* modules.dep and modules.builtin of the root's kernel, or NULL */
         char *udev;          /* the 99-systemd.rules that counts, or NULL */
         bool udev_read, oom;
+        int procfs;          /* the root's /proc/sys is the kernel's: 1, not: 0, not asked yet: -1 */
         struct strmap dirs;  /* interface directories looked up: 1 there, 0 not (their paths owned) */
 };
 
@@ -268,10 +272,10 @@ static bool there_now(struct mods *m, const char *mod)
         return in_list(m->builtin, mod) || sys_module(m, mod, "");
 }
 
-/* The key does not exist though its module is there now: not in this kernel (removed) or not in
- * this network namespace (kept to the initial one). The boot runs the same kernel, so it will not
- * exist then either. Said only where the root shows the key's directory, so a fake root without
- * /proc/sys says nothing. */
+/* The key does not exist though its module is there now and the root shows the key's directory:
+ * not in this kernel (removed) or not in this network namespace (kept to the initial one). The
+ * boot runs the same kernel, so it will not exist then either. A fake root without the key's
+ * directory below /proc/sys says nothing. */
 static bool absent_key(struct mods *m, const char *key, const char *mod)
 {
         const char *dot = strrchr(key, '.');
@@ -441,6 +445,40 @@ static void check_interface(struct mods *m, struct boot_setting *s, enum boot_ru
                                                      "procps has no such hook", iface, k[7], (int)kl, kind, dot + 1);
 }
 
+/* Whether the root's /proc/sys is the kernel's own (procfs), not a tree of files that holds only
+ * some keys: only there does a missing key say the kernel lacks it. */
+static bool live_proc(struct mods *m)
+{
+        if (m->procfs < 0) {
+                struct statfs st;
+                int fd = sysroot_open_config(m->sr, "/proc/sys", O_PATH | O_DIRECTORY);
+                m->procfs = fd >= 0 && fstatfs(fd, &st) == 0 && st.f_type == PROC_SUPER_MAGIC;
+                if (fd >= 0)
+                        close(fd);
+        }
+        return m->procfs;
+}
+
+/* A key of no module, and of no interface that is missing: absent at boot when the root's procfs
+ * lacks it now (tcp_tw_recycle, removed in 4.12; neigh.default.gc_thresh1 outside the initial
+ * network namespace). A '-' line asked for its failure to be ignored: info. */
+static void check_key(struct mods *m, struct boot_setting *s, struct findings *f)
+{
+        if (s->presence != BOOT_EXISTS || module_entry(s->key) || !live_proc(m))
+                return;
+        char *now = NULL;
+        int r = sysroot_read_sysctl(m->sr, s->key, &now);
+        free(now);
+        if (r != -ENOENT)
+                return;
+        s->presence = BOOT_ABSENT_KEY;
+        struct srcloc loc = {s->file, s->line, 0};
+        findings_add(f, s->ignore_failure ? SEV_INFO : SEV_WARNING, "absent-at-boot", s->key, &loc,
+                     "%s = %s is not applied at boot: this kernel has no such key here (removed, not built, or "
+                     "kept to the initial network namespace)%s", s->key, s->value,
+                     s->ignore_failure ? "; the line's '-' asks for that to be ignored" : "");
+}
+
 const char *boot_key_module(const char *key, bool *ret_autoload)
 {
         const struct kb_module_key *e = module_entry(key);
@@ -451,10 +489,11 @@ const char *boot_key_module(const char *key, bool *ret_autoload)
 int boot_presence(struct sysroot *sr, const struct boot_opts *o, struct boot_view *b, struct findings *f)
 {
         enum boot_rules rules = o->rules;
-        struct mods m = {.sr = sr, .o = o};
+        struct mods m = {.sr = sr, .o = o, .procfs = -1};
         for (size_t i = 0; i < b->n_settings && !m.oom; i++) {
                 check_module(&m, &b->settings[i], rules, f);
                 check_interface(&m, &b->settings[i], rules, f);
+                check_key(&m, &b->settings[i], f);
         }
         for (size_t i = 0; i < m.n; i++)
                 free(m.names[i]);
