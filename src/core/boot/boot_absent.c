@@ -461,7 +461,7 @@ static bool live_proc(struct mods *m)
 
 /* A key of no module, and of no interface that is missing: absent at boot when the root's procfs
  * lacks it now (tcp_tw_recycle, removed in 4.12; neigh.default.gc_thresh1 outside the initial
- * network namespace). A '-' line asked for its failure to be ignored: info. */
+ * network namespace). A '-' line asked for its failure to be ignored: at_boot says it, no finding. */
 static void check_key(struct mods *m, struct boot_setting *s, struct findings *f)
 {
         if (s->presence != BOOT_EXISTS || module_entry(s->key) || !live_proc(m))
@@ -473,10 +473,10 @@ static void check_key(struct mods *m, struct boot_setting *s, struct findings *f
                 return;
         s->presence = BOOT_ABSENT_KEY;
         struct srcloc loc = {s->file, s->line, 0};
-        findings_add(f, s->ignore_failure ? SEV_INFO : SEV_WARNING, "absent-at-boot", s->key, &loc,
-                     "%s = %s is not applied at boot: this kernel has no such key here (removed, not built, or "
-                     "kept to the initial network namespace)%s", s->key, s->value,
-                     s->ignore_failure ? "; the line's '-' asks for that to be ignored" : "");
+        if (!s->ignore_failure)
+                findings_add(f, SEV_WARNING, "absent-at-boot", s->key, &loc,
+                             "%s = %s is not applied at boot: this kernel has no such key here (removed, not "
+                             "built, or kept to the initial network namespace)", s->key, s->value);
 }
 
 const char *boot_key_module(const char *key, bool *ret_autoload)
