@@ -456,7 +456,8 @@ def one_run(tool, ifaces, twtune, host_net, outdir, later=()):
     for s in doc.get("settings", []):
         path = "".join("/" if c == "." else "." if c == "/" else c for c in s["key"])
         v = " ".join(s["value"].split())
-        settings[path] = {"value": v, "overrides": [" ".join((o.get("value") or "").split()) for o in s["overrides"]]}
+        settings[path] = {"value": v, "overrides": [" ".join((o.get("value") or "").split()) for o in s["overrides"]],
+                          "at_boot": s.get("at_boot"), "exists": os.path.exists("/proc/sys/" + path)}
         if path in after and after[path] == v:
             continue
         fp = "/proc/sys/" + path
@@ -493,6 +494,10 @@ def compare(res):
         elif p["value"] != a and probe.get(path) != "refused":
             out.append(f"{path}: changed {b!r} -> {a!r}, twtune predicts {p['value']!r}")
     for path, p in sorted(pred.items()):
+        # twtune's at_boot says whether the key exists when the boot writes it: here, when the tool ran.
+        if "exists" in p and (p["at_boot"] == "exists") != p["exists"]:
+            out.append(f"{path}: twtune says at_boot {p['at_boot']!r}, but the key "
+                       f"{'exists' if p['exists'] else 'does not exist'} when the tool runs")
         a = after.get(path)
         if a == p["value"] or probe.get(path) == "absent":
             continue

@@ -3,7 +3,8 @@
 # The boot differential: boot_diff.py generates random sysctl.d hierarchies (seeded), applies
 # each with the real systemd-sysctl and with procps' `sysctl --system` in fresh network, mount and
 # PID namespaces (tmpfs over every sysctl.d directory, a private /etc/sysctl.conf), and checks
-# that `twtune boot --rules TOOL` predicted every value each tool left. The seed is printed; a
+# that `twtune boot --rules TOOL` predicted every value each tool left, and said which keys exist
+# when the tool writes them (at_boot). The seed is printed; a
 # failure names the hierarchy's seed, which `boot_diff.py --seed N --count 1 --show` prints again.
 #   TWTUNE_BOOT_DIFF_COUNT  hierarchies (default 300; 100 under the sanitizers, 6 under a wrapper)
 #   TWTUNE_BOOT_DIFF_SEED   first seed (default: from the clock)
