@@ -83,6 +83,11 @@ bool strmap_get(const struct strmap *m, const char *key, size_t *ret_val)
         return true;
 }
 
+const char *strmap_key(const struct strmap *m, const char *key)
+{
+        return m->cap ? m->keys[slot(m->keys, m->cap, key)] : NULL;
+}
+
 void strmap_release(struct strmap *m)
 {
         free(m->keys);

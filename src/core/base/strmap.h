@@ -17,6 +17,8 @@ struct strmap {
 int strmap_put(struct strmap *m, const char *key, size_t val);
 /* Whether key is present; its value in *ret_val when ret_val is not NULL. */
 bool strmap_get(const struct strmap *m, const char *key, size_t *ret_val);
+/* The key pointer the table holds for a key equal to KEY, or NULL when there is none. */
+const char *strmap_key(const struct strmap *m, const char *key);
 void strmap_release(struct strmap *m);
 
 #endif

@@ -27,6 +27,7 @@
 #include <stddef.h>
 
 #include "finding.h"
+#include "strarena.h"
 
 struct sysroot;
 
@@ -42,10 +43,11 @@ struct boot_file {
         char *by;   /* the file that masks or overrides it, or NULL */
 };
 
+/* The strings of assignments and settings live in their view's arena (boot_view.strs). */
 struct boot_assign {
-        char *file;
+        const char *file;
         unsigned line;
-        char *value;
+        const char *value;
 };
 
 /* Whether the key exists when the boot writes it (boot_absent.c). */
@@ -57,12 +59,12 @@ enum boot_presence {
 };
 
 struct boot_setting {
-        char *key;
-        char *value;  /* tokens joined by one space */
-        char *file;
+        const char *key;
+        const char *value;            /* tokens joined by one space */
+        const char *file;
         unsigned line;
         bool ignore_failure;
-        char *pattern;                /* the glob it came from, or NULL */
+        const char *pattern;          /* the glob it came from, or NULL */
         bool inherited;               /* the kernel copied it from conf.default's write at file:line */
         enum boot_presence presence;
         char *module;                 /* the module that provides the key, or NULL */
@@ -89,6 +91,9 @@ struct boot_view {
         size_t n_settings;
         struct boot_later *later; /* in the order the tool applies them */
         size_t n_later;
+        /* The keys, values and file names of the settings and their assignments: one copy of
+         * each key, one of each distinct value or file, freed with the view. */
+        struct strarena strs;
 };
 
 struct boot_opts {

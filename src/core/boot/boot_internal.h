@@ -8,19 +8,21 @@
 #include "strmap.h"
 
 /* One assignment or exclusion as the tool keeps it, in the tool's order. */
+/* Its strings live in the view's arena. */
 struct boot_opt {
-        char *key;   /* normalised; a glob pattern when glob */
-        char *value; /* NULL: an exclusion */
-        char *file;
+        const char *key;   /* normalised; a glob pattern when glob */
+        const char *value; /* NULL: an exclusion */
+        const char *file;
         unsigned line;
         bool ignore, glob;
         bool dead;                /* replaced by a later option of the same key (systemd) */
-        char *path;               /* procps: the path as written (boot_procps_path) */
+        const char *path;         /* procps: the path as written (boot_procps_path) */
         struct boot_assign *prior; /* assignments of the same key it replaced (systemd) */
         size_t nprior;
 };
 
-/* Frees what S holds (boot_sim.c makes the settings; boot.c frees them with the view). */
+/* Frees what S holds beyond the view's arena (boot_sim.c makes the settings; boot.c frees them
+ * with the view). */
 void boot_setting_release(struct boot_setting *s);
 
 /* procps' path of a key as written, without "/proc/sys/": '.' and '/' swapped when '.' is the
