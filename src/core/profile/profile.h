@@ -25,7 +25,7 @@ struct setting {
         enum setting_mode mode;
         bool optional; /* an absent key is skipped, not an error */
         bool has_when;
-        struct kcond when;
+        struct kcond *when; /* owned, when has_when: a pointer keeps the setting small (thousands of them) */
         char *when_text;
         char *note;
         struct srcloc loc; /* loc.file is owned by the profile */

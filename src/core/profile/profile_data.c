@@ -17,6 +17,7 @@ void setting_release(struct setting *s)
         free(s->value);
         free(s->when_text);
         free(s->note);
+        free(s->when);
 }
 
 int profile_merge_setting(struct profile *p, struct setting *s)

@@ -88,12 +88,19 @@ static bool parse_field(struct findings *f, const char *file, const char *key, s
                                        "%s: 'when' takes a condition such as \"kernel < 4.12\"", key);
                         return false;
                 }
-                if (kcond_parse(fv->scalar, &s->when, &why) < 0) {
+                struct kcond c;
+                if (kcond_parse(fv->scalar, &c, &why) < 0) {
                         struct srcloc loc = {file, fv->line, fv->column};
                         findings_add(f, SEV_ERROR, "bad-condition", key, &loc, "%s: bad condition \"%s\": %s",
                                      key, fv->scalar, why);
                         return false;
                 }
+                free(s->when);
+                if (!(s->when = malloc(sizeof(*s->when)))) {
+                        f->oom = true;
+                        return false;
+                }
+                *s->when = c;
                 s->has_when = true;
                 free(s->when_text);
                 s->when_text = strdup(fv->scalar);
