@@ -25,9 +25,11 @@ void cli_plan_rows(struct cli *c, struct sysroot *sr, const struct profile *p, c
         int planned = txn_from_profile(p, vo, sr, true, &m, &x, NULL);
         managed_release(&m); /* before the boot view: with 100 000 keys, memory adds up */
         if (planned == 0) {
-                rows_from_plan(rows, d, x, false);
+                /* The boot view before the rows: the two are the run's largest, and need not be
+                 * held at once. */
                 if (!c->state_sub) /* the boot configures the host's namespace only */
                         cli_boot_check_txn(c, sr, x, f);
+                rows_from_plan(rows, d, x, false);
         } else
                 rows_from_diff(rows, d);
         txn_free(x);
