@@ -394,6 +394,19 @@ static void take_line(struct ctx *x, const char *file, const struct conf_line *l
         free(key);
 }
 
+struct file_lines {
+        struct ctx *x;
+        const char *file;
+};
+
+/* Each line as it is parsed: a file of 100 000 lines is never held as 100 000 copies. */
+static int each_line(void *userdata, const struct conf_line *l)
+{
+        struct file_lines *fl = userdata;
+        take_line(fl->x, fl->file, l);
+        return 0;
+}
+
 /* systemd-sysctl reads a file line by line and gives up on the rest of it at a line of 1 MiB or
  * more (ENOBUFS, "Failed to read file"), comment or not; what it parsed before counts. Returns
  * the length of the text it reads. */
@@ -424,17 +437,19 @@ static void read_one(struct ctx *x, const char *file_path, bool replaced)
                 x->oom = true;
                 return;
         }
-        char *text = NULL;
+        char *read = NULL;
+        const char *text = NULL;
         size_t len = 0;
         int r = 0;
         if (replaced) {
-                text = strdup(x->o->replace_text ? x->o->replace_text : "");
-                len = text ? strlen(text) : 0;
+                text = x->o->replace_text ? x->o->replace_text : "";
+                len = strlen(text);
         } else {
                 int fd = sysroot_open_config(x->sr, path, O_RDONLY);
-                r = fd < 0 ? fd : read_fd(fd, BOOT_FILE_MAX, &text, &len);
+                r = fd < 0 ? fd : read_fd(fd, BOOT_FILE_MAX, &read, &len);
                 if (fd >= 0)
                         close(fd);
+                text = read;
         }
         struct srcloc loc = {path, 0, 0};
         if (r < 0) {
@@ -445,14 +460,10 @@ static void read_one(struct ctx *x, const char *file_path, bool replaced)
         }
         if (x->o->rules == BOOT_SYSTEMD && text)
                 len = systemd_readable(text, len, path, x->f);
-        struct conf_line *lines = NULL;
-        size_t n = 0;
-        if (conf_parse_max(text, len, path, SIZE_MAX, &lines, &n, x->f) < 0)
+        struct file_lines fl = {x, path};
+        if (conf_parse_each(text, len, path, SIZE_MAX, each_line, &fl, x->f) < 0)
                 x->oom = true;
-        for (size_t i = 0; i < n; i++)
-                take_line(x, path, &lines[i]);
-        conf_lines_free(lines, n);
-        free(text);
+        free(read);
 }
 
 static void apply_files(struct ctx *x)
