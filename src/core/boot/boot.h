@@ -58,18 +58,18 @@ enum boot_presence {
         BOOT_ABSENT_INTERFACE, /* the interface does not exist now and nothing applies the key when it appears */
 };
 
-struct boot_setting {
+struct boot_setting { /* 64 bytes: a view holds one for every key the hierarchy sets */
         const char *key;
         const char *value;            /* tokens joined by one space */
         const char *file;
-        unsigned line;
-        bool ignore_failure;
         const char *pattern;          /* the glob it came from, or NULL */
-        bool inherited;               /* the kernel copied it from conf.default's write at file:line */
-        enum boot_presence presence;
         char *module;                 /* the module that provides the key, or NULL */
         struct boot_assign *overrides; /* earlier assignments it beat, in order */
-        size_t n_overrides;
+        unsigned n_overrides;
+        unsigned line;
+        enum boot_presence presence;
+        bool ignore_failure;
+        bool inherited;               /* the kernel copied it from conf.default's write at file:line */
 };
 
 /* A glob over per-interface keys (net.ipv4.conf.eth*.rp_filter), and what becomes of it for an

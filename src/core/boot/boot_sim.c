@@ -183,14 +183,14 @@ int boot_kernel_write(const char *key, const char *raw, const char *text, char *
 
 /* ---- the replay ---- */
 
-#define NO_SETTING SIZE_MAX
+#define NO_SETTING UINT32_MAX
 
 /* A key the replay touched. Its strings are the view's (b->strs): no copy of its own. */
 struct node {
         const char *key;
         const char *raw;  /* the content as simulated; NULL: unknown (no such key below the root) */
         const char *text; /* the text of the assignment the setting came from */
-        size_t set;       /* its setting in sim.s, or NO_SETTING */
+        uint32_t set;     /* its setting in sim.s, or NO_SETTING (a node is 32 bytes) */
         bool written;     /* the kernel's per-device "written" bit (conf/default copies skip it) */
         bool unreadable;  /* the key exists but cannot be read: write-only (route.flush) */
 };
@@ -319,7 +319,11 @@ static void set_setting(struct sim *x, struct node *nd, const char *value, const
                         return;
                 }
                 x->s = v;
-                nd->set = x->ns++;
+                if (x->ns >= NO_SETTING) {
+                        x->oom = true;
+                        return;
+                }
+                nd->set = (uint32_t)x->ns++;
                 s = &v[nd->set];
                 *s = (struct boot_setting){.key = nd->key};
                 for (size_t i = 0; i < o->nprior; i++)
