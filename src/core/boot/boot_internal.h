@@ -41,7 +41,8 @@ enum boot_kwrite { BOOT_KW_ACCEPT, BOOT_KW_REFUSE, BOOT_KW_UNKNOWN, BOOT_KW_PART
 int boot_kernel_write(const char *key, const char *raw, const char *text, char **ret_raw);
 
 /* Replays the options in order: explicit keys written, globs expanded against <root>/proc/sys
- * (a key in SKIP is never written by a glob), and each write's effect on the keys (systemd skips
+ * (a key in SKIP is never written by a glob; with systemd's rules SKIP maps each key an option
+ * sets or excludes to its live option's index in OPTS), and each write's effect on the keys (systemd skips
  * a write of the value in place; a write to net.ipv4.conf.default.X is copied by the kernel to
  * every device whose X was never written). Fills b->settings (sorted by key). */
 int boot_simulate(struct sysroot *sr, enum boot_rules rules, struct boot_opt *opts, size_t n, const struct strmap *skip,

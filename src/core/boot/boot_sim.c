@@ -184,6 +184,7 @@ int boot_kernel_write(const char *key, const char *raw, const char *text, char *
 /* ---- the replay ---- */
 
 #define NO_SETTING UINT32_MAX
+#define NO_NODE UINT32_MAX
 
 /* A key the replay touched. Its strings are the view's (b->strs): no copy of its own. */
 struct node {
@@ -202,6 +203,11 @@ struct sim {
         struct strarena *strs;
         struct node *v;
         size_t n;
+        /* A key's node: systemd's options already index every key they set or exclude (opt_of:
+         * key -> its live option), so those keys find their node through opt_node (one slot per
+         * option) and only the others (a glob's, a propagation's) take a place in idx. */
+        const struct strmap *opt_of;
+        uint32_t *opt_node;
         struct strmap idx;
         struct boot_setting *s; /* becomes b->settings */
         size_t ns;
@@ -258,9 +264,14 @@ static void boot_start_value(struct sim *x, const char *key, const char **raw)
 /* KEY is the arena's own (an option's) when kept, else a copy is made for a new node. */
 static struct node *sim_get(struct sim *x, const char *key, bool kept)
 {
-        size_t i;
-        if (strmap_get(&x->idx, key, &i))
-                return &x->v[i];
+        size_t i, o;
+        bool by_opt = x->opt_of && strmap_get(x->opt_of, key, &o);
+        if (by_opt ? x->opt_node[o] != NO_NODE : strmap_get(&x->idx, key, &i))
+                return &x->v[by_opt ? x->opt_node[o] : i];
+        if (x->n >= NO_NODE) {
+                x->oom = true;
+                return NULL;
+        }
         struct node *v = array_grow(x->v, x->n, sizeof(*v));
         if (!v) {
                 x->oom = true;
@@ -269,10 +280,12 @@ static struct node *sim_get(struct sim *x, const char *key, bool kept)
         x->v = v;
         struct node *nd = &x->v[x->n];
         *nd = (struct node){.key = kept ? key : strarena_dup(x->strs, key), .set = NO_SETTING};
-        if (!nd->key || strmap_put(&x->idx, nd->key, x->n) < 0) {
+        if (!nd->key || (!by_opt && strmap_put(&x->idx, nd->key, x->n) < 0)) {
                 x->oom = true;
                 return NULL;
         }
+        if (by_opt)
+                x->opt_node[o] = (uint32_t)x->n;
         char *raw = NULL;
         int r = sysroot_read_sysctl(x->sr, key, &raw);
         if (r < 0) {
@@ -538,6 +551,12 @@ int boot_simulate(struct sysroot *sr, enum boot_rules rules, struct boot_opt *op
                   struct boot_view *b, struct findings *f)
 {
         struct sim x = {.sr = sr, .rules = rules, .f = f, .strs = &b->strs};
+        if (rules == BOOT_SYSTEMD && n) {
+                if (!(x.opt_node = malloc(n * sizeof(*x.opt_node))))
+                        return -ENOMEM;
+                memset(x.opt_node, 0xff, n * sizeof(*x.opt_node)); /* NO_NODE: none yet */
+                x.opt_of = skip;
+        }
         for (size_t i = 0; i < n && !x.oom; i++) {
                 const struct boot_opt *o = &opts[i];
                 if (o->dead || !o->value)
@@ -549,6 +568,7 @@ int boot_simulate(struct sysroot *sr, enum boot_rules rules, struct boot_opt *op
         }
         collect(&x, b);
         free(x.v); /* the keys stay, in the arena */
+        free(x.opt_node);
         strmap_release(&x.idx);
         return x.oom ? -ENOMEM : 0;
 }
