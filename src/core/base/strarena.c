@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "strarena.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,6 +57,24 @@ const char *strarena_intern(struct strarena *a, const char *s)
         if (!p || strmap_put(&a->interned, p, 0) < 0)
                 return NULL; /* a copy made is freed with the arena */
         return p;
+}
+
+static struct strarena run_strs;
+
+static void run_strs_release(void)
+{
+        strarena_release(&run_strs);
+}
+
+const char *str_intern(const char *s)
+{
+        static bool registered;
+        if (!registered && s) {
+                if (atexit(run_strs_release) != 0)
+                        return NULL;
+                registered = true;
+        }
+        return strarena_intern(&run_strs, s);
 }
 
 void strarena_release(struct strarena *a)

@@ -28,4 +28,10 @@ const char *strarena_intern(struct strarena *a, const char *s);
 /* Frees every string; the arena is empty again (a zeroed arena is one too). */
 void strarena_release(struct strarena *a);
 
+/* The run's one copy of s, from an arena that lives until the process exits (an atexit handler
+ * frees it, for the leak checkers): for short strings that thousands of structures hold, such as
+ * a profile's values ("1", "0"), each of which would otherwise be a malloc of its own. Never
+ * written through, never freed by the caller. NULL for NULL or out of memory. */
+const char *str_intern(const char *s);
+
 #endif

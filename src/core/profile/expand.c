@@ -33,7 +33,7 @@ static int instance(const struct setting *g, const char *key, struct setting *re
         *ret = (struct setting){.mode = g->mode, .optional = g->optional, .has_when = g->has_when,
                                 .loc = g->loc};
         ret->key = strdup(key);
-        ret->value = strdup(g->value);
+        ret->value = g->value; /* the run's copy */
         ret->pattern = strdup(g->key);
         ret->when_text = g->when_text ? strdup(g->when_text) : NULL;
         ret->note = g->note ? strdup(g->note) : NULL;

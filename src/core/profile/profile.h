@@ -21,7 +21,8 @@ enum setting_mode {
 
 struct setting {
         char *key;   /* normalised */
-        char *value; /* tokens joined by single spaces; "" for an explicitly empty value */
+        const char *value; /* tokens joined by single spaces; "" for an explicitly empty value; the
+                            * run's copy (str_intern): thousands of settings share a few values */
         enum setting_mode mode;
         bool optional; /* an absent key is skipped, not an error */
         bool has_when;

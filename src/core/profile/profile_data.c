@@ -14,7 +14,6 @@ void setting_release(struct setting *s)
 {
         free(s->pattern);
         free(s->key);
-        free(s->value);
         free(s->when_text);
         free(s->note);
         free(s->when);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "kver.h"
+#include "strarena.h"
 #include "util.h"
 #include "value.h"
 #include "yaml_tree.h"
@@ -22,8 +23,9 @@ void profile_err_at(struct findings *f, const char *file, const struct ynode *n,
         va_end(ap);
 }
 
-/* Turns a scalar or a list of scalars into a value string; NULL after reporting an error. */
-static char *parse_value(struct findings *f, const char *file, const char *key, const struct ynode *n)
+/* Turns a scalar or a list of scalars into a value string (str_intern's); NULL after reporting an
+ * error. */
+static const char *parse_value(struct findings *f, const char *file, const char *key, const struct ynode *n)
 {
         struct strbuf sb = {0};
         if (n->kind == YN_MAP) {
@@ -68,9 +70,11 @@ static char *parse_value(struct findings *f, const char *file, const char *key, 
                 free(norm);
         }
         char *s = sb_steal(&sb);
-        if (!s)
+        const char *kept = str_intern(s);
+        free(s);
+        if (!kept)
                 f->oom = true;
-        return s;
+        return kept;
 fail:
         sb_release(&sb);
         return NULL;
