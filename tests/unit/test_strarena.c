@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* The string arena (core/base/strarena.c): copies stay intact across many blocks and large
  * strings, interning gives one pointer per distinct string, and release frees everything (the
- * valgrind pass checks that nothing leaks); strmap's compact values. */
+ * valgrind pass checks that nothing leaks); strmap's compact values; the run's interned
+ * strings; sysctl.conf lines handed over one at a time. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "strarena.h"
+#include "sysctl_conf.h"
 #include "testutil.h"
 
 START_TEST(copies_and_interning)
@@ -94,12 +96,92 @@ START_TEST(strmap_values)
 }
 END_TEST
 
+/* conf_parse_each hands over the same lines as conf_parse_max, with the same findings, from a
+ * buffer it reuses: long lines after short ones, CRLF, comments, exclusions, a NUL, bad lines. */
+struct seen {
+        struct conf_line v[16];
+        char text[16][2][300];
+        size_t n;
+};
+
+static int keep_line(void *userdata, const struct conf_line *l)
+{
+        struct seen *s = userdata;
+        ck_assert_uint_lt(s->n, 16);
+        s->v[s->n] = *l;
+        snprintf(s->text[s->n][0], sizeof(s->text[0][0]), "%s", l->key);
+        snprintf(s->text[s->n][1], sizeof(s->text[0][1]), "%s", l->value ? l->value : "(null)");
+        s->n++;
+        return 0;
+}
+
+START_TEST(conf_each_same_as_array)
+{
+        char long_value[200];
+        memset(long_value, '7', sizeof(long_value) - 1);
+        long_value[sizeof(long_value) - 1] = '\0';
+        char text[1024];
+        int len = snprintf(text, sizeof(text),
+                           "a.b = 1\r\n# comment\n; other\n-x.y\n  - c.d =  2 3 \nno equals here\n= 4\n"
+                           "long.key.name.here = %s\ne.f=5\nlast = x", long_value);
+        ck_assert_int_gt(len, 0);
+        static const char tail[] = "\0y\nend = 6"; /* a NUL in a line */
+        memcpy(text + len, tail, sizeof(tail) - 1);
+        len += (int)sizeof(tail) - 1;
+        struct findings fa = {0}, fb = {0};
+        struct conf_line *lines = NULL;
+        size_t n = 0;
+        ck_assert_int_eq(conf_parse_max(text, (size_t)len, "f.conf", SIZE_MAX, &lines, &n, &fa), 0);
+        static struct seen s;
+        s.n = 0;
+        ck_assert_int_eq(conf_parse_each(text, (size_t)len, "f.conf", SIZE_MAX, keep_line, &s, &fb), 0);
+        ck_assert_uint_eq(n, 6);
+        ck_assert_uint_eq(s.n, n);
+        for (size_t i = 0; i < n; i++) {
+                ck_assert_str_eq(s.text[i][0], lines[i].key);
+                ck_assert_str_eq(s.text[i][1], lines[i].value ? lines[i].value : "(null)");
+                ck_assert_uint_eq(s.v[i].line, lines[i].line);
+                ck_assert_uint_eq(s.v[i].key_col, lines[i].key_col);
+                ck_assert_uint_eq(s.v[i].value_col, lines[i].value_col);
+                ck_assert(s.v[i].ignore_failure == lines[i].ignore_failure);
+        }
+        ck_assert_str_eq(s.text[3][1], long_value); /* a long line after short ones */
+        ck_assert_str_eq(s.text[4][1], "5");
+        ck_assert_str_eq(s.text[1][1], "(null)");   /* -x.y: an exclusion */
+        ck_assert_uint_eq(fa.n, fb.n);
+        ck_assert_uint_eq(fa.n, 3); /* no '=', no key, the NUL */
+        for (size_t i = 0; i < fa.n; i++) {
+                ck_assert_str_eq(fa.v[i].message, fb.v[i].message);
+                ck_assert_uint_eq(fa.v[i].line, fb.v[i].line);
+        }
+        conf_lines_free(lines, n);
+        findings_release(&fa);
+        findings_release(&fb);
+}
+END_TEST
+
+/* str_intern: the run's copies, one per distinct string, valid to the end (freed at exit). */
+START_TEST(run_intern)
+{
+        char a[] = "1", b[] = "1";
+        const char *x = str_intern(a), *y = str_intern(b);
+        ck_assert_ptr_nonnull(x);
+        ck_assert_ptr_eq(x, y);
+        a[0] = '2';
+        ck_assert_str_eq(x, "1"); /* a copy, not the caller's buffer */
+        ck_assert_ptr_ne(str_intern(a), x);
+        ck_assert_ptr_null(str_intern(NULL));
+}
+END_TEST
+
 static Suite *suite(void)
 {
         Suite *s = suite_create("strarena");
         TCase *tc = tcase_create("core");
         tcase_add_test(tc, copies_and_interning);
         tcase_add_test(tc, strmap_values);
+        tcase_add_test(tc, conf_each_same_as_array);
+        tcase_add_test(tc, run_intern);
         suite_add_tcase(s, tc);
         return s;
 }
