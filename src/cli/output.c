@@ -287,7 +287,7 @@ void out_findings_json(struct cli *c, const struct findings *f)
 
 void table_add(struct table *t, const char *status_color, ...)
 {
-        char **cells = array_grow(t->cells, t->nrows, t->ncols * sizeof(*cells)); /* ncols is fixed */
+        const char **cells = array_grow(t->cells, t->nrows, t->ncols * sizeof(*cells)); /* ncols is fixed */
         const char **colors = array_grow(t->colors, t->nrows, sizeof(*colors));
         if (cells)
                 t->cells = cells;
@@ -299,7 +299,9 @@ void table_add(struct table *t, const char *status_color, ...)
         va_start(ap, status_color);
         for (size_t i = 0; i < t->ncols; i++) {
                 const char *s = va_arg(ap, const char *);
-                cells[t->nrows * t->ncols + i] = text_elide(s ? s : "-");
+                char *e = text_elide(s ? s : "-");
+                cells[t->nrows * t->ncols + i] = strarena_dup(&t->strs, e); /* NULL prints "?" */
+                free(e);
         }
         va_end(ap);
         colors[t->nrows++] = status_color;
@@ -346,8 +348,7 @@ void table_print(struct cli *c, const struct table *t, const char *const *header
 
 void table_release(struct table *t)
 {
-        for (size_t i = 0; i < t->nrows * t->ncols; i++)
-                free(t->cells[i]);
+        strarena_release(&t->strs);
         free(t->cells);
         free(t->colors);
         t->cells = NULL;

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "finding.h"
+#include "strarena.h"
 
 /* Text from outside twtune (values, paths, names, messages) is printed escaped: C0 controls
  * (TAB, CR and LF included), DEL, C1 controls (U+0080..U+009F), bidirectional controls, U+2028,
@@ -23,8 +24,9 @@ void out_line(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)
  * escaped as by out_text, and one longer than 100 characters is shown cut, as "head…(N bytes)". */
 struct table {
         size_t ncols, nrows;
-        char **cells;          /* nrows * ncols, owned */
+        const char **cells;    /* nrows * ncols, in strs */
         const char **colors;   /* per row */
+        struct strarena strs;  /* the cells' text: a table of 9 000 rows is 36 000 cells, not mallocs */
 };
 void table_add(struct table *t, const char *status_color, ...); /* ncols strings (NULL prints "-") */
 void table_print(struct cli *c, const struct table *t, const char *const *header);

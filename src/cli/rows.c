@@ -79,7 +79,7 @@ void rows_from_diff(struct rows *rs, const struct diff *d)
                 const struct diff_row *dr = &d->rows[i];
                 struct row r = setting_row(dr->setting, source, shown);
                 r.current = dr->current;
-                r.desired = dr->setting->value;
+                r.desired = (char *)dr->setting->value; /* rows_add copies it */
                 r.status = diff_status_name(dr->status);
                 r.reason = dr->reason;
                 rows_add(rs, &r);
@@ -124,7 +124,7 @@ void rows_from_plan(struct rows *rs, const struct diff *d, const struct txn *t, 
                 struct row r = setting_row(dr->setting, source, shown);
                 if (dr->status == DIFF_SKIP || dr->status == DIFF_ERROR || !it) {
                         r.current = dr->current;
-                        r.desired = dr->setting->value;
+                        r.desired = (char *)dr->setting->value; /* rows_add copies it */
                         r.status = dr->status == DIFF_ERROR ? "error" : "skip";
                         r.reason = dr->reason;
                 } else {

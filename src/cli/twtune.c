@@ -3,6 +3,7 @@
  * command lives in cmd_NAME.c over the core library. */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,6 +169,12 @@ static int early_error(struct cli *c, int r)
 int main(int argc, char **argv)
 {
         struct cli c = {.out = stdout, .err = stderr};
+        /* glibc raises its mmap threshold each time a mapped block is freed (up to 32 MiB), after
+         * which the run's large tables (a few hundred KiB each with thousands of keys) come from the
+         * heap, and each doubling leaves the old copy behind as a resident hole. A fixed threshold
+         * keeps them mapped: a doubling is an mremap and a free returns the pages (apply_bench: peak
+         * RSS 1-1.7 MB lower). */
+        mallopt(M_MMAP_THRESHOLD, 128 * 1024);
         const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
         c.tty = isatty(STDOUT_FILENO);
         c.color = c.tty && !(nc && *nc) && !(term && strcmp(term, "dumb") == 0);

@@ -78,7 +78,7 @@ START_TEST(all_value_forms)
         ck_assert_str_eq(s->value, "4096");
         s = profile_find(p, "net.ipv4.tcp_tw_recycle");
         ck_assert(s->has_when);
-        ck_assert(!kcond_eval(&s->when, KVER(6, 1)));
+        ck_assert(!kcond_eval(s->when, KVER(6, 1)));
         s = profile_find(p, "net.netfilter.nf_conntrack_max");
         ck_assert(s->optional);
         ck_assert_str_eq(s->note, "why");

@@ -34,12 +34,12 @@ static size_t slot(const char *const *keys, size_t cap, const char *key)
         return i;
 }
 
-static int grow(struct strmap *m)
+/* The table moved to CAP slots, with a value array when WITH_VALS. */
+static int rebuild(struct strmap *m, size_t cap, bool with_vals)
 {
-        size_t cap = m->cap ? m->cap * 2 : 64;
         const char **keys = calloc(cap, sizeof(*keys));
-        size_t *vals = calloc(cap, sizeof(*vals));
-        if (!keys || !vals) {
+        uint32_t *vals = with_vals ? calloc(cap, sizeof(*vals)) : NULL;
+        if (!keys || (with_vals && !vals)) {
                 free(keys);
                 free(vals);
                 return -ENOMEM;
@@ -48,7 +48,8 @@ static int grow(struct strmap *m)
                 if (m->keys[i]) {
                         size_t j = slot(keys, cap, m->keys[i]);
                         keys[j] = m->keys[i];
-                        vals[j] = m->vals[i];
+                        if (m->vals)
+                                vals[j] = m->vals[i];
                 }
         free(m->keys);
         free(m->vals);
@@ -60,14 +61,23 @@ static int grow(struct strmap *m)
 
 int strmap_put(struct strmap *m, const char *key, size_t val)
 {
-        if ((m->n + 1) * 4 > m->cap * 3 && grow(m) < 0) /* at most three quarters full */
-                return -ENOMEM;
+        if (val > UINT32_MAX)
+                return -EOVERFLOW;
+        bool with_vals = m->vals || val;
+        int r = 0;
+        if ((m->n + 1) * 4 > m->cap * 3) /* at most three quarters full */
+                r = rebuild(m, m->cap ? m->cap * 2 : 64, with_vals);
+        else if (with_vals && !m->vals && !(m->vals = calloc(m->cap, sizeof(*m->vals)))) /* every value so far 0 */
+                r = -ENOMEM;
+        if (r < 0)
+                return r;
         size_t i = slot(m->keys, m->cap, key);
         if (!m->keys[i]) {
                 m->keys[i] = key;
                 m->n++;
         }
-        m->vals[i] = val;
+        if (m->vals)
+                m->vals[i] = (uint32_t)val;
         return 0;
 }
 
@@ -79,8 +89,13 @@ bool strmap_get(const struct strmap *m, const char *key, size_t *ret_val)
         if (!m->keys[i])
                 return false;
         if (ret_val)
-                *ret_val = m->vals[i];
+                *ret_val = m->vals ? m->vals[i] : 0;
         return true;
+}
+
+const char *strmap_key(const struct strmap *m, const char *key)
+{
+        return m->cap ? m->keys[slot(m->keys, m->cap, key)] : NULL;
 }
 
 void strmap_release(struct strmap *m)

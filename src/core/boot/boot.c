@@ -241,31 +241,19 @@ static int cmp_cand(const void *a, const void *b)
         return strcmp(((const struct cand *)a)->name, ((const struct cand *)b)->name);
 }
 
-static void opt_release(struct boot_opt *o)
-{
-        free(o->key);
-        free(o->value);
-        free(o->file);
-        free(o->path);
-        for (size_t i = 0; i < o->nprior; i++) {
-                free(o->prior[i].file);
-                free(o->prior[i].value);
-        }
-        free(o->prior);
-}
-
-static struct boot_opt *push_opt(struct ctx *x, const char *key, const char *value, const char *file, unsigned line,
-                                 bool ignore, bool glob)
+/* KEY is the arena's copy already when the same key had an option before (systemd); FILE is
+ * always the arena's (read_one). */
+static struct boot_opt *push_opt(struct ctx *x, const char *key, bool key_kept, const char *value, const char *file,
+                                 unsigned line, bool ignore, bool glob)
 {
         struct boot_opt *v = grow(x->opts, x->nopts, sizeof(*v), &x->oom);
         if (!v)
                 return NULL;
         x->opts = v;
         struct boot_opt *o = &v[x->nopts];
-        *o = (struct boot_opt){strdup(key), value ? strdup(value) : NULL, strdup(file), line, ignore, glob, false, NULL,
-                               NULL, 0};
-        if (!o->key || !o->file || (value && !o->value)) {
-                opt_release(o);
+        *o = (struct boot_opt){key_kept ? key : strarena_dup(&x->b->strs, key), strarena_intern(&x->b->strs, value), file,
+                               line, ignore, glob, false, NULL, NULL, 0};
+        if (!o->key || (value && !o->value)) {
                 x->oom = true;
                 return NULL;
         }
@@ -273,20 +261,25 @@ static struct boot_opt *push_opt(struct ctx *x, const char *key, const char *val
         return o;
 }
 
-static void add_prior(struct ctx *x, struct boot_opt *o, const char *file, unsigned line, const char *value)
+/* FILE and NORM (a normalised value) are the arena's already. */
+static void add_prior(struct ctx *x, struct boot_opt *o, const char *file, unsigned line, const char *norm)
 {
         struct boot_assign *v = grow(o->prior, o->nprior, sizeof(*v), &x->oom);
-        if (!v)
-                return;
-        o->prior = v;
-        v[o->nprior] = (struct boot_assign){strdup(file), line, value_normalize(value)};
-        if (!v[o->nprior].file || !v[o->nprior].value) {
-                free(v[o->nprior].file);
-                free(v[o->nprior].value);
+        if (!v || !norm) {
                 x->oom = true;
                 return;
         }
-        o->nprior++;
+        o->prior = v;
+        v[o->nprior++] = (struct boot_assign){file, line, norm};
+}
+
+/* The arena's copy of VALUE normalised, or NULL when out of memory. */
+static const char *norm_value(struct ctx *x, const char *value)
+{
+        char *n = value_normalize(value);
+        const char *v = strarena_intern(&x->b->strs, n);
+        free(n);
+        return v;
 }
 
 /* systemd keeps one option per key in an ordered table: the same value again keeps the option's
@@ -300,10 +293,10 @@ static void systemd_option(struct ctx *x, const char *key, const char *value, co
         if (old && (old->value && value ? strcmp(old->value, value) == 0 : old->value == value)) {
                 old->ignore |= ignore;
                 if (value)
-                        add_prior(x, old, file, line, value);
+                        add_prior(x, old, file, line, norm_value(x, value));
                 return;
         }
-        struct boot_opt *o = push_opt(x, key, value, file, line, ignore, glob);
+        struct boot_opt *o = push_opt(x, old ? old->key : key, old != NULL, value, file, line, ignore, glob);
         if (!o)
                 return;
         if (have) {
@@ -312,7 +305,7 @@ static void systemd_option(struct ctx *x, const char *key, const char *value, co
                 for (size_t k = 0; k < old->nprior; k++)
                         add_prior(x, o, old->prior[k].file, old->prior[k].line, old->prior[k].value);
                 if (old->value)
-                        add_prior(x, o, old->file, old->line, old->value);
+                        add_prior(x, o, old->file, old->line, norm_value(x, old->value));
         }
         if (strmap_put(&x->keys, o->key, x->nopts - 1) < 0)
                 x->oom = true;
@@ -326,15 +319,18 @@ static void systemd_option(struct ctx *x, const char *key, const char *value, co
 static void procps_option(struct ctx *x, const char *raw, const char *key, const char *value, const char *file,
                           unsigned line, bool ignore, bool glob)
 {
-        struct boot_opt *o = value ? push_opt(x, key, value, file, line, ignore, glob) : NULL;
+        struct boot_opt *o = value ? push_opt(x, key, false, value, file, line, ignore, glob) : NULL;
         if (value && !o)
                 return;
         if (!o) /* an exclusion: kept only for its path */
-                o = push_opt(x, key, NULL, file, line, ignore, glob);
-        if (!o || !(o->path = boot_procps_path(raw, glob))) {
+                o = push_opt(x, key, false, NULL, file, line, ignore, glob);
+        char *path = o ? boot_procps_path(raw, glob) : NULL;
+        if (!o || !path || !(o->path = strarena_dup(&x->b->strs, path))) {
+                free(path);
                 x->oom = true;
                 return;
         }
+        free(path);
         if (!glob && strmap_put(&x->keys, o->path, 0) < 0)
                 x->oom = true;
 }
@@ -399,6 +395,19 @@ static void take_line(struct ctx *x, const char *file, const struct conf_line *l
         free(key);
 }
 
+struct file_lines {
+        struct ctx *x;
+        const char *file;
+};
+
+/* Each line as it is parsed: a file of 100 000 lines is never held as 100 000 copies. */
+static int each_line(void *userdata, const struct conf_line *l)
+{
+        struct file_lines *fl = userdata;
+        take_line(fl->x, fl->file, l);
+        return 0;
+}
+
 /* systemd-sysctl reads a file line by line and gives up on the rest of it at a line of 1 MiB or
  * more (ENOBUFS, "Failed to read file"), comment or not; what it parsed before counts. Returns
  * the length of the text it reads. */
@@ -422,19 +431,26 @@ static size_t systemd_readable(const char *text, size_t len, const char *path, s
         return len;
 }
 
-static void read_one(struct ctx *x, const char *path, bool replaced)
+static void read_one(struct ctx *x, const char *file_path, bool replaced)
 {
-        char *text = NULL;
+        const char *path = strarena_intern(&x->b->strs, file_path); /* the options' file */
+        if (!path) {
+                x->oom = true;
+                return;
+        }
+        char *read = NULL;
+        const char *text = NULL;
         size_t len = 0;
         int r = 0;
         if (replaced) {
-                text = strdup(x->o->replace_text ? x->o->replace_text : "");
-                len = text ? strlen(text) : 0;
+                text = x->o->replace_text ? x->o->replace_text : "";
+                len = strlen(text);
         } else {
                 int fd = sysroot_open_config(x->sr, path, O_RDONLY);
-                r = fd < 0 ? fd : read_fd(fd, BOOT_FILE_MAX, &text, &len);
+                r = fd < 0 ? fd : read_fd(fd, BOOT_FILE_MAX, &read, &len);
                 if (fd >= 0)
                         close(fd);
+                text = read;
         }
         struct srcloc loc = {path, 0, 0};
         if (r < 0) {
@@ -445,14 +461,10 @@ static void read_one(struct ctx *x, const char *path, bool replaced)
         }
         if (x->o->rules == BOOT_SYSTEMD && text)
                 len = systemd_readable(text, len, path, x->f);
-        struct conf_line *lines = NULL;
-        size_t n = 0;
-        if (conf_parse_max(text, len, path, SIZE_MAX, &lines, &n, x->f) < 0)
+        struct file_lines fl = {x, path};
+        if (conf_parse_each(text, len, path, SIZE_MAX, each_line, &fl, x->f) < 0)
                 x->oom = true;
-        for (size_t i = 0; i < n; i++)
-                take_line(x, path, &lines[i]);
-        conf_lines_free(lines, n);
-        free(text);
+        free(read);
 }
 
 static void apply_files(struct ctx *x)
@@ -511,7 +523,7 @@ int boot_resolve(struct sysroot *sr, const struct boot_opts *o, struct boot_view
         }
         free(x.c);
         for (size_t i = 0; i < x.nopts; i++)
-                opt_release(&x.opts[i]);
+                free(x.opts[i].prior);
         free(x.opts);
         strmap_release(&x.keys);
         for (size_t i = 0; i < x.nover; i++) {
@@ -561,5 +573,6 @@ void boot_view_free(struct boot_view *b)
                 free(b->later[i].file);
         }
         free(b->later);
+        strarena_release(&b->strs);
         free(b);
 }

@@ -27,6 +27,7 @@
 #include <stddef.h>
 
 #include "finding.h"
+#include "strarena.h"
 
 struct sysroot;
 
@@ -42,10 +43,11 @@ struct boot_file {
         char *by;   /* the file that masks or overrides it, or NULL */
 };
 
+/* The strings of assignments and settings live in their view's arena (boot_view.strs). */
 struct boot_assign {
-        char *file;
+        const char *file;
         unsigned line;
-        char *value;
+        const char *value;
 };
 
 /* Whether the key exists when the boot writes it (boot_absent.c). */
@@ -57,18 +59,18 @@ enum boot_presence {
         BOOT_ABSENT_KEY,       /* its module is there now, but this kernel has no such key (here) */
 };
 
-struct boot_setting {
-        char *key;
-        char *value;  /* tokens joined by one space */
-        char *file;
-        unsigned line;
-        bool ignore_failure;
-        char *pattern;                /* the glob it came from, or NULL */
-        bool inherited;               /* the kernel copied it from conf.default's write at file:line */
-        enum boot_presence presence;
+struct boot_setting { /* 64 bytes: a view holds one for every key the hierarchy sets */
+        const char *key;
+        const char *value;            /* tokens joined by one space */
+        const char *file;
+        const char *pattern;          /* the glob it came from, or NULL */
         char *module;                 /* the module that provides the key, or NULL */
         struct boot_assign *overrides; /* earlier assignments it beat, in order */
-        size_t n_overrides;
+        unsigned n_overrides;
+        unsigned line;
+        enum boot_presence presence;
+        bool ignore_failure;
+        bool inherited;               /* the kernel copied it from conf.default's write at file:line */
 };
 
 /* A glob over per-interface keys (net.ipv4.conf.eth*.rp_filter), and what becomes of it for an
@@ -90,6 +92,9 @@ struct boot_view {
         size_t n_settings;
         struct boot_later *later; /* in the order the tool applies them */
         size_t n_later;
+        /* The keys, values and file names of the settings and their assignments: one copy of
+         * each key, one of each distinct value or file, freed with the view. */
+        struct strarena strs;
 };
 
 struct boot_opts {

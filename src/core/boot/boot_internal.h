@@ -8,19 +8,21 @@
 #include "strmap.h"
 
 /* One assignment or exclusion as the tool keeps it, in the tool's order. */
+/* Its strings live in the view's arena. */
 struct boot_opt {
-        char *key;   /* normalised; a glob pattern when glob */
-        char *value; /* NULL: an exclusion */
-        char *file;
+        const char *key;   /* normalised; a glob pattern when glob */
+        const char *value; /* NULL: an exclusion */
+        const char *file;
         unsigned line;
         bool ignore, glob;
         bool dead;                /* replaced by a later option of the same key (systemd) */
-        char *path;               /* procps: the path as written (boot_procps_path) */
+        const char *path;         /* procps: the path as written (boot_procps_path) */
         struct boot_assign *prior; /* assignments of the same key it replaced (systemd) */
         size_t nprior;
 };
 
-/* Frees what S holds (boot_sim.c makes the settings; boot.c frees them with the view). */
+/* Frees what S holds beyond the view's arena (boot_sim.c makes the settings; boot.c frees them
+ * with the view). */
 void boot_setting_release(struct boot_setting *s);
 
 /* procps' path of a key as written, without "/proc/sys/": '.' and '/' swapped when '.' is the
@@ -39,7 +41,8 @@ enum boot_kwrite { BOOT_KW_ACCEPT, BOOT_KW_REFUSE, BOOT_KW_UNKNOWN, BOOT_KW_PART
 int boot_kernel_write(const char *key, const char *raw, const char *text, char **ret_raw);
 
 /* Replays the options in order: explicit keys written, globs expanded against <root>/proc/sys
- * (a key in SKIP is never written by a glob), and each write's effect on the keys (systemd skips
+ * (a key in SKIP is never written by a glob; with systemd's rules SKIP maps each key an option
+ * sets or excludes to its live option's index in OPTS), and each write's effect on the keys (systemd skips
  * a write of the value in place; a write to net.ipv4.conf.default.X is copied by the kernel to
  * every device whose X was never written). Fills b->settings (sorted by key). */
 int boot_simulate(struct sysroot *sr, enum boot_rules rules, struct boot_opt *opts, size_t n, const struct strmap *skip,

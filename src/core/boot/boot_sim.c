@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,32 +183,68 @@ int boot_kernel_write(const char *key, const char *raw, const char *text, char *
 
 /* ---- the replay ---- */
 
+#define NO_SETTING UINT32_MAX
+#define NO_NODE UINT32_MAX
+
+/* A key the replay touched. Its strings are the view's (b->strs): no copy of its own. */
 struct node {
-        char *key;
-        char *raw;    /* the content as simulated; NULL: unknown (no such key below the root) */
-        char *text;   /* the text of the assignment the setting came from */
-        bool written; /* the kernel's per-device "written" bit (conf/default copies skip it) */
-        bool unreadable; /* the key exists but cannot be read: write-only (route.flush) */
-        bool has;
-        struct boot_setting s;
+        const char *key;
+        const char *raw;  /* the content as simulated; NULL: unknown (no such key below the root) */
+        const char *text; /* the text of the assignment the setting came from */
+        uint32_t set;     /* its setting in sim.s, or NO_SETTING (a node is 32 bytes) */
+        bool written;     /* the kernel's per-device "written" bit (conf/default copies skip it) */
+        bool unreadable;  /* the key exists but cannot be read: write-only (route.flush) */
 };
 
 struct sim {
         struct sysroot *sr;
         enum boot_rules rules;
         struct findings *f;
+        struct strarena *strs;
         struct node *v;
-        size_t n, cap;
+        size_t n;
+        /* A key's node: systemd's options already index every key they set or exclude (opt_of:
+         * key -> its live option), so those keys find their node through opt_node (one slot per
+         * option) and only the others (a glob's, a propagation's) take a place in idx. */
+        const struct strmap *opt_of;
+        uint32_t *opt_node;
         struct strmap idx;
+        struct boot_setting *s; /* becomes b->settings */
+        size_t ns;
         bool oom;
 };
+
+/* The arena's copy of S (NULL stays NULL); out of memory is recorded. */
+static const char *keep(struct sim *x, const char *s)
+{
+        const char *p = strarena_intern(x->strs, s);
+        if (s && !p)
+                x->oom = true;
+        return p;
+}
+
+/* The same for an allocated string, which is freed. */
+static const char *keep_free(struct sim *x, char *s)
+{
+        const char *p = keep(x, s);
+        free(s);
+        return p;
+}
+
+static const char *norm(struct sim *x, const char *value)
+{
+        char *n = value_normalize(value);
+        if (!n)
+                x->oom = true;
+        return n ? keep_free(x, n) : NULL;
+}
 
 /* The value a key has when the boot starts writing, which is not its live value: a hand write, a
  * twtune apply or a default's copy made since the last boot are gone. For a per-namespace key of
  * the host (root "/") on the kernel the structural tier was read on, its value in a fresh network
  * namespace (kb_gen seen, a single number: a vector's blanks differ from /proc's); otherwise the live value stays the best guess. It decides whether
  * systemd skips a write as redundant, and so whether a conf.default write reaches the interfaces. */
-static void boot_start_value(struct sim *x, const char *key, char **raw)
+static void boot_start_value(struct sim *x, const char *key, const char **raw)
 {
         static int same_kernel = -1; /* per process: the running kernel does not change */
         if (strcmp(sysroot_path(x->sr), "/") != 0)
@@ -220,52 +257,57 @@ static void boot_start_value(struct sim *x, const char *key, char **raw)
                 free(rel);
         }
         const struct kb_gen *g = same_kernel ? kb_gen_lookup(key) : NULL;
-        char *v = g && g->scope == KBG_NETNS && g->seen && !strpbrk(g->seen, " \t") ? strdup(g->seen) : NULL;
-        if (v) {
-                free(*raw);
-                *raw = v;
-        }
+        if (g && g->scope == KBG_NETNS && g->seen && !strpbrk(g->seen, " \t"))
+                *raw = g->seen; /* static */
 }
 
-static struct node *sim_get(struct sim *x, const char *key)
+/* KEY is the arena's own (an option's) when kept, else a copy is made for a new node. */
+static struct node *sim_get(struct sim *x, const char *key, bool kept)
 {
-        size_t i;
-        if (strmap_get(&x->idx, key, &i))
-                return &x->v[i];
-        if (x->n == x->cap) {
-                size_t cap = x->cap ? x->cap * 2 : 64;
-                struct node *v = realloc(x->v, cap * sizeof(*v));
-                if (!v) {
-                        x->oom = true;
-                        return NULL;
-                }
-                x->v = v;
-                x->cap = cap;
-        }
-        struct node *nd = &x->v[x->n];
-        *nd = (struct node){.key = strdup(key)};
-        if (!nd->key || strmap_put(&x->idx, nd->key, x->n) < 0) {
-                free(nd->key);
+        size_t i, o;
+        bool by_opt = x->opt_of && strmap_get(x->opt_of, key, &o);
+        if (by_opt ? x->opt_node[o] != NO_NODE : strmap_get(&x->idx, key, &i))
+                return &x->v[by_opt ? x->opt_node[o] : i];
+        if (x->n >= NO_NODE) {
                 x->oom = true;
                 return NULL;
         }
-        int r = sysroot_read_sysctl(x->sr, key, &nd->raw);
+        struct node *v = array_grow(x->v, x->n, sizeof(*v));
+        if (!v) {
+                x->oom = true;
+                return NULL;
+        }
+        x->v = v;
+        struct node *nd = &x->v[x->n];
+        *nd = (struct node){.key = kept ? key : strarena_dup(x->strs, key), .set = NO_SETTING};
+        if (!nd->key || (!by_opt && strmap_put(&x->idx, nd->key, x->n) < 0)) {
+                x->oom = true;
+                return NULL;
+        }
+        if (by_opt)
+                x->opt_node[o] = (uint32_t)x->n;
+        char *raw = NULL;
+        int r = sysroot_read_sysctl(x->sr, key, &raw);
         if (r < 0) {
-                nd->raw = NULL;
                 nd->unreadable = r == -EACCES;
         } else {
+                nd->raw = keep_free(x, raw);
                 boot_start_value(x, key, &nd->raw);
         }
         x->n++;
         return nd;
 }
 
-static void push_assign(struct sim *x, struct boot_setting *s, char *file, unsigned line, char *value)
+static struct boot_setting *setting_of(struct sim *x, const struct node *nd)
+{
+        return nd->set == NO_SETTING ? NULL : &x->s[nd->set];
+}
+
+/* FILE and VALUE are the arena's (or NULL after running out of memory). */
+static void push_assign(struct sim *x, struct boot_setting *s, const char *file, unsigned line, const char *value)
 {
         struct boot_assign *v = file && value ? realloc(s->overrides, (s->n_overrides + 1) * sizeof(*v)) : NULL;
         if (!v) {
-                free(file);
-                free(value);
                 x->oom = true;
                 return;
         }
@@ -273,33 +315,40 @@ static void push_assign(struct sim *x, struct boot_setting *s, char *file, unsig
         v[s->n_overrides++] = (struct boot_assign){file, line, value};
 }
 
-/* The setting of nd comes from opt now, with value (owned). */
-static void set_setting(struct sim *x, struct node *nd, char *value, const struct boot_opt *o, bool inherited)
+/* The setting of nd comes from opt now, with value (the arena's). */
+static void set_setting(struct sim *x, struct node *nd, const char *value, const struct boot_opt *o, bool inherited)
 {
-        struct boot_setting *s = &nd->s;
         if (!value) {
                 x->oom = true;
                 return;
         }
-        if (nd->has) {
+        struct boot_setting *s = setting_of(x, nd);
+        if (s) {
                 push_assign(x, s, s->file, s->line, s->value);
-                free(s->pattern);
         } else {
-                *s = (struct boot_setting){.key = strdup(nd->key)};
+                struct boot_setting *v = array_grow(x->s, x->ns, sizeof(*v));
+                if (!v) {
+                        x->oom = true;
+                        return;
+                }
+                x->s = v;
+                if (x->ns >= NO_SETTING) {
+                        x->oom = true;
+                        return;
+                }
+                nd->set = (uint32_t)x->ns++;
+                s = &v[nd->set];
+                *s = (struct boot_setting){.key = nd->key};
                 for (size_t i = 0; i < o->nprior; i++)
-                        push_assign(x, s, strdup(o->prior[i].file), o->prior[i].line, strdup(o->prior[i].value));
+                        push_assign(x, s, o->prior[i].file, o->prior[i].line, o->prior[i].value);
         }
-        nd->has = true;
         s->value = value;
-        s->file = strdup(o->file);
+        s->file = o->file;
         s->line = o->line;
         s->ignore_failure = o->ignore;
-        s->pattern = o->glob ? strdup(o->key) : NULL;
+        s->pattern = o->glob ? o->key : NULL;
         s->inherited = inherited;
-        free(nd->text);
-        nd->text = strdup(o->value);
-        if (!s->key || !s->file || !nd->text || (o->glob && !s->pattern))
-                x->oom = true;
+        nd->text = o->value;
 }
 
 /* What else the kernel sets when key is written (kb_propagation): the interfaces that never set
@@ -315,17 +364,14 @@ static void propagate(struct sim *x, const char *key, const char *old_raw, const
                 if (sysroot_expand(x->sr, p->dependents[d], &keys, &nk) < 0)
                         continue;
                 for (size_t i = 0; i < nk; i++) {
-                        struct node *nd = strcmp(keys[i], key) ? sim_get(x, keys[i]) : NULL;
+                        struct node *nd = strcmp(keys[i], key) ? sim_get(x, keys[i], false) : NULL;
                         bool unwritten = p->reach == KB_REACH_UNWRITTEN;
                         if (nd && nd->raw && (!unwritten || (!nd->written && !conf_shared(keys[i])))) {
                                 bool neg = p->negated && strcmp(keys[i], p->negated) == 0;
-                                char *r = strdup(neg ? (value_equal(raw, "0") ? "1" : "0") : raw);
-                                if (!r) {
-                                        x->oom = true;
-                                } else {
-                                        free(nd->raw);
+                                const char *r = keep(x, neg ? (value_equal(raw, "0") ? "1" : "0") : raw);
+                                if (r) {
                                         nd->raw = r;
-                                        set_setting(x, nd, value_normalize(r), o, true);
+                                        set_setting(x, nd, norm(x, r), o, true);
                                 }
                         }
                         free(keys[i]);
@@ -334,13 +380,13 @@ static void propagate(struct sim *x, const char *key, const char *old_raw, const
         }
 }
 
-static void sim_write(struct sim *x, const char *key, const struct boot_opt *o)
+static void sim_write(struct sim *x, const char *key, bool kept, const struct boot_opt *o)
 {
-        struct node *nd = sim_get(x, key);
+        struct node *nd = sim_get(x, key, kept);
         if (!nd)
                 return;
         if (x->rules == BOOT_SYSTEMD && nd->raw && strcmp(nd->raw, o->value) == 0) {
-                set_setting(x, nd, value_normalize(o->value), o, false); /* in place: systemd skips the write */
+                set_setting(x, nd, norm(x, o->value), o, false); /* in place: systemd skips the write */
                 return;
         }
         if (x->rules == BOOT_SYSTEMD && nd->unreadable) {
@@ -351,8 +397,8 @@ static void sim_write(struct sim *x, const char *key, const struct boot_opt *o)
                              "%s = %s: systemd-sysctl cannot write a write-only key (it opens it for reading "
                              "too), so this assignment changes nothing at boot",
                              key, o->value);
-                if (nd->has)
-                        push_assign(x, &nd->s, strdup(o->file), o->line, value_normalize(o->value));
+                if (setting_of(x, nd))
+                        push_assign(x, setting_of(x, nd), o->file, o->line, norm(x, o->value));
                 return;
         }
         nd->written = true;
@@ -367,28 +413,28 @@ static void sim_write(struct sim *x, const char *key, const struct boot_opt *o)
                 findings_add(x->f, SEV_WARNING, "boot-value-refused", key, &loc,
                              "%s = %s: the kernel refuses this value, so this assignment changes nothing at boot",
                              key, o->value);
-                if (nd->has)
-                        push_assign(x, &nd->s, strdup(o->file), o->line, value_normalize(o->value));
+                if (setting_of(x, nd))
+                        push_assign(x, setting_of(x, nd), o->file, o->line, norm(x, o->value));
                 return;
         }
         if (r == BOOT_KW_UNKNOWN) {
-                set_setting(x, nd, value_normalize(o->value), o, false);
+                set_setting(x, nd, norm(x, o->value), o, false);
                 return;
         }
-        char *old = nd->raw;
-        nd->raw = raw;
-        set_setting(x, nd, value_normalize(raw), o, false);
-        if (r == BOOT_KW_PARTIAL && nd->has) { /* its own finding, not boot-value-cut's */
+        const char *old = nd->raw, *now = keep_free(x, raw);
+        if (!now)
+                return;
+        nd->raw = now;
+        set_setting(x, nd, norm(x, now), o, false);
+        if (r == BOOT_KW_PARTIAL && setting_of(x, nd)) { /* its own finding, not boot-value-cut's */
                 struct srcloc loc = {o->file, o->line, 0};
                 findings_add(x->f, SEV_WARNING, "boot-value-partial", key, &loc,
                              "%s = %s: the kernel stores the numbers before the text it cannot read, then refuses "
-                             "the write (the tool reports a failure); the key ends as %s", key, o->value, nd->s.value);
-                free(nd->text);
-                if (!(nd->text = strdup(nd->s.value)))
-                        x->oom = true;
+                             "the write (the tool reports a failure); the key ends as %s", key, o->value,
+                             setting_of(x, nd)->value);
+                nd->text = setting_of(x, nd)->value;
         }
-        propagate(x, key, old, raw, o);
-        free(old);
+        propagate(x, key, old, now, o);
 }
 
 char *boot_procps_path(const char *k, bool glob)
@@ -449,11 +495,11 @@ static void sim_glob(struct sim *x, const struct boot_opt *o, const struct strma
                 bool skipped = strmap_get(skip, lit ? lit : keys[k], NULL);
                 free(lit);
                 if (!skipped) {
-                        sim_write(x, keys[k], o);
+                        sim_write(x, keys[k], false, o);
                 } else { /* an explicit key or an exclusion: listed as an assignment it beat */
-                        struct node *nd = sim_get(x, keys[k]);
-                        if (nd && nd->has)
-                                push_assign(x, &nd->s, strdup(o->file), o->line, value_normalize(o->value));
+                        struct node *nd = sim_get(x, keys[k], false);
+                        if (nd && setting_of(x, nd))
+                                push_assign(x, setting_of(x, nd), o->file, o->line, norm(x, o->value));
                 }
                 free(keys[k]);
         }
@@ -467,52 +513,36 @@ static int cmp_setting(const void *a, const void *b)
 
 void boot_setting_release(struct boot_setting *s)
 {
-        free(s->key);
-        free(s->value);
-        free(s->file);
-        free(s->pattern);
         free(s->module);
-        for (size_t i = 0; i < s->n_overrides; i++) {
-                free(s->overrides[i].file);
-                free(s->overrides[i].value);
-        }
         free(s->overrides);
 }
 
 /* The settings, sorted; the values the kernel cut are findings. */
 static void collect(struct sim *x, struct boot_view *b)
 {
-        size_t n = 0;
-        for (size_t i = 0; i < x->n; i++)
-                n += x->v[i].has;
-        b->settings = n ? calloc(n, sizeof(*b->settings)) : NULL;
-        if (n && !b->settings)
-                x->oom = true;
-        for (size_t i = 0; i < x->n; i++) {
-                struct node *nd = &x->v[i];
-                if (nd->has && b->settings) {
-                        char *t = value_normalize(nd->text);
-                        size_t tl = t ? strlen(t) : 0;
-                        if (t && strcmp(t, nd->s.value) != 0 && !nd->s.inherited) {
-                                struct srcloc loc = {nd->s.file, nd->s.line, 0};
-                                if (strncmp(nd->s.value, t, tl) == 0 && nd->s.value[tl] == ' ') /* "4096 87381" */
-                                        findings_add(x->f, SEV_WARNING, "boot-value-cut", nd->key, &loc,
-                                                     "%s = %s: fewer numbers than the key holds; the kernel sets "
-                                                     "those and keeps the others: %s", nd->key, t, nd->s.value);
-                                else
-                                        findings_add(x->f, SEV_WARNING, "boot-value-cut", nd->key, &loc,
-                                                     "%s = %s: the kernel keeps only %s and ignores the rest (text "
-                                                     "after a value is not a comment)", nd->key, t, nd->s.value);
-                        }
-                        free(t);
-                        b->settings[b->n_settings++] = nd->s;
-                } else if (nd->has) {
-                        boot_setting_release(&nd->s);
+        for (size_t i = 0; i < x->n && !x->oom; i++) {
+                const struct node *nd = &x->v[i];
+                const struct boot_setting *s = setting_of(x, nd);
+                char *t = s ? value_normalize(nd->text) : NULL;
+                size_t tl = t ? strlen(t) : 0;
+                if (t && strcmp(t, s->value) != 0 && !s->inherited) {
+                        struct srcloc loc = {s->file, s->line, 0};
+                        if (strncmp(s->value, t, tl) == 0 && s->value[tl] == ' ') /* "4096 87381" */
+                                findings_add(x->f, SEV_WARNING, "boot-value-cut", nd->key, &loc,
+                                             "%s = %s: fewer numbers than the key holds; the kernel sets "
+                                             "those and keeps the others: %s", nd->key, t, s->value);
+                        else
+                                findings_add(x->f, SEV_WARNING, "boot-value-cut", nd->key, &loc,
+                                             "%s = %s: the kernel keeps only %s and ignores the rest (text "
+                                             "after a value is not a comment)", nd->key, t, s->value);
                 }
-                free(nd->key);
-                free(nd->raw);
-                free(nd->text);
+                x->oom |= s && !t;
+                free(t);
         }
+        /* The settings array becomes the view's, in place: no second table at the peak. */
+        b->settings = x->s;
+        b->n_settings = x->ns;
+        x->s = NULL;
         if (b->n_settings)
                 qsort(b->settings, b->n_settings, sizeof(*b->settings), cmp_setting);
 }
@@ -520,7 +550,13 @@ static void collect(struct sim *x, struct boot_view *b)
 int boot_simulate(struct sysroot *sr, enum boot_rules rules, struct boot_opt *opts, size_t n, const struct strmap *skip,
                   struct boot_view *b, struct findings *f)
 {
-        struct sim x = {.sr = sr, .rules = rules, .f = f};
+        struct sim x = {.sr = sr, .rules = rules, .f = f, .strs = &b->strs};
+        if (rules == BOOT_SYSTEMD && n) {
+                if (!(x.opt_node = malloc(n * sizeof(*x.opt_node))))
+                        return -ENOMEM;
+                memset(x.opt_node, 0xff, n * sizeof(*x.opt_node)); /* NO_NODE: none yet */
+                x.opt_of = skip;
+        }
         for (size_t i = 0; i < n && !x.oom; i++) {
                 const struct boot_opt *o = &opts[i];
                 if (o->dead || !o->value)
@@ -528,10 +564,11 @@ int boot_simulate(struct sysroot *sr, enum boot_rules rules, struct boot_opt *op
                 if (o->glob)
                         sim_glob(&x, o, skip);
                 else
-                        sim_write(&x, o->key, o);
+                        sim_write(&x, o->key, true, o);
         }
         collect(&x, b);
-        free(x.v);
+        free(x.v); /* the keys stay, in the arena */
+        free(x.opt_node);
         strmap_release(&x.idx);
         return x.oom ? -ENOMEM : 0;
 }

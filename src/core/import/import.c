@@ -10,6 +10,7 @@
 
 #include "key.h"
 #include "profile.h"
+#include "strarena.h"
 #include "sysctl_conf.h"
 #include "util.h"
 #include "validate.h"
@@ -371,7 +372,7 @@ static int validate(struct ctx *c, const char *name, const struct validate_opts 
                         continue;
                 const struct assignment *a = &c->asg[it->asg];
                 struct setting *s = &p->settings[p->n_settings++];
-                *s = (struct setting){.key = strdup(a->key), .value = strdup(a->value), .mode = SET_EXACT,
+                *s = (struct setting){.key = strdup(a->key), .value = str_intern(a->value), .mode = SET_EXACT,
                                       .optional = a->optional, .glob = strpbrk(a->key, "*?[") != NULL,
                                       .loc = {p->files[a->file], a->line, a->column}};
                 if (!s->key || !s->value)

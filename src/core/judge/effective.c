@@ -14,7 +14,7 @@
 bool setting_active(const struct setting *s, const struct validate_opts *o)
 {
         /* With the kernel unknown a condition cannot be decided: treat the setting as wanted. */
-        return !s->has_when || !o->kernel_known || kcond_eval(&s->when, o->kernel);
+        return !s->has_when || !o->kernel_known || kcond_eval(s->when, o->kernel);
 }
 
 bool setting_removed_noop(const struct setting *s, const struct validate_opts *o)

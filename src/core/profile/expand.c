@@ -30,14 +30,17 @@ static bool explicit(const struct profile *p, const char *key)
 /* The concrete setting for key, from pattern g. */
 static int instance(const struct setting *g, const char *key, struct setting *ret)
 {
-        *ret = (struct setting){.mode = g->mode, .optional = g->optional, .has_when = g->has_when, .when = g->when,
+        *ret = (struct setting){.mode = g->mode, .optional = g->optional, .has_when = g->has_when,
                                 .loc = g->loc};
         ret->key = strdup(key);
-        ret->value = strdup(g->value);
+        ret->value = g->value; /* the run's copy */
         ret->pattern = strdup(g->key);
         ret->when_text = g->when_text ? strdup(g->when_text) : NULL;
         ret->note = g->note ? strdup(g->note) : NULL;
-        if (!ret->key || !ret->value || !ret->pattern || (g->when_text && !ret->when_text) || (g->note && !ret->note)) {
+        if (g->when && (ret->when = malloc(sizeof(*ret->when))))
+                *ret->when = *g->when;
+        if (!ret->key || !ret->value || !ret->pattern || (g->when_text && !ret->when_text) || (g->note && !ret->note) ||
+            (g->when && !ret->when)) {
                 setting_release(ret);
                 return -ENOMEM;
         }

@@ -19,18 +19,19 @@ enum setting_mode {
         SET_AT_MOST,  /* only lower */
 };
 
-struct setting {
+struct setting { /* 72 bytes, fields by size: a profile may hold 100 000 */
         char *key;   /* normalised */
-        char *value; /* tokens joined by single spaces; "" for an explicitly empty value */
+        const char *value; /* tokens joined by single spaces; "" for an explicitly empty value; the
+                            * run's copy (str_intern): thousands of settings share a few values */
+        struct kcond *when; /* owned, when has_when: a pointer keeps the setting small */
+        char *when_text;
+        char *note;
+        char *pattern; /* after profile_expand: the pattern this key came from, else NULL */
+        struct srcloc loc; /* loc.file is owned by the profile */
         enum setting_mode mode;
         bool optional; /* an absent key is skipped, not an error */
         bool has_when;
-        struct kcond when;
-        char *when_text;
-        char *note;
-        struct srcloc loc; /* loc.file is owned by the profile */
         bool glob;     /* the key is a pattern (net.ipv4.conf.*.rp_filter), until profile_expand */
-        char *pattern; /* after profile_expand: the pattern this key came from, else NULL */
 };
 
 struct kernel_req {

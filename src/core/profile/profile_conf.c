@@ -7,6 +7,7 @@
 
 #include "key.h"
 #include "profile_internal.h"
+#include "strarena.h"
 #include "sysctl_conf.h"
 #include "util.h"
 #include "value.h"
@@ -63,8 +64,10 @@ static bool to_setting(const struct conf_line *l, const char *file, struct setti
                 free(key);
                 return false;
         }
-        *s = (struct setting){.key = key, .value = raw ? value_normalize(raw) : NULL, .optional = l->ignore_failure,
-                              .loc = kloc, .glob = is_glob(key)};
+        char *norm = raw ? value_normalize(raw) : NULL;
+        *s = (struct setting){.key = key, .value = str_intern(norm), .optional = l->ignore_failure, .loc = kloc,
+                              .glob = is_glob(key)};
+        free(norm);
         free(raw);
         if (!s->value) {
                 f->oom = true;

@@ -14,9 +14,9 @@ void setting_release(struct setting *s)
 {
         free(s->pattern);
         free(s->key);
-        free(s->value);
         free(s->when_text);
         free(s->note);
+        free(s->when);
 }
 
 int profile_merge_setting(struct profile *p, struct setting *s)

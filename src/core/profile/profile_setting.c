@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "kver.h"
+#include "strarena.h"
 #include "util.h"
 #include "value.h"
 #include "yaml_tree.h"
@@ -22,8 +23,9 @@ void profile_err_at(struct findings *f, const char *file, const struct ynode *n,
         va_end(ap);
 }
 
-/* Turns a scalar or a list of scalars into a value string; NULL after reporting an error. */
-static char *parse_value(struct findings *f, const char *file, const char *key, const struct ynode *n)
+/* Turns a scalar or a list of scalars into a value string (str_intern's); NULL after reporting an
+ * error. */
+static const char *parse_value(struct findings *f, const char *file, const char *key, const struct ynode *n)
 {
         struct strbuf sb = {0};
         if (n->kind == YN_MAP) {
@@ -68,9 +70,11 @@ static char *parse_value(struct findings *f, const char *file, const char *key, 
                 free(norm);
         }
         char *s = sb_steal(&sb);
-        if (!s)
+        const char *kept = str_intern(s);
+        free(s);
+        if (!kept)
                 f->oom = true;
-        return s;
+        return kept;
 fail:
         sb_release(&sb);
         return NULL;
@@ -88,12 +92,19 @@ static bool parse_field(struct findings *f, const char *file, const char *key, s
                                        "%s: 'when' takes a condition such as \"kernel < 4.12\"", key);
                         return false;
                 }
-                if (kcond_parse(fv->scalar, &s->when, &why) < 0) {
+                struct kcond c;
+                if (kcond_parse(fv->scalar, &c, &why) < 0) {
                         struct srcloc loc = {file, fv->line, fv->column};
                         findings_add(f, SEV_ERROR, "bad-condition", key, &loc, "%s: bad condition \"%s\": %s",
                                      key, fv->scalar, why);
                         return false;
                 }
+                free(s->when);
+                if (!(s->when = malloc(sizeof(*s->when)))) {
+                        f->oom = true;
+                        return false;
+                }
+                *s->when = c;
                 s->has_when = true;
                 free(s->when_text);
                 s->when_text = strdup(fv->scalar);

@@ -18,9 +18,25 @@ static void bad(struct findings *f, const char *file, unsigned line, unsigned co
         findings_add(f, SEV_ERROR, "conf-syntax", NULL, &loc, "%s", why);
 }
 
+/* Room for a line's key and value: a buffer kept from line to line (conf_parse_each), or NULL for
+ * copies of their own (strndup). */
+struct scratch {
+        char *buf;
+        size_t cap;
+};
+
+static char *take(struct scratch *sc, size_t at, const char *s, size_t n)
+{
+        if (!sc)
+                return strndup(s, n);
+        memcpy(sc->buf + at, s, n);
+        sc->buf[at + n] = '\0';
+        return sc->buf + at;
+}
+
 /* One line, without its newline (and a CR before it). Returns 0 with *ret set or left alone. */
-static int parse_line(const char *s, size_t n, size_t line_max, const char *file, unsigned lineno, struct conf_line *ret,
-                      bool *ret_have, struct findings *f)
+static int parse_line(const char *s, size_t n, size_t line_max, const char *file, unsigned lineno, struct scratch *sc,
+                      struct conf_line *ret, bool *ret_have, struct findings *f)
 {
         *ret_have = false;
         if (n && s[n - 1] == '\r')
@@ -57,15 +73,23 @@ static int parse_line(const char *s, size_t n, size_t line_max, const char *file
                 return 0;
         }
         l.key_col = (unsigned)a + 1;
-        if (!(l.key = strndup(s + a, k - a)))
+        if (sc && sc->cap < n + 2) { /* key and value, each with its NUL, fit in the line's length + 2 */
+                char *b = realloc(sc->buf, n + 2);
+                if (!b)
+                        return -ENOMEM;
+                sc->buf = b;
+                sc->cap = n + 2;
+        }
+        if (!(l.key = take(sc, 0, s + a, k - a)))
                 return -ENOMEM;
         if (eq) {
                 size_t v = kend + 1;
                 while (v < n && blank(s[v]))
                         v++;
                 l.value_col = (unsigned)v + 1;
-                if (!(l.value = strndup(s + v, n - v))) {
-                        free(l.key);
+                if (!(l.value = take(sc, k - a + 1, s + v, n - v))) {
+                        if (!sc)
+                                free(l.key);
                         return -ENOMEM;
                 }
         }
@@ -79,11 +103,13 @@ int conf_parse(const char *text, size_t len, const char *file, struct conf_line 
         return conf_parse_max(text, len, file, CONF_LINE_MAX, ret, ret_n, f);
 }
 
-int conf_parse_max(const char *text, size_t len, const char *file, size_t line_max, struct conf_line **ret, size_t *ret_n,
-                   struct findings *f)
+/* Every line in turn: into v (grown, each line's strings its own) when sc is NULL, else handed to
+ * each() from sc's buffer. */
+static int parse_all(const char *text, size_t len, const char *file, size_t line_max, struct scratch *sc,
+                     int (*each)(void *userdata, const struct conf_line *l), void *userdata, struct conf_line **v,
+                     size_t *n, struct findings *f)
 {
-        struct conf_line *v = NULL;
-        size_t n = 0, cap = 0;
+        size_t cap = 0;
         unsigned lineno = 0;
         for (size_t pos = 0; pos < len;) {
                 const char *nl = memchr(text + pos, '\n', len - pos);
@@ -92,27 +118,51 @@ int conf_parse_max(const char *text, size_t len, const char *file, size_t line_m
                 if (memchr(text + pos, '\0', end - pos)) {
                         bad(f, file, lineno, 1, "NUL byte in the line");
                 } else {
-                        if (n == cap) {
+                        if (!sc && *n == cap) {
                                 cap = cap ? cap * 2 : 32;
-                                struct conf_line *p = realloc(v, cap * sizeof(*p));
-                                if (!p) {
-                                        conf_lines_free(v, n);
+                                struct conf_line *p = realloc(*v, cap * sizeof(*p));
+                                if (!p)
                                         return -ENOMEM;
-                                }
-                                v = p;
+                                *v = p;
                         }
+                        struct conf_line one;
                         bool have;
-                        if (parse_line(text + pos, end - pos, line_max, file, lineno, &v[n], &have, f) < 0) {
-                                conf_lines_free(v, n);
-                                return -ENOMEM;
-                        }
-                        n += have;
+                        int r = parse_line(text + pos, end - pos, line_max, file, lineno, sc, sc ? &one : &(*v)[*n],
+                                           &have, f);
+                        if (r == 0 && have && sc)
+                                r = each(userdata, &one);
+                        if (r < 0)
+                                return r;
+                        *n += have && !sc;
                 }
                 pos = end + 1;
         }
+        return f->oom ? -ENOMEM : 0;
+}
+
+int conf_parse_max(const char *text, size_t len, const char *file, size_t line_max, struct conf_line **ret, size_t *ret_n,
+                   struct findings *f)
+{
+        struct conf_line *v = NULL;
+        size_t n = 0;
+        int r = parse_all(text, len, file, line_max, NULL, NULL, NULL, &v, &n, f);
+        if (r < 0) {
+                conf_lines_free(v, n);
+                return r;
+        }
         *ret = v;
         *ret_n = n;
-        return f->oom ? -ENOMEM : 0;
+        return 0;
+}
+
+int conf_parse_each(const char *text, size_t len, const char *file, size_t line_max,
+                    int (*each)(void *userdata, const struct conf_line *l), void *userdata, struct findings *f)
+{
+        struct scratch sc = {0};
+        size_t none = 0;
+        int r = parse_all(text, len, file, line_max, &sc, each, userdata, NULL, &none, f);
+        free(sc.buf);
+        return r;
 }
 
 void conf_lines_free(struct conf_line *v, size_t n)

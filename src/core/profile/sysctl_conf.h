@@ -28,5 +28,11 @@ int conf_parse(const char *text, size_t len, const char *file, struct conf_line 
 int conf_parse_max(const char *text, size_t len, const char *file, size_t line_max, struct conf_line **ret, size_t *ret_n,
                    struct findings *f);
 void conf_lines_free(struct conf_line *v, size_t n);
+/* The same lines one at a time, with nothing kept: each is handed to each() as it is read, its
+ * key and value in a buffer the next line reuses (copy what you keep). For a file of many
+ * thousands of lines read once (the boot view), no array and no copies. each() returns 0 or a
+ * negative errno, which stops the parse and is returned; else 0 or -ENOMEM. */
+int conf_parse_each(const char *text, size_t len, const char *file, size_t line_max,
+                    int (*each)(void *userdata, const struct conf_line *l), void *userdata, struct findings *f);
 
 #endif

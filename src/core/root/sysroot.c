@@ -16,6 +16,7 @@
 #include "atomic.h"
 #include "in_root.h"
 #include "key.h"
+#include "strarena.h"
 #include "strmap.h"
 #include "util.h"
 
@@ -28,10 +29,10 @@ struct mount_ro {
 
 /* What one key's reads found while the cache is on (sysroot_cache): each part once asked. */
 struct cached {
-        char *key;
+        const char *key; /* the key and the value in sysroot.cache_strs */
         bool has_value, has_mode, has_ro;
         int value_r, mode_r, ro_r; /* 0 or the negative errno the uncached call returned */
-        char *value;
+        const char *value;
         unsigned mode;
         bool ro;
 };
@@ -43,6 +44,7 @@ struct sysroot {
         struct cached *cache;
         size_t n_cache, cap_cache;
         struct strmap cache_idx;
+        struct strarena cache_strs; /* thousands of keys and a few distinct values, one block a run */
         struct mount_ro *mounts; /* while caching: whether each mount (by id) is read-only */
         size_t n_mounts;
 };
@@ -274,10 +276,7 @@ static int sysctl_readonly_mount(struct sysroot *sr, const char *key, bool *ret)
 
 void sysroot_cache(struct sysroot *sr, bool on)
 {
-        for (size_t i = 0; i < sr->n_cache; i++) {
-                free(sr->cache[i].key);
-                free(sr->cache[i].value);
-        }
+        strarena_release(&sr->cache_strs);
         free(sr->cache);
         free(sr->mounts);
         sr->mounts = NULL;
@@ -330,11 +329,12 @@ static void probe(struct sysroot *sr, struct cached *c)
 {
         int fd = open_sysctl(sr, c->key, O_RDONLY);
         unsigned type = 0;
+        char *value = NULL;
         if (fd >= 0) {
                 if (probe_by_mount(sr, fd, c, &type)) /* the type known: read_fd's checks, without its fstat */
-                        c->value_r = S_ISREG(type) ? fd_regular_value(fd, &c->value) : S_ISDIR(type) ? -EISDIR : -EINVAL;
+                        c->value_r = S_ISREG(type) ? fd_regular_value(fd, &value) : S_ISDIR(type) ? -EISDIR : -EINVAL;
                 else {
-                        c->value_r = fd_value(fd, &c->value);
+                        c->value_r = fd_value(fd, &value);
                         c->mode_r = fd_mode(fd, &c->mode);
                         c->ro_r = fd_readonly_mount(fd, &c->ro);
                 }
@@ -347,6 +347,9 @@ static void probe(struct sysroot *sr, struct cached *c)
                 if (pfd >= 0)
                         close(pfd);
         }
+        if (c->value_r == 0 && !(c->value = strarena_intern(&sr->cache_strs, value)))
+                c->value_r = -ENOMEM;
+        free(value);
         /* Out of memory is not an answer to keep: the caller asks the kernel again. */
         c->has_value = c->value_r != -ENOMEM;
         c->has_mode = c->mode_r != -ENOMEM;
@@ -371,11 +374,9 @@ static struct cached *cached(struct sysroot *sr, const char *key)
                 sr->cap_cache = cap;
         }
         struct cached *c = &sr->cache[sr->n_cache];
-        *c = (struct cached){.key = strdup(key)};
-        if (!c->key || strmap_put(&sr->cache_idx, c->key, sr->n_cache) < 0) {
-                free(c->key);
-                return NULL;
-        }
+        *c = (struct cached){.key = strarena_dup(&sr->cache_strs, key)};
+        if (!c->key || strmap_put(&sr->cache_idx, c->key, sr->n_cache) < 0)
+                return NULL; /* a key copied stays in the arena until the cache goes */
         sr->n_cache++;
         probe(sr, c);
         return c;
