@@ -206,6 +206,11 @@ START_TEST(read_cache)
         ck_assert_str_eq(v, "1");
         free(v);
         ck_assert_int_eq(sysroot_read_sysctl(sr, "net.ipv4.tcp_fin_timeout", &v), -ENOENT);
+        /* Existence, from what the cache read: the key made since is still absent to it. */
+        ck_assert_int_eq(sysroot_sysctl_exists(sr, "net.ipv4.tcp_syncookies"), 1);
+        ck_assert_int_eq(sysroot_sysctl_exists(sr, "net.ipv4.tcp_fin_timeout"), 0);
+        ck_assert_int_eq(sysroot_sysctl_exists(sr, "net.core.somaxconn"), 1); /* not cached: asked */
+        ck_assert_int_eq(sysroot_sysctl_exists(sr, "net.core.nonexistent"), 0);
         /* Turned on again: emptied. */
         sysroot_cache(sr, true);
         ck_assert_int_eq(sysroot_read_sysctl(sr, "net.ipv4.tcp_syncookies", &v), 0);

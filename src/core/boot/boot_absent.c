@@ -466,8 +466,7 @@ static void check_key(struct mods *m, struct boot_setting *s, struct findings *f
 {
         if (s->presence != BOOT_EXISTS || module_entry(s->key) || !live_proc(m))
                 return;
-        unsigned mode;
-        if (sysroot_sysctl_mode(m->sr, s->key, &mode) != -ENOENT) /* one statx, no read */
+        if (sysroot_sysctl_exists(m->sr, s->key) != 0) /* the read cache, or one statx */
                 return;
         s->presence = BOOT_ABSENT_KEY;
         struct srcloc loc = {s->file, s->line, 0};

@@ -406,6 +406,19 @@ int sysroot_sysctl_mode(struct sysroot *sr, const char *key, unsigned *ret_mode)
         return c->mode_r;
 }
 
+int sysroot_sysctl_exists(struct sysroot *sr, const char *key)
+{
+        struct cached *c = cached(sr, key);
+        int r;
+        if (c && c->has_value && (c->value_r == 0 || c->value_r == -ENOENT))
+                r = c->value_r;
+        else {
+                unsigned mode;
+                r = sysroot_sysctl_mode(sr, key, &mode);
+        }
+        return r == 0 ? 1 : r == -ENOENT ? 0 : r;
+}
+
 int sysroot_sysctl_readonly_mount(struct sysroot *sr, const char *key, bool *ret)
 {
         struct cached *c = cached(sr, key);

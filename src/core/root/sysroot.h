@@ -23,6 +23,10 @@ const char *sysroot_path(const struct sysroot *sr);
  * are refused. -ENOENT when the key does not exist, -EISDIR for a directory. */
 int sysroot_read_sysctl(struct sysroot *sr, const char *key, char **ret_value);
 
+/* Whether the key exists: 1, 0, or a negative errno. What the read cache knows (a read or a mode
+ * asked before) answers without a system call. */
+int sysroot_sysctl_exists(struct sysroot *sr, const char *key);
+
 /* The mode bits of a sysctl's file (0444 for a key read-only here, 0200 for a write-only one). */
 int sysroot_sysctl_mode(struct sysroot *sr, const char *key, unsigned *ret_mode);
 
