@@ -8,6 +8,7 @@
 #include "boot_check.h"
 #include "cli.h"
 #include "errors.h"
+#include "fault.h"
 #include "file_change.h"
 #include "format.h"
 #include "interval.h"
@@ -269,6 +270,7 @@ static int plan(struct apply *ap)
 {
         struct cli *c = ap->c;
         struct managed m = {0};
+        fault_pause("validated"); /* the tests' window between the reads and this lock */
         /* A dry run reads the history (the generation number the file would carry), never locks. */
         int exit_code = ap->a.dry_run ? cli_open_state(c, ap->sr, false, &ap->st) : lock_for_plan(ap);
         if (exit_code)
