@@ -114,7 +114,27 @@ static bool iface_at(const char *key, size_t head)
         return false;
 }
 
+static const struct kb_entry *lookup(const char *key);
+
+/* The last key asked and its answer: each step asks about one key several times in a row (its
+ * removal, its entry, its value's equality), and a per-interface key takes two searches. */
 const struct kb_entry *kb_lookup(const char *key)
+{
+        static char last[KEY_MAX_LEN + 1];
+        static const struct kb_entry *last_e;
+        if (last[0] && strcmp(key, last) == 0)
+                return last_e;
+        size_t len = strlen(key);
+        const struct kb_entry *e = lookup(key);
+        size_t n;
+        if (len <= KEY_MAX_LEN && len > 0 && index_all(&n)) { /* no index (out of memory): no answer to keep */
+                memcpy(last, key, len + 1);
+                last_e = e;
+        }
+        return e;
+}
+
+static const struct kb_entry *lookup(const char *key)
 {
         const struct kb_entry *e = lookup_exact(key);
         if (e || strlen(key) > KEY_MAX_LEN)

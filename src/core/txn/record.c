@@ -36,7 +36,8 @@ static bool is_text(const char *data, size_t len)
 {
         for (size_t i = 0; i < len;) {
                 unsigned cp;
-                if (data[i] == '\n' || data[i] == '\t') {
+                unsigned char b = (unsigned char)data[i];
+                if (b == '\n' || b == '\t' || (b >= 0x20 && b < 0x7f)) { /* ASCII: no decoding */
                         i++;
                         continue;
                 }
