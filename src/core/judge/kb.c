@@ -273,16 +273,27 @@ static bool first_tokens_equal(const char *a, const char *b, unsigned n)
         return eq;
 }
 
+/* At most one token: first_tokens_equal needs more than n >= 1 in one of its values. */
+static bool one_token(const char *s)
+{
+        static const char blanks[] = " \t\n\r\v\f"; /* value_split's separators */
+        s += strspn(s, blanks);
+        s += strcspn(s, blanks);
+        return s[strspn(s, blanks)] == '\0';
+}
+
 bool kb_value_equal(const char *key, const char *a, const char *b)
 {
         if (value_equal(a, b))
                 return true;
+        bool extra = !one_token(a) || !one_token(b); /* else the first tokens are all there is, and differ */
         const struct kb_entry *e = kb_lookup(key);
         if (!e) {
-                const struct kb_gen *g = kb_gen_lookup(key);
+                const struct kb_gen *g = extra ? kb_gen_lookup(key) : NULL;
                 return g && g->nvalues >= 1 && first_tokens_equal(a, b, g->nvalues);
         }
-        if (e->nvalues >= 1 && e->type != KB_STRING && e->type != KB_PORTLIST && first_tokens_equal(a, b, e->nvalues))
+        if (extra && e->nvalues >= 1 && e->type != KB_STRING && e->type != KB_PORTLIST &&
+            first_tokens_equal(a, b, e->nvalues))
                 return true;
         if (e->type == KB_PORTLIST)
                 return portlist_equal(a, b);
