@@ -8,6 +8,7 @@
 #include "boot_check.h"
 #include "cli.h"
 #include "errors.h"
+#include "fault.h"
 #include "file_change.h"
 #include "format.h"
 #include "interval.h"
@@ -176,6 +177,7 @@ struct apply {
         struct txn_file_change fc;
         char *persisted; /* NULL: not persisted */
         char *fpath;
+        bool state_absent; /* no state directory before the first live read (see lock_first) */
 };
 
 /* A refusal's output: the plan (or, without one, the diff) as a dry run; FC: the file's change. */
@@ -208,18 +210,71 @@ static int validate(struct apply *ap)
         return 0;
 }
 
+/* Before the first live read (not in a dry run, which never locks): the lock of an existing state
+ * directory, so that no transaction changes a key between the reads validation makes and the
+ * plan, and one read of each key serves both. A crashed transaction is finished only once the
+ * profile is known to be valid (lock_for_plan): an invalid one changes nothing. A state directory
+ * that is absent is not created here, for the same reason: see lock_for_plan. One that cannot be
+ * opened is left to lock_for_plan too, which says why as before. */
+static int lock_first(struct apply *ap)
+{
+        if (ap->a.dry_run)
+                return 0;
+        int r = state_open(ap->sr, ap->c->state_sub, false, &ap->st, NULL);
+        ap->state_absent = r == -ENOENT;
+        if (r < 0)
+                return 0;
+        return cli_take_lock(ap->c, ap->sr, ap->st, ap->a.wait_ms);
+}
+
+/* Whether a state directory has no generation: no transaction ever committed in it. */
+static bool no_generation(struct state *st)
+{
+        unsigned long *ids = NULL;
+        size_t n = 0;
+        bool none = state_generations(st, &ids, &n) == 0 && n == 0;
+        free(ids);
+        return none;
+}
+
+/* The lock held for the plan, and a crashed transaction finished. What validation read stays
+ * good only if no transaction can have changed a key since: the lock was taken before the reads
+ * (lock_first), or the state directory was absent then and still was when this run created it
+ * (every transaction starts by creating it), and none committed or crashed in it before our lock.
+ * Otherwise the cache starts over and the plan reads every key again. */
+static int lock_for_plan(struct apply *ap)
+{
+        struct cli *c = ap->c;
+        bool changed = false, keep = ap->st != NULL;
+        if (!ap->st) {
+                struct state *now = NULL;
+                keep = ap->state_absent && state_open(ap->sr, c->state_sub, false, &now, NULL) == -ENOENT;
+                state_free(now);
+                int exit_code = cli_open_state(c, ap->sr, true, &ap->st);
+                if (!exit_code)
+                        exit_code = cli_take_lock(c, ap->sr, ap->st, ap->a.wait_ms);
+                if (exit_code)
+                        return exit_code;
+                keep = keep && no_generation(ap->st);
+        }
+        int exit_code = cli_recover_state(c, ap->sr, ap->st, &changed);
+        if (exit_code)
+                return exit_code;
+        if (!keep || changed)
+                sysroot_cache(ap->sr, true);
+        return 0;
+}
+
 /* Under the lock (a dry run only reads the history): what twtune manages, and the plan. */
 static int plan(struct apply *ap)
 {
         struct cli *c = ap->c;
         struct managed m = {0};
+        fault_pause("validated"); /* the tests' window between the reads and this lock */
         /* A dry run reads the history (the generation number the file would carry), never locks. */
-        int exit_code = ap->a.dry_run ? cli_open_state(c, ap->sr, false, &ap->st)
-                                      : cli_lock_state(c, ap->sr, ap->a.wait_ms, &ap->st);
+        int exit_code = ap->a.dry_run ? cli_open_state(c, ap->sr, false, &ap->st) : lock_for_plan(ap);
         if (exit_code)
                 return exit_code;
-        if (!ap->a.dry_run) /* what validation read may have changed while another transaction held the lock */
-                sysroot_cache(ap->sr, true);
         char *bad_key = NULL;
         int r = cli_managed(c, ap->sr, ap->st, &m);
         if (r < 0) {
@@ -352,7 +407,9 @@ int cmd_apply(struct cli *c, int argc, char **argv)
         ap.persisted = ap.a.no_persist ? NULL : sysroot_dir_path(ap.sr, SYSROOT_SYSCTL_D, TXN_FILE_NAME);
         ap.fpath = sysroot_dir_path(ap.sr, SYSROOT_SYSCTL_D, TXN_FILE_NAME);
 
-        int exit_code = validate(&ap);
+        int exit_code = lock_first(&ap);
+        if (!exit_code)
+                exit_code = validate(&ap);
         if (!exit_code)
                 exit_code = plan(&ap);
         if (!exit_code)

@@ -39,10 +39,13 @@ void cli_persist_text(struct cli *c, const char *path, const struct txn_file_cha
         fputc('\n', c->out);
         out_line(c->out, "%s %s:", path, dry ? would[k] : did[k]);
         char *d = diff_of(path, fc);
-        for (const char *l = d ? d : ""; *l;) {
+        for (char *l = d; l && *l;) { /* each line cut in place: a created file is thousands */
                 size_t n = strcspn(l, "\n");
-                out_line(c->out, "%.*s", (int)n, l);
-                l += n + (l[n] == '\n');
+                bool more = l[n] == '\n';
+                l[n] = '\0';
+                out_text(c->out, l);
+                fputc('\n', c->out);
+                l += n + more;
         }
         free(d);
 }

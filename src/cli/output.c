@@ -63,6 +63,12 @@ static void text_unit(const unsigned char *s, struct text_unit *u)
         u->chars = 4 * u->in;
 }
 
+/* Printable ASCII stands for itself, one character a byte: the common case, without decoding. */
+static bool plain(unsigned char b)
+{
+        return b >= 0x20 && b < 0x7f;
+}
+
 void out_text(FILE *f, const char *s)
 {
         if (!s)
@@ -70,6 +76,10 @@ void out_text(FILE *f, const char *s)
         const unsigned char *p = (const unsigned char *)s, *run = p;
         struct text_unit u;
         while (*p) {
+                if (plain(*p)) {
+                        p++;
+                        continue;
+                }
                 text_unit(p, &u);
                 if (u.escaped) {
                         fwrite(run, 1, (size_t)(p - run), f);
@@ -91,6 +101,15 @@ static char *escape_upto(const char *s, size_t max, bool *ret_all)
         size_t chars = 0;
         struct text_unit u;
         while (*p) {
+                size_t n = 0;
+                while (chars + n < max && plain(p[n]))
+                        n++;
+                if (n) {
+                        sb_appendn(&sb, (const char *)p, n);
+                        chars += n;
+                        p += n;
+                        continue;
+                }
                 text_unit(p, &u);
                 if (chars + u.chars > max)
                         break;

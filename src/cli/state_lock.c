@@ -74,30 +74,30 @@ static int lock_held(struct cli *c, const char *dir, pid_t holder)
                          (long)holder, *comm ? " (" : "", comm, *comm ? ")" : "");
 }
 
-int cli_lock_state(struct cli *c, struct sysroot *sr, unsigned long wait_ms, struct state **ret)
+int cli_take_lock(struct cli *c, struct sysroot *sr, struct state *st, unsigned long wait_ms)
 {
-        struct state *st = NULL;
-        int r = cli_open_state(c, sr, true, &st);
-        if (r)
-                return r;
-        char *dir = sysroot_dir_path(sr, SYSROOT_STATE, c->state_sub);
         pid_t holder = 0;
-        r = state_lock(st, wait_ms, &holder);
-        if (r < 0) {
-                if (r == -EWOULDBLOCK)
-                        r = lock_held(c, dir ? dir : "", holder);
-                else if (r == -EPERM)
-                        r = cli_error(c, EXIT_ENV, "will not trust %s/lock: it is owned by another user or writable by "
-                                      "others; remove it once you know who made it", dir ? dir : "");
-                else
-                        r = cli_access_error(c, EXIT_ENV, r, "cannot lock %s: %s", dir ? dir : "", strerror(-r));
-                free(dir);
-                state_free(st);
-                return r;
-        }
+        int r = state_lock(st, wait_ms, &holder);
+        if (r == 0)
+                return 0;
+        char *dir = sysroot_dir_path(sr, SYSROOT_STATE, c->state_sub);
+        if (r == -EWOULDBLOCK)
+                r = lock_held(c, dir ? dir : "", holder);
+        else if (r == -EPERM)
+                r = cli_error(c, EXIT_ENV, "will not trust %s/lock: it is owned by another user or writable by "
+                              "others; remove it once you know who made it", dir ? dir : "");
+        else
+                r = cli_access_error(c, EXIT_ENV, r, "cannot lock %s: %s", dir ? dir : "", strerror(-r));
+        free(dir);
+        return r;
+}
+
+int cli_recover_state(struct cli *c, struct sysroot *sr, struct state *st, bool *ret_changed)
+{
         struct txn_failure f;
-        enum txn_result res;
-        r = txn_recover(st, sr, &f, &res);
+        enum txn_result res = TXN_UNCHANGED;
+        char *dir = sysroot_dir_path(sr, SYSROOT_STATE, c->state_sub);
+        int r = txn_recover(st, sr, &f, &res);
         if (r < 0) {
                 r = cli_error(c, EXIT_ENV, "%s/journal: %s; nothing was changed. Inspect it, and remove it only once the "
                               "live values and /etc/sysctl.d are known to be right", dir ? dir : "",
@@ -111,6 +111,19 @@ int cli_lock_state(struct cli *c, struct sysroot *sr, unsigned long wait_ms, str
         }
         txn_failure_release(&f);
         free(dir);
+        if (ret_changed)
+                *ret_changed = res != TXN_UNCHANGED;
+        return r;
+}
+
+int cli_lock_state(struct cli *c, struct sysroot *sr, unsigned long wait_ms, struct state **ret)
+{
+        struct state *st = NULL;
+        int r = cli_open_state(c, sr, true, &st);
+        if (r == 0)
+                r = cli_take_lock(c, sr, st, wait_ms);
+        if (r == 0)
+                r = cli_recover_state(c, sr, st, NULL);
         if (r != 0) {
                 state_free(st);
                 return r;

@@ -16,6 +16,13 @@ struct sysroot;
  * an absent one gives 0 with *ret NULL. Returns 0 or an exit code after printing why, with how
  * to repair a directory twtune will not trust. */
 int cli_open_state(struct cli *c, struct sysroot *sr, bool create, struct state **ret);
+/* Takes the lock of an opened state directory, waiting up to wait_ms. Returns 0 or an exit code
+ * after printing why (another holder, named; a lock file twtune will not trust). */
+int cli_take_lock(struct cli *c, struct sysroot *sr, struct state *st, unsigned long wait_ms);
+/* With the lock held: finishes or undoes a transaction a crash left behind. *ret_changed (if
+ * given) is set when there was one, so that what was read before may be stale. Returns 0 or an
+ * exit code after printing why. */
+int cli_recover_state(struct cli *c, struct sysroot *sr, struct state *st, bool *ret_changed);
 /* Opens the state directory (creating it), takes the lock waiting up to wait_ms, and finishes
  * or undoes a transaction a crash left behind. Returns 0 or an exit code after printing why. */
 int cli_lock_state(struct cli *c, struct sysroot *sr, unsigned long wait_ms, struct state **ret);

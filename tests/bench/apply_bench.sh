@@ -8,7 +8,10 @@
 # them; the median of each tool's wall time, CPU time (user + system, to the
 # microsecond: steadier than the wall time on a shared machine) and peak RSS is shown. RATIO is twtune's over sysctl -p's.
 #
-#   [RUNS=N] tests/bench/apply_bench.sh [BUILD_DIR] [PAIRS]      (as root; PAIRS default 450: 9 000 keys)
+# With BEFORE=OTHER_BUILD_DIR, each twtune row is also run with that build's twtune in the same
+# rounds (rows marked "before"), so that two commits are compared in one sitting.
+#
+#   [RUNS=N] [BEFORE=DIR] tests/bench/apply_bench.sh [BUILD_DIR] [PAIRS]   (as root; PAIRS default 450: 9 000 keys)
 set -eu
 if [ "${1:-}" != --inner ]; then
         src=$(cd "$(dirname "$0")/../.." && pwd)
@@ -30,6 +33,10 @@ if [ "${1:-}" != --inner ]; then
                 i=$((i + 1))
         done
         printf 'sysctl -p@sysctl -q -p p.conf\napply --no-persist@"$TWTUNE" apply --no-persist p.yaml\napply@"$TWTUNE" apply p.yaml\ndiff, nothing to change@"$TWTUNE" apply p.yaml >/dev/null; MEASURE "$TWTUNE" diff p.yaml\n' >"$work/tools"
+        if [ -n "${BEFORE:-}" ]; then
+                before=$(cd "$BEFORE" && pwd)
+                grep -v '^sysctl' "$work/tools" | sed "s|^\([^@]*\)@|\1, before@|; s|\"\$TWTUNE\"|\"$before/twtune\"|g" >>"$work/tools"
+        fi
         runs=${RUNS:-3}
         echo "== $pairs veth pairs, $(wc -l <"$work/p.conf") keys, median of $runs"
         round=0
@@ -45,12 +52,12 @@ if [ "${1:-}" != --inner ]; then
         done
         median() { cut -d' ' -f"$2" "$1" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
         ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b ? a / b : 0 }'; }
-        printf '%-26s %8s %6s %8s %6s %12s %6s\n' TOOL "WALL MS" RATIO "CPU MS" RATIO "PEAK RSS KiB" RATIO
+        printf '%-32s %8s %6s %8s %6s %12s %6s\n' TOOL "WALL MS" RATIO "CPU MS" RATIO "PEAK RSS KiB" RATIO
         t=0
         while IFS=@ read -r name cmd; do
                 ms=$(median "$work/ms.$t" 1) kb=$(median "$work/ms.$t" 2) cpu=$(median "$work/ms.$t" 3)
                 [ $t -gt 0 ] || { base_ms=$ms base_kb=$kb base_cpu=$cpu; }
-                printf '%-26s %8s %6s %8s %6s %12s %6s\n' "$name" "$ms" "$(ratio "$ms" "$base_ms")" "$cpu" \
+                printf '%-32s %8s %6s %8s %6s %12s %6s\n' "$name" "$ms" "$(ratio "$ms" "$base_ms")" "$cpu" \
                         "$(ratio "$cpu" "$base_cpu")" "$kb" "$(ratio "$kb" "$base_kb")"
                 t=$((t + 1))
         done <"$work/tools"

@@ -60,6 +60,45 @@ START_TEST(key_rejects)
 }
 END_TEST
 
+/* key_is_normal is key_normalize accepting a key and giving it back unchanged, on every form the
+ * tests above use and on every string of up to four bytes over a small alphabet. */
+static bool normal_by_normalize(const char *k)
+{
+        char *out = NULL;
+        bool same = key_normalize(k, &out, NULL) == 0 && strcmp(out, k) == 0;
+        free(out);
+        return same;
+}
+
+START_TEST(key_is_normal_agrees)
+{
+        static const char *const fixed[] = {"net.ipv4.ip_forward", "net/ipv4/ip_forward", "net.ipv4.conf.eth0/100.rp_filter",
+                                            "net/ipv4/conf/eth0.100/rp_filter", "a./.b", "a.//.b", "a.///.b", "/a.b",
+                                            ".a", "a.", "a..b", "a b", "a=b", "a\tb", "", "x", "a.b/c", "a/b.c"};
+        for (size_t i = 0; i < sizeof(fixed) / sizeof(*fixed); i++)
+                ck_assert_msg(key_is_normal(fixed[i]) == normal_by_normalize(fixed[i]), "'%s'", fixed[i]);
+        static const char alpha[] = "a./= \x7f";
+        char k[5];
+        size_t na = strlen(alpha);
+        for (size_t len = 0; len <= 4; len++) {
+                size_t total = 1;
+                for (size_t i = 0; i < len; i++)
+                        total *= na;
+                for (size_t v = 0; v < total; v++) {
+                        size_t x = v;
+                        for (size_t i = 0; i < len; i++, x /= na)
+                                k[i] = alpha[x % na];
+                        k[len] = '\0';
+                        ck_assert_msg(key_is_normal(k) == normal_by_normalize(k), "'%s'", k);
+                }
+        }
+        char long_key[300];
+        memset(long_key, 'a', sizeof(long_key) - 1);
+        long_key[sizeof(long_key) - 1] = '\0';
+        ck_assert(!key_is_normal(long_key) && !normal_by_normalize(long_key));
+}
+END_TEST
+
 START_TEST(key_tool_forms)
 {
         /* As systemd-sysctl 252 and procps-ng 4.0.2 look keys up (t_hardening2 runs both). */
@@ -194,6 +233,7 @@ static Suite *suite(void)
         TCase *tc = tcase_create("parse");
         tcase_add_test(tc, key_forms);
         tcase_add_test(tc, key_rejects);
+        tcase_add_test(tc, key_is_normal_agrees);
         tcase_add_test(tc, kver_parse_cmp);
         tcase_add_test(tc, conditions);
         tcase_add_test(tc, values);

@@ -62,6 +62,18 @@ int fault_point(const char *name)
         return r;
 }
 
+void fault_pause(const char *name)
+{
+        const char *spec = getenv("TWTUNE_FAULT");
+        size_t n = strlen(name);
+        for (const char *p = spec; p && *p;) {
+                size_t len = strcspn(p, ",");
+                if (len == 5 + n && strncmp(p, "stop:", 5) == 0 && strncmp(p + 5, name, n) == 0)
+                        raise(SIGSTOP);
+                p += len + (p[len] == ',');
+        }
+}
+
 void fault_reset(void)
 {
         total = 0;
@@ -79,6 +91,11 @@ int fault_point(const char *name)
 {
         (void)name;
         return 0;
+}
+
+void fault_pause(const char *name)
+{
+        (void)name;
 }
 
 void fault_reset(void)

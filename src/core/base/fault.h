@@ -3,6 +3,8 @@
  *   kill:N        SIGKILL the process at the Nth fault point of any name
  *   fail:NAME:N   make the Nth point called NAME fail with EIO
  *   fail:NAME:*   make every point called NAME fail
+ *   stop:NAME     SIGSTOP the process at the pause point NAME (fault_pause), for a test to act
+ *                 while it waits there and then SIGCONT it
  * Several, separated by commas, apply together. Points: journal, write, written, restore,
  * persist, modules (the modules-load.d file), persisted, generation, recorded (the record is in place but reported failed), commit.
  * The transaction calls fault_point() before each step that changes the system.
@@ -17,6 +19,9 @@
 int fault_point(const char *name);
 /* Whether the hook is compiled in (tests that need it skip otherwise). */
 bool fault_compiled(void);
+/* A pause point: stops the process when $TWTUNE_FAULT says stop:NAME. Not counted among the fault
+ * points (kill:N's numbering stays as it was). Pauses: validated (apply, before the plan's lock). */
+void fault_pause(const char *name);
 /* Forgets the counts, so a test can run several transactions in one process. */
 void fault_reset(void);
 

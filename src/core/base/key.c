@@ -12,9 +12,9 @@ static int fail(const char **ret_why, const char *why)
         return -EINVAL;
 }
 
-int key_normalize(const char *in, char **ret, const char **ret_why)
+/* What every key must be, in either form: length, not absolute, the bytes it may hold. */
+static int check_bytes(const char *in, size_t n, const char **ret_why)
 {
-        size_t n = strlen(in);
         if (n == 0)
                 return fail(ret_why, "empty key");
         if (n > KEY_MAX_LEN)
@@ -28,7 +28,27 @@ int key_normalize(const char *in, char **ret, const char **ret_why)
                 if (c == '=')
                         return fail(ret_why, "'=' in key");
         }
+        return 0;
+}
 
+/* Components in dotted form; "/" and "//" would become "." and ".." in the path. */
+static int check_components(const char *k, const char **ret_why)
+{
+        for (const char *c = k;;) {
+                size_t len = strcspn(c, ".");
+                if (len == 0 || (len == 1 && c[0] == '/') || (len == 2 && c[0] == '/' && c[1] == '/'))
+                        return fail(ret_why, len == 0 ? "empty component in key" : "'.' or '..' component in key");
+                if (!c[len])
+                        return 0;
+                c += len + 1;
+        }
+}
+
+int key_normalize(const char *in, char **ret, const char **ret_why)
+{
+        int r = check_bytes(in, strlen(in), ret_why);
+        if (r < 0)
+                return r;
         char *k = strdup(in);
         if (!k)
                 return -ENOMEM;
@@ -36,20 +56,19 @@ int key_normalize(const char *in, char **ret, const char **ret_why)
         if (k[sep] == '/')
                 for (char *p = k; *p; p++)
                         *p = *p == '/' ? '.' : *p == '.' ? '/' : *p;
-
-        /* Components in dotted form; "/" and "//" would become "." and ".." in the path. */
-        for (char *c = k;;) {
-                size_t len = strcspn(c, ".");
-                if (len == 0 || (len == 1 && c[0] == '/') || (len == 2 && c[0] == '/' && c[1] == '/')) {
-                        free(k);
-                        return fail(ret_why, len == 0 ? "empty component in key" : "'.' or '..' component in key");
-                }
-                if (!c[len])
-                        break;
-                c += len + 1;
+        if ((r = check_components(k, ret_why)) < 0) {
+                free(k);
+                return r;
         }
         *ret = k;
         return 0;
+}
+
+bool key_is_normal(const char *key)
+{
+        /* A '/' first would be swapped for a '.', so the normal form would differ. */
+        return check_bytes(key, strlen(key), NULL) == 0 && key[strcspn(key, "./")] != '/' &&
+               check_components(key, NULL) == 0;
 }
 
 char *key_to_path(const char *key)

@@ -13,6 +13,9 @@
  * control characters, '=' and non-ASCII bytes. On failure returns -EINVAL and, if ret_why is
  * given, a static reason; -ENOMEM if allocation fails. */
 int key_normalize(const char *in, char **ret, const char **ret_why);
+/* Whether key_normalize accepts key and gives it back unchanged, without allocating: a check
+ * made for every line of every generation record read. */
+bool key_is_normal(const char *key);
 
 /* A key as written in a sysctl.conf line, in the form the tools look it up (then give it to
  * key_normalize). Its separator is '.' when that comes first, else '/'. A run of separators is one

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "sha256.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 static const uint32_t K[64] = {
@@ -61,11 +62,87 @@ static void block(uint32_t hs[8], const unsigned char *p)
         hs[7] += h;
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+/* The x86 SHA extensions (Intel SHA-NI, AMD since Zen): four rounds an instruction pair, about
+ * five times the portable rounds above. A generation record of 9 000 keys is a megabyte, hashed
+ * when it is written and again when it is read. The state is kept as the instructions want it:
+ * one register holds A B E F, the other C D G H. The message schedule is a ring of four groups of
+ * four words: msg1 adds sigma0 of the next group, msg2 sigma1 of the last, alignr the W[t-7]. */
+#include <cpuid.h>
+#include <immintrin.h>
+
+__attribute__((target("sha,sse4.1"))) static void blocks_ni(uint32_t hs[8], const unsigned char *p, size_t n)
+{
+        const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+        __m128i dcba = _mm_loadu_si128((const __m128i *)&hs[0]), hgfe = _mm_loadu_si128((const __m128i *)&hs[4]);
+        __m128i cdab = _mm_shuffle_epi32(dcba, 0xb1), efgh = _mm_shuffle_epi32(hgfe, 0x1b);
+        __m128i abef = _mm_alignr_epi8(cdab, efgh, 8), cdgh = _mm_blend_epi16(efgh, cdab, 0xf0);
+        for (; n > 0; n--, p += 64) {
+                __m128i abef0 = abef, cdgh0 = cdgh, w[4];
+                for (int g = 0; g < 16; g++) {
+                        __m128i m;
+                        if (g < 4) {
+                                m = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * g)), bswap);
+                        } else { /* w[g & 3] holds group g-4, w[(g + 1) & 3] g-3, ... w[(g + 3) & 3] g-1 */
+                                m = _mm_sha256msg1_epu32(w[g & 3], w[(g + 1) & 3]);
+                                m = _mm_add_epi32(m, _mm_alignr_epi8(w[(g + 3) & 3], w[(g + 2) & 3], 4));
+                                m = _mm_sha256msg2_epu32(m, w[(g + 3) & 3]);
+                        }
+                        w[g & 3] = m;
+                        __m128i wk = _mm_add_epi32(m, _mm_loadu_si128((const __m128i *)&K[4 * g]));
+                        cdgh = _mm_sha256rnds2_epu32(cdgh, abef, wk);
+                        abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(wk, 0x0e));
+                }
+                abef = _mm_add_epi32(abef, abef0);
+                cdgh = _mm_add_epi32(cdgh, cdgh0);
+        }
+        __m128i feba = _mm_shuffle_epi32(abef, 0x1b), dchg = _mm_shuffle_epi32(cdgh, 0xb1);
+        _mm_storeu_si128((__m128i *)&hs[0], _mm_blend_epi16(feba, dchg, 0xf0));
+        _mm_storeu_si128((__m128i *)&hs[4], _mm_alignr_epi8(dchg, feba, 8));
+}
+
+/* CPUID leaf 7 EBX bit 29 (SHA) and leaf 1 ECX bits 19 (SSE4.1) and 9 (SSSE3). A machine (or an
+ * emulator such as valgrind) that does not report them gets the portable rounds. */
+static bool have_ni(void)
+{
+        static int known = -1;
+        if (known < 0) {
+                unsigned a, b, c, d;
+                bool sha = __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 29));
+                bool sse = __get_cpuid(1, &a, &b, &c, &d) && (c & (1u << 19)) && (c & (1u << 9));
+                known = sha && sse;
+        }
+        return known == 1;
+}
+#else
+static void blocks_ni(uint32_t hs[8], const unsigned char *p, size_t n)
+{
+        (void)hs, (void)p, (void)n;
+}
+
+static bool have_ni(void)
+{
+        return false;
+}
+#endif
+
+static bool portable_only;
+
+void sha256_portable(bool on)
+{
+        portable_only = on;
+}
+
 void sha256_hex(const void *data, size_t len, char hex[SHA256_HEX_LEN + 1])
 {
         uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
         const unsigned char *p = data;
         size_t left = len;
+        if (left >= 64 && !portable_only && have_ni()) {
+                blocks_ni(h, p, left / 64);
+                p += left / 64 * 64;
+                left %= 64;
+        }
         for (; left >= 64; p += 64, left -= 64)
                 block(h, p);
         /* Padding: 0x80, zeros, and the length in bits, big-endian, in one or two blocks. */

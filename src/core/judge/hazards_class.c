@@ -105,7 +105,8 @@ static void check_table(const struct profile *p, const struct validate_opts *o, 
                 for (size_t j = 0; j < ELEMENTSOF(rules); j++) {
                         const struct class_rule *r = &rules[j];
                         bool any = r->value == LLONG_MIN; /* every value: the write is the action */
-                        if (fnmatch(r->pattern, s->key, 0) != 0 || (!any && (!num || !hits(r, v))))
+                        /* the value first: it is cheaper than fnmatch, which runs 15 000 times for 1 000 keys */
+                        if ((!any && (!num || !hits(r, v))) || fnmatch(r->pattern, s->key, 0) != 0)
                                 continue;
                         findings_add(f, SEV_WARNING, r->code, s->key, &s->loc, "%s=%s: %s (%s)", s->key, s->value, r->why,
                                      r->source);

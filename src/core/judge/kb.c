@@ -114,7 +114,27 @@ static bool iface_at(const char *key, size_t head)
         return false;
 }
 
+static const struct kb_entry *lookup(const char *key);
+
+/* The last key asked and its answer: each step asks about one key several times in a row (its
+ * removal, its entry, its value's equality), and a per-interface key takes two searches. */
 const struct kb_entry *kb_lookup(const char *key)
+{
+        static char last[KEY_MAX_LEN + 1];
+        static const struct kb_entry *last_e;
+        if (last[0] && strcmp(key, last) == 0)
+                return last_e;
+        size_t len = strlen(key);
+        const struct kb_entry *e = lookup(key);
+        size_t n;
+        if (len <= KEY_MAX_LEN && len > 0 && index_all(&n)) { /* no index (out of memory): no answer to keep */
+                memcpy(last, key, len + 1);
+                last_e = e;
+        }
+        return e;
+}
+
+static const struct kb_entry *lookup(const char *key)
 {
         const struct kb_entry *e = lookup_exact(key);
         if (e || strlen(key) > KEY_MAX_LEN)
@@ -253,16 +273,27 @@ static bool first_tokens_equal(const char *a, const char *b, unsigned n)
         return eq;
 }
 
+/* At most one token: first_tokens_equal needs more than n >= 1 in one of its values. */
+static bool one_token(const char *s)
+{
+        static const char blanks[] = " \t\n\r\v\f"; /* value_split's separators */
+        s += strspn(s, blanks);
+        s += strcspn(s, blanks);
+        return s[strspn(s, blanks)] == '\0';
+}
+
 bool kb_value_equal(const char *key, const char *a, const char *b)
 {
         if (value_equal(a, b))
                 return true;
+        bool extra = !one_token(a) || !one_token(b); /* else the first tokens are all there is, and differ */
         const struct kb_entry *e = kb_lookup(key);
         if (!e) {
-                const struct kb_gen *g = kb_gen_lookup(key);
+                const struct kb_gen *g = extra ? kb_gen_lookup(key) : NULL;
                 return g && g->nvalues >= 1 && first_tokens_equal(a, b, g->nvalues);
         }
-        if (e->nvalues >= 1 && e->type != KB_STRING && e->type != KB_PORTLIST && first_tokens_equal(a, b, e->nvalues))
+        if (extra && e->nvalues >= 1 && e->type != KB_STRING && e->type != KB_PORTLIST &&
+            first_tokens_equal(a, b, e->nvalues))
                 return true;
         if (e->type == KB_PORTLIST)
                 return portlist_equal(a, b);

@@ -21,7 +21,26 @@ static const struct kb_gen *gen_exact(const char *key)
         return bsearch(key, kb_gen_, ELEMENTSOF(kb_gen_), sizeof(kb_gen_[0]), cmp_gen);
 }
 
+static const struct kb_gen *gen_lookup(const char *key);
+
+/* The last key asked and its answer, as kb_lookup keeps them: one key is asked about several
+ * times in a row. */
 const struct kb_gen *kb_gen_lookup(const char *key)
+{
+        static char last[KEY_MAX_LEN + 1];
+        static const struct kb_gen *last_g;
+        if (last[0] && strcmp(key, last) == 0)
+                return last_g;
+        size_t len = strlen(key);
+        const struct kb_gen *g = gen_lookup(key);
+        if (len <= KEY_MAX_LEN && len > 0) {
+                memcpy(last, key, len + 1);
+                last_g = g;
+        }
+        return g;
+}
+
+static const struct kb_gen *gen_lookup(const char *key)
 {
         const struct kb_gen *g = gen_exact(key);
         if (g || strlen(key) > KEY_MAX_LEN)

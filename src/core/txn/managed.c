@@ -225,12 +225,20 @@ int managed_at(struct state *st, unsigned long at, struct managed *ret)
         struct record **recs = r == 0 ? calloc(n + 1, sizeof(*recs)) : NULL;
         if (r == 0 && (!snaps || !recs))
                 r = -ENOMEM;
-        for (; r == 0 && done < n && ids[done] <= at; done++) {
-                if ((r = state_generation_read(st, ids[done], &recs[done])) == 0)
-                        r = after_record(recs[done], ids, snaps, done, &snaps[done]);
-        }
+        for (; r == 0 && done < n && ids[done] <= at; done++)
+                r = state_generation_read(st, ids[done], &recs[done]);
         if (r == 0 && (done == 0 || ids[done - 1] != at))
                 r = -ENOENT;
+        /* Only a record without base lines (before 0.3) derives its set from the sets before it; a
+         * record with them stands alone. So the sets are built up to the last record without
+         * them, and the final one: with a long history of 9 000 keys, not one per generation. */
+        size_t upto = 0;
+        for (size_t g = 0; r == 0 && g < done; g++)
+                if (!recs[g]->has_base)
+                        upto = g + 1;
+        for (size_t g = 0; r == 0 && g < done; g++)
+                if (g < upto || g == done - 1)
+                        r = after_record(recs[g], ids, snaps, g, &snaps[g]);
         /* Each key's last value: replay the records' lines in order over the final set. */
         for (size_t g = 0; r == 0 && g < done; g++)
                 r = note_last(&snaps[done - 1], recs[g]);

@@ -36,7 +36,8 @@ static bool is_text(const char *data, size_t len)
 {
         for (size_t i = 0; i < len;) {
                 unsigned cp;
-                if (data[i] == '\n' || data[i] == '\t') {
+                unsigned char b = (unsigned char)data[i];
+                if (b == '\n' || b == '\t' || (b >= 0x20 && b < 0x7f)) { /* ASCII: no decoding */
                         i++;
                         continue;
                 }
@@ -221,11 +222,8 @@ bool record_value_valid(const char *v)
  * reach a path. */
 static bool record_key_valid(const char *key, const char *written, const char *before, const char *after)
 {
-        char *norm = NULL;
-        bool ok = key_normalize(key, &norm, NULL) == 0 && strcmp(norm, key) == 0 && strlen(written) == 1 &&
-                  strchr("01wW", written[0]) && record_value_valid(before) && record_value_valid(after);
-        free(norm);
-        return ok;
+        return key_is_normal(key) && strlen(written) == 1 && strchr("01wW", written[0]) && record_value_valid(before) &&
+               record_value_valid(after);
 }
 
 /* The trailer first: everything else is only trusted after its checksum matches. Cuts TEXT
