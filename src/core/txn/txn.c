@@ -223,6 +223,7 @@ struct commit {
         size_t cur_len, file_len;
         bool cur_present, file_present, file_write;
         struct record j;         /* the journal; borrows cur, file and the txn's strings */
+        size_t *item_of;         /* the plan item of each journal key */
 };
 
 /* Reads the persisted file as it is, with its mode and owner for a rollback to restore. */
@@ -344,13 +345,53 @@ void txn_file_change_release(struct txn_file_change *fc)
         *fc = (struct txn_file_change){0};
 }
 
-static int add_record_key(struct record *r, const struct txn_item *it, bool written)
+/* A plan item as a record key. The commit's records borrow the plan's strings rather than copy
+ * them: the journal and the generation each held a copy of every key and value, the largest part
+ * of an apply's memory (9 000 keys: about 2 MB). Borrowed records are freed with free_borrowed,
+ * never record_free. The plan's values are normalized (no tab, CR or newline) and its keys
+ * checked, so they are what record_add_key's copies would have been. */
+static struct rec_key borrowed_key(const struct txn_item *it)
 {
-        int q = (it->dependent ? record_add_dependent : it->restore ? record_add_restored : record_add_key)(
-                r, it->key, it->before, it->after, written);
-        if (q == 0)
-                r->keys[r->n_keys - 1].write_only = it->write_only;
-        return q;
+        return (struct rec_key){.key = it->key, .before = it->before, .after = it->after, .written = it->write,
+                                .dependent = it->dependent, .write_only = it->write_only,
+                                .restored = !it->dependent && it->restore};
+}
+
+/* The record's keys: in the journal, the items written or left to the kernel (with the item of
+ * each in c->item_of); in the generation, every item. */
+static int borrow_keys(struct commit *c, struct record *r, bool journal)
+{
+        const struct txn *t = c->t;
+        size_t n = 0;
+        for (size_t i = 0; i < t->n; i++)
+                n += !journal || t->items[i].write || t->items[i].dependent;
+        struct rec_key *keys = calloc(n ? n : 1, sizeof(*keys));
+        size_t *idx = journal ? calloc(n ? n : 1, sizeof(*idx)) : NULL;
+        if (!keys || (journal && !idx)) {
+                free(keys);
+                free(idx);
+                return -ENOMEM;
+        }
+        size_t k = 0;
+        for (size_t i = 0; i < t->n; i++) {
+                if (journal && !t->items[i].write && !t->items[i].dependent)
+                        continue;
+                if (idx)
+                        idx[k] = i;
+                keys[k++] = borrowed_key(&t->items[i]);
+        }
+        r->keys = keys;
+        r->n_keys = n;
+        if (journal)
+                c->item_of = idx;
+        return 0;
+}
+
+static void free_borrowed(struct record *r)
+{
+        free(r->keys);
+        r->keys = NULL;
+        r->n_keys = 0;
 }
 
 /* 1. The journal: enough to undo everything below, on disk before anything changes. */
@@ -368,10 +409,7 @@ static int commit_journal(struct commit *c)
         j->file_present = c->file_present;
         j->file = c->file;
         j->file_len = c->file_len;
-        int r = 0;
-        for (size_t i = 0; i < c->t->n && r == 0; i++)
-                if (c->t->items[i].write || c->t->items[i].dependent)
-                        r = add_record_key(j, &c->t->items[i], c->t->items[i].write);
+        int r = borrow_keys(c, j, true);
         if (r == 0 && (r = state_journal_write(c->st, j)) == 0)
                 r = fault_point("journal");
         if (r < 0 && r != -ENOMEM) {
@@ -397,13 +435,10 @@ static void observe_dependents(struct commit *c, size_t written)
                         continue;
                 char *norm = value_normalize(now);
                 free(now);
-                for (size_t i = 0; norm && i < c->t->n; i++)
-                        if (strcmp(c->t->items[i].key, d->key) == 0) {
-                                free(c->t->items[i].after);
-                                c->t->items[i].after = strdup(norm);
-                        }
-                if (norm) {
-                        free(d->after);
+                if (norm) { /* the journal key borrows the item's value */
+                        struct txn_item *it = &c->t->items[c->item_of[k]];
+                        free(it->after);
+                        it->after = norm;
                         d->after = norm;
                 }
         }
@@ -437,12 +472,11 @@ static bool commit_keys(struct commit *c, enum txn_result *ret)
                         *ret = undo(c->st, c->sr, c->dfd, &c->j, i + 1, false, c->fail);
                         return false;
                 }
-                for (size_t k = 0; kept && k < c->t->n; k++)
-                        if (strcmp(c->t->items[k].key, c->j.keys[i].key) == 0) {
-                                c->t->items[k].kept = kept;
-                                kept = NULL;
-                        }
-                free(kept);
+                if (kept) {
+                        struct txn_item *it = &c->t->items[c->item_of[i]];
+                        free(it->kept);
+                        it->kept = kept;
+                }
                 observe_dependents(c, i);
         }
         return true;
@@ -486,13 +520,9 @@ static bool commit_record(struct commit *c, enum txn_result *ret)
         g.file_present = c->file_write ? c->file_present : c->cur_present;
         g.file = c->file_write ? c->file : c->cur;
         g.file_len = c->file_write ? c->file_len : c->cur_len;
-        g.keys = NULL;
-        g.n_keys = 0;
-        int r = 0;
-        for (size_t i = 0; i < c->t->n && r == 0; i++)
-                r = add_record_key(&g, &c->t->items[i], c->t->items[i].write);
-        for (size_t i = 0; i < c->t->n_base && r == 0; i++)
-                r = record_add_base(&g, c->t->base[i].key, c->t->base[i].value);
+        g.base = c->t->base; /* borrowed too, like the keys */
+        g.n_base = c->t->n_base;
+        int r = borrow_keys(c, &g, false);
         g.has_base = true; /* even empty: after a rollback to 0, twtune manages nothing */
         if (r == 0)
                 r = fault_point("generation");
@@ -500,7 +530,7 @@ static bool commit_record(struct commit *c, enum txn_result *ret)
                 r = state_generation_write(c->st, &g);
         if (r == 0) /* as if the record landed but its directory fsync failed */
                 r = fault_point("recorded");
-        record_clear_keys(&g);
+        free_borrowed(&g);
         if (r == 0)
                 return true;
         fail_at(c->fail, NULL, r, strdup("cannot record the generation"));
@@ -559,7 +589,8 @@ int txn_commit(struct state *st, struct sysroot *sr, struct txn *t, struct txn_f
                 *ret = TXN_COMMITTED;
         }
 out:
-        record_clear_keys(&c.j);
+        free_borrowed(&c.j);
+        free(c.item_of);
         free(c.cur);
         free(c.file);
         free(ids);
