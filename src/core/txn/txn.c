@@ -23,15 +23,13 @@ void txn_free(struct txn *t)
         if (!t)
                 return;
         for (size_t i = 0; i < t->n; i++) {
-                free(t->items[i].key);
-                free(t->items[i].before);
-                free(t->items[i].after);
                 free(t->items[i].kept);
                 free(t->items[i].left);
         }
         free(t->items);
         strmap_release(&t->keyset);
-        rec_base_free(t->base, t->n_base);
+        free(t->base);
+        strarena_release(&t->strs);
         free(t->profile);
         free(t->body);
         free(t->file);
@@ -352,7 +350,9 @@ void txn_file_change_release(struct txn_file_change *fc)
  * checked, so they are what record_add_key's copies would have been. */
 static struct rec_key borrowed_key(const struct txn_item *it)
 {
-        return (struct rec_key){.key = it->key, .before = it->before, .after = it->after, .written = it->write,
+        /* Casts: a record's strings are its own when parsed; these are never written through. */
+        return (struct rec_key){.key = (char *)it->key, .before = (char *)it->before, .after = (char *)it->after,
+                                .written = it->write,
                                 .dependent = it->dependent, .write_only = it->write_only,
                                 .restored = !it->dependent && it->restore};
 }
@@ -434,12 +434,12 @@ static void observe_dependents(struct commit *c, size_t written)
                     sysroot_read_sysctl(c->sr, d->key, &now) < 0)
                         continue;
                 char *norm = value_normalize(now);
+                const char *kept = str_intern(norm);
                 free(now);
-                if (norm) { /* the journal key borrows the item's value */
-                        struct txn_item *it = &c->t->items[c->item_of[k]];
-                        free(it->after);
-                        it->after = norm;
-                        d->after = norm;
+                free(norm);
+                if (kept) { /* the journal key borrows the item's value */
+                        c->t->items[c->item_of[k]].after = kept;
+                        d->after = (char *)kept;
                 }
         }
 }
