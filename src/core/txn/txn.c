@@ -31,8 +31,7 @@ void txn_free(struct txn *t)
         free(t->base);
         strarena_release(&t->strs);
         free(t->profile);
-        free(t->body);
-        free(t->file);
+        free(t->file); /* and the body in it */
         free(t->hash);
         free(t);
 }
@@ -217,7 +216,8 @@ struct commit {
         struct txn *t;
         struct txn_failure *fail;
         int dfd;                 /* sysctl.d, -1 when not persisting and absent */
-        char *cur, *file;        /* the persisted file now, and as the transaction leaves it */
+        char *cur;               /* the persisted file now */
+        const char *file;        /* as the transaction leaves it: the plan's (txn.file) */
         size_t cur_len, file_len;
         bool cur_present, file_present, file_write;
         struct record j;         /* the journal; borrows cur, file and the txn's strings */
@@ -267,21 +267,12 @@ static bool header_says(const char *text, const char *hash)
  * at all: an apply leaves alone a file with the same body whose header says that body's hash, a
  * rollback restores exact bytes. */
 static int plan_file(const struct txn *t, bool cur_present, const char *cur, size_t cur_len,
-                     bool *ret_present, char **ret, size_t *ret_len, bool *ret_write)
+                     bool *ret_present, const char **ret, size_t *ret_len, bool *ret_write)
 {
+        /* An apply's file is rendered with the plan (txn.file holds it). */
         *ret_present = t->render || t->file_present;
-        *ret = NULL;
-        *ret_len = 0;
-        if (t->render) {
-                if (!(*ret = txn_render_file(t->profile, t->body, t->hash, ret_len)))
-                        return -ENOMEM;
-        } else if (t->file_present) {
-                if (!(*ret = malloc(t->file_len + 1)))
-                        return -ENOMEM;
-                memcpy(*ret, t->file, t->file_len);
-                (*ret)[t->file_len] = '\0';
-                *ret_len = t->file_len;
-        }
+        *ret = *ret_present ? t->file : NULL;
+        *ret_len = *ret_present ? t->file_len : 0;
         if (!t->persist)
                 *ret_write = false;
         else if (t->render)
@@ -289,7 +280,7 @@ static int plan_file(const struct txn *t, bool cur_present, const char *cur, siz
         else
                 *ret_write = cur_present != *ret_present ||
                              (*ret_present && (cur_len != *ret_len || memcmp(cur, *ret, *ret_len) != 0));
-        return 0;
+        return *ret_present && !*ret ? -ENOMEM : 0;
 }
 
 static int commit_plan_file(struct commit *c)
@@ -315,16 +306,21 @@ int txn_file_preview(struct state *st, struct sysroot *sr, const struct txn *t, 
                 ret->after = ret->before_present ? strdup(ret->before) : NULL;
                 return ret->before_present && !ret->after ? -ENOMEM : 0;
         }
-        r = plan_file(t, ret->before_present, ret->before, ret->before_len, &ret->after_present, &ret->after,
+        const char *after = NULL;
+        r = plan_file(t, ret->before_present, ret->before, ret->before_len, &ret->after_present, &after,
                       &ret->after_len, &ret->write);
         if (r == 0 && !ret->write) { /* left as it is */
-                free(ret->after);
                 ret->after_present = ret->before_present;
                 ret->after_len = ret->before_len;
-                ret->after = ret->before_present ? strdup(ret->before) : NULL;
-                r = ret->before_present && !ret->after ? -ENOMEM : 0;
+                after = ret->before;
         }
-        return r;
+        if (r < 0 || !ret->after_present)
+                return r;
+        if (!(ret->after = malloc(ret->after_len + 1)))
+                return -ENOMEM;
+        memcpy(ret->after, after, ret->after_len);
+        ret->after[ret->after_len] = '\0';
+        return 0;
 }
 
 const char *txn_file_action(const struct txn_file_change *fc)
@@ -406,9 +402,10 @@ static int commit_journal(struct commit *c)
         j->file_before_present = c->cur_present;
         j->file_before = c->cur;
         j->file_before_len = c->cur_len;
-        j->file_present = c->file_present;
-        j->file = c->file;
-        j->file_len = c->file_len;
+        /* The file it leaves: as the generation will record it (the file there, when not written). */
+        j->file_present = c->file_write ? c->file_present : c->cur_present;
+        j->file = (char *)(c->file_write ? c->file : c->cur); /* borrowed, never written through */
+        j->file_len = c->file_write ? c->file_len : c->cur_len;
         int r = borrow_keys(c, j, true);
         if (r == 0 && (r = state_journal_write(c->st, j)) == 0)
                 r = fault_point("journal");
@@ -518,7 +515,7 @@ static bool commit_record(struct commit *c, enum txn_result *ret)
         g.is_journal = false;
         g.persist = c->t->persist;
         g.file_present = c->file_write ? c->file_present : c->cur_present;
-        g.file = c->file_write ? c->file : c->cur;
+        g.file = (char *)(c->file_write ? c->file : c->cur); /* borrowed, never written through */
         g.file_len = c->file_write ? c->file_len : c->cur_len;
         g.base = c->t->base; /* borrowed too, like the keys */
         g.n_base = c->t->n_base;
@@ -592,7 +589,6 @@ out:
         free_borrowed(&c.j);
         free(c.item_of);
         free(c.cur);
-        free(c.file);
         free(ids);
         if (c.dfd >= 0)
                 close(c.dfd);

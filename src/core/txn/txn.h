@@ -49,13 +49,15 @@ struct txn {
         char *profile;           /* name recorded in history */
         struct txn_item *items;  /* in write order */
         size_t n;
-        struct strmap keyset;    /* the items' keys, for planning (membership only: items move) */
+        struct strmap keyset;    /* the items' keys while planning (membership only: items move);
+                                  * released once the plan is complete */
         struct strarena strs;    /* the items' keys, one block of memory for all */
         bool persist;            /* manage the persisted file */
-        /* An apply renders the file from body (header added at commit) and leaves alone an existing
-         * file with the same body; a rollback restores file bytes exactly (absent: remove it). */
+        /* An apply renders the file (file: the header, then body, which points into it) and leaves
+         * alone an existing file with the same body; a rollback restores file bytes exactly (absent:
+         * remove it). */
         bool render;
-        char *body;
+        const char *body;
         bool file_present;
         char *file;
         size_t file_len;

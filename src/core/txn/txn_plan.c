@@ -44,9 +44,10 @@ static int add_item(struct txn *t, const char *key, const char *before, const ch
 }
 
 /* Gives back the room array_grow left at the end of the items and baselines (up to half of them)
- * once the plan is complete: nothing is added after. */
+ * once the plan is complete: nothing is added after, and no key is looked up. */
 static void trim_items(struct txn *t)
 {
+        strmap_release(&t->keyset);
         struct txn_item *v = t->n ? realloc(t->items, t->n * sizeof(*v)) : NULL;
         if (v)
                 t->items = v;
@@ -368,13 +369,20 @@ static int finish_body(struct txn *t, bool load_modules)
                 modules_body_line(&sb, keys, nk);
         sb.oom |= load_modules && !keys;
         free(keys);
-        t->body = sb_steal(&sb);
-        if (!t->body)
+        char *body = sb_steal(&sb);
+        if (!body)
                 return -ENOMEM;
+        size_t len = strlen(body);
         char hex[SHA256_HEX_LEN + 1];
-        sha256_hex(t->body, strlen(t->body), hex);
-        t->hash = strdup(hex);
-        return t->hash ? 0 : -ENOMEM;
+        sha256_hex(body, len, hex);
+        /* Rendered once, the body inside it: the plan, the dry run and the commit share it. */
+        if ((t->hash = strdup(hex)))
+                t->file = txn_render_file(t->profile, body, t->hash, &t->file_len);
+        free(body);
+        if (!t->file)
+                return -ENOMEM;
+        t->body = t->file + t->file_len - len;
+        return 0;
 }
 
 static int cmp_base(const void *a, const void *b)
