@@ -105,7 +105,7 @@ static int print(struct cli *c, struct sysroot *sr, struct state *st, const stru
         for (size_t i = 0; i < x->n; i++) {
                 const struct txn_item *it = &x->items[i];
                 char *why = it->foreign ? str_printf("changed outside twtune: it left %s", it->left) : NULL;
-                rows_add(&rows, &(struct row){.key = it->key, .current = it->before, .desired = it->after,
+                rows_add(&rows, &(struct row){.key = (char *)it->key, .current = (char *)it->before, .desired = (char *)it->after,
                                                .status = it->dependent && !it->write ? "follows" : it->write ? "change" : "ok",
                                                .mode = "value", .source = source, .reason = why});
                 free(why);

@@ -4,6 +4,7 @@
 #include "plan_rows.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "boot_check.h"
@@ -28,7 +29,7 @@ void cli_plan_rows(struct cli *c, struct sysroot *sr, const struct profile *p, c
         if (planned == 0) {
                 /* Shown, never committed: the baselines a commit would record, and the planning's
                  * key index, go before the boot view (about 1 MB with 9 000 keys). */
-                rec_base_free(x->base, x->n_base);
+                free(x->base); /* its strings are the plan's */
                 x->base = NULL;
                 x->n_base = 0;
                 strmap_release(&x->keyset);

@@ -128,8 +128,8 @@ void rows_from_plan(struct rows *rs, const struct diff *d, const struct txn *t, 
                         r.status = dr->status == DIFF_ERROR ? "error" : "skip";
                         r.reason = dr->reason;
                 } else {
-                        r.current = it->write_only ? NULL : it->before;
-                        r.desired = it->after;
+                        r.current = it->write_only ? NULL : (char *)it->before; /* copied */
+                        r.desired = (char *)it->after;
                         r.status = item_status(it);
                         r.reason = dr->reason;
                         /* mark_clobbered: already right, but a propagating write above resets it */
@@ -149,9 +149,9 @@ void rows_from_plan(struct rows *rs, const struct diff *d, const struct txn *t, 
                                   : it->foreign ? "dropped from the profile: back to its value before twtune; the live "
                                                   "value was not twtune's"
                                                 : "dropped from the profile: back to its value before twtune";
-                struct row r = {.key = it->key, .current = it->before, .mode = "value",
+                struct row r = {.key = (char *)it->key, .current = (char *)it->before, .mode = "value",
                                 /* a dependent's value is only known once the kernel has propagated */
-                                .desired = it->dependent && !done ? NULL : it->after, .status = item_status(it),
+                                .desired = it->dependent && !done ? NULL : (char *)it->after, .status = item_status(it),
                                 .reason = (char *)why};
                 rows_add(rs, &r);
         }

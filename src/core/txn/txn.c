@@ -23,18 +23,15 @@ void txn_free(struct txn *t)
         if (!t)
                 return;
         for (size_t i = 0; i < t->n; i++) {
-                free(t->items[i].key);
-                free(t->items[i].before);
-                free(t->items[i].after);
                 free(t->items[i].kept);
                 free(t->items[i].left);
         }
         free(t->items);
         strmap_release(&t->keyset);
-        rec_base_free(t->base, t->n_base);
+        free(t->base);
+        strarena_release(&t->strs);
         free(t->profile);
-        free(t->body);
-        free(t->file);
+        free(t->file); /* and the body in it */
         free(t->hash);
         free(t);
 }
@@ -219,10 +216,12 @@ struct commit {
         struct txn *t;
         struct txn_failure *fail;
         int dfd;                 /* sysctl.d, -1 when not persisting and absent */
-        char *cur, *file;        /* the persisted file now, and as the transaction leaves it */
+        char *cur;               /* the persisted file now */
+        const char *file;        /* as the transaction leaves it: the plan's (txn.file) */
         size_t cur_len, file_len;
         bool cur_present, file_present, file_write;
         struct record j;         /* the journal; borrows cur, file and the txn's strings */
+        size_t *item_of;         /* the plan item of each journal key */
 };
 
 /* Reads the persisted file as it is, with its mode and owner for a rollback to restore. */
@@ -268,21 +267,12 @@ static bool header_says(const char *text, const char *hash)
  * at all: an apply leaves alone a file with the same body whose header says that body's hash, a
  * rollback restores exact bytes. */
 static int plan_file(const struct txn *t, bool cur_present, const char *cur, size_t cur_len,
-                     bool *ret_present, char **ret, size_t *ret_len, bool *ret_write)
+                     bool *ret_present, const char **ret, size_t *ret_len, bool *ret_write)
 {
+        /* An apply's file is rendered with the plan (txn.file holds it). */
         *ret_present = t->render || t->file_present;
-        *ret = NULL;
-        *ret_len = 0;
-        if (t->render) {
-                if (!(*ret = txn_render_file(t->profile, t->body, t->hash, ret_len)))
-                        return -ENOMEM;
-        } else if (t->file_present) {
-                if (!(*ret = malloc(t->file_len + 1)))
-                        return -ENOMEM;
-                memcpy(*ret, t->file, t->file_len);
-                (*ret)[t->file_len] = '\0';
-                *ret_len = t->file_len;
-        }
+        *ret = *ret_present ? t->file : NULL;
+        *ret_len = *ret_present ? t->file_len : 0;
         if (!t->persist)
                 *ret_write = false;
         else if (t->render)
@@ -290,7 +280,7 @@ static int plan_file(const struct txn *t, bool cur_present, const char *cur, siz
         else
                 *ret_write = cur_present != *ret_present ||
                              (*ret_present && (cur_len != *ret_len || memcmp(cur, *ret, *ret_len) != 0));
-        return 0;
+        return *ret_present && !*ret ? -ENOMEM : 0;
 }
 
 static int commit_plan_file(struct commit *c)
@@ -316,16 +306,21 @@ int txn_file_preview(struct state *st, struct sysroot *sr, const struct txn *t, 
                 ret->after = ret->before_present ? strdup(ret->before) : NULL;
                 return ret->before_present && !ret->after ? -ENOMEM : 0;
         }
-        r = plan_file(t, ret->before_present, ret->before, ret->before_len, &ret->after_present, &ret->after,
+        const char *after = NULL;
+        r = plan_file(t, ret->before_present, ret->before, ret->before_len, &ret->after_present, &after,
                       &ret->after_len, &ret->write);
         if (r == 0 && !ret->write) { /* left as it is */
-                free(ret->after);
                 ret->after_present = ret->before_present;
                 ret->after_len = ret->before_len;
-                ret->after = ret->before_present ? strdup(ret->before) : NULL;
-                r = ret->before_present && !ret->after ? -ENOMEM : 0;
+                after = ret->before;
         }
-        return r;
+        if (r < 0 || !ret->after_present)
+                return r;
+        if (!(ret->after = malloc(ret->after_len + 1)))
+                return -ENOMEM;
+        memcpy(ret->after, after, ret->after_len);
+        ret->after[ret->after_len] = '\0';
+        return 0;
 }
 
 const char *txn_file_action(const struct txn_file_change *fc)
@@ -344,13 +339,55 @@ void txn_file_change_release(struct txn_file_change *fc)
         *fc = (struct txn_file_change){0};
 }
 
-static int add_record_key(struct record *r, const struct txn_item *it, bool written)
+/* A plan item as a record key. The commit's records borrow the plan's strings rather than copy
+ * them: the journal and the generation each held a copy of every key and value, the largest part
+ * of an apply's memory (9 000 keys: about 2 MB). Borrowed records are freed with free_borrowed,
+ * never record_free. The plan's values are normalized (no tab, CR or newline) and its keys
+ * checked, so they are what record_add_key's copies would have been. */
+static struct rec_key borrowed_key(const struct txn_item *it)
 {
-        int q = (it->dependent ? record_add_dependent : it->restore ? record_add_restored : record_add_key)(
-                r, it->key, it->before, it->after, written);
-        if (q == 0)
-                r->keys[r->n_keys - 1].write_only = it->write_only;
-        return q;
+        /* Casts: a record's strings are its own when parsed; these are never written through. */
+        return (struct rec_key){.key = (char *)it->key, .before = (char *)it->before, .after = (char *)it->after,
+                                .written = it->write,
+                                .dependent = it->dependent, .write_only = it->write_only,
+                                .restored = !it->dependent && it->restore};
+}
+
+/* The record's keys: in the journal, the items written or left to the kernel (with the item of
+ * each in c->item_of); in the generation, every item. */
+static int borrow_keys(struct commit *c, struct record *r, bool journal)
+{
+        const struct txn *t = c->t;
+        size_t n = 0;
+        for (size_t i = 0; i < t->n; i++)
+                n += !journal || t->items[i].write || t->items[i].dependent;
+        struct rec_key *keys = calloc(n ? n : 1, sizeof(*keys));
+        size_t *idx = journal ? calloc(n ? n : 1, sizeof(*idx)) : NULL;
+        if (!keys || (journal && !idx)) {
+                free(keys);
+                free(idx);
+                return -ENOMEM;
+        }
+        size_t k = 0;
+        for (size_t i = 0; i < t->n; i++) {
+                if (journal && !t->items[i].write && !t->items[i].dependent)
+                        continue;
+                if (idx)
+                        idx[k] = i;
+                keys[k++] = borrowed_key(&t->items[i]);
+        }
+        r->keys = keys;
+        r->n_keys = n;
+        if (journal)
+                c->item_of = idx;
+        return 0;
+}
+
+static void free_borrowed(struct record *r)
+{
+        free(r->keys);
+        r->keys = NULL;
+        r->n_keys = 0;
 }
 
 /* 1. The journal: enough to undo everything below, on disk before anything changes. */
@@ -365,13 +402,11 @@ static int commit_journal(struct commit *c)
         j->file_before_present = c->cur_present;
         j->file_before = c->cur;
         j->file_before_len = c->cur_len;
-        j->file_present = c->file_present;
-        j->file = c->file;
-        j->file_len = c->file_len;
-        int r = 0;
-        for (size_t i = 0; i < c->t->n && r == 0; i++)
-                if (c->t->items[i].write || c->t->items[i].dependent)
-                        r = add_record_key(j, &c->t->items[i], c->t->items[i].write);
+        /* The file it leaves: as the generation will record it (the file there, when not written). */
+        j->file_present = c->file_write ? c->file_present : c->cur_present;
+        j->file = (char *)(c->file_write ? c->file : c->cur); /* borrowed, never written through */
+        j->file_len = c->file_write ? c->file_len : c->cur_len;
+        int r = borrow_keys(c, j, true);
         if (r == 0 && (r = state_journal_write(c->st, j)) == 0)
                 r = fault_point("journal");
         if (r < 0 && r != -ENOMEM) {
@@ -396,15 +431,12 @@ static void observe_dependents(struct commit *c, size_t written)
                     sysroot_read_sysctl(c->sr, d->key, &now) < 0)
                         continue;
                 char *norm = value_normalize(now);
+                const char *kept = str_intern(norm);
                 free(now);
-                for (size_t i = 0; norm && i < c->t->n; i++)
-                        if (strcmp(c->t->items[i].key, d->key) == 0) {
-                                free(c->t->items[i].after);
-                                c->t->items[i].after = strdup(norm);
-                        }
-                if (norm) {
-                        free(d->after);
-                        d->after = norm;
+                free(norm);
+                if (kept) { /* the journal key borrows the item's value */
+                        c->t->items[c->item_of[k]].after = kept;
+                        d->after = (char *)kept;
                 }
         }
 }
@@ -437,12 +469,11 @@ static bool commit_keys(struct commit *c, enum txn_result *ret)
                         *ret = undo(c->st, c->sr, c->dfd, &c->j, i + 1, false, c->fail);
                         return false;
                 }
-                for (size_t k = 0; kept && k < c->t->n; k++)
-                        if (strcmp(c->t->items[k].key, c->j.keys[i].key) == 0) {
-                                c->t->items[k].kept = kept;
-                                kept = NULL;
-                        }
-                free(kept);
+                if (kept) {
+                        struct txn_item *it = &c->t->items[c->item_of[i]];
+                        free(it->kept);
+                        it->kept = kept;
+                }
                 observe_dependents(c, i);
         }
         return true;
@@ -484,15 +515,11 @@ static bool commit_record(struct commit *c, enum txn_result *ret)
         g.is_journal = false;
         g.persist = c->t->persist;
         g.file_present = c->file_write ? c->file_present : c->cur_present;
-        g.file = c->file_write ? c->file : c->cur;
+        g.file = (char *)(c->file_write ? c->file : c->cur); /* borrowed, never written through */
         g.file_len = c->file_write ? c->file_len : c->cur_len;
-        g.keys = NULL;
-        g.n_keys = 0;
-        int r = 0;
-        for (size_t i = 0; i < c->t->n && r == 0; i++)
-                r = add_record_key(&g, &c->t->items[i], c->t->items[i].write);
-        for (size_t i = 0; i < c->t->n_base && r == 0; i++)
-                r = record_add_base(&g, c->t->base[i].key, c->t->base[i].value);
+        g.base = c->t->base; /* borrowed too, like the keys */
+        g.n_base = c->t->n_base;
+        int r = borrow_keys(c, &g, false);
         g.has_base = true; /* even empty: after a rollback to 0, twtune manages nothing */
         if (r == 0)
                 r = fault_point("generation");
@@ -500,7 +527,7 @@ static bool commit_record(struct commit *c, enum txn_result *ret)
                 r = state_generation_write(c->st, &g);
         if (r == 0) /* as if the record landed but its directory fsync failed */
                 r = fault_point("recorded");
-        record_clear_keys(&g);
+        free_borrowed(&g);
         if (r == 0)
                 return true;
         fail_at(c->fail, NULL, r, strdup("cannot record the generation"));
@@ -559,9 +586,9 @@ int txn_commit(struct state *st, struct sysroot *sr, struct txn *t, struct txn_f
                 *ret = TXN_COMMITTED;
         }
 out:
-        record_clear_keys(&c.j);
+        free_borrowed(&c.j);
+        free(c.item_of);
         free(c.cur);
-        free(c.file);
         free(ids);
         if (c.dfd >= 0)
                 close(c.dfd);

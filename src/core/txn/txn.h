@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "profile.h"
+#include "strarena.h"
 #include "strmap.h"
 #include "validate.h"
 
@@ -20,25 +21,26 @@ struct sysroot;
 
 #define TXN_FILE_NAME "99-twtune.conf" /* after a distribution's 99-sysctl.conf, so it wins */
 
+/* Members in order of size: with 100 000 keys, the padding of an item shows. */
 struct txn_item {
-        char *key;
-        char *before;  /* live value when planned (blanks normalised) */
-        char *after;   /* value the transaction leaves */
+        const char *key;    /* the transaction's copy (txn.strs) */
+        const char *before; /* live value when planned (blanks normalised; str_intern's) */
+        const char *after;  /* value the transaction leaves (str_intern's) */
+        char *kept;      /* after a commit: what the kernel printed back when it differs in form
+                          * from `after` but means the same (its rounding), else NULL */
+        char *left;      /* (rollback, foreign) the value twtune last left it at: the newest record
+                          * line's after-value */
         bool write;    /* before and after differ */
         bool optional; /* persisted with systemd's '-' prefix */
         bool dependent; /* set by the kernel along with another key (kb_propagation); not persisted,
                          * recorded so that undo and rollback restore it */
         bool write_only; /* cannot be read (mode 0200, route.flush): written with the transaction's
                           * other writes, never read back, compared or restored */
-        char *kept;      /* after a commit: what the kernel printed back when it differs in form
-                          * from `after` but means the same (its rounding), else NULL */
         bool restore;    /* a managed key the profile no longer sets: back to its baseline, not
                           * persisted */
         bool foreign;    /* (restore, rollback) the live value is not the one twtune left: another tool,
                           * a person, sysctl --system or a boot changed it since */
         bool later;      /* (rollback) not managed at the target: its value comes from a later record */
-        char *left;      /* (rollback, foreign) the value twtune last left it at: the newest record
-                          * line's after-value */
         bool own;        /* (rollback) a record shows twtune wrote the key itself (not as a dependent):
                           * an IPv4 interface that no longer follows conf.default */
 };
@@ -47,12 +49,15 @@ struct txn {
         char *profile;           /* name recorded in history */
         struct txn_item *items;  /* in write order */
         size_t n;
-        struct strmap keyset;    /* the items' keys, for planning (membership only: items move) */
+        struct strmap keyset;    /* the items' keys while planning (membership only: items move);
+                                  * released once the plan is complete */
+        struct strarena strs;    /* the items' keys, one block of memory for all */
         bool persist;            /* manage the persisted file */
-        /* An apply renders the file from body (header added at commit) and leaves alone an existing
-         * file with the same body; a rollback restores file bytes exactly (absent: remove it). */
+        /* An apply renders the file (file: the header, then body, which points into it) and leaves
+         * alone an existing file with the same body; a rollback restores file bytes exactly (absent:
+         * remove it). */
         bool render;
-        char *body;
+        const char *body;
         bool file_present;
         char *file;
         size_t file_len;
@@ -66,7 +71,8 @@ struct txn {
                                   * recorded even when nothing is written, so the next rollback steps on */
         bool file_edited;        /* (rollback) the persisted file is not the one the newest generation
                                   * recorded: an edit by hand or another tool, which the rollback replaces */
-        struct rec_base *base;   /* the managed keys and baselines once committed */
+        struct rec_base *base;   /* the managed keys and baselines once committed; the strings are
+                                  * borrowed (keys from strs, values str_intern's): free the array only */
         size_t n_base;
         unsigned long generation; /* set by txn_commit when it commits */
 };

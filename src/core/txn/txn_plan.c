@@ -17,28 +17,73 @@
 #include "util.h"
 #include "value.h"
 
+/* A value as the plan holds it: blanks normalised, the run's one copy (values such as "1" repeat
+ * thousands of times). NULL when out of memory. */
+static const char *plan_value(const char *s)
+{
+        char *norm = value_normalize(s);
+        const char *v = str_intern(norm);
+        free(norm);
+        return v;
+}
+
 static int add_item(struct txn *t, const char *key, const char *before, const char *after, bool optional, bool dependent)
 {
         struct txn_item *v = array_grow(t->items, t->n, sizeof(*v));
         if (!v)
                 return -ENOMEM;
         t->items = v;
-        struct txn_item it = {strdup(key), value_normalize(before), value_normalize(after), false, optional, dependent,
-                              false, NULL, false, false, false, NULL, false};
-        if (!it.key || !it.before || !it.after) {
-                free(it.key);
-                free(it.before);
-                free(it.after);
+        /* A copy made before a failure is freed with the arena. */
+        struct txn_item it = {.key = strarena_dup(&t->strs, key), .before = plan_value(before),
+                              .after = plan_value(after), .optional = optional, .dependent = dependent};
+        if (!it.key || !it.before || !it.after || strmap_put(&t->keyset, it.key, 0) < 0)
                 return -ENOMEM;
-        }
-        if (strmap_put(&t->keyset, it.key, 0) < 0) {
-                free(it.key);
-                free(it.before);
-                free(it.after);
-                return -ENOMEM;
-        }
         it.write = !kb_value_equal(key, it.before, it.after);
         v[t->n++] = it;
+        return 0;
+}
+
+/* Gives back the room array_grow left at the end of the items and baselines (up to half of them)
+ * once the plan is complete: nothing is added after, and no key is looked up. */
+static void trim_items(struct txn *t)
+{
+        strmap_release(&t->keyset);
+        struct txn_item *v = t->n ? realloc(t->items, t->n * sizeof(*v)) : NULL;
+        if (v)
+                t->items = v;
+        struct rec_base *b = t->n_base ? realloc(t->base, t->n_base * sizeof(*b)) : NULL;
+        if (b)
+                t->base = b;
+}
+
+/* A baseline as the plan holds it: one line (tabs too become spaces, as a record's line would
+ * make them), the run's one copy. */
+static const char *base_value(const char *s)
+{
+        if (!strpbrk(s, "\t\r\n"))
+                return str_intern(s);
+        char *c = strdup(s);
+        for (char *p = c; p && *p; p++)
+                if (*p == '\n' || *p == '\r' || *p == '\t')
+                        *p = ' ';
+        const char *v = str_intern(c);
+        free(c);
+        return v;
+}
+
+/* Appends a managed key and its baseline to t->base: the key copied into t->strs unless it is
+ * there already (an item's), the value interned. */
+static int add_base(struct txn *t, const char *key, bool copy_key, const char *value)
+{
+        struct rec_base *v = array_grow(t->base, t->n_base, sizeof(*v));
+        if (!v)
+                return -ENOMEM;
+        t->base = v;
+        const char *k = copy_key ? strarena_dup(&t->strs, key) : key, *b = base_value(value ? value : "");
+        if (!k || !b)
+                return -ENOMEM;
+        /* Casts: a record's strings are its own when parsed; these are never written through. */
+        v[t->n_base++] = (struct rec_base){(char *)k, (char *)b};
         return 0;
 }
 
@@ -177,11 +222,7 @@ static void settle_dependents(struct txn *t)
                         const struct txn_item *p = &t->items[k];
                         if (p->dependent || !forces_value(p->key, d->key))
                                 continue;
-                        char *v = strdup(p->after);
-                        if (!v)
-                                continue; /* keeps the recorded value: no worse than before */
-                        free(d->after);
-                        d->after = v;
+                        d->after = p->after; /* str_intern's: shared */
                         d->write = !kb_value_equal(d->key, d->before, d->after);
                         break;
                 }
@@ -238,13 +279,8 @@ static void settle_default_followers(struct txn *t)
                             strncmp(d->key + 14, "all.", 4) == 0 || strncmp(d->key + 14, "default.", 8) == 0)
                                 continue;
                         d->write = false;
-                        if (!t->items[p].write) {
-                                char *v = strdup(d->before);
-                                if (v) {
-                                        free(d->after);
-                                        d->after = v;
-                                }
-                        }
+                        if (!t->items[p].write)
+                                d->after = d->before; /* str_intern's: shared */
                 }
         }
 }
@@ -333,13 +369,20 @@ static int finish_body(struct txn *t, bool load_modules)
                 modules_body_line(&sb, keys, nk);
         sb.oom |= load_modules && !keys;
         free(keys);
-        t->body = sb_steal(&sb);
-        if (!t->body)
+        char *body = sb_steal(&sb);
+        if (!body)
                 return -ENOMEM;
+        size_t len = strlen(body);
         char hex[SHA256_HEX_LEN + 1];
-        sha256_hex(t->body, strlen(t->body), hex);
-        t->hash = strdup(hex);
-        return t->hash ? 0 : -ENOMEM;
+        sha256_hex(body, len, hex);
+        /* Rendered once, the body inside it: the plan, the dry run and the commit share it. */
+        if ((t->hash = strdup(hex)))
+                t->file = txn_render_file(t->profile, body, t->hash, &t->file_len);
+        free(body);
+        if (!t->file)
+                return -ENOMEM;
+        t->body = t->file + t->file_len - len;
+        return 0;
 }
 
 static int cmp_base(const void *a, const void *b)
@@ -405,7 +448,7 @@ static int plan_base(struct txn *t, const struct managed *m)
                 const char *base = k ? k->baseline : copied_baseline(m, it->key);
                 if (!k && copy && kb_value_equal(it->key, copy->last, it->before))
                         base = copy->baseline; /* it still holds the value the kernel copied in */
-                int r = rec_base_add(&t->base, &t->n_base, it->key, base ? base : it->before);
+                int r = add_base(t, it->key, false, base ? base : it->before);
                 if (r < 0)
                         return r;
         }
@@ -476,6 +519,7 @@ int txn_from_profile(const struct profile *p, const struct validate_opts *o, str
                 txn_free(t);
                 return r;
         }
+        trim_items(t);
         *ret = t;
         return 0;
 }
@@ -656,7 +700,7 @@ int txn_from_generation(struct state *st, struct sysroot *sr, unsigned long to, 
         if ((r = managed_at(st, to, &m)) < 0)
                 goto out;
         for (size_t i = 0; i < m.n && r == 0; i++)
-                r = rec_base_add(&t->base, &t->n_base, m.v[i].key, m.v[i].baseline);
+                r = add_base(t, m.v[i].key, true, m.v[i].baseline);
         managed_release(&m);
         if (r < 0)
                 goto out;
@@ -714,6 +758,7 @@ out:
                 txn_free(t);
                 return r;
         }
+        trim_items(t);
         *ret = t;
         return 0;
 }
