@@ -495,7 +495,7 @@ def compare(res):
             out.append(f"{path}: changed {b!r} -> {a!r}, twtune predicts {p['value']!r}")
     for path, p in sorted(pred.items()):
         # twtune's at_boot says whether the key exists when the boot writes it: here, when the tool ran.
-        if "exists" in p and (p["at_boot"] == "exists") != p["exists"]:
+        if (p["at_boot"] == "exists") != p["exists"]:
             out.append(f"{path}: twtune says at_boot {p['at_boot']!r}, but the key "
                        f"{'exists' if p['exists'] else 'does not exist'} when the tool runs")
         a = after.get(path)

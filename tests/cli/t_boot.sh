@@ -119,9 +119,9 @@ propagated() {
 }
 
 # check_presence: twtune's at_boot for every key, against whether the key exists when the tool
-# ran here. This boot runs no
-# modules-load.d: it is right only for a module that is not loaded now as a loadable module (no
-# /sys/module/NAME/initstate), whose keys exist now exactly when it is built in.
+# ran here. This boot runs no modules-load.d: it is right only for a module that is not loaded now
+# as a loadable module (no /sys/module/NAME/initstate), whose keys exist now exactly when it is
+# built in.
 check_presence() {
         if [ -n "$mod" ] && [ -e "/sys/module/$mod/initstate" ]; then
                 nloaded=$((nloaded + 1))

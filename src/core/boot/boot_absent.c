@@ -9,11 +9,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
-
-#include <linux/magic.h>
 #include <unistd.h>
 
+#include <linux/magic.h>
+
 #include "boot_internal.h"
+#include "key.h"
 #include "sysroot.h"
 #include "util.h"
 
@@ -278,13 +279,14 @@ static bool there_now(struct mods *m, const char *mod)
  * directory below /proc/sys says nothing. */
 static bool absent_key(struct mods *m, const char *key, const char *mod)
 {
-        const char *dot = strrchr(key, '.');
-        if (!dot || !there_now(m, mod))
+        if (!there_now(m, mod))
                 return false;
-        char *dir = str_printf("/proc/sys/%.*s", (int)(dot - key), key);
-        for (char *c = dir ? dir + strlen("/proc/sys/") : NULL; c && *c; c++)
-                *c = *c == '.' ? '/' : *c == '/' ? '.' : *c;
+        char *path = key_to_path(key), *slash = path ? strrchr(path, '/') : NULL;
+        if (slash)
+                *slash = '\0';
+        char *dir = slash ? str_printf("/proc/sys/%s", path) : NULL;
         bool known = dir && dir_exists(m, dir);
+        free(path);
         free(dir);
         return known;
 }
